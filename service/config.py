@@ -1,0 +1,68 @@
+"""One validated settings object, read from the environment when asked for, never at import."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from catalogs.i18n import LANGS
+
+
+def _default_home() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "matcher"
+
+
+class Settings(BaseSettings):
+    """Where the data lives, the key that protects it, the language of messages."""
+
+    model_config = SettingsConfigDict(env_prefix="MATCHER_", extra="ignore")
+
+    home: Path = Field(default_factory=_default_home)
+    """Folder of the embedded database and the generated secret key."""
+    database_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("DATABASE_URL", "MATCHER_DATABASE_URL")
+    )
+    """SQLAlchemy URL; empty means the embedded SQLite file ``<home>/matcher.db``."""
+    secret_key: SecretStr | None = None
+    """Protects IINs, names and offences at rest; when unset, a key file in ``home`` is made once."""
+    lang: str = "ru"
+    """Language of messages: ru, kk or en."""
+
+    @field_validator("lang")
+    @classmethod
+    def _known_lang(cls, value: str) -> str:
+        if value not in LANGS:
+            raise ValueError(f"lang must be one of {', '.join(LANGS)}")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _driver(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        # plain postgresql:// URLs use psycopg 3, the driver we install
+        for prefix in ("postgresql://", "postgres://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value.removeprefix(prefix)
+        return value
+
+    @property
+    def url(self) -> str:
+        """The database URL in force."""
+        return self.database_url or f"sqlite:///{self.home / 'matcher.db'}"
+
+    def secret(self) -> bytes:
+        """The secret key: from the environment, else from ``<home>/secret.key`` (made once)."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value().encode()
+        path = self.home / "secret.key"
+        if not path.exists():
+            self.home.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(os.urandom(32).hex())
+        return path.read_text().strip().encode()

@@ -1,0 +1,94 @@
+"""Engines, sessions and the schema: made on demand from the settings, never at import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+
+def make_engine(url: str, **options: Any) -> Engine:
+    """An engine for ``url``; for SQLite, a file-backed database with foreign keys, WAL and
+    real SAVEPOINTs (pysqlite's own transaction handling is switched off)."""
+    if url.startswith("sqlite"):
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False}, **options)
+
+        @sa.event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _on_begin(connection: sa.Connection) -> None:
+            connection.exec_driver_sql("BEGIN")
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, **options)
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration this code knows."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(connection: sa.Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine | sa.Connection, revision: str = "head") -> None:
+    """Create the schema or bring it up to ``revision``, in place, keeping the data."""
+    config = _alembic_config()
+    if isinstance(engine, sa.Connection):
+        config.attributes["connection"] = engine
+        command.upgrade(config, revision)
+        return
+    with engine.begin() as connection:
+        if current_revision(connection) == head_revision() and revision == "head":
+            return
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def downgrade(connection: sa.Connection, revision: str) -> None:
+    config = _alembic_config()
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)
+
+
+@contextmanager
+def session_scope(engine: Engine | sa.Connection) -> Iterator[Session]:
+    """A session whose uncommitted work is rolled back when the block fails."""
+    if isinstance(engine, sa.Connection):
+        session = Session(bind=engine, join_transaction_mode="create_savepoint")
+    else:
+        session = Session(engine)
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
