@@ -206,16 +206,15 @@ def _check_header(schema: Schema, header: list[str]) -> Iterator[tuple[int, list
         yield 1, errors
 
 
-class _Prefixed(io.RawIOBase):
+class _Prefixed:
     """A byte stream with some already-read bytes put back in front."""
 
     def __init__(self, head: bytes, rest: IO[bytes]) -> None:
         self.head, self.rest = head, rest
 
-    def readable(self) -> bool:
-        return True
-
     def read(self, size: int = -1) -> bytes:
+        if size == 0:
+            return b""  # ijson probes the stream's type with read(0)
         if self.head:
             chunk, self.head = self.head, b""
             return chunk
@@ -256,4 +255,12 @@ __all__ = [
     "detect_format",
     "load",
     "problems_text",
+    "validate_records",
 ]
+
+
+def validate_records(
+    schema: Schema, records: Iterable[Mapping[str, object]]
+) -> Iterator[Valid | Invalid]:
+    """Validate rows given as mappings (numbered from 1 as records), e.g. generated ones."""
+    return _validate(schema, enumerate(records, start=1), unit="record")

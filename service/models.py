@@ -162,12 +162,16 @@ class OutcomeEvent(SQLModel, table=True):
 
     __tablename__ = "outcome_events"
     __table_args__ = (
-        sa.UniqueConstraint("person_id", "item_kind", "item_id", "event", "date", name="uq_outcome_event"),
+        sa.UniqueConstraint(
+            "person_id", "item_kind", "item_id", "event", "date", name="uq_outcome_event"
+        ),
         sa.Index("ix_outcome_item", "item_kind", "item_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: str = Field(foreign_key="persons.person_id", index=True, max_length=64, ondelete="CASCADE")
+    person_id: str = Field(
+        foreign_key="persons.person_id", index=True, max_length=64, ondelete="CASCADE"
+    )
     item_kind: str = Field(max_length=10)
     item_id: str = Field(max_length=64)
     event: str = Field(max_length=16)

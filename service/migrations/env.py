@@ -10,7 +10,9 @@ import service.models  # noqa: F401  (registers the tables)
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run migrations through service.db.upgrade (or `matcher`), which passes a connection")
+    raise RuntimeError(
+        "run migrations through service.db.upgrade (or `matcher`), which passes a connection"
+    )
 
 context.configure(
     connection=connection,

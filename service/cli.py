@@ -1,0 +1,206 @@
+"""The ``matcher`` command. Each command parses its options, calls one function of the
+service and prints the result (``--json`` for machines)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+
+from catalogs.i18n import messages
+from catalogs.kinds import KINDS
+from catalogs.loader import FileFormatError, detect_format
+from service import stats as stats_module
+from service.config import Settings
+from service.runtime import Runtime
+
+app = typer.Typer(
+    name="matcher",
+    help="Jobs, courses and shelters for people leaving prison or on probation in Kazakhstan.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _text(code: str, lang: str, **params: object) -> str:
+    return messages("service").text(code, lang, **params)
+
+
+def _runtime(ctx: typer.Context) -> Runtime:
+    runtime: Runtime = ctx.obj
+    return runtime
+
+
+def _echo_json(payload: Any) -> None:
+    typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of messages: ru, kk or en.")
+    ] = None,
+) -> None:
+    """Runs on the embedded SQLite database unless DATABASE_URL names another."""
+    if ctx.obj is None:
+        try:
+            settings = Settings() if lang is None else Settings(lang=lang)
+        except ValidationError as error:
+            typer.echo(f"matcher: {error.errors()[0]['msg']}", err=True)
+            raise typer.Exit(2) from None
+        ctx.obj = Runtime.from_settings(settings)
+    elif lang is not None:
+        ctx.obj.settings = ctx.obj.settings.model_copy(update={"lang": lang})
+    if ctx.obj.settings.lang not in ("ru", "kk", "en"):
+        raise typer.BadParameter("ru, kk or en", param_hint="--lang")
+
+
+@app.command("import")
+def import_command(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help="vacancies, courses, shelters, persons or outcomes")],
+    file: Annotated[Path, typer.Argument(help="CSV (header row) or JSON array; - reads stdin")],
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv or json (default: from the name)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Import a file: all rows or none. Every bad row is listed with its line and column."""
+    from service.imports import import_file
+
+    runtime = _runtime(ctx)
+    lang = runtime.settings.lang
+    if kind not in KINDS:
+        typer.echo(_text("unknown_kind", lang, kind=kind, kinds=", ".join(KINDS)), err=True)
+        raise typer.Exit(2)
+    if fmt not in (None, "csv", "json"):
+        typer.echo(_text("unknown_format", lang, format=fmt), err=True)
+        raise typer.Exit(2)
+    try:
+        stream = sys.stdin.buffer if str(file) == "-" else file.open("rb")
+    except OSError as error:
+        typer.echo(_text("cannot_open", lang, file=file, reason=error.strerror), err=True)
+        raise typer.Exit(2) from None
+    started = time.perf_counter()
+    with stream:
+        head = stream.peek(64) if hasattr(stream, "peek") else b""
+        chosen = fmt or detect_format(None if str(file) == "-" else file.name, head)
+        try:
+            with runtime.session() as session:
+                report = import_file(
+                    session,
+                    kind,
+                    stream,
+                    fmt=chosen,
+                    protector=runtime.protector,  # type: ignore[arg-type]
+                )
+        except FileFormatError as error:
+            if as_json:
+                _echo_json({"kind": kind, "ok": False, "errors": [error.error.as_dict(lang)]})
+            else:
+                typer.echo(error.error.message(lang), err=True)
+            raise typer.Exit(1) from None
+    elapsed = time.perf_counter() - started
+    if as_json:
+        _echo_json({**report.as_dict(lang), "seconds": round(elapsed, 3)})
+    elif report.ok:
+        typer.echo(
+            _text(
+                "imported",
+                lang,
+                kind=kind,
+                rows=report.rows,
+                inserted=report.inserted,
+                updated=report.updated,
+                seconds=f"{elapsed:.1f}",
+            )
+        )
+    else:
+        for error in report.errors:
+            typer.echo(error.message(lang), err=True)
+        typer.echo(
+            _text("import_rejected", lang, kind=kind, bad=len(report.errors), rows=report.rows),
+            err=True,
+        )
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON.")] = False,
+) -> None:
+    """Counts of persons, vacancies, quota slots, courses, free beds, outcome events."""
+    runtime = _runtime(ctx)
+    with runtime.session() as session:
+        counts = stats_module.collect(session)
+    if as_json:
+        _echo_json(counts.as_dict())
+        return
+    lang = runtime.settings.lang
+    typer.echo(_text("database", lang, where=runtime.where))
+    for name, value in counts.as_dict().items():
+        shown = _text("none", lang) if value is None else value
+        typer.echo(f"  {_text('stat_' + name, lang):<44} {shown}")
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    seed: Annotated[int, typer.Option(help="Seed of the generator: same seed, same data.")] = 0,
+    vacancies: Annotated[int, typer.Option(min=1, help="Number of vacancies.")] = 6000,
+    courses: Annotated[int, typer.Option(min=1, help="Number of courses.")] = 360,
+    persons: Annotated[int, typer.Option(min=1, help="Number of persons.")] = 1500,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Reference date YYYY-MM-DD (default today).")
+    ] = None,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Delete existing catalogs, persons and events first.")
+    ] = False,
+) -> None:
+    """Fill the database with realistic, synthetic demo data (all regions)."""
+    from catalogs.demo import DemoSpec
+    from service import demo as demo_module
+
+    runtime = _runtime(ctx)
+    lang = runtime.settings.lang
+    try:
+        reference = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError:
+        typer.echo(_text("bad_as_of", lang, value=as_of), err=True)
+        raise typer.Exit(2) from None
+    spec = DemoSpec(
+        seed=seed, as_of=reference, vacancies=vacancies, courses=courses, persons=persons
+    )
+    typer.echo(_text("demo_start", lang, where=runtime.where, seed=seed))
+    started = time.perf_counter()
+
+    def progress(kind: str, report: Any) -> None:
+        typer.echo(
+            _text(
+                "demo_progress",
+                lang,
+                kind=kind,
+                rows=report.rows,
+                seconds=f"{time.perf_counter() - started:.1f}",
+            )
+        )
+
+    with runtime.session() as session:
+        demo_module.build(
+            session, spec, protector=runtime.protector, fresh=fresh, progress=progress
+        )
+    typer.echo(
+        _text(
+            "demo_done", lang, where=runtime.where, seconds=f"{time.perf_counter() - started:.1f}"
+        )
+    )

@@ -1,0 +1,252 @@
+"""All-or-nothing imports of the exchange formats, from a file (CLI, API) or from records
+(the demo builder).
+
+Rows are validated and written in batches inside one transaction as the file streams by.
+The first bad row stops the writing; reading goes on so that every bad row is reported; at
+the end, any error rolls the whole import back. Re-importing a row with the same id replaces
+it (columns left out take their documented defaults).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel
+
+from catalogs.kinds import schema_for
+from catalogs.loader import Format, Invalid, RowError, Valid, load, validate_records
+from catalogs.schema import Record, Schema
+from service.models import Course, OutcomeEvent, Person, Shelter, Vacancy, utcnow
+from service.protect import Protector
+
+BATCH = 500
+
+TABLES: dict[str, type[SQLModel]] = {
+    "vacancies": Vacancy,
+    "courses": Course,
+    "shelters": Shelter,
+    "persons": Person,
+    "outcomes": OutcomeEvent,
+}
+ITEM_TABLES: dict[str, tuple[type[SQLModel], str]] = {
+    "vacancy": (Vacancy, "vacancy_id"),
+    "course": (Course, "course_id"),
+    "shelter": (Shelter, "shelter_id"),
+}
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or why it did nothing."""
+
+    kind: str
+    rows: int = 0
+    inserted: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self, lang: str = "ru") -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "ok": self.ok,
+            "rows": self.rows,
+            "inserted": self.inserted if self.ok else 0,
+            "updated": self.updated if self.ok else 0,
+            "errors": [error.as_dict(lang) for error in self.errors],
+        }
+
+
+def import_file(
+    session: Session,
+    kind: str,
+    stream: IO[bytes],
+    *,
+    fmt: Format,
+    protector: Protector,
+    today: date | None = None,
+) -> ImportReport:
+    """Import a CSV or JSON file of ``kind``; commit only if every row is good.
+
+    Raises ``catalogs.loader.FileFormatError`` (after rolling back) when the file cannot be read.
+    """
+    schema = schema_for(kind, today=today or date.today())
+    return _run(session, schema, load(schema, stream, fmt=fmt), protector)
+
+
+def import_records(
+    session: Session,
+    kind: str,
+    records: Iterable[Mapping[str, object]],
+    *,
+    protector: Protector,
+    today: date | None = None,
+) -> ImportReport:
+    """Import rows given as mappings (native values allowed), with the same validation."""
+    schema = schema_for(kind, today=today or date.today())
+    return _run(session, schema, validate_records(schema, records), protector)
+
+
+def _run(
+    session: Session, schema: Schema, results: Iterator[Valid | Invalid], protector: Protector
+) -> ImportReport:
+    writer = _Writer(session, schema, protector)
+    report = ImportReport(schema.kind)
+    batch: list[Valid] = []
+    try:
+        for result in results:
+            report.rows += 1
+            if isinstance(result, Invalid):
+                report.errors.extend(result.errors)
+                batch.clear()
+                continue
+            if report.errors:
+                continue  # keep validating, stop writing
+            batch.append(result)
+            if len(batch) >= BATCH:
+                writer.write(batch, report)
+                batch = []
+        if batch and not report.errors:
+            writer.write(batch, report)
+    except BaseException:
+        session.rollback()
+        raise
+    if report.errors:
+        session.rollback()
+    else:
+        session.commit()
+    return report
+
+
+class _Writer:
+    """Turns valid records into table rows and upserts them a batch at a time."""
+
+    def __init__(self, session: Session, schema: Schema, protector: Protector) -> None:
+        self.session = session
+        self.schema = schema
+        self.protector = protector
+        self.table: sa.Table = TABLES[schema.kind].__table__  # type: ignore[attr-defined]
+        self.iins: dict[str, int] = {}
+
+    def write(self, batch: list[Valid], report: ImportReport) -> None:
+        problems = self._references(batch)
+        if problems:
+            report.errors.extend(problems)
+            return
+        rows = [self._row(valid.record) for valid in batch]
+        if self.schema.kind == "persons":
+            problems = self._iin_conflicts(batch, rows)
+            if problems:
+                report.errors.extend(problems)
+                return
+        existing = self._existing(rows)
+        report.updated += existing
+        report.inserted += len(rows) - existing
+        self._upsert(rows)
+
+    def _row(self, record: Record) -> dict[str, Any]:
+        row = dict(record)
+        if row.get("kato"):
+            row["region_kato"] = row["kato"][:2] + "0000000"
+        elif "kato" in row:
+            row["region_kato"] = None
+        if self.schema.kind == "persons":
+            iin = row.pop("iin")
+            row["iin_hash"] = None if iin is None else self.protector.lookup_hash(iin)
+            row["iin_cipher"] = self.protector.encrypt(iin)
+            row["full_name_cipher"] = self.protector.encrypt(row.pop("full_name"))
+            row["offence_cipher"] = self.protector.encrypt(row.pop("offence_category"))
+        if self.schema.kind == "outcomes":
+            row["source"] = "import"
+        else:
+            row["updated_at"] = utcnow()
+        return row
+
+    def _key_columns(self) -> list[str]:
+        return list(self.schema.key)
+
+    def _existing(self, rows: list[dict[str, Any]]) -> int:
+        keys = self._key_columns()
+        first = keys[0]
+        wanted = {tuple(row[k] for k in keys) for row in rows}
+        query = sa.select(*(self.table.c[k] for k in keys)).where(
+            self.table.c[first].in_({row[first] for row in rows})
+        )
+        found = {tuple(r) for r in self.session.execute(query)}
+        return len(wanted & found)
+
+    def _upsert(self, rows: list[dict[str, Any]]) -> None:
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(self.table)
+        keys = self._key_columns()
+        fixed = {*keys, "id", "created_at"}
+        statement = statement.on_conflict_do_update(
+            index_elements=keys,
+            set_={c: statement.excluded[c] for c in rows[0] if c not in fixed},
+        )
+        self.session.execute(statement, rows)
+
+    def _references(self, batch: list[Valid]) -> list[RowError]:
+        """Outcomes must name a person and an item that exist."""
+        if self.schema.kind != "outcomes":
+            return []
+        persons = {v.record["person_id"] for v in batch}
+        known_persons = set(
+            self.session.scalars(sa.select(Person.person_id).where(Person.person_id.in_(persons)))  # type: ignore[attr-defined]
+        )
+        known_items: dict[str, set[str]] = {}
+        for kind, (table, column) in ITEM_TABLES.items():
+            ids = {v.record["item_id"] for v in batch if v.record["item_kind"] == kind}
+            if ids:
+                id_column = getattr(table, column)
+                known_items[kind] = set(
+                    self.session.scalars(sa.select(id_column).where(id_column.in_(ids)))
+                )
+        problems = []
+        for valid in batch:
+            record = valid.record
+            if record["person_id"] not in known_persons:
+                problems.append(
+                    RowError(
+                        valid.line, "person_id", "unknown_person", {"value": record["person_id"]}
+                    )
+                )
+            if record["item_id"] not in known_items.get(record["item_kind"], set()):
+                problems.append(
+                    RowError(
+                        valid.line,
+                        "item_id",
+                        "unknown_item",
+                        {"value": record["item_id"], "kind": record["item_kind"]},
+                    )
+                )
+        return problems
+
+    def _iin_conflicts(self, batch: list[Valid], rows: list[dict[str, Any]]) -> list[RowError]:
+        """One IIN, one person: in the file and against the database."""
+        problems = []
+        hashes = {row["iin_hash"]: row["person_id"] for row in rows if row["iin_hash"]}
+        owners = dict(
+            self.session.execute(
+                sa.select(Person.iin_hash, Person.person_id).where(Person.iin_hash.in_(hashes))  # type: ignore[union-attr]
+            ).tuples()
+        )
+        for valid, row in zip(batch, rows, strict=True):
+            digest = row["iin_hash"]
+            if digest is None:
+                continue
+            first = self.iins.setdefault(digest, valid.line)
+            if first != valid.line:
+                problems.append(RowError(valid.line, "iin", "duplicate_iin", {"first": first}))
+            elif owners.get(digest, row["person_id"]) != row["person_id"]:
+                problems.append(RowError(valid.line, "iin", "iin_taken", {"other": owners[digest]}))
+        return problems

@@ -1,0 +1,74 @@
+"""Shared fixtures. The suite runs on SQLite by default and on PostgreSQL when DATABASE_URL is
+set (CI runs both). Each test runs inside a transaction that is rolled back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from service import db
+from service.cli import app
+from service.config import Settings
+from service.runtime import Runtime
+from tests.dbutil import backend_url, scratch_engine
+
+TEST_SECRET = "test-secret-key-not-for-production"
+
+
+def pytest_report_header() -> str:
+    url = backend_url()
+    return f"database: {'PostgreSQL ' + url.split('@')[-1] if url else 'SQLite (temporary file)'}"
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    with scratch_engine(tmp_path_factory.mktemp("db")) as engine:
+        db.upgrade(engine)
+        yield engine
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[sa.Connection]:
+    with engine.connect() as connection:
+        transaction = connection.begin()
+        try:
+            yield connection
+        finally:
+            transaction.rollback()
+
+
+@pytest.fixture
+def session(connection: sa.Connection) -> Iterator[Session]:
+    with db.session_scope(connection) as session:
+        yield session
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(home=tmp_path, secret_key=TEST_SECRET, lang="en")
+
+
+@pytest.fixture
+def runtime(settings: Settings, connection: sa.Connection) -> Runtime:
+    return Runtime(settings, connection, _ready=True)
+
+
+@pytest.fixture
+def cli(runtime: Runtime) -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def run(runtime: Runtime, cli: CliRunner):  # type: ignore[no-untyped-def]
+    """Run ``matcher ARGS...`` against the test database; returns the click Result."""
+
+    def invoke(*args: str, input: str | None = None):  # type: ignore[no-untyped-def]
+        return cli.invoke(app, list(args), obj=runtime, input=input)
+
+    return invoke
