@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.factories import csv_bytes, vacancy
+
+
+def stats(run) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    result = run("stats", "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+def test_import_then_stats(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "v.csv"
+    path.write_bytes(csv_bytes([vacancy(n) for n in range(1, 11)] + [vacancy(11, is_quota="false", quota_slots="", quota_from="")]))
+    result = run("import", "vacancies", str(path))
+    assert result.exit_code == 0, result.output
+    assert "11 rows (11 new, 0 updated)" in result.stdout
+    counts = stats(run)
+    assert counts["vacancies"] == 11
+    assert counts["vacancies_open"] == 11
+
+
+def test_bad_file_exits_non_zero_and_changes_nothing(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_bytes([vacancy(1)]))
+    assert run("import", "vacancies", str(good)).exit_code == 0
+    before = stats(run)
+    rows = [vacancy(n) for n in range(2, 1002)]
+    rows.append(vacancy(2000, kato="12345"))
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_bytes(rows))
+    result = run("import", "vacancies", str(bad))
+    assert result.exit_code == 1
+    assert "line 1002, column kato: a KATO code must be 9 digits" in result.stderr
+    assert "nothing imported" in result.stderr
+    assert stats(run) == before
+
+
+def test_import_report_as_json_in_kazakh(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps([vacancy(1, salary_kzt="x")], ensure_ascii=False))
+    result = run("--lang", "kk", "import", "vacancies", str(bad), "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    assert report["errors"] == [
+        {"record": 1, "column": "salary_kzt", "code": "expected_integer", "value": "x", "message": "бүтін сан күтілді"}
+    ]
+
+
+def test_unknown_kind_and_missing_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = run("import", "employers", str(tmp_path / "x.csv"))
+    assert result.exit_code == 2
+    assert "unknown kind" in result.stderr
+    result = run("import", "vacancies", str(tmp_path / "missing.csv"))
+    assert result.exit_code == 2
+    assert "cannot open" in result.stderr
+
+
+def test_unreadable_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "v.csv"
+    path.write_bytes("vacancy_id;title\n1;Сварщик\n".encode())
+    result = run("import", "vacancies", str(path))
+    assert result.exit_code == 1
+    assert "separated by ';'" in result.stderr
+
+
+def test_stats_text_lists_every_count(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("--lang", "ru", "stats")
+    assert result.exit_code == 0
+    assert "Квотные места".lower() in result.stdout.lower()
+    assert "Активная модель ранжирования" in result.stdout

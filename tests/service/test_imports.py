@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from catalogs.loader import FileFormatError
+from service.imports import import_file
+from service.models import Course, OutcomeEvent, Person, Shelter, Vacancy
+from service.protect import Protector
+from tests.conftest import TEST_SECRET
+from tests.factories import AKTAU, KOKSHETAU, csv_bytes, person, vacancy
+
+PROTECTOR = Protector(TEST_SECRET.encode())
+TODAY = date(2026, 11, 25)
+
+
+def run_import(session: Session, kind: str, data: bytes, fmt: str = "csv"):  # type: ignore[no-untyped-def]
+    return import_file(session, kind, io.BytesIO(data), fmt=fmt, protector=PROTECTOR, today=TODAY)  # type: ignore[arg-type]
+
+
+def count(session: Session, table: type) -> int:
+    return session.scalar(sa.select(sa.func.count()).select_from(table)) or 0
+
+
+def test_vacancies_import_with_derived_location(session: Session) -> None:
+    report = run_import(session, "vacancies", csv_bytes([vacancy(1), vacancy(2, kato="", region="Маңғыстау облысы", locality="г. Актау")]))
+    assert report.ok, report.errors
+    assert (report.rows, report.inserted, report.updated) == (2, 2, 0)
+    first, second = session.scalars(sa.select(Vacancy).order_by(Vacancy.vacancy_id)).all()
+    assert first.kato == AKTAU and first.region_kato == "470000000"
+    assert 43 < first.lat < 44.5 and 50.5 < first.lon < 52
+    assert second.kato.startswith("47") and second.lat == pytest.approx(first.lat, abs=0.2)
+    assert first.skills == ["сварка", "чтение чертежей"]
+    assert first.quota_from == date(2026, 9, 1) and first.quota_slots == 2
+
+
+def test_reimport_updates_the_same_id(session: Session) -> None:
+    run_import(session, "vacancies", csv_bytes([vacancy(1)]))
+    report = run_import(session, "vacancies", csv_bytes([vacancy(1, salary_kzt="500000"), vacancy(2)]))
+    assert (report.inserted, report.updated) == (1, 1)
+    session.expire_all()
+    assert session.get(Vacancy, "V00001").salary_kzt == 500_000  # type: ignore[union-attr]
+    assert count(session, Vacancy) == 2
+
+
+def test_one_bad_row_imports_nothing_and_names_line_and_column(session: Session) -> None:
+    run_import(session, "vacancies", csv_bytes([vacancy(9999)]))
+    rows = [vacancy(n) for n in range(1, 1001)]
+    rows.insert(700, vacancy(5000, salary_kzt="много"))
+    report = run_import(session, "vacancies", csv_bytes(rows))
+    assert not report.ok
+    assert [(e.line, e.column, e.code) for e in report.errors] == [(702, "salary_kzt", "expected_integer")]
+    assert report.rows == 1001
+    assert count(session, Vacancy) == 1
+
+
+def test_many_kinds_of_bad_rows_are_all_listed(session: Session) -> None:
+    rows = [
+        vacancy(1, employer_bin="123456789012"),
+        vacancy(2, kato="999999999"),
+        vacancy(3, is_quota="true", quota_slots="0"),
+        vacancy(1),
+        vacancy(4, education_min="phd"),
+        vacancy(5, title=""),
+    ]
+    report = run_import(session, "vacancies", csv_bytes(rows))
+    found = {(e.line, e.column, e.code) for e in report.errors}
+    assert found == {
+        (2, "employer_bin", "bad_checksum"),
+        (3, "kato", "unknown_kato"),
+        (4, "quota_slots", "quota_needs_slots"),
+        (6, "education_min", "not_one_of"),
+        (7, "title", "required"),
+    }, found  # line 5 repeats V00001 of line 2, which was itself bad: no duplicate reported
+    assert count(session, Vacancy) == 0
+
+
+def test_duplicate_ids_in_one_file(session: Session) -> None:
+    report = run_import(session, "vacancies", csv_bytes([vacancy(1), vacancy(2), vacancy(1)]))
+    assert [(e.line, e.column, e.code, e.params["first"]) for e in report.errors] == [(4, "vacancy_id", "duplicate_id", 2)]
+
+
+def test_unknown_column_rejects_the_file(session: Session) -> None:
+    report = run_import(session, "vacancies", csv_bytes([vacancy(1, colour="red")]))
+    assert [(e.line, e.column, e.code) for e in report.errors] == [(1, "colour", "unknown_column")]
+    assert count(session, Vacancy) == 0
+
+
+def test_missing_required_column_is_reported_once(session: Session) -> None:
+    rows = [{k: v for k, v in vacancy(n).items() if k != "employer_bin"} for n in range(3)]
+    report = run_import(session, "vacancies", csv_bytes(rows))
+    assert [(e.line, e.code) for e in report.errors] == [(1, "missing_column")]
+
+
+def test_unknown_place_name(session: Session) -> None:
+    report = run_import(session, "vacancies", csv_bytes([vacancy(1, kato="", locality="Атлантида")]))
+    assert [(e.column, e.code) for e in report.errors] == [("locality", "unknown_place")]
+
+
+def test_json_import(session: Session) -> None:
+    rows = [
+        {**vacancy(1), "skills": ["сварка"], "is_quota": True, "quota_slots": 3, "salary_kzt": 400000},
+        {**vacancy(2), "is_quota": False, "quota_slots": None, "quota_from": None},
+    ]
+    report = run_import(session, "vacancies", json.dumps(rows, ensure_ascii=False).encode(), "json")
+    assert report.ok, report.errors
+    assert session.get(Vacancy, "V00002").is_quota is False  # type: ignore[union-attr]
+
+
+def test_unreadable_file_rolls_back(session: Session) -> None:
+    with pytest.raises(FileFormatError):
+        run_import(session, "vacancies", b"[{\"vacancy_id\": ", "json")
+    assert count(session, Vacancy) == 0
+
+
+def test_persons_sensitive_fields_are_protected_at_rest(session: Session) -> None:
+    row = person(1)
+    report = run_import(session, "persons", csv_bytes([row]))
+    assert report.ok, report.errors
+    raw = session.execute(sa.text("SELECT * FROM persons")).mappings().one()
+    dumped = json.dumps({k: str(v) for k, v in raw.items()}, ensure_ascii=False)
+    assert row["iin"] not in dumped
+    assert "Тестов" not in dumped
+    assert "property" not in dumped
+    stored = session.get(Person, "P00001")
+    assert stored is not None
+    assert stored.iin_hash == PROTECTOR.lookup_hash(row["iin"])
+    assert PROTECTOR.decrypt(stored.iin_cipher) == row["iin"]
+    assert PROTECTOR.decrypt(stored.offence_cipher) == "property"
+    assert stored.probation_kind == "penitentiary"  # derived from the status
+
+
+def test_persons_rules(session: Session) -> None:
+    rows = [
+        person(1, iin=person(1)["iin"][:-1] + "0" if person(1)["iin"][-1] != "0" else person(1)["iin"][:-1] + "1"),
+        person(2, birth_year="1985"),
+        person(3, status="released", release_date="2027-01-01"),
+        person(4, status="in_custody", release_date="2026-01-01"),
+        person(5, status="probation", probation_kind="penitentiary", release_date=""),
+        person(6, kato="", region="", locality=""),
+    ]
+    report = run_import(session, "persons", csv_bytes(rows))
+    found = {(e.line, e.column, e.code) for e in report.errors}
+    assert found == {
+        (2, "iin", "bad_checksum"),
+        (3, "iin", "iin_birth_year_mismatch"),
+        (4, "release_date", "release_date_in_future"),
+        (5, "release_date", "release_date_passed"),
+        (6, "probation_kind", "kind_does_not_fit_status"),
+        (7, "kato", "location_required"),
+    }, found
+
+
+def test_one_iin_one_person(session: Session) -> None:
+    run_import(session, "persons", csv_bytes([person(1)]))
+    same_iin = person(2, iin=person(1)["iin"])
+    report = run_import(session, "persons", csv_bytes([same_iin]))
+    assert [(e.column, e.code) for e in report.errors] == [("iin", "iin_taken")]
+    report = run_import(session, "persons", csv_bytes([person(3), person(4, iin=person(3)["iin"])]))
+    assert [(e.line, e.code) for e in report.errors] == [(3, "duplicate_iin")]
+
+
+def test_courses_and_shelters(session: Session) -> None:
+    courses = [
+        {"course_id": "C1", "programme": "enbek", "title": "Электрогазосварщик", "format": "offline", "kato": AKTAU, "seats": "20", "occupation_codes": "7212", "languages": "kk;ru"},
+        {"course_id": "C2", "programme": "mooc", "title": "Основы 1С", "format": "online", "kato": "", "seats": "", "occupation_codes": "", "languages": "ru"},
+        {"course_id": "C3", "programme": "atameken", "title": "Бастау Бизнес", "format": "offline", "kato": "", "seats": "", "occupation_codes": "", "languages": "kk"},
+    ]
+    report = run_import(session, "courses", csv_bytes(courses))
+    assert [(e.line, e.column, e.code) for e in report.errors] == [(4, "kato", "offline_needs_location")]
+    report = run_import(session, "courses", csv_bytes(courses[:2]))
+    assert report.ok
+    assert session.get(Course, "C2").seats is None  # type: ignore[union-attr]
+    shelters = [
+        {"shelter_id": "S1", "name": "Центр адаптации", "kato": KOKSHETAU, "capacity": "30", "occupied": "12", "max_stay_days": "180", "services": "meals;psychologist"},
+        {"shelter_id": "S2", "name": "Центр", "kato": KOKSHETAU, "capacity": "10", "occupied": "12", "max_stay_days": "365", "services": "spa"},
+    ]
+    report = run_import(session, "shelters", csv_bytes(shelters))
+    assert {(e.line, e.column, e.code) for e in report.errors} == {
+        (3, "max_stay_days", "above_maximum"),
+        (3, "services", "bad_list_item"),
+    }
+    assert run_import(session, "shelters", csv_bytes(shelters[:1])).ok
+    assert session.get(Shelter, "S1").occupied == 12  # type: ignore[union-attr]
+
+
+def test_outcomes_need_known_person_and_item_and_are_idempotent(session: Session) -> None:
+    run_import(session, "vacancies", csv_bytes([vacancy(1)]))
+    run_import(session, "persons", csv_bytes([person(1)]))
+    header = "person_id,item_kind,item_id,event,date,reason,contract_months\n"
+    good = "P00001,vacancy,V00001,referred,2026-10-01,,\n"
+    report = run_import(session, "outcomes", (header + good + good + "P00009,vacancy,V00009,hired,2026-10-05,,\n").encode())
+    assert {(e.line, e.column, e.code) for e in report.errors} == {(4, "person_id", "unknown_person"), (4, "item_id", "unknown_item")}
+    assert count(session, OutcomeEvent) == 0
+    assert run_import(session, "outcomes", (header + good + good).encode()).ok
+    assert run_import(session, "outcomes", (header + good).encode()).ok
+    assert count(session, OutcomeEvent) == 1

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+from service import db
+from tests.dbutil import backend_url, scratch_engine
+
+
+def test_the_suite_runs_on_the_backend_it_was_asked_for(engine: Engine) -> None:
+    expected = "postgresql" if backend_url() else "sqlite"
+    assert engine.dialect.name == expected
+
+
+def test_migrations_build_exactly_the_models(engine: Engine) -> None:
+    with engine.connect() as connection:
+        assert db.current_revision(connection) == db.head_revision()
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_an_older_database_upgrades_in_place_keeping_its_data(tmp_path: Path) -> None:
+    with scratch_engine(tmp_path) as engine:
+        db.upgrade(engine, "0001")
+        with engine.begin() as connection:
+            assert "outcome_events" not in sa.inspect(connection).get_table_names()
+            connection.execute(
+                sa.text(
+                    "INSERT INTO shelters (shelter_id, name, kato, region_kato, lat, lon, capacity,"
+                    " occupied, max_stay_days, accepts, min_age, services, admits_substance_use)"
+                    " VALUES ('S1', 'Центр', '111010000', '110000000', 53.28, 69.39, 20, 5, 180,"
+                    " 'all', 18, '[]', false)"
+                )
+            )
+        db.upgrade(engine)
+        with engine.connect() as connection:
+            assert db.current_revision(connection) == db.head_revision()
+            assert "outcome_events" in sa.inspect(connection).get_table_names()
+            assert connection.execute(sa.text("SELECT name FROM shelters")).scalar_one() == "Центр"
+
+
+def test_downgrade_and_upgrade_again(tmp_path: Path) -> None:
+    with scratch_engine(tmp_path) as engine:
+        db.upgrade(engine)
+        with engine.begin() as connection:
+            db.downgrade(connection, "base")
+            assert set(sa.inspect(connection).get_table_names()) <= {"alembic_version"}
+        db.upgrade(engine)
+        db.upgrade(engine)  # a second run is a no-op
+        with engine.connect() as connection:
+            assert db.current_revision(connection) == db.head_revision()
