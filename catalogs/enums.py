@@ -47,7 +47,7 @@ EVENTS: Final = tuple(dict.fromkeys(e for events in EVENTS_BY_KIND.values() for 
 STATUS_PROBATION_KINDS: Final[dict[str, tuple[str, ...]]] = {
     "in_custody": ("penitentiary",),
     "released": ("post_penitentiary",),
-    "probation": ("pretrial", "sentence"),
+    "probation": ("sentence", "pretrial"),
 }
 """Which probation kinds go with which status; the first is the default."""
 
