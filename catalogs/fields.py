@@ -65,7 +65,7 @@ _IDENTIFIER = re.compile(r"^[\w.:/-]{1,64}$")
 
 def identifier(value: object) -> str:
     """An id: 1 to 64 letters, digits or ``_ . : / -``, no spaces."""
-    result = text(64)(value)
+    result: str = text(64)(value)
     if not _IDENTIFIER.match(result):
         raise FieldError("bad_identifier")
     return result
@@ -253,7 +253,7 @@ def occupation_code(known: Callable[[str], bool]) -> Parser:
         if not _ISCO.match(raw):
             raise FieldError("expected_isco")
         if not known(raw):
-            raise FieldError("unknown_isco", code=raw)
+            raise FieldError("unknown_isco", isco=raw)
         return raw
 
     return parse

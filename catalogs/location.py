@@ -49,8 +49,10 @@ def resolve_location(*, required: bool) -> RowCheck:
         if (lat is None) != (lon is None):
             yield Problem("lat" if lat is None else "lon", "coordinates_pair")
             return
-        inside = lat is None or (
-            LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]
+        inside = (
+            lat is None
+            or lon is None
+            or (LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1])
         )
         if not inside:
             yield Problem("lat", "outside_kazakhstan", {"lat": lat, "lon": lon})

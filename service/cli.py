@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from catalogs.i18n import messages
 from catalogs.kinds import KINDS
-from catalogs.loader import FileFormatError, detect_format
+from catalogs.loader import FileFormatError, Format, detect_format
 from service import stats as stats_module
 from service.config import Settings
 from service.runtime import Runtime
@@ -92,7 +92,13 @@ def import_command(
     started = time.perf_counter()
     with stream:
         head = stream.peek(64) if hasattr(stream, "peek") else b""
-        chosen = fmt or detect_format(None if str(file) == "-" else file.name, head)
+        chosen: Format = (
+            "json"
+            if fmt == "json"
+            else "csv"
+            if fmt == "csv"
+            else detect_format(None if str(file) == "-" else file.name, head)
+        )
         try:
             with runtime.session() as session:
                 report = import_file(
@@ -100,7 +106,7 @@ def import_command(
                     kind,
                     stream,
                     fmt=chosen,
-                    protector=runtime.protector,  # type: ignore[arg-type]
+                    protector=runtime.protector,
                 )
         except FileFormatError as error:
             if as_json:
@@ -124,8 +130,8 @@ def import_command(
             )
         )
     else:
-        for error in report.errors:
-            typer.echo(error.message(lang), err=True)
+        for row_error in report.errors:
+            typer.echo(row_error.message(lang), err=True)
         typer.echo(
             _text("import_rejected", lang, kind=kind, bad=len(report.errors), rows=report.rows),
             err=True,

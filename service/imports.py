@@ -16,7 +16,7 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from catalogs.kinds import schema_for
 from catalogs.loader import Format, Invalid, RowError, Valid, load, validate_records
@@ -201,7 +201,9 @@ class _Writer:
             return []
         persons = {v.record["person_id"] for v in batch}
         known_persons = set(
-            self.session.scalars(sa.select(Person.person_id).where(Person.person_id.in_(persons)))  # type: ignore[attr-defined]
+            self.session.scalars(
+                sa.select(col(Person.person_id)).where(col(Person.person_id).in_(persons))
+            )
         )
         known_items: dict[str, set[str]] = {}
         for kind, (table, column) in ITEM_TABLES.items():
@@ -235,11 +237,10 @@ class _Writer:
         """One IIN, one person: in the file and against the database."""
         problems = []
         hashes = {row["iin_hash"]: row["person_id"] for row in rows if row["iin_hash"]}
-        owners = dict(
-            self.session.execute(
-                sa.select(Person.iin_hash, Person.person_id).where(Person.iin_hash.in_(hashes))  # type: ignore[union-attr]
-            ).tuples()
+        query = sa.select(col(Person.iin_hash), col(Person.person_id)).where(
+            col(Person.iin_hash).in_(hashes)
         )
+        owners: dict[str | None, str] = dict(self.session.execute(query).tuples().all())
         for valid, row in zip(batch, rows, strict=True):
             digest = row["iin_hash"]
             if digest is None:

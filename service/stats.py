@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from service.models import Course, ModelVersion, OutcomeEvent, Person, Shelter, Vacancy
 
@@ -51,19 +51,21 @@ def collect(session: Session, *, today: date | None = None) -> Stats:
     """Count everything ``matcher stats`` shows, in a handful of queries."""
     today = today or date.today()
     count = sa.func.count()
-    persons = dict(
-        session.execute(sa.select(Person.status, count).group_by(Person.status)).tuples().all()
+    persons: dict[str, int] = dict(
+        session.execute(sa.select(col(Person.status), count).group_by(col(Person.status)))
+        .tuples()
+        .all()
     )
     window_open = sa.and_(
-        Vacancy.status == "open",
-        Vacancy.is_quota,
-        Vacancy.quota_from <= today,  # type: ignore[operator]
-        Vacancy.quota_from > months_before(today, 6),  # type: ignore[operator]
+        col(Vacancy.status) == "open",
+        col(Vacancy.is_quota),
+        col(Vacancy.quota_from) <= today,
+        col(Vacancy.quota_from) > months_before(today, 6),
     )
     vacancies, vacancies_open, quota, slots = session.execute(
         sa.select(
             count,
-            sa.func.count().filter(Vacancy.status == "open"),
+            sa.func.count().filter(col(Vacancy.status) == "open"),
             sa.func.count().filter(window_open),
             sa.func.coalesce(sa.func.sum(Vacancy.quota_slots).filter(window_open), 0),
         )
@@ -76,7 +78,7 @@ def collect(session: Session, *, today: date | None = None) -> Stats:
         )
     ).one()
     active = session.scalars(
-        sa.select(ModelVersion.version).where(ModelVersion.is_active)  # type: ignore[arg-type]
+        sa.select(col(ModelVersion.version)).where(col(ModelVersion.is_active))
     ).first()
     return Stats(
         persons=sum(persons.values()),

@@ -27,7 +27,7 @@ _OKED = re.compile(r"^\d{2}(\d{1,3})?$")
 
 
 def _oked(value: object) -> str:
-    raw = text(8)(value)
+    raw: str = text(8)(value)
     if not _OKED.match(raw):
         from catalogs.fields import FieldError
 

@@ -8,7 +8,6 @@ Create Date: 2026-11-25
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
 
 revision = "0002"
@@ -21,11 +20,11 @@ def upgrade() -> None:
     op.create_table(
         "api_tokens",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("token_hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("role", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
-        sa.Column("employer_bin", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=True),
-        sa.Column("region_kato", sqlmodel.sql.sqltypes.AutoString(length=9), nullable=True),
-        sa.Column("label", sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("role", sa.String(length=12), nullable=False),
+        sa.Column("employer_bin", sa.String(length=12), nullable=True),
+        sa.Column("region_kato", sa.String(length=9), nullable=True),
+        sa.Column("label", sa.String(length=200), nullable=True),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
@@ -39,9 +38,9 @@ def upgrade() -> None:
 
     op.create_table(
         "model_versions",
-        sa.Column("version", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-        sa.Column("kind", sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
-        sa.Column("path", sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+        sa.Column("version", sa.String(length=40), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("path", sa.String(length=500), nullable=True),
         sa.Column("card", sa.JSON(), nullable=False),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column(
@@ -61,17 +60,17 @@ def upgrade() -> None:
     op.create_table(
         "outcome_events",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("person_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("item_kind", sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
-        sa.Column("item_id", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
-        sa.Column("event", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("person_id", sa.String(length=64), nullable=False),
+        sa.Column("item_kind", sa.String(length=10), nullable=False),
+        sa.Column("item_id", sa.String(length=64), nullable=False),
+        sa.Column("event", sa.String(length=16), nullable=False),
         sa.Column("date", sa.Date(), nullable=False),
-        sa.Column("reason", sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
+        sa.Column("reason", sa.String(length=120), nullable=True),
         sa.Column("contract_months", sa.Integer(), nullable=True),
-        sa.Column("source", sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+        sa.Column("source", sa.String(length=12), nullable=False),
         sa.Column("rank", sa.Integer(), nullable=True),
         sa.Column("score", sa.Float(), nullable=True),
-        sa.Column("model_version", sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+        sa.Column("model_version", sa.String(length=40), nullable=True),
         sa.Column(
             "created_at",
             sa.DateTime(timezone=True),
