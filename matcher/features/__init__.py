@@ -1,0 +1,2 @@
+"""Features of a (person, item) pair: occupation and skill similarity, geography, education,
+needs. Pure functions over the engine's plain inputs."""
