@@ -11,6 +11,7 @@ line 1); for JSON, it is the record's number in the array (the first is 1).
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 from collections.abc import Iterable, Iterator, Mapping
@@ -184,7 +185,8 @@ def _read_csv(
             RowError(reader.line_num, None, "bad_csv", {"detail": str(error)})
         ) from None
     finally:
-        text.detach()
+        with contextlib.suppress(ValueError):  # the caller may have closed the stream already
+            text.detach()  # leave the caller's stream open
 
 
 def _check_header(schema: Schema, header: list[str]) -> Iterator[tuple[int, list[RowError]]]:

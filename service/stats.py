@@ -51,11 +51,8 @@ def collect(session: Session, *, today: date | None = None) -> Stats:
     """Count everything ``matcher stats`` shows, in a handful of queries."""
     today = today or date.today()
     count = sa.func.count()
-    persons: dict[str, int] = dict(
-        session.execute(sa.select(col(Person.status), count).group_by(col(Person.status)))
-        .tuples()
-        .all()
-    )
+    by_status = sa.select(col(Person.status), count).group_by(col(Person.status))
+    persons: dict[str, int] = dict(session.execute(by_status))
     window_open = sa.and_(
         col(Vacancy.status) == "open",
         col(Vacancy.is_quota),
