@@ -5,6 +5,8 @@ import json
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from catalogs.kinds import schema_for
 from catalogs.loader import FileFormatError, Invalid, Valid, detect_format, load
@@ -113,3 +115,28 @@ def test_format_detection() -> None:
     assert detect_format("x.json", b"") == "json"
     assert detect_format(None, b"  [{") == "json"
     assert detect_format("x.csv", b"a,b") == "csv"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400))
+def test_any_bytes_give_rows_or_a_file_error(data: bytes) -> None:
+    for fmt in ("csv", "json"):
+        try:
+            for result in load(OUTCOMES, io.BytesIO(data), fmt=fmt):  # type: ignore[arg-type]
+                assert isinstance(result, Valid | Invalid)
+        except FileFormatError as error:
+            assert error.error.message("ru")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.text(max_size=12), min_size=7, max_size=7), max_size=5))
+def test_any_csv_cells_give_typed_rows_or_located_errors(cells: list[list[str]]) -> None:
+    import csv
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER.strip().split(","))
+    writer.writerows(cells)
+    for result in load(OUTCOMES, io.BytesIO(out.getvalue().encode()), fmt="csv"):
+        if isinstance(result, Invalid):
+            assert all(e.line >= 2 and e.message("kk") for e in result.errors)
