@@ -18,7 +18,9 @@ from service.db import make_engine
 
 def backend_url() -> str | None:
     """The server under test (DATABASE_URL, normalised), or None for SQLite."""
-    return Settings(home=Path("/nonexistent")).database_url if os.environ.get("DATABASE_URL") else None
+    return (
+        Settings(home=Path("/nonexistent")).database_url if os.environ.get("DATABASE_URL") else None
+    )
 
 
 @contextmanager

@@ -19,7 +19,11 @@ def test_three_languages_same_keys_same_fields(package: str) -> None:
     keys = {lang: set(templates[lang]) for lang in LANGS}
     assert keys["kk"] == keys["ru"] == keys["en"]
     for key in keys["ru"]:
-        assert fields_of(templates["kk"][key]) == fields_of(templates["ru"][key]) == fields_of(templates["en"][key]), key
+        assert (
+            fields_of(templates["kk"][key])
+            == fields_of(templates["ru"][key])
+            == fields_of(templates["en"][key])
+        ), key
         assert all(templates[lang][key].strip() for lang in LANGS), key
 
 
@@ -31,7 +35,12 @@ def test_every_error_code_used_in_code_has_a_message() -> None:
     used: set[str] = set()
     for path in [*root.glob("catalogs/**/*.py"), *root.glob("service/**/*.py")]:
         source = path.read_text()
-        used |= set(re.findall(r'(?:FieldError|Problem\([^,]+,|RowError\([^,]+, [^,]+,)\s*\(?\s*"([a-z0-9_]+)"', source))
+        used |= set(
+            re.findall(
+                r'(?:FieldError|Problem\([^,]+,|RowError\([^,]+, [^,]+,)\s*\(?\s*"([a-z0-9_]+)"',
+                source,
+            )
+        )
     assert used, "the pattern found no codes"
     missing = used - set(messages("catalogs").templates["ru"])
     assert not missing

@@ -106,7 +106,9 @@ def test_completed_numbers_are_valid(prefix: str) -> None:
         assert all(not is_valid_12(number[:-1] + d) for d in "0123456789" if d != number[-1])
 
 
-@given(st.one_of(st.text(), st.integers(), st.floats(), st.booleans(), st.none(), st.lists(st.text())))
+@given(
+    st.one_of(st.text(), st.integers(), st.floats(), st.booleans(), st.none(), st.lists(st.text()))
+)
 def test_parsers_raise_only_field_errors(value: object) -> None:
     for parse in (
         fields.text(50),

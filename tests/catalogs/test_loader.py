@@ -21,7 +21,12 @@ def results(text: str, fmt: str = "csv") -> list[Valid | Invalid]:
 
 
 def errors(text: str, fmt: str = "csv") -> list[tuple[int, str | None, str]]:
-    return [(e.line, e.column, e.code) for r in results(text, fmt) if isinstance(r, Invalid) for e in r.errors]
+    return [
+        (e.line, e.column, e.code)
+        for r in results(text, fmt)
+        if isinstance(r, Invalid)
+        for e in r.errors
+    ]
 
 
 def test_good_rows_are_typed() -> None:
@@ -34,7 +39,9 @@ def test_good_rows_are_typed() -> None:
 
 
 def test_line_numbers_count_the_header_and_multiline_cells() -> None:
-    text = HEADER + 'P1,vacancy,V1,hired,2026-10-01,"two\nlines",6\nP2,vacancy,V1,hired,tomorrow,,\n'
+    text = (
+        HEADER + 'P1,vacancy,V1,hired,2026-10-01,"two\nlines",6\nP2,vacancy,V1,hired,tomorrow,,\n'
+    )
     assert errors(text) == [(4, "date", "expected_date")]
 
 
@@ -83,8 +90,21 @@ def test_bom_is_ignored() -> None:
 
 def test_json_records_numbered_and_checked_for_unknown_keys() -> None:
     rows = [
-        {"person_id": "P1", "item_kind": "vacancy", "item_id": "V1", "event": "hired", "date": "2026-10-01"},
-        {"person_id": "P1", "item_kind": "vacancy", "item_id": "V1", "event": "hired", "date": "2026-10-01", "x": 1},
+        {
+            "person_id": "P1",
+            "item_kind": "vacancy",
+            "item_id": "V1",
+            "event": "hired",
+            "date": "2026-10-01",
+        },
+        {
+            "person_id": "P1",
+            "item_kind": "vacancy",
+            "item_id": "V1",
+            "event": "hired",
+            "date": "2026-10-01",
+            "x": 1,
+        },
         "not an object",
     ]
     found = errors(json.dumps(rows), "json")
@@ -108,7 +128,10 @@ def test_error_messages_exist_in_three_languages() -> None:
     (error,) = invalid.errors
     assert error.message("ru").startswith("строка 2, столбец date:")
     assert error.message("kk").startswith("2-жол, date бағаны:")
-    assert error.message("en") == 'line 2, column date: a date written YYYY-MM-DD expected (value “tomorrow”)'
+    assert (
+        error.message("en")
+        == "line 2, column date: a date written YYYY-MM-DD expected (value “tomorrow”)"
+    )
 
 
 def test_format_detection() -> None:

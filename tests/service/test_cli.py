@@ -14,7 +14,12 @@ def stats(run) -> dict[str, object]:  # type: ignore[no-untyped-def]
 
 def test_import_then_stats(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "v.csv"
-    path.write_bytes(csv_bytes([vacancy(n) for n in range(1, 11)] + [vacancy(11, is_quota="false", quota_slots="", quota_from="")]))
+    path.write_bytes(
+        csv_bytes(
+            [vacancy(n) for n in range(1, 11)]
+            + [vacancy(11, is_quota="false", quota_slots="", quota_from="")]
+        )
+    )
     result = run("import", "vacancies", str(path))
     assert result.exit_code == 0, result.output
     assert "11 rows (11 new, 0 updated)" in result.stdout
@@ -47,7 +52,13 @@ def test_import_report_as_json_in_kazakh(run, tmp_path: Path) -> None:  # type: 
     report = json.loads(result.stdout)
     assert report["ok"] is False
     assert report["errors"] == [
-        {"record": 1, "column": "salary_kzt", "code": "expected_integer", "value": "x", "message": "бүтін сан күтілді"}
+        {
+            "record": 1,
+            "column": "salary_kzt",
+            "code": "expected_integer",
+            "value": "x",
+            "message": "бүтін сан күтілді",
+        }
     ]
 
 

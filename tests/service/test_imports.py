@@ -28,7 +28,13 @@ def count(session: Session, table: type) -> int:
 
 
 def test_vacancies_import_with_derived_location(session: Session) -> None:
-    report = run_import(session, "vacancies", csv_bytes([vacancy(1), vacancy(2, kato="", region="Маңғыстау облысы", locality="г. Актау")]))
+    report = run_import(
+        session,
+        "vacancies",
+        csv_bytes(
+            [vacancy(1), vacancy(2, kato="", region="Маңғыстау облысы", locality="г. Актау")]
+        ),
+    )
     assert report.ok, report.errors
     assert (report.rows, report.inserted, report.updated) == (2, 2, 0)
     first, second = session.scalars(sa.select(Vacancy).order_by(Vacancy.vacancy_id)).all()
@@ -41,7 +47,9 @@ def test_vacancies_import_with_derived_location(session: Session) -> None:
 
 def test_reimport_updates_the_same_id(session: Session) -> None:
     run_import(session, "vacancies", csv_bytes([vacancy(1)]))
-    report = run_import(session, "vacancies", csv_bytes([vacancy(1, salary_kzt="500000"), vacancy(2)]))
+    report = run_import(
+        session, "vacancies", csv_bytes([vacancy(1, salary_kzt="500000"), vacancy(2)])
+    )
     assert (report.inserted, report.updated) == (1, 1)
     session.expire_all()
     assert session.get(Vacancy, "V00001").salary_kzt == 500_000  # type: ignore[union-attr]
@@ -54,7 +62,9 @@ def test_one_bad_row_imports_nothing_and_names_line_and_column(session: Session)
     rows.insert(700, vacancy(5000, salary_kzt="много"))
     report = run_import(session, "vacancies", csv_bytes(rows))
     assert not report.ok
-    assert [(e.line, e.column, e.code) for e in report.errors] == [(702, "salary_kzt", "expected_integer")]
+    assert [(e.line, e.column, e.code) for e in report.errors] == [
+        (702, "salary_kzt", "expected_integer")
+    ]
     assert report.rows == 1001
     assert count(session, Vacancy) == 1
 
@@ -82,7 +92,9 @@ def test_many_kinds_of_bad_rows_are_all_listed(session: Session) -> None:
 
 def test_duplicate_ids_in_one_file(session: Session) -> None:
     report = run_import(session, "vacancies", csv_bytes([vacancy(1), vacancy(2), vacancy(1)]))
-    assert [(e.line, e.column, e.code, e.params["first"]) for e in report.errors] == [(4, "vacancy_id", "duplicate_id", 2)]
+    assert [(e.line, e.column, e.code, e.params["first"]) for e in report.errors] == [
+        (4, "vacancy_id", "duplicate_id", 2)
+    ]
 
 
 def test_unknown_column_rejects_the_file(session: Session) -> None:
@@ -98,13 +110,21 @@ def test_missing_required_column_is_reported_once(session: Session) -> None:
 
 
 def test_unknown_place_name(session: Session) -> None:
-    report = run_import(session, "vacancies", csv_bytes([vacancy(1, kato="", locality="Атлантида")]))
+    report = run_import(
+        session, "vacancies", csv_bytes([vacancy(1, kato="", locality="Атлантида")])
+    )
     assert [(e.column, e.code) for e in report.errors] == [("locality", "unknown_place")]
 
 
 def test_json_import(session: Session) -> None:
     rows = [
-        {**vacancy(1), "skills": ["сварка"], "is_quota": True, "quota_slots": 3, "salary_kzt": 400000},
+        {
+            **vacancy(1),
+            "skills": ["сварка"],
+            "is_quota": True,
+            "quota_slots": 3,
+            "salary_kzt": 400000,
+        },
         {**vacancy(2), "is_quota": False, "quota_slots": None, "quota_from": None},
     ]
     report = run_import(session, "vacancies", json.dumps(rows, ensure_ascii=False).encode(), "json")
@@ -114,7 +134,7 @@ def test_json_import(session: Session) -> None:
 
 def test_unreadable_file_rolls_back(session: Session) -> None:
     with pytest.raises(FileFormatError):
-        run_import(session, "vacancies", b"[{\"vacancy_id\": ", "json")
+        run_import(session, "vacancies", b'[{"vacancy_id": ', "json")
     assert count(session, Vacancy) == 0
 
 
@@ -137,7 +157,12 @@ def test_persons_sensitive_fields_are_protected_at_rest(session: Session) -> Non
 
 def test_persons_rules(session: Session) -> None:
     rows = [
-        person(1, iin=person(1)["iin"][:-1] + "0" if person(1)["iin"][-1] != "0" else person(1)["iin"][:-1] + "1"),
+        person(
+            1,
+            iin=person(1)["iin"][:-1] + "0"
+            if person(1)["iin"][-1] != "0"
+            else person(1)["iin"][:-1] + "1",
+        ),
         person(2, birth_year="1985"),
         person(3, status="released", release_date="2027-01-01"),
         person(4, status="in_custody", release_date="2026-01-01"),
@@ -167,18 +192,63 @@ def test_one_iin_one_person(session: Session) -> None:
 
 def test_courses_and_shelters(session: Session) -> None:
     courses = [
-        {"course_id": "C1", "programme": "enbek", "title": "Электрогазосварщик", "format": "offline", "kato": AKTAU, "seats": "20", "occupation_codes": "7212", "languages": "kk;ru"},
-        {"course_id": "C2", "programme": "mooc", "title": "Основы 1С", "format": "online", "kato": "", "seats": "", "occupation_codes": "", "languages": "ru"},
-        {"course_id": "C3", "programme": "atameken", "title": "Бастау Бизнес", "format": "offline", "kato": "", "seats": "", "occupation_codes": "", "languages": "kk"},
+        {
+            "course_id": "C1",
+            "programme": "enbek",
+            "title": "Электрогазосварщик",
+            "format": "offline",
+            "kato": AKTAU,
+            "seats": "20",
+            "occupation_codes": "7212",
+            "languages": "kk;ru",
+        },
+        {
+            "course_id": "C2",
+            "programme": "mooc",
+            "title": "Основы 1С",
+            "format": "online",
+            "kato": "",
+            "seats": "",
+            "occupation_codes": "",
+            "languages": "ru",
+        },
+        {
+            "course_id": "C3",
+            "programme": "atameken",
+            "title": "Бастау Бизнес",
+            "format": "offline",
+            "kato": "",
+            "seats": "",
+            "occupation_codes": "",
+            "languages": "kk",
+        },
     ]
     report = run_import(session, "courses", csv_bytes(courses))
-    assert [(e.line, e.column, e.code) for e in report.errors] == [(4, "kato", "offline_needs_location")]
+    assert [(e.line, e.column, e.code) for e in report.errors] == [
+        (4, "kato", "offline_needs_location")
+    ]
     report = run_import(session, "courses", csv_bytes(courses[:2]))
     assert report.ok
     assert session.get(Course, "C2").seats is None  # type: ignore[union-attr]
     shelters = [
-        {"shelter_id": "S1", "name": "Центр адаптации", "kato": KOKSHETAU, "capacity": "30", "occupied": "12", "max_stay_days": "180", "services": "meals;psychologist"},
-        {"shelter_id": "S2", "name": "Центр", "kato": KOKSHETAU, "capacity": "10", "occupied": "12", "max_stay_days": "365", "services": "spa"},
+        {
+            "shelter_id": "S1",
+            "name": "Центр адаптации",
+            "kato": KOKSHETAU,
+            "capacity": "30",
+            "occupied": "12",
+            "max_stay_days": "180",
+            "services": "meals;psychologist",
+        },
+        {
+            "shelter_id": "S2",
+            "name": "Центр",
+            "kato": KOKSHETAU,
+            "capacity": "10",
+            "occupied": "12",
+            "max_stay_days": "365",
+            "services": "spa",
+        },
     ]
     report = run_import(session, "shelters", csv_bytes(shelters))
     assert {(e.line, e.column, e.code) for e in report.errors} == {
@@ -194,8 +264,15 @@ def test_outcomes_need_known_person_and_item_and_are_idempotent(session: Session
     run_import(session, "persons", csv_bytes([person(1)]))
     header = "person_id,item_kind,item_id,event,date,reason,contract_months\n"
     good = "P00001,vacancy,V00001,referred,2026-10-01,,\n"
-    report = run_import(session, "outcomes", (header + good + good + "P00009,vacancy,V00009,hired,2026-10-05,,\n").encode())
-    assert {(e.line, e.column, e.code) for e in report.errors} == {(4, "person_id", "unknown_person"), (4, "item_id", "unknown_item")}
+    report = run_import(
+        session,
+        "outcomes",
+        (header + good + good + "P00009,vacancy,V00009,hired,2026-10-05,,\n").encode(),
+    )
+    assert {(e.line, e.column, e.code) for e in report.errors} == {
+        (4, "person_id", "unknown_person"),
+        (4, "item_id", "unknown_item"),
+    }
     assert count(session, OutcomeEvent) == 0
     assert run_import(session, "outcomes", (header + good + good).encode()).ok
     assert run_import(session, "outcomes", (header + good).encode()).ok
