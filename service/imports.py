@@ -240,7 +240,7 @@ class _Writer:
         query = sa.select(col(Person.iin_hash), col(Person.person_id)).where(
             col(Person.iin_hash).in_(hashes)
         )
-        owners = dict(self.session.execute(query))
+        owners = dict(self.session.execute(query).all())
         for valid, row in zip(batch, rows, strict=True):
             digest = row["iin_hash"]
             if digest is None:

@@ -52,7 +52,7 @@ def collect(session: Session, *, today: date | None = None) -> Stats:
     today = today or date.today()
     count = sa.func.count()
     by_status = sa.select(col(Person.status), count).group_by(col(Person.status))
-    persons: dict[str, int] = dict(session.execute(by_status))
+    persons: dict[str, int] = dict(session.execute(by_status).all())
     window_open = sa.and_(
         col(Vacancy.status) == "open",
         col(Vacancy.is_quota),
