@@ -22,7 +22,7 @@ def resolve_location(*, required: bool) -> RowCheck:
     """
 
     def check(record: Record) -> Iterator[Problem]:
-        from catalogs.reference.places import places
+        from catalogs.reference.places import AmbiguousPlace, places
 
         registry = places()
         kato, region, locality = record.get("kato"), record.get("region"), record.get("locality")
@@ -37,7 +37,15 @@ def resolve_location(*, required: bool) -> RowCheck:
                 yield Problem("kato", "unknown_kato", {"value": kato, "kato": kato})
                 return
         elif region or locality:
-            place = registry.resolve_location(region=region, locality=locality)
+            try:
+                place = registry.resolve_location(region=region, locality=locality, strict=True)
+            except AmbiguousPlace as error:
+                yield Problem(
+                    "locality",
+                    "ambiguous_place",
+                    {"value": locality, "name": locality, "count": len(error.places)},
+                )
+                return
             if place is None:
                 column = "locality" if locality else "region"
                 name = locality or region

@@ -170,6 +170,15 @@ class Place:
         return self.level == "sub_district" and not self.is_town and _DISTRICT not in self._kinds
 
 
+class AmbiguousPlace(LookupError):
+    """A name that several places share equally (``strict`` look-ups only)."""
+
+    def __init__(self, name: str, places: list[Place]) -> None:
+        super().__init__(f"{len(places)} places are called {name!r}")
+        self.name = name
+        self.places = places
+
+
 def _rank(place: Place, *, locality: bool) -> tuple[int, int, int, int, str]:
     demote = int(locality and place.level == "region" and not place.is_town)
     population = place.population if place.population is not None else -1
@@ -294,6 +303,7 @@ class Places:
         exclude: str | None = None,
         level: str | None = None,
         locality: bool = False,
+        strict: bool = False,
     ) -> Place | None:
         """The best place for one name among the codes starting with one of ``scopes``."""
         name = name.strip()
@@ -314,10 +324,22 @@ class Places:
             found = [p for p in found if hint in p._kinds] or found
         if not found:
             return None
-        return min(found, key=lambda p: _rank(p, locality=locality))
+        found.sort(key=lambda p: _rank(p, locality=locality))
+        if strict and len(found) > 1:
+            best = _rank(found[0], locality=locality)[:4]
+            tied = [p for p in found if _rank(p, locality=locality)[:4] == best]
+            if len(tied) > 1:
+                raise AmbiguousPlace(name, tied)
+        return found[0]
 
     def _scoped(
-        self, name: str, within: Place | None, *, successors: bool, locality: bool
+        self,
+        name: str,
+        within: Place | None,
+        *,
+        successors: bool,
+        locality: bool,
+        strict: bool = False,
     ) -> Place | None:
         """One name inside ``within`` (None: anywhere); "обл., р-н, с." lists part by part.
 
@@ -330,13 +352,15 @@ class Places:
             if successors and within.level == "region":
                 scopes += _SUCCESSORS.get(within.kato[:2], ())
         exclude = None if successors or within is None else within.kato
-        place = self._pick(name, scopes, exclude=exclude, locality=locality)
+        place = self._pick(name, scopes, exclude=exclude, locality=locality, strict=strict)
         if place is None and _SEPARATORS.search(name):
             # "Алматинская обл., Илийский р-н, с.Отеген батыр": narrow down part by part.
             current = within
             for part in _SEPARATORS.split(name):
                 if part.strip():
-                    found = self._scoped(part, current, successors=successors, locality=locality)
+                    found = self._scoped(
+                        part, current, successors=successors, locality=locality, strict=strict
+                    )
                     if found is None:
                         return None
                     place = current = found
@@ -358,7 +382,9 @@ class Places:
                 return None
         return self._scoped(name, scope, successors=False, locality=False)
 
-    def resolve_location(self, *, region: str | None, locality: str | None) -> Place | None:
+    def resolve_location(
+        self, *, region: str | None, locality: str | None, strict: bool = False
+    ) -> Place | None:
         """CONTRACT: a location given as ``region`` + ``locality`` names (either may be missing).
 
         - region only: that region (a top-level unit is preferred for the name; any other
@@ -371,7 +397,9 @@ class Places:
 
         None when nothing given, when the region is not recognised, or when the locality is
         not found (inside the region and its successors, when a region is given): a wrong
-        locality is reported rather than silently widened to its region.
+        locality is reported rather than silently widened to its region. With ``strict``, a
+        locality that several places share equally (35 villages are called Жамбыл) raises
+        ``AmbiguousPlace`` instead of picking one.
         """
         region = region.strip() if region else None
         locality = locality.strip() if locality else None
@@ -384,7 +412,7 @@ class Places:
                 return scope
         if not locality:
             return None
-        return self._scoped(locality, scope, successors=True, locality=True)
+        return self._scoped(locality, scope, successors=True, locality=True, strict=strict)
 
 
 def _read(name: str) -> str:

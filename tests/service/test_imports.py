@@ -281,3 +281,13 @@ def test_outcomes_need_known_person_and_item_and_are_idempotent(session: Session
     assert run_import(session, "outcomes", (header + good + good).encode()).ok
     assert run_import(session, "outcomes", (header + good).encode()).ok
     assert count(session, OutcomeEvent) == 1
+
+
+def test_ambiguous_village_name_needs_a_region(session: Session) -> None:
+    report = run_import(
+        session,
+        "vacancies",
+        csv_bytes([vacancy(1, kato="", region="Акмолинская область", locality="с.Жамбыл")]),
+    )
+    assert [(e.column, e.code) for e in report.errors] == [("locality", "ambiguous_place")]
+    assert "2" in report.errors[0].message("ru")
