@@ -84,3 +84,44 @@ def test_stats_text_lists_every_count(run) -> None:  # type: ignore[no-untyped-d
     assert result.exit_code == 0
     assert "Квотные места".lower() in result.stdout.lower()
     assert "Активная модель ранжирования" in result.stdout
+
+
+def test_demo_builds_a_small_database_and_is_repeatable(run) -> None:  # type: ignore[no-untyped-def]
+    args = (
+        "demo",
+        "--seed",
+        "3",
+        "--vacancies",
+        "300",
+        "--courses",
+        "40",
+        "--persons",
+        "120",
+        "--as-of",
+        "2026-11-25",
+    )
+    result = run(*args)
+    assert result.exit_code == 0, result.output
+    assert "synthetic" in result.stdout
+    first = stats(run)
+    assert first["vacancies"] == 300
+    assert first["courses"] == 40
+    assert first["persons"] == 120
+    assert first["shelters"] >= 20
+    assert first["quota_slots"] > 0
+    assert 0 < first["beds_free"] < first["beds"]
+    assert run(*args).exit_code == 0
+    assert stats(run) == first
+
+
+def test_demo_fresh_replaces_everything(run) -> None:  # type: ignore[no-untyped-def]
+    assert run("demo", "--vacancies", "200", "--courses", "30", "--persons", "50").exit_code == 0
+    result = run("demo", "--fresh", "--vacancies", "100", "--courses", "30", "--persons", "50")
+    assert result.exit_code == 0, result.output
+    assert stats(run)["vacancies"] == 100
+
+
+def test_demo_rejects_a_bad_date(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("demo", "--as-of", "25.11.2026")
+    assert result.exit_code == 2
+    assert "YYYY-MM-DD" in result.stderr
