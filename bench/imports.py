@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import statistics
 import sys
 import tempfile
@@ -68,7 +69,9 @@ def report(label: str, seconds: list[float], rows: int | None = None) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--postgres", metavar="URL", help="also measure on this PostgreSQL server")
@@ -79,21 +82,29 @@ def main() -> int:
         path = folder / "vacancies.csv"
         started = time.perf_counter()
         write_vacancies(path, args.rows)
-        print(f"wrote {args.rows:,} vacancies ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s")
+        print(
+            f"wrote {args.rows:,} vacancies ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s"
+        )
 
         backends = [("SQLite", None)] + ([("PostgreSQL", args.postgres)] if args.postgres else [])
         for name, url in backends:
             if url:
-                import os
-
                 os.environ["DATABASE_URL"] = url
 
             def import_once() -> None:
                 with scratch_engine(folder) as engine:
                     db.upgrade(engine)
                     with db.session_scope(engine) as session, path.open("rb") as stream:
-                        result = import_file(session, "vacancies", stream, fmt="csv", protector=PROTECTOR, today=AS_OF)
-                        assert result.ok and result.inserted == args.rows, result.errors[:3]
+                        result = import_file(
+                            session,
+                            "vacancies",
+                            stream,
+                            fmt="csv",
+                            protector=PROTECTOR,
+                            today=AS_OF,
+                        )
+                        if not result.ok or result.inserted != args.rows:
+                            raise SystemExit(f"import failed: {result.errors[:3]}")
 
             def demo_once() -> None:
                 with scratch_engine(folder) as engine:
@@ -101,11 +112,11 @@ def main() -> int:
                     with db.session_scope(engine) as session:
                         demo_module.build(session, DemoSpec(as_of=AS_OF), protector=PROTECTOR)
 
-            report(f"{name}: import {args.rows:,} vacancies", timed(args.runs, import_once), args.rows)
+            report(
+                f"{name}: import {args.rows:,} vacancies", timed(args.runs, import_once), args.rows
+            )
             report(f"{name}: build the default demo", timed(args.runs, demo_once))
             if url:
-                import os
-
                 del os.environ["DATABASE_URL"]
     return 0
 
