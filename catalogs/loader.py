@@ -72,6 +72,7 @@ def _short(value: object) -> str:
 class Valid:
     line: int
     record: Record
+    unit: Literal["line", "record"] = "line"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +145,7 @@ def _validate(
                         line, schema.key[0], "duplicate_id", {"value": key[0], "first": first}, unit
                     )
                 )
-        yield Invalid(line, tuple(errors)) if errors else Valid(line, record)
+        yield Invalid(line, tuple(errors)) if errors else Valid(line, record, unit)
 
 
 def _read_csv(

@@ -219,7 +219,11 @@ class _Writer:
             if record["person_id"] not in known_persons:
                 problems.append(
                     RowError(
-                        valid.line, "person_id", "unknown_person", {"value": record["person_id"]}
+                        valid.line,
+                        "person_id",
+                        "unknown_person",
+                        {"value": record["person_id"]},
+                        valid.unit,
                     )
                 )
             if record["item_id"] not in known_items.get(record["item_kind"], set()):
@@ -229,6 +233,7 @@ class _Writer:
                         "item_id",
                         "unknown_item",
                         {"value": record["item_id"], "kind": record["item_kind"]},
+                        valid.unit,
                     )
                 )
         return problems
@@ -247,7 +252,11 @@ class _Writer:
                 continue
             first = self.iins.setdefault(digest, valid.line)
             if first != valid.line:
-                problems.append(RowError(valid.line, "iin", "duplicate_iin", {"first": first}))
+                problems.append(
+                    RowError(valid.line, "iin", "duplicate_iin", {"first": first}, valid.unit)
+                )
             elif owners.get(digest, row["person_id"]) != row["person_id"]:
-                problems.append(RowError(valid.line, "iin", "iin_taken", {"other": owners[digest]}))
+                problems.append(
+                    RowError(valid.line, "iin", "iin_taken", {"other": owners[digest]}, valid.unit)
+                )
         return problems

@@ -291,3 +291,21 @@ def test_ambiguous_village_name_needs_a_region(session: Session) -> None:
     )
     assert [(e.column, e.code) for e in report.errors] == [("locality", "ambiguous_place")]
     assert "2" in report.errors[0].message("ru")
+
+
+def test_json_errors_found_against_the_database_name_the_record(session: Session) -> None:
+    rows = [
+        {
+            "person_id": "P404",
+            "item_kind": "vacancy",
+            "item_id": "V404",
+            "event": "referred",
+            "date": "2026-10-01",
+        }
+    ]
+    report = run_import(session, "outcomes", json.dumps(rows).encode(), "json")
+    assert {(e.unit, e.line, e.column) for e in report.errors} == {
+        ("record", 1, "person_id"),
+        ("record", 1, "item_id"),
+    }
+    assert report.errors[0].message("en").startswith("record 1, column")
