@@ -210,3 +210,32 @@ def demo(
             "demo_done", lang, where=runtime.where, seconds=f"{time.perf_counter() - started:.1f}"
         )
     )
+
+
+def run() -> None:
+    """The console entry point: ``matcher``. Database and file-system failures become a
+    one-line message and exit status 3 instead of a traceback."""
+    import sqlalchemy as sa
+
+    try:
+        app(standalone_mode=True)
+    except sa.exc.OperationalError as error:
+        detail = str(error.orig or error).strip().splitlines()[0]
+        typer.echo(_text("database_unavailable", _lang_from_env(), detail=detail), err=True)
+        raise SystemExit(3) from None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        typer.echo(
+            _text("os_error", _lang_from_env(), file=error.filename, reason=reason), err=True
+        )
+        raise SystemExit(3) from None
+
+
+def _lang_from_env() -> str:
+    """The language of messages when the settings could not be built (best effort)."""
+    import os
+
+    lang = os.environ.get("MATCHER_LANG", "ru")
+    if "--lang" in sys.argv[:-1]:
+        lang = sys.argv[sys.argv.index("--lang") + 1]
+    return lang if lang in ("ru", "kk", "en") else "ru"

@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.factories import csv_bytes, vacancy
 
 
@@ -125,3 +127,16 @@ def test_demo_rejects_a_bad_date(run) -> None:  # type: ignore[no-untyped-def]
     result = run("demo", "--as-of", "25.11.2026")
     assert result.exit_code == 2
     assert "YYYY-MM-DD" in result.stderr
+
+
+def test_unreachable_database_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from service.cli import run as main
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:9/none")
+    monkeypatch.setattr("sys.argv", ["matcher", "--lang", "en", "stats"])
+    with pytest.raises(SystemExit) as caught:
+        main()
+    assert caught.value.code == 3
+    assert capsys.readouterr().err.startswith("cannot reach the database:")
