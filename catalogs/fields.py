@@ -60,15 +60,22 @@ def text(max_length: int = 500) -> Parser:
     return parse
 
 
-_IDENTIFIER = re.compile(r"^[\w.:/-]{1,64}$")
+def pattern(regex: str, code: str, max_length: int) -> Parser:
+    """Text that matches ``regex`` in full, else the error ``code``."""
+    compiled = re.compile(regex)
+    as_text = text(max_length)
+
+    def parse(value: object) -> str:
+        result: str = as_text(value)
+        if not compiled.fullmatch(result):
+            raise FieldError(code)
+        return result
+
+    return parse
 
 
-def identifier(value: object) -> str:
-    """An id: 1 to 64 letters, digits or ``_ . : / -``, no spaces."""
-    result: str = text(64)(value)
-    if not _IDENTIFIER.match(result):
-        raise FieldError("bad_identifier")
-    return result
+identifier = pattern(r"[\w.:/-]{1,64}", "bad_identifier", 64)
+"""An id: 1 to 64 letters, digits or ``_ . : / -``, no spaces."""
 
 
 _SPACES_IN_NUMBER = re.compile(r"[\s\u00a0\u202f_]")
@@ -197,40 +204,22 @@ def list_of(item: Parser) -> Parser:
     return parse
 
 
+def _code_text(value: object) -> str:
+    """A code as text: strings trimmed, whole numbers from JSON written out; else empty."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return ""
+    return str(value).strip()
+
+
 def digits12(kind: str) -> Parser:
     """A 12-digit IIN or BIN with a valid check digit (``kind`` is ``iin`` or ``bin``)."""
 
     def parse(value: object) -> str:
-        raw = (
-            str(value).strip()
-            if isinstance(value, str | int) and not isinstance(value, bool)
-            else ""
-        )
+        raw = _code_text(value)
         if len(raw) != 12 or not raw.isdigit():
             raise FieldError("expected_12_digits", kind=kind.upper())
         if not is_valid_12(raw):
             raise FieldError("bad_checksum", kind=kind.upper())
-        return raw
-
-    return parse
-
-
-_KATO = re.compile(r"^\d{9}$")
-
-
-def kato_code(known: Callable[[str], bool]) -> Parser:
-    """A 9-digit KATO code that exists in the classifier (``known`` says whether it does)."""
-
-    def parse(value: object) -> str:
-        raw = (
-            str(value).strip()
-            if isinstance(value, str | int) and not isinstance(value, bool)
-            else ""
-        )
-        if not _KATO.match(raw):
-            raise FieldError("expected_kato")
-        if not known(raw):
-            raise FieldError("unknown_kato", kato=raw)
         return raw
 
     return parse
@@ -243,13 +232,9 @@ def occupation_code(known: Callable[[str], bool]) -> Parser:
     """A 4-digit ISCO-08 unit group that exists in the occupation reference."""
 
     def parse(value: object) -> str:
-        raw = (
-            str(value).strip()
-            if isinstance(value, str | int) and not isinstance(value, bool)
-            else ""
-        )
-        if isinstance(value, int) and not isinstance(value, bool):
-            raw = raw.zfill(4)
+        raw = _code_text(value)
+        if isinstance(value, int):
+            raw = raw.zfill(4)  # 311 from a JSON number is 0311
         if not _ISCO.match(raw):
             raise FieldError("expected_isco")
         if not known(raw):

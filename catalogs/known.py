@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 
-def is_kato(code: str) -> bool:
-    from catalogs.reference.places import places
-
-    return code in places()
-
-
 def is_occupation(code: str) -> bool:
+    """True for an occupation code the shipped ISCO-08 table knows."""
     from catalogs.reference.occupations import occupations
 
     return code in occupations()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from catalogs import enums
@@ -17,22 +16,12 @@ from catalogs.fields import (
     list_of,
     number,
     occupation_code,
+    pattern,
     text,
 )
 from catalogs.known import is_occupation
 from catalogs.location import resolve_location
 from catalogs.schema import LOCATION_FIELDS, Problem, Record, Schema
-
-_OKED = re.compile(r"^\d{2}(\d{1,3})?$")
-
-
-def _oked(value: object) -> str:
-    raw: str = text(8)(value)
-    if not _OKED.match(raw):
-        from catalogs.fields import FieldError
-
-        raise FieldError("expected_oked")
-    return raw
 
 
 def _quota(record: Record) -> Iterator[Problem]:
@@ -53,7 +42,7 @@ SCHEMA = Schema(
         Field("vacancy_id", identifier, required=True),
         Field("employer_bin", digits12("bin"), required=True),
         Field("employer_name", text(300)),
-        Field("employer_oked", _oked),
+        Field("employer_oked", pattern(r"\d{2}(\d{1,3})?", "expected_oked", 5)),
         Field("title", text(300), required=True),
         Field("occupation_code", occupation_code(is_occupation)),
         Field("skills", list_of(text(120)), default=()),
