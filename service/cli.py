@@ -107,6 +107,10 @@ def import_command(
                     stream,
                     fmt=chosen,
                     protector=runtime.protector,
+                    progress=lambda so_far: typer.echo(
+                        _text("import_progress", lang, rows=so_far.rows, bad=len(so_far.errors)),
+                        err=True,
+                    ),
                 )
         except FileFormatError as error:
             if as_json:

@@ -56,7 +56,12 @@ def build(
     reports: dict[str, ImportReport] = {}
     for kind in ORDER:
         report = import_records(
-            session, kind, sources[kind](), protector=protector, today=spec.as_of
+            session,
+            kind,
+            sources[kind](),
+            protector=protector,
+            today=spec.as_of,
+            progress=_for_kind(progress, kind),
         )
         if not report.ok:
             raise DemoError(report)
@@ -64,3 +69,16 @@ def build(
         if progress is not None:
             progress(kind, report)
     return reports
+
+
+def _for_kind(
+    progress: Callable[[str, ImportReport], None] | None, kind: str
+) -> Callable[[ImportReport], None] | None:
+    if progress is None:
+        return None
+    report_progress = progress
+
+    def step(report: ImportReport) -> None:
+        report_progress(kind, report)
+
+    return step

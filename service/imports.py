@@ -9,7 +9,7 @@ it (columns left out take their documented defaults).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO, Any
@@ -25,6 +25,7 @@ from service.models import Course, OutcomeEvent, Person, Shelter, Vacancy, utcno
 from service.protect import Protector
 
 BATCH = 500
+PROGRESS_EVERY = 100_000
 
 TABLES: dict[str, type[SQLModel]] = {
     "vacancies": Vacancy,
@@ -38,6 +39,10 @@ ITEM_TABLES: dict[str, tuple[type[SQLModel], str]] = {
     "course": (Course, "course_id"),
     "shelter": (Shelter, "shelter_id"),
 }
+
+
+Progress = Callable[["ImportReport"], None]
+"""Called every ``PROGRESS_EVERY`` rows read, for long imports."""
 
 
 @dataclass
@@ -73,13 +78,14 @@ def import_file(
     fmt: Format,
     protector: Protector,
     today: date | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import a CSV or JSON file of ``kind``; commit only if every row is good.
 
     Raises ``catalogs.loader.FileFormatError`` (after rolling back) when the file cannot be read.
     """
     schema = schema_for(kind, today=today or date.today())
-    return _run(session, schema, load(schema, stream, fmt=fmt), protector)
+    return _run(session, schema, load(schema, stream, fmt=fmt), protector, progress)
 
 
 def import_records(
@@ -89,14 +95,19 @@ def import_records(
     *,
     protector: Protector,
     today: date | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Import rows given as mappings (native values allowed), with the same validation."""
     schema = schema_for(kind, today=today or date.today())
-    return _run(session, schema, validate_records(schema, records), protector)
+    return _run(session, schema, validate_records(schema, records), protector, progress)
 
 
 def _run(
-    session: Session, schema: Schema, results: Iterator[Valid | Invalid], protector: Protector
+    session: Session,
+    schema: Schema,
+    results: Iterator[Valid | Invalid],
+    protector: Protector,
+    progress: Progress | None,
 ) -> ImportReport:
     writer = _Writer(session, schema, protector)
     report = ImportReport(schema.kind)
@@ -104,6 +115,8 @@ def _run(
     try:
         for result in results:
             report.rows += 1
+            if progress is not None and report.rows % PROGRESS_EVERY == 0:
+                progress(report)
             if isinstance(result, Invalid):
                 report.errors.extend(result.errors)
                 batch.clear()

@@ -309,3 +309,22 @@ def test_json_errors_found_against_the_database_name_the_record(session: Session
         ("record", 1, "item_id"),
     }
     assert report.errors[0].message("en").startswith("record 1, column")
+
+
+def test_long_imports_report_progress(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    import service.imports
+
+    monkeypatch.setattr(service.imports, "PROGRESS_EVERY", 4)
+    seen: list[int] = []
+    data = csv_bytes([vacancy(n) for n in range(1, 11)])
+    report = import_file(
+        session,
+        "vacancies",
+        io.BytesIO(data),
+        fmt="csv",
+        protector=PROTECTOR,
+        today=TODAY,
+        progress=lambda so_far: seen.append(so_far.rows),
+    )
+    assert report.ok
+    assert seen == [4, 8]
