@@ -6,7 +6,6 @@ from __future__ import annotations
 import itertools
 import re
 import statistics
-import time
 import tracemalloc
 import types
 from collections import Counter
@@ -491,12 +490,9 @@ def test_a_million_vacancies_stream_without_a_list() -> None:
     big = generate(DemoSpec(seed=0, as_of=AS_OF, vacancies=1_000_000))
     stream = big.vacancies()
     assert isinstance(stream, types.GeneratorType)
-    started = time.perf_counter()
     rows = list(itertools.islice(stream, 50_000))
-    elapsed = time.perf_counter() - started
     assert len(rows) == 50_000
     assert rows[-1]["vacancy_id"] == "V0050000"
-    assert elapsed < 10, f"{50_000 / elapsed:.0f} rows/s"
 
 
 def test_streaming_memory_stays_flat() -> None:
