@@ -72,6 +72,9 @@ def import_command(
         str | None, typer.Option("--format", help="csv or json (default: from the name)")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Validate only: report, write nothing.")
+    ] = False,
 ) -> None:
     """Import a file: all rows or none. Every bad row is listed with its line and column."""
     from service.imports import import_file
@@ -107,6 +110,7 @@ def import_command(
                     stream,
                     fmt=chosen,
                     protector=runtime.protector,
+                    dry_run=check,
                     progress=lambda so_far: typer.echo(
                         _text("import_progress", lang, rows=so_far.rows, bad=len(so_far.errors)),
                         err=True,
@@ -124,7 +128,7 @@ def import_command(
     elif report.ok:
         typer.echo(
             _text(
-                "imported",
+                "checked" if check else "imported",
                 lang,
                 kind=kind,
                 rows=report.rows,

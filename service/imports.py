@@ -51,6 +51,8 @@ class ImportReport:
 
     kind: str
     rows: int = 0
+    dry_run: bool = False
+    """Checked only: the rows were validated and written, then rolled back."""
     inserted: int = 0
     updated: int = 0
     errors: list[RowError] = field(default_factory=list)
@@ -63,6 +65,7 @@ class ImportReport:
         return {
             "kind": self.kind,
             "ok": self.ok,
+            "dry_run": self.dry_run,
             "rows": self.rows,
             "inserted": self.inserted if self.ok else 0,
             "updated": self.updated if self.ok else 0,
@@ -79,13 +82,14 @@ def import_file(
     protector: Protector,
     today: date | None = None,
     progress: Progress | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Import a CSV or JSON file of ``kind``; commit only if every row is good.
 
     Raises ``catalogs.loader.FileFormatError`` (after rolling back) when the file cannot be read.
     """
     schema = schema_for(kind, today=today or date.today())
-    return _run(session, schema, load(schema, stream, fmt=fmt), protector, progress)
+    return _run(session, schema, load(schema, stream, fmt=fmt), protector, progress, dry_run)
 
 
 def import_records(
@@ -96,10 +100,11 @@ def import_records(
     protector: Protector,
     today: date | None = None,
     progress: Progress | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
     """Import rows given as mappings (native values allowed), with the same validation."""
     schema = schema_for(kind, today=today or date.today())
-    return _run(session, schema, validate_records(schema, records), protector, progress)
+    return _run(session, schema, validate_records(schema, records), protector, progress, dry_run)
 
 
 def _run(
@@ -108,9 +113,10 @@ def _run(
     results: Iterator[Valid | Invalid],
     protector: Protector,
     progress: Progress | None,
+    dry_run: bool = False,
 ) -> ImportReport:
     writer = _Writer(session, schema, protector)
-    report = ImportReport(schema.kind)
+    report = ImportReport(schema.kind, dry_run=dry_run)
     batch: list[Valid] = []
     try:
         for result in results:
@@ -132,7 +138,7 @@ def _run(
     except BaseException:
         session.rollback()
         raise
-    if report.errors:
+    if report.errors or dry_run:
         session.rollback()
     else:
         session.commit()

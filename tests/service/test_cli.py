@@ -140,3 +140,16 @@ def test_unreachable_database_is_one_clear_line(
         main()
     assert caught.value.code == 3
     assert capsys.readouterr().err.startswith("cannot reach the database:")
+
+
+def test_check_validates_without_writing(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "v.csv"
+    path.write_bytes(csv_bytes([vacancy(n) for n in range(1, 6)]))
+    result = run("import", "vacancies", str(path), "--check")
+    assert result.exit_code == 0, result.output
+    assert "checked 5 rows, no errors (5 new" in result.stdout
+    assert stats(run)["vacancies"] == 0
+    result = run("import", "vacancies", str(path), "--check", "--json")
+    assert json.loads(result.stdout)["dry_run"] is True
+    path.write_bytes(csv_bytes([vacancy(1, salary_kzt="?")]))
+    assert run("import", "vacancies", str(path), "--check").exit_code == 1
