@@ -161,6 +161,11 @@ class _Writer:
             report.errors.extend(problems)
             return
         rows = [self._row(valid.record) for valid in batch]
+        if self.schema.kind == "outcomes":
+            # the same event twice is one event (the last reason and contract length win);
+            # one INSERT ... ON CONFLICT must not touch a row twice
+            keys = self._key_columns()
+            rows = list({tuple(row[k] for k in keys): row for row in rows}.values())
         if self.schema.kind == "persons":
             problems = self._iin_conflicts(batch, rows)
             if problems:

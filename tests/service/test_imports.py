@@ -278,7 +278,9 @@ def test_outcomes_need_known_person_and_item_and_are_idempotent(session: Session
         (4, "item_id", "unknown_item"),
     }
     assert count(session, OutcomeEvent) == 0
-    assert run_import(session, "outcomes", (header + good + good).encode()).ok
+    twice = run_import(session, "outcomes", (header + good + good).encode())
+    assert twice.ok
+    assert (twice.rows, twice.inserted, twice.updated) == (2, 1, 0)
     assert run_import(session, "outcomes", (header + good).encode()).ok
     assert count(session, OutcomeEvent) == 1
 
