@@ -1,0 +1,179 @@
+"""Understanding job titles and professions as people and employers write them.
+
+Free text in Russian, Kazakh or English — with grades ("5 разряда", "4-ші разряд"), licence
+categories ("кат. С"), abbreviations ("эл.газосварщик"), typos, Kazakh typed on a Russian
+keyboard ("жургизуши") or in Latin letters ("svarshik", "júrgizýshi") — is mapped to ISCO-08
+occupation codes with a confidence in [0, 1]:
+
+- an exact match of the normalised text against a title or synonym of the occupation
+  reference is certain (1.0);
+- otherwise the text is compared with every title and synonym by RapidFuzz (``WRatio``, in
+  one ``process.cdist`` call for a whole batch), on a "loose" form in which Kazakh letters are
+  folded to their Russian look-alikes, and the best score of each code is its confidence.
+
+The matcher is built from plain ``(code, label)`` pairs, so tests and other vocabularies can
+use it without the shipped reference.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from catalogs.normalize import normalize_occupation
+
+_KAZAKH_LOOSE = str.maketrans("әғқңөұүһі", "агкноуухи")
+_LATIN = re.compile(r"[a-zá-ýıǵńóúý]", re.IGNORECASE)
+_CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.IGNORECASE)
+_TRANSLIT = (
+    ("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"),
+    ("sh", "ш"), ("yu", "ю"), ("ya", "я"), ("yo", "е"), ("ye", "е"), ("iy", "ий"),
+    ("á", "а"), ("ǵ", "г"), ("ń", "н"), ("ó", "о"), ("ú", "у"), ("ý", "у"), ("ı", "ы"),
+    ("a", "а"), ("b", "б"), ("c", "к"), ("d", "д"), ("e", "е"), ("f", "ф"), ("g", "г"),
+    ("h", "х"), ("i", "и"), ("j", "ж"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"),
+    ("o", "о"), ("p", "п"), ("q", "к"), ("r", "р"), ("s", "с"), ("t", "т"), ("u", "у"),
+    ("v", "в"), ("w", "в"), ("x", "кс"), ("y", "ы"), ("z", "з"),
+)  # fmt: skip
+_TRANSLIT_PATTERN = re.compile("|".join(re.escape(latin) for latin, _ in _TRANSLIT))
+_TRANSLIT_MAP = dict(_TRANSLIT)
+
+
+def loose(text: str) -> str:
+    """The matching key: ``normalize_occupation``, then Kazakh letters folded to Russian
+    look-alikes (ә→а, қ→к, ү→у, і→и ...), as Kazakh typed on a Russian keyboard reads."""
+    return normalize_occupation(text).translate(_KAZAKH_LOOSE)
+
+
+_WORD = re.compile(r"\w{2,}")
+
+
+def transliterate(text: str) -> str:
+    """Latin letters to Cyrillic (Russian-style and Kazakh Latin 2021): "svarshik" → "сварщик".
+
+    Approximate by nature (the fuzzy matcher absorbs the rest). Single letters stay as they are:
+    they are licence categories ("voditel kat. C").
+    """
+
+    def word(match: re.Match[str]) -> str:
+        return _TRANSLIT_PATTERN.sub(lambda m: _TRANSLIT_MAP[m.group(0)], match.group(0))
+
+    return _WORD.sub(word, text.casefold())
+
+
+def _variants(text: str) -> list[str]:
+    """The loose forms of ``text`` worth comparing: as written, and transliterated when it is
+    written in Latin letters only (an English title stays a candidate too)."""
+    forms = [loose(text)]
+    if _LATIN.search(text) and not _CYRILLIC.search(text):
+        forms.append(loose(transliterate(text)))
+    return [form for form in dict.fromkeys(forms) if form]
+
+
+@dataclass(frozen=True, slots=True)
+class OccupationMatch:
+    """An occupation a text was read as: its code, how sure, and the label that matched."""
+
+    code: str
+    confidence: float
+    label: str
+
+
+class OccupationMatcher:
+    """Maps free-text job titles to occupation codes, one text or a batch at a time."""
+
+    def __init__(
+        self,
+        labels: Iterable[tuple[str, str]],
+        *,
+        exact: Callable[[str], str | None] | None = None,
+    ) -> None:
+        pairs = list(dict.fromkeys((code, loose(label)) for code, label in labels))
+        pairs = [(code, label) for code, label in pairs if label]
+        self.codes = np.array([code for code, _ in pairs])
+        self.labels = [label for _, label in pairs]
+        self._by_label: dict[str, str] = {}
+        for code, label in pairs:
+            self._by_label.setdefault(label, code)
+        self._exact = exact
+
+    def match(self, text: str, *, limit: int = 3, cutoff: float = 0.8) -> list[OccupationMatch]:
+        """Up to ``limit`` occupations for ``text``, most likely first, none below ``cutoff``."""
+        return self.match_many([text], limit=limit, cutoff=cutoff)[0]
+
+    def match_many(
+        self, texts: Sequence[str], *, limit: int = 3, cutoff: float = 0.8
+    ) -> list[list[OccupationMatch]]:
+        """``match`` for every text, with one ``cdist`` call for the whole batch (each distinct
+        text is matched once: vacancy titles repeat a lot)."""
+        distinct = list(dict.fromkeys(texts))
+        found: dict[str, list[OccupationMatch]] = {text: [] for text in distinct}
+        queries: list[str] = []
+        owners: list[str] = []
+        for text in distinct:
+            certain = self._certain(text)
+            if certain is not None:
+                found[text] = [certain]
+                continue
+            for form in _variants(text):
+                queries.append(form)
+                owners.append(text)
+        if queries and self.labels:
+            found.update(self._fuzzy(queries, owners, limit=limit, cutoff=cutoff))
+        return [found[text] for text in texts]
+
+    def _fuzzy(
+        self, queries: list[str], owners: list[str], *, limit: int, cutoff: float
+    ) -> dict[str, list[OccupationMatch]]:
+        """Score every query against every label in one call; keep each code's best label."""
+        scores = process.cdist(
+            queries,
+            self.labels,
+            scorer=fuzz.WRatio,
+            dtype=np.uint8,
+            workers=-1,
+            score_cutoff=round(cutoff * 100),
+        )
+        keep = min(64, len(self.labels))
+        best: dict[str, dict[str, tuple[float, str]]] = {}
+        for row, owner in enumerate(owners):
+            per_code = best.setdefault(owner, {})
+            for column in np.argpartition(scores[row], -keep)[-keep:]:
+                confidence = float(scores[row, column]) / 100
+                code = str(self.codes[column])
+                if confidence >= cutoff and confidence > per_code.get(code, (0.0, ""))[0]:
+                    per_code[code] = (confidence, self.labels[column])
+        return {
+            owner: [
+                OccupationMatch(code, confidence, label)
+                for code, (confidence, label) in sorted(
+                    per_code.items(), key=lambda item: (-item[1][0], item[0])
+                )[:limit]
+            ]
+            for owner, per_code in best.items()
+        }
+
+    def _certain(self, text: str) -> OccupationMatch | None:
+        """An exact match of the normalised text, before any fuzzy work."""
+        if self._exact is not None:
+            code = self._exact(text)
+            if code is not None:
+                return OccupationMatch(code, 1.0, normalize_occupation(text))
+        for form in _variants(text):
+            code = self._by_label.get(form)
+            if code is not None:
+                return OccupationMatch(code, 1.0, form)
+        return None
+
+
+@cache
+def occupation_matcher() -> OccupationMatcher:
+    """The matcher over the shipped occupation reference (titles and synonyms, ru/kk/en)."""
+    from catalogs.reference.occupations import occupations
+
+    registry = occupations()
+    return OccupationMatcher(registry.labels(), exact=registry.lookup)
