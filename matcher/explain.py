@@ -1,0 +1,208 @@
+"""From feature values and facts to reasons an officer reads: a machine ``code`` and a text in
+Russian, Kazakh or English (templates in ``matcher/locales``).
+
+Every recommended item carries two to five reasons: the strongest contributions to its score
+first, then cautions (a requirement the person only nearly meets). A reason never names the
+person's offence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from catalogs.i18n import LANGS, messages
+
+MAX_REASONS = 5
+MIN_REASONS = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """Message keys rendered in the reader's language and joined (e.g. shelter services)."""
+
+    keys: tuple[str, ...]
+
+    def render(self, lang: str) -> str:
+        return ", ".join(messages("matcher").text(key, lang) for key in self.keys)
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    code: str
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def text(self, lang: str = "ru") -> str:
+        params = {k: v.render(lang) if isinstance(v, Terms) else v for k, v in self.params.items()}
+        return messages("matcher").text(self.code, lang, **params)
+
+    def as_dict(self, lang: str = "ru") -> dict[str, object]:
+        return {"code": self.code, "text": self.text(lang)}
+
+    def texts(self) -> dict[str, str]:
+        return {lang: self.text(lang) for lang in LANGS}
+
+
+def _km(value: float) -> int:
+    return max(1, round(float(value)))
+
+
+def _title(code: str | None) -> str:
+    from catalogs.reference.occupations import occupations
+
+    found = occupations().get(code) if code else None
+    return found.title_ru if found is not None else (code or "")
+
+
+def vacancy_reasons(
+    values: Mapping[str, float],
+    facts: Mapping[str, Any],
+    contributions: Mapping[str, float],
+    *,
+    title: str,
+    professions: Sequence[str],
+    candidate: bool = False,
+    release_date: date | None = None,
+    status: str | None = None,
+    today: date | None = None,
+) -> list[Reason]:
+    """Reasons for a (person, vacancy) pair; ``candidate`` words them for the employer's side."""
+    found: list[tuple[float, Reason]] = []
+    occupation = values["occupation"]
+    source = facts.get("occupation_source")
+    if source is not None and source == facts.get("code") and occupation > 0:
+        mine = professions[0] if professions else _title(str(source))
+        found.append(
+            (
+                contributions["occupation"] + 1,
+                Reason(
+                    "occupation_match",
+                    {"mine": mine, "title": title, "percent": round(occupation * 100)},
+                ),
+            )
+        )
+    elif source is not None:
+        found.append(
+            (contributions["occupation"] + 1, Reason("occupation_related", {"title": title}))
+        )
+    elif occupation > 0:
+        found.append((contributions["occupation"], Reason("entry_level", {"title": title})))
+    if "quota_slots" in facts and not candidate:
+        until = facts.get("quota_until")
+        found.append(
+            (
+                contributions["quota"] + 0.5,
+                Reason(
+                    "quota_slots",
+                    {
+                        "slots": facts["quota_slots"],
+                        "until": until.isoformat() if isinstance(until, date) else "—",
+                    },
+                ),
+            )
+        )
+    km = float(facts["km"])
+    if km < 2:
+        found.append((contributions["proximity"], Reason("same_place")))
+    elif values["proximity"] >= 0.3:
+        found.append((contributions["proximity"], Reason("near_home", {"km": _km(km)})))
+    else:
+        found.append((contributions["proximity"], Reason("relocation", {"km": _km(km)})))
+    if facts.get("employer_housing"):
+        found.append((contributions["housing"] + 0.3, Reason("employer_housing")))
+    elif (near := facts.get("shelter_near_job")) is not None:
+        beds, shelter_km = near
+        found.append(
+            (
+                contributions["housing"] + 0.2,
+                Reason("shelter_near_job", {"beds": beds, "km": _km(shelter_km)}),
+            )
+        )
+    skills = facts.get("matched_skills") or []
+    if skills:
+        found.append(
+            (contributions["skills"], Reason("skills_match", {"skills": ", ".join(skills[:3])}))
+        )
+    if values["salary"] >= 0.6 and not candidate:
+        found.append((contributions["salary"], Reason("good_salary")))
+    if candidate and today is not None and release_date is not None:
+        if status == "released":
+            months = max(0, (today - release_date).days // 30)
+            if months <= 12:
+                found.append(
+                    (
+                        contributions["urgency"] + 0.1,
+                        Reason("recently_released", {"months": months}),
+                    )
+                )
+        elif status == "in_custody":
+            found.append(
+                (
+                    contributions["urgency"],
+                    Reason("release_soon", {"date": release_date.isoformat()}),
+                )
+            )
+    cautions: list[Reason] = []
+    if values["education"] == 0.5:
+        cautions.append(Reason("education_slightly_below"))
+    if values["experience"] < 1.0:
+        cautions.append(Reason("experience_below"))
+    return _pick(found, cautions)
+
+
+def course_reasons(facts: Mapping[str, Any], contributions: Mapping[str, float]) -> list[Reason]:
+    found: list[tuple[float, Reason]] = []
+    if (code := facts.get("leads_to_own")) is not None:
+        found.append(
+            (
+                contributions["relevance"] + 1,
+                Reason("course_own_trade", {"occupation": _title(str(code))}),
+            )
+        )
+    elif (gap := facts.get("gap")) is not None:
+        code, slots = gap
+        found.append(
+            (
+                contributions["relevance"] + 1,
+                Reason("course_gap", {"occupation": _title(code), "slots": slots}),
+            )
+        )
+    elif facts.get("general"):
+        found.append((contributions["relevance"], Reason("course_general")))
+    if facts.get("in_custody"):
+        found.append((contributions["reach"] + 0.5, Reason("course_in_custody")))
+    elif facts.get("online"):
+        found.append((contributions["reach"], Reason("course_online")))
+    elif "km" in facts:
+        found.append((contributions["reach"], Reason("course_near", {"km": _km(facts["km"])})))
+    if isinstance(starts := facts.get("starts_on"), date):
+        found.append(
+            (contributions["timing"], Reason("course_starts", {"date": starts.isoformat()}))
+        )
+    if facts.get("free"):
+        found.append((contributions["cost"], Reason("course_free")))
+    if "seats" in facts:
+        found.append((contributions["seats"], Reason("course_seats", {"seats": facts["seats"]})))
+    return _pick(found, [])
+
+
+def shelter_reasons(facts: Mapping[str, Any], contributions: Mapping[str, float]) -> list[Reason]:
+    found: list[tuple[float, Reason]] = [
+        (contributions["proximity"], Reason("shelter_near_home", {"km": _km(facts["km"])})),
+        (contributions["beds"] + 0.2, Reason("shelter_beds", {"beds": facts["beds"]})),
+        (contributions["stay"], Reason("shelter_stay", {"days": facts["stay_days"]})),
+    ]
+    served = facts.get("served") or []
+    if served:
+        names = Terms(tuple(f"service_{s}" for s in served))
+        found.append((contributions["services"], Reason("shelter_services", {"services": names})))
+    return _pick(found, [])
+
+
+def _pick(found: list[tuple[float, Reason]], cautions: list[Reason]) -> list[Reason]:
+    ranked = [reason for _, reason in sorted(found, key=lambda item: -item[0])]
+    room = MAX_REASONS - min(len(cautions), 2)
+    chosen = ranked[:room] + cautions[:2]
+    return chosen[: max(MIN_REASONS, len(chosen))][:MAX_REASONS]

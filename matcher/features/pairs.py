@@ -1,0 +1,212 @@
+"""The features of one (person, item) pair, by kind of item: each a number in [0, 1], in a
+fixed order (the columns the rankers see), plus the facts the explanations quote."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from matcher.features.fit import education_fit, experience_fit, proximity, salary_fit
+from matcher.features.geo import haversine_km
+from matcher.features.occupation import occupation_fit, skill_keys, skill_overlap
+from matcher.profile import Course, Person, Shelter, Vacancy
+
+VACANCY_FEATURES = (
+    "occupation",
+    "skills",
+    "proximity",
+    "quota",
+    "housing",
+    "education",
+    "experience",
+    "salary",
+    "urgency",
+)
+COURSE_FEATURES = ("relevance", "reach", "timing", "language", "cost", "seats")
+SHELTER_FEATURES = ("proximity", "beds", "stay", "services")
+FEATURES: dict[str, tuple[str, ...]] = {
+    "vacancy": VACANCY_FEATURES,
+    "candidate": VACANCY_FEATURES,
+    "course": COURSE_FEATURES,
+    "shelter": SHELTER_FEATURES,
+}
+SHELTER_NEAR_JOB_KM = 50.0
+NEEDS_SERVED_BY: dict[str, str] = {
+    "need_psychological": "psychologist",
+    "need_legal_aid": "legal",
+    "need_medical_commission": "medical",
+    "need_addiction_treatment": "addiction",
+    "need_documents": "documents",
+}
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """What the features need of a person, worked out once per query."""
+
+    person: Person
+    codes: Mapping[str, float]
+    """ISCO-08 codes read from the person's professions, with confidence."""
+    skills: frozenset[str]
+    urgency: float
+
+    @classmethod
+    def of(cls, person: Person, codes: Mapping[str, float], today: date) -> PersonView:
+        return cls(person, codes, skill_keys(person.skills), urgency(person, today))
+
+
+@dataclass(frozen=True)
+class VacancyView:
+    """A vacancy with its occupation as understood (given, or read from the title)."""
+
+    vacancy: Vacancy
+    code: str | None
+    code_confidence: float
+    entry_level: bool
+    skills: frozenset[str]
+    quota_open: bool
+    quota_until: date | None
+
+
+@dataclass
+class Pair:
+    """Feature values (by name) and the facts behind them."""
+
+    values: dict[str, float]
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def vector(self, names: tuple[str, ...]) -> list[float]:
+        return [self.values[name] for name in names]
+
+
+def urgency(person: Person, today: date) -> float:
+    """How pressing help is (DOMAIN.md: the first 3–6 months after release matter most)."""
+    release = person.release_date
+    if person.status == "released" and release is not None:
+        days = (today - release).days
+        return 1.0 if days <= 183 else 0.75 if days <= 365 else 0.5
+    if person.status == "in_custody" and release is not None:
+        days = (release - today).days
+        return 0.9 if days <= 90 else 0.65 if days <= 365 else 0.3
+    return 0.6
+
+
+def vacancy_pair(
+    person: PersonView,
+    job: VacancyView,
+    *,
+    km: float | None = None,
+    regional_median: float | None = None,
+    shelter_near: Callable[[float, float], tuple[int, float] | None] | None = None,
+) -> Pair:
+    p, v = person.person, job.vacancy
+    km = haversine_km(p.lat, p.lon, v.lat, v.lon) if km is None else km
+    fit, source = occupation_fit(person.codes, job.code, entry_level=job.entry_level)
+    facts: dict[str, Any] = {"km": km, "occupation_source": source, "code": job.code}
+    housing = 1.0
+    if p.need_housing:
+        housing = 0.0
+        if v.provides_housing:
+            housing = 1.0
+            facts["employer_housing"] = True
+        elif shelter_near is not None and (near := shelter_near(v.lat, v.lon)) is not None:
+            housing = 0.7
+            facts["shelter_near_job"] = near
+    if job.quota_open:
+        facts["quota_slots"] = v.quota_slots
+        facts["quota_until"] = job.quota_until
+    values = {
+        "occupation": fit * (job.code_confidence if source is not None else 1.0),
+        "skills": skill_overlap(person.skills, job.skills),
+        "proximity": proximity(km, p.max_commute_km, relocation_ok=p.relocation_ok),
+        "quota": 1.0 if job.quota_open else 0.0,
+        "housing": housing,
+        "education": education_fit(p.education, v.education_min),
+        "experience": experience_fit(p.experience_years, v.experience_min_years),
+        "salary": salary_fit(v.salary_kzt, regional_median),
+        "urgency": person.urgency,
+    }
+    facts["matched_skills"] = sorted(person.skills & job.skills)
+    return Pair(values, facts)
+
+
+def course_pair(
+    person: PersonView,
+    course: Course,
+    *,
+    today: date,
+    gap_codes: Mapping[str, int],
+) -> Pair:
+    """``gap_codes``: occupations with open quota slots in the person's region (code → slots)."""
+    p = person.person
+    facts: dict[str, Any] = {}
+    relevance = 0.4 if not course.occupation_codes else 0.3
+    for code in course.occupation_codes:
+        if code in person.codes:
+            score = 0.8 * person.codes[code]
+            if score > relevance:
+                relevance, facts["leads_to_own"] = score, code
+        elif code in gap_codes:
+            score = 0.6 + 0.4 * min(1.0, gap_codes[code] / 10)
+            if score > relevance:
+                relevance, facts["gap"] = score, (code, gap_codes[code])
+                facts.pop("leads_to_own", None)
+    if not course.occupation_codes:
+        facts["general"] = True
+    in_custody = p.status == "in_custody"
+    if in_custody and course.available_in_custody:
+        reach = 1.0
+        facts["in_custody"] = True
+    elif course.format == "online" or course.lat is None or course.lon is None:
+        reach = 0.9
+        facts["online"] = True
+    else:
+        km = haversine_km(p.lat, p.lon, course.lat, course.lon)
+        reach = proximity(km, p.max_commute_km, relocation_ok=p.relocation_ok)
+        facts["km"] = km
+    anchor = today
+    if in_custody and p.release_date is not None and not course.available_in_custody:
+        anchor = p.release_date
+    timing = 0.7
+    if course.starts_on is not None:
+        facts["starts_on"] = course.starts_on
+        wait = (course.starts_on - anchor).days
+        timing = 1.0 if -14 <= wait <= 60 else 0.6 if wait <= 180 else 0.3
+        if in_custody and course.available_in_custody and p.release_date is not None:
+            timing = 1.0 if course.starts_on < p.release_date - timedelta(30) else 0.5
+    if course.cost_kzt == 0:
+        facts["free"] = True
+    if course.seats is not None:
+        facts["seats"] = course.seats
+    values = {
+        "relevance": relevance,
+        "reach": reach,
+        "timing": timing,
+        "language": 1.0,
+        "cost": 1.0 if course.cost_kzt == 0 else 0.3,
+        "seats": 1.0 if course.seats is None else min(1.0, course.seats / 5),
+    }
+    return Pair(values, facts)
+
+
+def shelter_pair(person: PersonView, shelter: Shelter) -> Pair:
+    p = person.person
+    km = haversine_km(p.lat, p.lon, shelter.lat, shelter.lon)
+    needs = [service for need, service in NEEDS_SERVED_BY.items() if getattr(p, need)]
+    served = [service for service in needs if service in shelter.services]
+    services = len(served) / len(needs) if needs else min(1.0, 0.5 + len(shelter.services) / 12)
+    values = {
+        "proximity": max(0.0, 1.0 - km / 400),
+        "beds": min(1.0, shelter.free_beds / 5),
+        "stay": min(1.0, shelter.max_stay_days / 180),
+        "services": services,
+    }
+    facts: dict[str, Any] = {
+        "km": km,
+        "beds": shelter.free_beds,
+        "stay_days": shelter.max_stay_days,
+        "served": served,
+    }
+    return Pair(values, facts)
