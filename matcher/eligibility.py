@@ -149,6 +149,21 @@ def shelter_substance_rules(person: Person, item: Item, today: date) -> Verdict 
     return None
 
 
+SHELTER_REACH_KM = 300.0
+"""A centre outside the person's region and farther than this is not offered unless the
+person can move: the point of a centre is a start near where the person will live and work."""
+
+
+def shelter_within_reach(person: Person, item: Item, today: date) -> Verdict | None:
+    assert isinstance(item, Shelter)
+    if person.relocation_ok or item.kato[:2] == person.kato[:2]:
+        return None
+    km = haversine_km(person.lat, person.lon, item.lat, item.lon)
+    if km > SHELTER_REACH_KM:
+        return Verdict("shelter_too_far", {"km": round(km)})
+    return None
+
+
 RULES: dict[str, tuple[Rule, ...]] = {
     "vacancy": (
         vacancy_open,
@@ -166,7 +181,13 @@ RULES: dict[str, tuple[Rule, ...]] = {
         education_close_enough,
         within_reach,
     ),
-    "shelter": (bed_left, shelter_accepts_sex, shelter_accepts_age, shelter_substance_rules),
+    "shelter": (
+        bed_left,
+        shelter_accepts_sex,
+        shelter_accepts_age,
+        shelter_substance_rules,
+        shelter_within_reach,
+    ),
 }
 
 

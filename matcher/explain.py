@@ -73,7 +73,7 @@ def vacancy_reasons(
     occupation = values["occupation"]
     source = facts.get("occupation_source")
     if source is not None and source == facts.get("code") and occupation > 0:
-        mine = professions[0] if professions else _title(str(source))
+        mine = facts.get("profession") or (professions[0] if professions else _title(str(source)))
         found.append(
             (
                 contributions["occupation"] + 1,

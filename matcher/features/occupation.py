@@ -15,12 +15,18 @@ ENTRY_LEVEL_WITHOUT_TRADE = 0.55
 whose trade is elsewhere fits it: it is the realistic first job."""
 
 
-def is_entry_level(code: str | None, experience_min_years: float) -> bool:
-    """Elementary occupations (major group 9), or jobs asking no experience outside the
-    professional and managerial groups (1–3)."""
+ENTRY_LEVEL_CODES = frozenset({"4321", "5131", "5223", "5230", "5414"})
+"""Beyond the elementary occupations (major group 9): stock clerks, waiters, shop assistants,
+cashiers and security guards are jobs people take without a trade."""
+
+
+def is_entry_level(code: str | None, education_min: str, experience_min_years: float) -> bool:
+    """A job anyone can start: an elementary occupation (ISCO major group 9) or one of the
+    ``ENTRY_LEVEL_CODES``; for a job whose occupation is unknown, one that asks no experience
+    and at most basic secondary education."""
     if code is None:
-        return experience_min_years == 0
-    return code[0] == "9" or (experience_min_years == 0 and code[0] not in "0123")
+        return experience_min_years == 0 and education_min in ("none", "primary", "basic_secondary")
+    return code[0] == "9" or code in ENTRY_LEVEL_CODES
 
 
 def occupation_fit(

@@ -49,12 +49,16 @@ class PersonView:
     person: Person
     codes: Mapping[str, float]
     """ISCO-08 codes read from the person's professions, with confidence."""
+    sources: Mapping[str, str]
+    """For each code, the profession as the person wrote it."""
     skills: frozenset[str]
     urgency: float
 
     @classmethod
-    def of(cls, person: Person, codes: Mapping[str, float], today: date) -> PersonView:
-        return cls(person, codes, skill_keys(person.skills), urgency(person, today))
+    def of(
+        cls, person: Person, codes: Mapping[str, float], sources: Mapping[str, str], today: date
+    ) -> PersonView:
+        return cls(person, codes, sources, skill_keys(person.skills), urgency(person, today))
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,12 @@ def vacancy_pair(
     p, v = person.person, job.vacancy
     km = haversine_km(p.lat, p.lon, v.lat, v.lon) if km is None else km
     fit, source = occupation_fit(person.codes, job.code, entry_level=job.entry_level)
-    facts: dict[str, Any] = {"km": km, "occupation_source": source, "code": job.code}
+    facts: dict[str, Any] = {
+        "km": km,
+        "occupation_source": source,
+        "code": job.code,
+        "profession": person.sources.get(source) if source else None,
+    }
     housing = 1.0
     if p.need_housing:
         housing = 0.0
@@ -149,7 +158,7 @@ def course_pair(
             if score > relevance:
                 relevance, facts["leads_to_own"] = score, code
         elif code in gap_codes:
-            score = 0.6 + 0.4 * min(1.0, gap_codes[code] / 10)
+            score = 0.5 + 0.4 * min(1.0, gap_codes[code] / 10)
             if score > relevance:
                 relevance, facts["gap"] = score, (code, gap_codes[code])
                 facts.pop("leads_to_own", None)

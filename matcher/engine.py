@@ -1,0 +1,436 @@
+"""Shortlists: eligibility → features → ranker → top-k → reasons, in both directions.
+
+``Engine`` holds the indexes of vacancies, courses and shelters (``matcher.index``) and one
+ranker per kind of list. A query first narrows the items with array arithmetic (occupation
+buckets, distance, the rules that columns can express), scores the best few hundred exactly
+(every eligibility rule, every feature), and returns the top ``limit`` with their reasons.
+The rankers are the baseline until a learned ranker is handed in: same interface.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher import explain
+from matcher.eligibility import Verdict, verdicts
+from matcher.explain import Reason
+from matcher.features.fit import RELOCATION_SCALE_KM
+from matcher.features.geo import haversine_many
+from matcher.features.occupation import occupation_fit
+from matcher.features.pairs import (
+    FEATURES,
+    Pair,
+    PersonView,
+    course_pair,
+    shelter_pair,
+    vacancy_pair,
+)
+from matcher.index import (
+    CourseIndex,
+    PersonIndex,
+    ShelterIndex,
+    VacancyIndex,
+    occupation_prescore,
+    offence_bit,
+    person_codes,
+)
+from matcher.profile import Course, Person, Shelter, Vacancy
+from matcher.rank.baseline import baseline
+from matcher.text import OccupationMatcher, occupation_matcher
+
+KINDS = ("vacancy", "course", "shelter")
+PREFILTER = 300
+"""How many items, after the array pre-score, get exact features and rules."""
+
+
+class Ranker(Protocol):
+    """What the engine needs of a ranker (the baseline and the learned ranker both have it)."""
+
+    def predict_proba(self, X: Any) -> npt.NDArray[np.float64]: ...
+
+    def contributions(self, row: Sequence[float]) -> dict[str, float]: ...
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    id: str
+    kind: str
+    score: float
+    reasons: tuple[Reason, ...]
+
+    def as_dict(self, lang: str = "ru") -> dict[str, object]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "score": round(self.score, 4),
+            "reasons": [reason.as_dict(lang) for reason in self.reasons],
+        }
+
+
+@dataclass(frozen=True)
+class Why:
+    """Everything about one pair: the rules' verdicts, the features, each one's share of the
+    score, and where the item stands in the person's list."""
+
+    person_id: str
+    kind: str
+    item_id: str
+    verdicts: tuple[Verdict, ...]
+    features: Mapping[str, float]
+    contributions: Mapping[str, float]
+    score: float
+    rank: int | None
+    reasons: tuple[Reason, ...] = field(default=())
+
+    @property
+    def eligible(self) -> bool:
+        return not self.verdicts
+
+
+class Engine:
+    """Shortlists over one set of catalogs, as of one day."""
+
+    def __init__(
+        self,
+        *,
+        vacancies: VacancyIndex,
+        courses: CourseIndex,
+        shelters: ShelterIndex,
+        today: date,
+        matcher: OccupationMatcher,
+        rankers: Mapping[str, Ranker] | None = None,
+    ) -> None:
+        self.vacancies = vacancies
+        self.courses = courses
+        self.shelters = shelters
+        self.today = today
+        self.matcher = matcher
+        self.rankers: dict[str, Ranker] = {
+            kind: baseline(kind) for kind in ("vacancy", "candidate", "course", "shelter")
+        }
+        self.rankers.update(rankers or {})
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        vacancies: Sequence[Vacancy],
+        courses: Sequence[Course],
+        shelters: Sequence[Shelter],
+        today: date,
+        matcher: OccupationMatcher | None = None,
+        rankers: Mapping[str, Ranker] | None = None,
+    ) -> Engine:
+        matcher = matcher or occupation_matcher()
+        return cls(
+            vacancies=VacancyIndex(vacancies, matcher=matcher, today=today),
+            courses=CourseIndex(courses),
+            shelters=ShelterIndex(shelters),
+            today=today,
+            matcher=matcher,
+            rankers=rankers,
+        )
+
+    def view(self, person: Person) -> PersonView:
+        codes, sources = person_codes(person.professions, matcher=self.matcher)
+        return PersonView.of(person, codes, sources, self.today)
+
+    # -- a person's lists ----------------------------------------------------------------------
+
+    def recommend(self, person: Person, kind: str, *, limit: int = 10) -> list[Recommendation]:
+        """The person's best ``limit`` items of ``kind`` (vacancy, course, shelter)."""
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+        view = self.view(person)
+        scored = self._scored(view, kind, self._shortlist_positions(view, kind))
+        return [self._recommendation(view, kind, *entry) for entry in scored[:limit]]
+
+    def why(self, person: Person, kind: str, item_id: str, *, limit: int = 10) -> Why:
+        """Why ``item_id`` is, or is not, on the person's list of ``kind``."""
+        view = self.view(person)
+        item = self._item(kind, item_id)
+        pair = self._pair(view, kind, item)
+        ranker = self.rankers[kind]
+        row = pair.vector(FEATURES[kind])
+        score = float(ranker.predict_proba(np.array([row]))[0, 1])
+        found = tuple(verdicts(person, item, self.today))
+        rank = None
+        if not found:
+            ids = [
+                self._id(kind, item)
+                for item, _, _ in self._scored(view, kind, self._shortlist_positions(view, kind))
+            ]
+            rank = ids.index(item_id) + 1 if item_id in ids else None
+        reasons = tuple(self._reasons(view, kind, item, pair, ranker.contributions(row)))
+        return Why(
+            person.person_id,
+            kind,
+            item_id,
+            found,
+            pair.values,
+            ranker.contributions(row),
+            score,
+            rank,
+            reasons,
+        )
+
+    # -- a vacancy's candidates -------------------------------------------------------------------
+
+    def candidates(
+        self, vacancy_id: str, persons: PersonIndex, *, limit: int = 20
+    ) -> list[Recommendation]:
+        """The persons who fit a vacancy best (only eligible ones); the caller decides what of
+        them a reader may see."""
+        position = self.vacancies.position.get(vacancy_id)
+        if position is None:
+            raise KeyError(vacancy_id)
+        job = self.vacancies.view(position)
+        v = job.vacancy
+        pos = persons.candidates(job.code, entry_level=job.entry_level)
+        if len(pos) == 0:
+            return []
+        km = haversine_many(v.lat, v.lon, persons.lat[pos], persons.lon[pos])
+        excluded = int(self.vacancies.excluded[position])
+        keep = ((km <= persons.commute[pos]) | persons.relocation[pos]) & (
+            (persons.offence[pos] & excluded) == 0
+        )
+        pos, km = pos[keep], km[keep]
+        occupation = np.array(
+            [
+                occupation_fit(persons.codes[i], job.code, entry_level=job.entry_level)[0]
+                for i in pos
+            ]
+        )
+        pre = 0.36 * occupation + 0.2 * _proximity(
+            km, persons.commute[pos], persons.relocation[pos]
+        )
+        chosen = _top(pre, PREFILTER)
+        ranker = self.rankers["candidate"]
+        rows: list[tuple[Person, PersonView, Pair]] = []
+        for i, distance in zip(pos[chosen], km[chosen], strict=True):
+            person = persons.items[int(i)]
+            if verdicts(person, v, self.today):
+                continue
+            view = PersonView.of(person, persons.codes[int(i)], persons.sources[int(i)], self.today)
+            pair = vacancy_pair(
+                view,
+                job,
+                km=float(distance),
+                regional_median=self.vacancies.median_salary.get(v.kato[:2]),
+                shelter_near=self.shelters.nearest_free,
+            )
+            rows.append((person, view, pair))
+        if not rows:
+            return []
+        matrix = np.array([pair.vector(FEATURES["candidate"]) for _, _, pair in rows])
+        scores = ranker.predict_proba(matrix)[:, 1]
+        order = sorted(range(len(rows)), key=lambda k: (-scores[k], rows[k][0].person_id))[:limit]
+        result = []
+        for k in order:
+            person, view, pair = rows[k]
+            contributions = ranker.contributions(matrix[k])
+            reasons = explain.vacancy_reasons(
+                pair.values,
+                pair.facts,
+                contributions,
+                title=v.title,
+                professions=person.professions,
+                candidate=True,
+                release_date=person.release_date,
+                status=person.status,
+                today=self.today,
+            )
+            result.append(
+                Recommendation(person.person_id, "person", float(scores[k]), tuple(reasons))
+            )
+        return result
+
+    # -- internals --------------------------------------------------------------------------------
+
+    def _shortlist_positions(self, view: PersonView, kind: str) -> npt.NDArray[np.int64]:
+        if kind == "vacancy":
+            return self._vacancy_positions(view)
+        if kind == "course":
+            return self._course_positions(view)
+        return self._shelter_positions(view)
+
+    def _vacancy_positions(self, view: PersonView) -> npt.NDArray[np.int64]:
+        p, index = view.person, self.vacancies
+        regions = None
+        if not p.relocation_ok:
+            regions = {p.kato[:2], *_regions_within(p.lat, p.lon, p.max_commute_km)}
+        pos = index.candidates(view.codes, regions)
+        if len(pos) == 0:
+            return pos
+        km = haversine_many(p.lat, p.lon, index.lat[pos], index.lon[pos])
+        keep = index.open[pos] & ((index.excluded[pos] & offence_bit(p.offence_category)) == 0)
+        if not p.relocation_ok:
+            keep &= km <= p.max_commute_km
+        pos, km = pos[keep], km[keep]
+        occupation = occupation_prescore(index.code[pos], dict(view.codes), index.entry[pos])
+        commute = np.full(len(pos), p.max_commute_km)
+        relocation = np.full(len(pos), p.relocation_ok)
+        pre = (
+            0.34 * occupation
+            + 0.2 * _proximity(km, commute, relocation)
+            + 0.12 * index.quota_open[pos]
+        )
+        chosen: npt.NDArray[np.int64] = pos[_top(pre, PREFILTER)]
+        return chosen
+
+    def _course_positions(self, view: PersonView) -> npt.NDArray[np.int64]:
+        p, index = view.person, self.courses
+        if not len(index):
+            return np.empty(0, dtype=np.int64)
+        earliest = (self.today - timedelta(14)).toordinal()
+        keep = ~index.full & (~index.dated | (index.starts >= earliest))
+        in_custody = p.status == "in_custody"
+        if in_custody:
+            after_release = index.dated & (
+                index.starts
+                >= (p.release_date.toordinal() if p.release_date else np.iinfo(np.int64).max)
+            )
+            keep &= index.custody | after_release
+        km = np.where(
+            index.online,
+            0.0,
+            haversine_many(p.lat, p.lon, np.nan_to_num(index.lat), np.nan_to_num(index.lon)),
+        )
+        near = index.online | (km <= p.max_commute_km) | (in_custody & index.custody)
+        if not p.relocation_ok:
+            keep &= near
+        pos = np.flatnonzero(keep)
+        pre = np.where(near[pos], 1.0, 0.3)
+        return pos[_top(pre, 10 * PREFILTER)]
+
+    def _shelter_positions(self, view: PersonView) -> npt.NDArray[np.int64]:
+        p, index = view.person, self.shelters
+        if not len(index):
+            return np.empty(0, dtype=np.int64)
+        km = haversine_many(p.lat, p.lon, index.lat, index.lon)
+        nearest: npt.NDArray[np.int64] = np.argsort(km, kind="stable")[:100]
+        return nearest
+
+    def _item(self, kind: str, item_id: str) -> Vacancy | Course | Shelter:
+        index = self._index(kind)
+        position = index.position.get(item_id)
+        if position is None:
+            raise KeyError(item_id)
+        item: Vacancy | Course | Shelter = index.items[position]
+        return item
+
+    def _index(self, kind: str) -> VacancyIndex | CourseIndex | ShelterIndex:
+        if kind == "vacancy":
+            return self.vacancies
+        return self.courses if kind == "course" else self.shelters
+
+    @staticmethod
+    def _id(kind: str, item: Vacancy | Course | Shelter) -> str:
+        if isinstance(item, Vacancy):
+            return item.vacancy_id
+        if isinstance(item, Course):
+            return item.course_id
+        return item.shelter_id
+
+    def _pair(self, view: PersonView, kind: str, item: Vacancy | Course | Shelter) -> Pair:
+        if isinstance(item, Vacancy):
+            job = self.vacancies.view(self.vacancies.position[item.vacancy_id])
+            return vacancy_pair(
+                view,
+                job,
+                regional_median=self.vacancies.median_salary.get(item.kato[:2]),
+                shelter_near=self.shelters.nearest_free,
+            )
+        if isinstance(item, Course):
+            gap = self.vacancies.quota_gap.get(view.person.kato[:2], {})
+            return course_pair(view, item, today=self.today, gap_codes=gap)
+        return shelter_pair(view, item)
+
+    def _scored(
+        self, view: PersonView, kind: str, positions: npt.NDArray[np.int64]
+    ) -> list[tuple[Vacancy | Course | Shelter, Pair, float]]:
+        index = self._index(kind)
+        pairs: list[tuple[Vacancy | Course | Shelter, Pair]] = []
+        for position in positions:
+            item: Vacancy | Course | Shelter = index.items[int(position)]
+            if verdicts(view.person, item, self.today):
+                continue
+            pairs.append((item, self._pair(view, kind, item)))
+        if not pairs:
+            return []
+        matrix = np.array([pair.vector(FEATURES[kind]) for _, pair in pairs])
+        scores = self.rankers[kind].predict_proba(matrix)[:, 1]
+        ranked = sorted(
+            zip(pairs, scores, strict=True),
+            key=lambda entry: (-entry[1], self._id(kind, entry[0][0])),
+        )
+        return [(item, pair, float(score)) for (item, pair), score in ranked]
+
+    def _recommendation(
+        self,
+        view: PersonView,
+        kind: str,
+        item: Vacancy | Course | Shelter,
+        pair: Pair,
+        score: float,
+    ) -> Recommendation:
+        contributions = self.rankers[kind].contributions(pair.vector(FEATURES[kind]))
+        reasons = self._reasons(view, kind, item, pair, contributions)
+        return Recommendation(self._id(kind, item), kind, score, tuple(reasons))
+
+    def _reasons(
+        self,
+        view: PersonView,
+        kind: str,
+        item: Vacancy | Course | Shelter,
+        pair: Pair,
+        contributions: Mapping[str, float],
+    ) -> list[Reason]:
+        if isinstance(item, Vacancy):
+            return explain.vacancy_reasons(
+                pair.values,
+                pair.facts,
+                contributions,
+                title=item.title,
+                professions=view.person.professions,
+            )
+        if isinstance(item, Course):
+            return explain.course_reasons(pair.facts, contributions)
+        return explain.shelter_reasons(pair.facts, contributions)
+
+
+def _proximity(
+    km: npt.NDArray[np.float64], commute: npt.NDArray[np.float64], relocation: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.float64]:
+    """``features.fit.proximity`` over arrays."""
+    reach = np.maximum(commute, 5.0)
+    inside = 1.0 - 0.7 * km / reach
+    outside = np.where(relocation, 0.25 * np.exp(-km / RELOCATION_SCALE_KM), 0.0)
+    result: npt.NDArray[np.float64] = np.where(km <= reach, inside, outside)
+    return result
+
+
+def _top(scores: npt.NDArray[np.float64], k: int) -> npt.NDArray[np.int64]:
+    """Positions of the ``k`` highest scores (all when fewer)."""
+    if len(scores) <= k:
+        return np.arange(len(scores))
+    result: npt.NDArray[np.int64] = np.argpartition(-scores, k)[:k]
+    return result
+
+
+def _regions_within(lat: float, lon: float, km: float) -> list[str]:
+    """Two-digit region codes whose centre is close enough that a job there may lie within
+    ``km`` of the point (a generous margin: regions are large)."""
+    from catalogs.reference.places import places
+
+    regions = places().regions()
+    distance = haversine_many(
+        lat, lon, np.array([r.lat for r in regions]), np.array([r.lon for r in regions])
+    )
+    return [r.kato[:2] for r, d in zip(regions, distance, strict=True) if d <= km + 450]

@@ -1,0 +1,278 @@
+"""Indexes that make shortlists fast at national scale: columns of numbers for every item, and
+buckets of item positions by occupation and region, so that a query touches only the items
+that could fit and scores them with array arithmetic before the exact features are computed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from catalogs.enums import OFFENCE_CATEGORIES
+from matcher.eligibility import quota_window_end
+from matcher.features.geo import haversine_many
+from matcher.features.occupation import (
+    SAME_MINOR_GROUP,
+    SAME_SUB_MAJOR_GROUP,
+    is_entry_level,
+    skill_keys,
+)
+from matcher.features.pairs import SHELTER_NEAR_JOB_KM, VacancyView
+from matcher.profile import Course, Person, Shelter, Vacancy
+from matcher.text import OccupationMatch, OccupationMatcher
+
+Positions = npt.NDArray[np.int64]
+NO_CODE = -1
+TITLE_CUTOFF = 0.8
+"""A vacancy title read below this confidence is left without an occupation."""
+
+
+def offence_bit(category: str | None) -> int:
+    return 0 if category is None else 1 << OFFENCE_CATEGORIES.index(category)
+
+
+def _positions(groups: dict[object, list[int]]) -> dict[object, Positions]:
+    return {key: np.asarray(value, dtype=np.int64) for key, value in groups.items()}
+
+
+def occupation_prescore(
+    codes: npt.NDArray[np.int64], person_codes: dict[str, float], entry: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.float64]:
+    """The occupation fit of many items at once (the same scale as ``occupation_fit``)."""
+    score = np.zeros(len(codes))
+    for code, confidence in person_codes.items():
+        value = int(code)
+        fit = np.where(
+            codes == value,
+            1.0,
+            np.where(
+                codes // 10 == value // 10,
+                SAME_MINOR_GROUP,
+                np.where(codes // 100 == value // 100, SAME_SUB_MAJOR_GROUP, 0.0),
+            ),
+        )
+        score = np.maximum(score, fit * confidence * (codes >= 0))
+    floor = 0.3 if person_codes else 0.55
+    result: npt.NDArray[np.float64] = np.maximum(score, np.where(entry, floor, 0.0))
+    return result
+
+
+class VacancyIndex:
+    """All vacancies, with their occupation understood once, in columns and buckets."""
+
+    def __init__(self, vacancies: Sequence[Vacancy], *, matcher: OccupationMatcher, today: date):
+        self.items = list(vacancies)
+        self.today = today
+        self.position = {v.vacancy_id: i for i, v in enumerate(self.items)}
+        untitled = list(dict.fromkeys(v.title for v in self.items if v.occupation_code is None))
+        read = dict(
+            zip(untitled, matcher.match_many(untitled, limit=1, cutoff=TITLE_CUTOFF), strict=True)
+        )
+        n = len(self.items)
+        self.code = np.full(n, NO_CODE, dtype=np.int64)
+        self.code_confidence = np.ones(n)
+        self.lat = np.empty(n)
+        self.lon = np.empty(n)
+        self.open = np.zeros(n, dtype=bool)
+        self.quota_open = np.zeros(n, dtype=bool)
+        self.entry = np.zeros(n, dtype=bool)
+        self.excluded = np.zeros(n, dtype=np.int64)
+        by_code: dict[object, list[int]] = defaultdict(list)
+        by_minor: dict[object, list[int]] = defaultdict(list)
+        entry_by_region: dict[object, list[int]] = defaultdict(list)
+        salaries: dict[str, list[int]] = defaultdict(list)
+        gap: dict[str, Counter[str]] = defaultdict(Counter)
+        for i, v in enumerate(self.items):
+            code = v.occupation_code
+            if code is None and (found := read.get(v.title)):
+                code = found[0].code
+                self.code_confidence[i] = found[0].confidence
+            self.code[i] = int(code) if code is not None else NO_CODE
+            self.lat[i], self.lon[i] = v.lat, v.lon
+            self.open[i] = v.status == "open"
+            end = quota_window_end(v)
+            self.quota_open[i] = bool(
+                v.is_quota
+                and v.quota_slots > 0
+                and end is not None
+                and v.quota_from is not None
+                and v.quota_from <= today <= end
+            )
+            self.entry[i] = is_entry_level(code, v.education_min, v.experience_min_years)
+            for category in v.excluded_offences:
+                self.excluded[i] |= offence_bit(category)
+            region = v.kato[:2]
+            if code is not None:
+                by_code[code].append(i)
+                by_minor[code[:3]].append(i)
+            if self.entry[i]:
+                entry_by_region[region].append(i)
+            if v.salary_kzt is not None and self.open[i]:
+                salaries[region].append(v.salary_kzt)
+            if self.quota_open[i] and self.open[i] and code is not None:
+                gap[region][code] += v.quota_slots
+        self.by_code = _positions(by_code)
+        self.by_minor = _positions(by_minor)
+        self.entry_by_region = _positions(entry_by_region)
+        self.median_salary = {
+            region: float(np.median(values)) for region, values in salaries.items()
+        }
+        self.quota_gap = {region: dict(counter) for region, counter in gap.items()}
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def code_of(self, i: int) -> str | None:
+        value = int(self.code[i])
+        return None if value == NO_CODE else f"{value:04d}"
+
+    def view(self, i: int) -> VacancyView:
+        v = self.items[i]
+        return VacancyView(
+            vacancy=v,
+            code=self.code_of(i),
+            code_confidence=float(self.code_confidence[i]),
+            entry_level=bool(self.entry[i]),
+            skills=skill_keys(v.skills),
+            quota_open=bool(self.quota_open[i]),
+            quota_until=quota_window_end(v) if v.is_quota else None,
+        )
+
+    def candidates(self, codes: Iterable[str], regions: Iterable[str] | None) -> Positions:
+        """Positions of vacancies of the same code or minor group, and entry-level ones in
+        ``regions`` (all regions when None)."""
+        parts = [np.empty(0, dtype=np.int64)]
+        for code in codes:
+            parts.append(self.by_code.get(code, parts[0]))
+            parts.append(self.by_minor.get(code[:3], parts[0]))
+        entry = self.entry_by_region
+        parts.extend(
+            entry.values() if regions is None else (entry.get(r, parts[0]) for r in regions)
+        )
+        return np.unique(np.concatenate(parts))
+
+
+class PersonIndex:
+    """Persons in columns and buckets, for a vacancy's list of candidates."""
+
+    def __init__(self, persons: Sequence[Person], *, matcher: OccupationMatcher):
+        self.items = list(persons)
+        self.position = {p.person_id: i for i, p in enumerate(self.items)}
+        texts = list(dict.fromkeys(t for p in self.items for t in p.professions))
+        read = dict(
+            zip(texts, matcher.match_many(texts, limit=2, cutoff=TITLE_CUTOFF), strict=True)
+        )
+        n = len(self.items)
+        self.codes: list[dict[str, float]] = []
+        self.sources: list[dict[str, str]] = []
+        self.lat = np.array([p.lat for p in self.items], dtype=np.float64)
+        self.lon = np.array([p.lon for p in self.items], dtype=np.float64)
+        self.commute = np.array([p.max_commute_km for p in self.items], dtype=np.float64)
+        self.relocation = np.array([p.relocation_ok for p in self.items], dtype=bool)
+        self.offence = np.zeros(n, dtype=np.int64)
+        by_code: dict[object, list[int]] = defaultdict(list)
+        by_minor: dict[object, list[int]] = defaultdict(list)
+        without_trade: list[int] = []
+        for i, person in enumerate(self.items):
+            codes, sources = person_codes(person.professions, read)
+            self.codes.append(codes)
+            self.sources.append(sources)
+            self.offence[i] = offence_bit(person.offence_category)
+            for code in codes:
+                by_code[code].append(i)
+                by_minor[code[:3]].append(i)
+            if not codes:
+                without_trade.append(i)
+        self.by_code = _positions(by_code)
+        self.by_minor = _positions(by_minor)
+        self.without_trade = np.asarray(without_trade, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def candidates(self, code: str | None, *, entry_level: bool) -> Positions:
+        empty = np.empty(0, dtype=np.int64)
+        parts = [empty]
+        if code is not None:
+            parts += [self.by_code.get(code, empty), self.by_minor.get(code[:3], empty)]
+        if entry_level:
+            parts.append(self.without_trade)
+        return np.unique(np.concatenate(parts))
+
+
+def person_codes(
+    professions: Sequence[str],
+    read: Mapping[str, list[OccupationMatch]] | None = None,
+    matcher: OccupationMatcher | None = None,
+) -> tuple[dict[str, float], dict[str, str]]:
+    """The person's occupations (code → confidence) from the professions as written, and which
+    text each code was read from; ``read`` holds texts already matched, else ``matcher`` reads
+    them now."""
+    if read is None:
+        assert matcher is not None
+        texts = list(professions)
+        read = dict(
+            zip(texts, matcher.match_many(texts, limit=2, cutoff=TITLE_CUTOFF), strict=True)
+        )
+    codes: dict[str, float] = {}
+    sources: dict[str, str] = {}
+    for text in professions:
+        for match in read.get(text, []):
+            if match.confidence > codes.get(match.code, 0.0):
+                codes[match.code] = match.confidence
+                sources[match.code] = text
+    return codes, sources
+
+
+class CourseIndex:
+    def __init__(self, courses: Sequence[Course]):
+        self.items = list(courses)
+        self.position = {c.course_id: i for i, c in enumerate(self.items)}
+        self.lat = np.array([np.nan if c.lat is None else c.lat for c in self.items])
+        self.lon = np.array([np.nan if c.lon is None else c.lon for c in self.items])
+        self.online = np.array(
+            [c.format == "online" or c.lat is None for c in self.items], dtype=bool
+        )
+        self.custody = np.array([c.available_in_custody for c in self.items], dtype=bool)
+        far_future = date.max.toordinal()
+        self.starts = np.array(
+            [far_future if c.starts_on is None else c.starts_on.toordinal() for c in self.items],
+            dtype=np.int64,
+        )
+        self.dated = np.array([c.starts_on is not None for c in self.items], dtype=bool)
+        self.full = np.array([c.seats is not None and c.seats <= 0 for c in self.items], dtype=bool)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class ShelterIndex:
+    def __init__(self, shelters: Sequence[Shelter]):
+        self.items = list(shelters)
+        self.position = {s.shelter_id: i for i, s in enumerate(self.items)}
+        self.lat = np.array([s.lat for s in self.items], dtype=np.float64)
+        self.lon = np.array([s.lon for s in self.items], dtype=np.float64)
+        self.free = np.array([s.free_beds for s in self.items], dtype=np.int64)
+        self._near = lru_cache(maxsize=65536)(self._nearest_free)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def nearest_free(self, lat: float, lon: float) -> tuple[int, float] | None:
+        """Free beds and distance of the nearest centre with a free bed within 50 km."""
+        return self._near(round(lat, 3), round(lon, 3))
+
+    def _nearest_free(self, lat: float, lon: float) -> tuple[int, float] | None:
+        if not self.items:
+            return None
+        km = haversine_many(lat, lon, self.lat, self.lon)
+        km = np.where(self.free > 0, km, np.inf)
+        best = int(np.argmin(km))
+        if km[best] > SHELTER_NEAR_JOB_KM:
+            return None
+        return int(self.free[best]), float(km[best])
