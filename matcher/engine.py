@@ -154,7 +154,7 @@ class Engine:
     def why(self, person: Person, kind: str, item_id: str, *, limit: int = 10) -> Why:
         """Why ``item_id`` is, or is not, on the person's list of ``kind``."""
         view = self.view(person)
-        item = self._item(kind, item_id)
+        item = self.item(kind, item_id)
         pair = self._pair(view, kind, item)
         ranker = self.rankers[kind]
         row = pair.vector(FEATURES[kind])
@@ -317,7 +317,7 @@ class Engine:
         nearest: npt.NDArray[np.int64] = np.argsort(km, kind="stable")[:100]
         return nearest
 
-    def _item(self, kind: str, item_id: str) -> Vacancy | Course | Shelter:
+    def item(self, kind: str, item_id: str) -> Vacancy | Course | Shelter:
         index = self._index(kind)
         position = index.position.get(item_id)
         if position is None:

@@ -30,12 +30,27 @@ class Terms:
 
 
 @dataclass(frozen=True, slots=True)
+class Title:
+    """An occupation's title, in the reader's language (Russian when there is no other)."""
+
+    code: str
+
+    def render(self, lang: str) -> str:
+        from catalogs.reference.occupations import occupations
+
+        found = occupations().get(self.code)
+        return found.title(lang) if found is not None else self.code
+
+
+@dataclass(frozen=True, slots=True)
 class Reason:
     code: str
     params: Mapping[str, object] = field(default_factory=dict)
 
     def text(self, lang: str = "ru") -> str:
-        params = {k: v.render(lang) if isinstance(v, Terms) else v for k, v in self.params.items()}
+        params = {
+            k: v.render(lang) if isinstance(v, Terms | Title) else v for k, v in self.params.items()
+        }
         return messages("matcher").text(self.code, lang, **params)
 
     def as_dict(self, lang: str = "ru") -> dict[str, object]:
@@ -47,13 +62,6 @@ class Reason:
 
 def _km(value: float) -> int:
     return max(1, round(float(value)))
-
-
-def _title(code: str | None) -> str:
-    from catalogs.reference.occupations import occupations
-
-    found = occupations().get(code) if code else None
-    return found.title_ru if found is not None else (code or "")
 
 
 def vacancy_reasons(
@@ -73,7 +81,7 @@ def vacancy_reasons(
     occupation = values["occupation"]
     source = facts.get("occupation_source")
     if source is not None and source == facts.get("code") and occupation > 0:
-        mine = facts.get("profession") or (professions[0] if professions else _title(str(source)))
+        mine = facts.get("profession") or (professions[0] if professions else Title(str(source)))
         found.append(
             (
                 contributions["occupation"] + 1,
@@ -158,7 +166,7 @@ def course_reasons(facts: Mapping[str, Any], contributions: Mapping[str, float])
         found.append(
             (
                 contributions["relevance"] + 1,
-                Reason("course_own_trade", {"occupation": _title(str(code))}),
+                Reason("course_own_trade", {"occupation": Title(str(code))}),
             )
         )
     elif (gap := facts.get("gap")) is not None:
@@ -166,7 +174,7 @@ def course_reasons(facts: Mapping[str, Any], contributions: Mapping[str, float])
         found.append(
             (
                 contributions["relevance"] + 1,
-                Reason("course_gap", {"occupation": _title(code), "slots": slots}),
+                Reason("course_gap", {"occupation": Title(code), "slots": slots}),
             )
         )
     elif facts.get("general"):

@@ -247,3 +247,183 @@ def _lang_from_env() -> str:
     if "--lang" in sys.argv[:-1]:
         lang = sys.argv[sys.argv.index("--lang") + 1]
     return lang if lang in ("ru", "kk", "en") else "ru"
+
+
+def _today(value: str | None, lang: str) -> date:
+    try:
+        return date.fromisoformat(value) if value else date.today()
+    except ValueError:
+        typer.echo(_text("bad_as_of", lang, value=value), err=True)
+        raise typer.Exit(2) from None
+
+
+def _label(item: object) -> str:
+    """How an item is named in a list: a job with its employer, a course with its provider."""
+    from matcher.profile import Course, Vacancy
+
+    if isinstance(item, Vacancy):
+        return f"{item.title} — {item.employer_name}" if item.employer_name else item.title
+    if isinstance(item, Course):
+        return f"{item.title} — {item.provider}" if item.provider else item.title
+    return str(getattr(item, "name", ""))
+
+
+KindOption = Annotated[str, typer.Option("--kind", help="vacancy, course or shelter")]
+LimitOption = Annotated[int, typer.Option("--limit", min=1, max=200, help="How many items.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Day the list is for, YYYY-MM-DD (default today).")
+]
+
+
+@app.command()
+def recommend(
+    ctx: typer.Context,
+    person_id: Annotated[str, typer.Argument(help="The person's id.")],
+    kind: KindOption = "vacancy",
+    limit: LimitOption = 10,
+    as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+) -> None:
+    """A person's shortlist of vacancies, courses or shelters, best first, with reasons."""
+    from matcher.engine import KINDS
+    from service import engine as glue
+
+    runtime = _runtime(ctx)
+    lang = runtime.settings.lang
+    if kind not in KINDS:
+        typer.echo(_text("unknown_list_kind", lang, kind=kind), err=True)
+        raise typer.Exit(2)
+    today = _today(as_of, lang)
+    with runtime.session() as session:
+        try:
+            person = glue.load_person(session, person_id, protector=runtime.protector)
+        except glue.NotFound:
+            typer.echo(_text("unknown_person_id", lang, id=person_id), err=True)
+            raise typer.Exit(1) from None
+        engine = glue.load_engine(session, today=today)
+    items = engine.recommend(person, kind, limit=limit)
+    if as_json:
+        _echo_json({"items": [item.as_dict(lang) for item in items]})
+        return
+    typer.echo(_text(f"list_{kind}", lang, id=person_id, count=len(items)))
+    for number, item in enumerate(items, start=1):
+        typer.echo(
+            f"{number:>3}. {item.id}  {item.score:.3f}  {_label(engine.item(kind, item.id))}"
+        )
+        for reason in item.reasons:
+            typer.echo(f"       • {reason.text(lang)}")
+
+
+@app.command()
+def candidates(
+    ctx: typer.Context,
+    vacancy_id: Annotated[str, typer.Argument(help="The vacancy's id.")],
+    limit: LimitOption = 20,
+    as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+) -> None:
+    """The persons who fit a vacancy best (eligible ones only), with reasons."""
+    from service import engine as glue
+
+    runtime = _runtime(ctx)
+    lang = runtime.settings.lang
+    today = _today(as_of, lang)
+    with runtime.session() as session:
+        engine = glue.load_engine(session, today=today)
+        if vacancy_id not in engine.vacancies.position:
+            typer.echo(_text("unknown_vacancy_id", lang, id=vacancy_id), err=True)
+            raise typer.Exit(1)
+        persons = glue.load_persons(session, engine, protector=runtime.protector)
+    items = engine.candidates(vacancy_id, persons, limit=limit)
+    if as_json:
+        _echo_json({"items": [item.as_dict(lang) for item in items]})
+        return
+    job = engine.item("vacancy", vacancy_id)
+    typer.echo(_text("list_candidates", lang, id=vacancy_id, title=_label(job), count=len(items)))
+    for number, item in enumerate(items, start=1):
+        typer.echo(f"{number:>3}. {item.id}  {item.score:.3f}")
+        for reason in item.reasons:
+            typer.echo(f"       • {reason.text(lang)}")
+
+
+@app.command()
+def why(
+    ctx: typer.Context,
+    person_id: Annotated[str, typer.Argument(help="The person's id.")],
+    kind: Annotated[str, typer.Argument(help="vacancy, course or shelter")],
+    item_id: Annotated[str, typer.Argument(help="The item's id.")],
+    as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+) -> None:
+    """Why an item is, or is not, on a person's list: rules, features, score, rank."""
+    from catalogs.i18n import messages as all_messages
+    from matcher.engine import KINDS
+    from service import engine as glue
+
+    runtime = _runtime(ctx)
+    lang = runtime.settings.lang
+    if kind not in KINDS:
+        typer.echo(_text("unknown_list_kind", lang, kind=kind), err=True)
+        raise typer.Exit(2)
+    today = _today(as_of, lang)
+    with runtime.session() as session:
+        try:
+            person = glue.load_person(session, person_id, protector=runtime.protector)
+        except glue.NotFound:
+            typer.echo(_text("unknown_person_id", lang, id=person_id), err=True)
+            raise typer.Exit(1) from None
+        engine = glue.load_engine(session, today=today)
+    try:
+        result = engine.why(person, kind, item_id)
+    except KeyError:
+        typer.echo(_text("unknown_item_id", lang, kind=kind, id=item_id), err=True)
+        raise typer.Exit(1) from None
+    engine_text = all_messages("matcher")
+    if as_json:
+        _echo_json(
+            {
+                "person_id": person_id,
+                "kind": kind,
+                "item_id": item_id,
+                "eligible": result.eligible,
+                "verdicts": [
+                    {"code": v.code, "text": engine_text.text(v.code, lang, **v.params)}
+                    for v in result.verdicts
+                ],
+                "score": round(result.score, 4),
+                "rank": result.rank,
+                "features": {
+                    name: {
+                        "value": round(value, 4),
+                        "contribution": round(result.contributions[name], 4),
+                    }
+                    for name, value in result.features.items()
+                },
+                "reasons": [reason.as_dict(lang) for reason in result.reasons],
+            }
+        )
+        return
+    item = engine.item(kind, item_id)
+    typer.echo(f"{person_id} · {item_id} · {_label(item)}")
+    if result.eligible:
+        typer.echo(engine_text.text("eligible", lang))
+    else:
+        typer.echo(engine_text.text("excluded", lang) + ":")
+        for verdict in result.verdicts:
+            typer.echo(f"  ✗ {engine_text.text(verdict.code, lang, **verdict.params)}")
+    rank = (
+        str(result.rank)
+        if result.rank is not None
+        else engine_text.text(
+            "not_in_list", lang, limit=len(engine.recommend(person, kind, limit=200))
+        )
+    )
+    typer.echo(
+        f"{engine_text.text('score', lang)}: {result.score:.3f} · {engine_text.text('rank', lang)}: {rank}"
+    )
+    for name, value in result.features.items():
+        label = engine_text.text(f"feature_{name}", lang)
+        typer.echo(f"  {label:<28} {value:5.2f} → {result.contributions[name]:.3f}")
+    for reason in result.reasons:
+        typer.echo(f"  • {reason.text(lang)}")
