@@ -129,9 +129,7 @@ class Scored:
     recall: float
 
 
-def score(
-    queries: Sequence[Query], results: Sequence[Sequence[OccupationMatch]]
-) -> list[Scored]:
+def score(queries: Sequence[Query], results: Sequence[Sequence[OccupationMatch]]) -> list[Scored]:
     """Every metric for every query; ``results`` are ``OccupationMatch`` lists, in order."""
     from catalogs.reference.occupations import occupations
 
@@ -151,9 +149,7 @@ def score(
                 shown=shown,
                 in_vocabulary=registry.lookup(query.text) is not None,
                 ndcg=ndcg_at_k(ranked, query.relevant),
-                ndcg_exact=ndcg_at_k(
-                    ranked, {c: g for c, g in query.relevant.items() if g == 3}
-                ),
+                ndcg_exact=ndcg_at_k(ranked, {c: g for c, g in query.relevant.items() if g == 3}),
                 rr=reciprocal_rank(ranked, query.relevant),
                 top1=bool(ranked) and query.relevant.get(ranked[0]) == 3,
                 recall=recall_exact(ranked, query.relevant),
@@ -234,7 +230,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"worst {len(worst)} queries (code(grade) confidence «label that matched»):")
     for row in worst:
         wanted = ";".join(f"{c}:{g}" for c, g in row.query.relevant.items())
-        print(f"  {row.ndcg:.3f}  {row.query.text!r} [{row.query.lang}/{row.query.kind}] want {wanted}")
+        print(
+            f"  {row.ndcg:.3f}  {row.query.text!r} [{row.query.lang}/{row.query.kind}] want {wanted}"
+        )
         print(f"         got {' | '.join(row.shown) or '(nothing)'}")
     return 0
 
