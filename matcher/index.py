@@ -165,7 +165,7 @@ class PersonIndex:
         self.position = {p.person_id: i for i, p in enumerate(self.items)}
         texts = list(dict.fromkeys(t for p in self.items for t in p.professions))
         read = dict(
-            zip(texts, matcher.match_many(texts, limit=2, cutoff=TITLE_CUTOFF), strict=True)
+            zip(texts, matcher.match_many(texts, limit=1, cutoff=TITLE_CUTOFF), strict=True)
         )
         n = len(self.items)
         self.codes: list[dict[str, float]] = []
@@ -217,7 +217,7 @@ def person_codes(
         assert matcher is not None
         texts = list(professions)
         read = dict(
-            zip(texts, matcher.match_many(texts, limit=2, cutoff=TITLE_CUTOFF), strict=True)
+            zip(texts, matcher.match_many(texts, limit=1, cutoff=TITLE_CUTOFF), strict=True)
         )
     codes: dict[str, float] = {}
     sources: dict[str, str] = {}

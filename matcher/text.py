@@ -31,8 +31,9 @@ _KAZAKH_LOOSE = str.maketrans("әғқңөұүһі", "агкноуухи")
 _LATIN = re.compile(r"[a-zá-ýıǵńóúý]", re.IGNORECASE)
 _CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.IGNORECASE)
 _TRANSLIT = (
-    ("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"),
+    ("shch", "щ"), ("sch", "щ"), ("tsh", "тш"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"),
     ("sh", "ш"), ("yu", "ю"), ("ya", "я"), ("yo", "е"), ("ye", "е"), ("iy", "ий"),
+    ("ia", "я"), ("iu", "ю"), ("ie", "е"),
     ("á", "а"), ("ǵ", "г"), ("ń", "н"), ("ó", "о"), ("ú", "у"), ("ý", "у"), ("ı", "ы"),
     ("a", "а"), ("b", "б"), ("c", "к"), ("d", "д"), ("e", "е"), ("f", "ф"), ("g", "г"),
     ("h", "х"), ("i", "и"), ("j", "ж"), ("k", "к"), ("l", "л"), ("m", "м"), ("n", "н"),
@@ -41,6 +42,18 @@ _TRANSLIT = (
 )  # fmt: skip
 _TRANSLIT_PATTERN = re.compile("|".join(re.escape(latin) for latin, _ in _TRANSLIT))
 _TRANSLIT_MAP = dict(_TRANSLIT)
+
+
+STOP_WORDS = frozenset(
+    {"на", "по", "в", "во", "и", "или", "за", "для", "с", "со", "к", "от", "до", "из", "при",
+     "мен", "пен", "бен", "және", "немесе", "үшін", "a", "an", "the", "of", "and", "for", "in"}
+)  # fmt: skip
+"""Words that carry no trade: a shared "на" must not make two titles look alike."""
+
+
+def fuzzy_key(text: str) -> str:
+    """A loose form without stop words: what the fuzzy scorer compares."""
+    return " ".join(word for word in text.split() if word not in STOP_WORDS)
 
 
 def loose(text: str) -> str:
@@ -96,6 +109,7 @@ class OccupationMatcher:
         pairs = [(code, label) for code, label in pairs if label]
         self.codes = np.array([code for code, _ in pairs])
         self.labels = [label for _, label in pairs]
+        self.keys = [fuzzy_key(label) for label in self.labels]
         self._by_label: dict[str, str] = {}
         for code, label in pairs:
             self._by_label.setdefault(label, code)
@@ -109,41 +123,53 @@ class OccupationMatcher:
         self, texts: Sequence[str], *, limit: int = 3, cutoff: float = 0.8
     ) -> list[list[OccupationMatch]]:
         """``match`` for every text, with one ``cdist`` call for the whole batch (each distinct
-        text is matched once: vacancy titles repeat a lot)."""
+        text is matched once: vacancy titles repeat a lot). An exact hit comes first with
+        confidence 1.0; when ``limit`` allows, the closest other occupations follow it."""
         distinct = list(dict.fromkeys(texts))
-        found: dict[str, list[OccupationMatch]] = {text: [] for text in distinct}
+        certain = {text: self._certain(text) for text in distinct}
         queries: list[str] = []
         owners: list[str] = []
         for text in distinct:
-            certain = self._certain(text)
-            if certain is not None:
-                found[text] = [certain]
+            if certain[text] is not None and limit == 1:
                 continue
             for form in _variants(text):
                 queries.append(form)
                 owners.append(text)
-        if queries and self.labels:
-            found.update(self._fuzzy(queries, owners, limit=limit, cutoff=cutoff))
+        fuzzy = self._fuzzy(queries, owners, cutoff=cutoff) if queries and self.labels else {}
+        found: dict[str, list[OccupationMatch]] = {}
+        for text in distinct:
+            exact = certain[text]
+            ranked = fuzzy.get(text, [])
+            if exact is not None:
+                ranked = [exact] + [
+                    OccupationMatch(m.code, min(m.confidence, 0.99), m.label)
+                    for m in ranked
+                    if m.code != exact.code
+                ]
+            found[text] = ranked[:limit]
         return [found[text] for text in texts]
 
     def _fuzzy(
-        self, queries: list[str], owners: list[str], *, limit: int, cutoff: float
+        self, queries: list[str], owners: list[str], *, cutoff: float
     ) -> dict[str, list[OccupationMatch]]:
-        """Score every query against every label in one call; keep each code's best label."""
-        scores = process.cdist(
-            queries,
-            self.labels,
-            scorer=fuzz.WRatio,
-            dtype=np.uint8,
-            workers=-1,
-            score_cutoff=round(cutoff * 100),
+        """Score every query against every label in one call; keep each code's best label.
+
+        The score blends two RapidFuzz scorers (0.6 and 0.4): ``WRatio`` forgives typos and extra
+        words, ``token_sort_ratio`` rewards a label that covers the query as a whole, so a
+        specific title ("водитель погрузчика") beats a generic word it contains ("водитель").
+        """
+        keys = [fuzzy_key(query) for query in queries]
+        lenient = process.cdist(keys, self.keys, scorer=fuzz.WRatio, dtype=np.float32, workers=-1)
+        strict = process.cdist(
+            keys, self.keys, scorer=fuzz.token_sort_ratio, dtype=np.float32, workers=-1
         )
+        scores = (0.6 * lenient + 0.4 * strict) / 100.0
         keep = min(64, len(self.labels))
         best: dict[str, dict[str, tuple[float, str]]] = {}
         for row, owner in enumerate(owners):
             per_code = best.setdefault(owner, {})
             for column in np.argpartition(scores[row], -keep)[-keep:]:
-                confidence = float(scores[row, column]) / 100
+                confidence = round(float(scores[row, column]), 4)
                 code = str(self.codes[column])
                 if confidence >= cutoff and confidence > per_code.get(code, (0.0, ""))[0]:
                     per_code[code] = (confidence, self.labels[column])
@@ -152,7 +178,7 @@ class OccupationMatcher:
                 OccupationMatch(code, confidence, label)
                 for code, (confidence, label) in sorted(
                     per_code.items(), key=lambda item: (-item[1][0], item[0])
-                )[:limit]
+                )
             ]
             for owner, per_code in best.items()
         }

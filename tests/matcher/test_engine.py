@@ -179,4 +179,4 @@ def test_unknown_ids(engine: Engine, people: PersonIndex) -> None:
 def test_the_same_query_gives_the_same_list(engine: Engine) -> None:
     welder = welder_from_aktau()
     assert engine.recommend(welder, "vacancy") == engine.recommend(welder, "vacancy")
-    assert AS_OF == engine.today
+    assert engine.today == AS_OF
