@@ -153,3 +153,89 @@ def test_check_validates_without_writing(run, tmp_path: Path) -> None:  # type: 
     assert json.loads(result.stdout)["dry_run"] is True
     path.write_bytes(csv_bytes([vacancy(1, salary_kzt="?")]))
     assert run("import", "vacancies", str(path), "--check").exit_code == 1
+
+
+@pytest.fixture
+def small_demo(run):  # type: ignore[no-untyped-def]
+    result = run(
+        "demo", "--vacancies", "600", "--courses", "60", "--persons", "80", "--as-of", "2026-11-25"
+    )
+    assert result.exit_code == 0, result.output
+    return run
+
+
+def test_recommend_json_follows_the_contract(small_demo) -> None:  # type: ignore[no-untyped-def]
+    for kind in ("vacancy", "course", "shelter"):
+        result = small_demo(
+            "recommend", "P00001", "--kind", kind, "--limit", "5", "--json", "--as-of", "2026-11-25"
+        )
+        assert result.exit_code == 0, result.output
+        items = json.loads(result.stdout)["items"]
+        assert items, kind
+        scores = [item["score"] for item in items]
+        assert scores == sorted(scores, reverse=True)
+        for item in items:
+            assert set(item) == {"id", "kind", "score", "reasons"}
+            assert item["kind"] == kind
+            assert 0 <= item["score"] <= 1
+            assert 2 <= len(item["reasons"]) <= 5
+            assert all(set(r) == {"code", "text"} and r["text"] for r in item["reasons"])
+
+
+def test_recommend_text_in_kazakh(small_demo) -> None:  # type: ignore[no-untyped-def]
+    result = small_demo(
+        "--lang", "kk", "recommend", "P00002", "--kind", "shelter", "--as-of", "2026-11-25"
+    )
+    assert result.exit_code == 0, result.output
+    assert "бейімдеу орталықтары" in result.stdout
+    assert "Бос орындар" in result.stdout
+
+
+def test_candidates_and_why(small_demo) -> None:  # type: ignore[no-untyped-def]
+    for number in range(1, 81):
+        person = f"P{number:05d}"
+        listed = json.loads(
+            small_demo("recommend", person, "--json", "--as-of", "2026-11-25").stdout
+        )["items"]
+        if listed:
+            break
+    assert listed
+    vacancy = listed[0]["id"]
+    result = small_demo("candidates", vacancy, "--json", "--as-of", "2026-11-25")
+    assert result.exit_code == 0, result.output
+    people = [item["id"] for item in json.loads(result.stdout)["items"]]
+    assert person in people
+    why = json.loads(
+        small_demo("why", person, "vacancy", vacancy, "--json", "--as-of", "2026-11-25").stdout
+    )
+    assert why["eligible"] is True
+    assert why["rank"] == 1
+    assert why["score"] == pytest.approx(listed[0]["score"], abs=1e-4)
+    assert sum(f["contribution"] for f in why["features"].values()) == pytest.approx(
+        why["score"], abs=1e-3
+    )
+    text = small_demo("why", person, "vacancy", vacancy, "--as-of", "2026-11-25")
+    assert "Eligible" in text.stdout
+
+
+def test_why_names_the_rule_that_excludes(small_demo) -> None:  # type: ignore[no-untyped-def]
+    result = small_demo("why", "P00001", "shelter", "S001", "--json", "--as-of", "2026-11-25")
+    assert result.exit_code == 0, result.output
+    why = json.loads(result.stdout)
+    if not why["eligible"]:
+        assert why["verdicts"]
+        assert all(v["code"] and v["text"] for v in why["verdicts"])
+        assert why["rank"] is None
+
+
+def test_unknown_ids_are_clear_errors(small_demo) -> None:  # type: ignore[no-untyped-def]
+    result = small_demo("recommend", "NOBODY")
+    assert result.exit_code == 1
+    assert "no person NOBODY" in result.stderr
+    result = small_demo("candidates", "NOJOB")
+    assert result.exit_code == 1
+    assert "no vacancy NOJOB" in result.stderr
+    result = small_demo("why", "P00001", "vacancy", "NOJOB")
+    assert result.exit_code == 1
+    result = small_demo("recommend", "P00001", "--kind", "flat")
+    assert result.exit_code == 2
