@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -262,9 +263,9 @@ class Engine:
 
     def _vacancy_positions(self, view: PersonView) -> npt.NDArray[np.int64]:
         p, index = view.person, self.vacancies
-        regions = None
-        if not p.relocation_ok:
-            regions = {p.kato[:2], *_regions_within(p.lat, p.lon, p.max_commute_km)}
+        # entry-level jobs only near home, even for a person who can move: a move is worth
+        # it for the person's trade, not for any job
+        regions = {p.kato[:2], *_regions_within(p.lat, p.lon, p.max_commute_km)}
         pos = index.candidates(view.codes, regions)
         if len(pos) == 0:
             return pos
@@ -424,13 +425,21 @@ def _top(scores: npt.NDArray[np.float64], k: int) -> npt.NDArray[np.int64]:
     return result
 
 
-def _regions_within(lat: float, lon: float, km: float) -> list[str]:
-    """Two-digit region codes whose centre is close enough that a job there may lie within
-    ``km`` of the point (a generous margin: regions are large)."""
+@cache
+def _region_centres() -> tuple[tuple[str, ...], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     from catalogs.reference.places import places
 
     regions = places().regions()
-    distance = haversine_many(
-        lat, lon, np.array([r.lat for r in regions]), np.array([r.lon for r in regions])
+    return (
+        tuple(r.kato[:2] for r in regions),
+        np.array([r.lat for r in regions]),
+        np.array([r.lon for r in regions]),
     )
-    return [r.kato[:2] for r, d in zip(regions, distance, strict=True) if d <= km + 450]
+
+
+def _regions_within(lat: float, lon: float, km: float) -> list[str]:
+    """Two-digit region codes whose centre is close enough that a job there may lie within
+    ``km`` of the point (a generous margin: regions are large)."""
+    codes, lats, lons = _region_centres()
+    distance = haversine_many(lat, lon, lats, lons)
+    return [code for code, d in zip(codes, distance, strict=True) if d <= km + 450]

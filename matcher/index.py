@@ -27,6 +27,7 @@ from matcher.profile import Course, Person, Shelter, Vacancy
 from matcher.text import OccupationMatch, OccupationMatcher
 
 Positions = npt.NDArray[np.int64]
+_EMPTY: Positions = np.empty(0, dtype=np.int64)
 NO_CODE = -1
 TITLE_CUTOFF = 0.8
 """A vacancy title read below this confidence is left without an occupation."""
@@ -123,6 +124,7 @@ class VacancyIndex:
             region: float(np.median(values)) for region, values in salaries.items()
         }
         self.quota_gap = {region: dict(counter) for region, counter in gap.items()}
+        self._views: dict[int, VacancyView] = {}
 
     def __len__(self) -> int:
         return len(self.items)
@@ -132,6 +134,15 @@ class VacancyIndex:
         return None if value == NO_CODE else f"{value:04d}"
 
     def view(self, i: int) -> VacancyView:
+        """The vacancy at position ``i`` as the features see it (cached: lists overlap)."""
+        found = self._views.get(i)
+        if found is None:
+            if len(self._views) > 200_000:
+                self._views.clear()
+            found = self._views[i] = self._view(i)
+        return found
+
+    def _view(self, i: int) -> VacancyView:
         v = self.items[i]
         return VacancyView(
             vacancy=v,
@@ -146,15 +157,16 @@ class VacancyIndex:
     def candidates(self, codes: Iterable[str], regions: Iterable[str] | None) -> Positions:
         """Positions of vacancies of the same code or minor group, and entry-level ones in
         ``regions`` (all regions when None)."""
-        parts = [np.empty(0, dtype=np.int64)]
-        for code in codes:
-            parts.append(self.by_code.get(code, parts[0]))
-            parts.append(self.by_minor.get(code[:3], parts[0]))
+        chosen = np.zeros(len(self.items), dtype=bool)
+        for code in codes:  # a code's bucket lies inside its minor group's
+            chosen[self.by_minor.get(code[:3], _EMPTY)] = True
         entry = self.entry_by_region
-        parts.extend(
-            entry.values() if regions is None else (entry.get(r, parts[0]) for r in regions)
-        )
-        return np.unique(np.concatenate(parts))
+        for bucket in (
+            entry.values() if regions is None else (entry.get(r, _EMPTY) for r in regions)
+        ):
+            chosen[bucket] = True
+        result: Positions = np.flatnonzero(chosen)
+        return result
 
 
 class PersonIndex:
@@ -215,10 +227,7 @@ def person_codes(
     them now."""
     if read is None:
         assert matcher is not None
-        texts = list(professions)
-        read = dict(
-            zip(texts, matcher.match_many(texts, limit=1, cutoff=TITLE_CUTOFF), strict=True)
-        )
+        read = {text: matcher.match(text, limit=1, cutoff=TITLE_CUTOFF) for text in professions}
     codes: dict[str, float] = {}
     sources: dict[str, str] = {}
     for text in professions:

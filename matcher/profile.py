@@ -10,10 +10,12 @@ from datetime import date
 
 from catalogs.enums import EDUCATION_LEVELS
 
+_EDUCATION_RANK = {level: rank for rank, level in enumerate(EDUCATION_LEVELS)}
+
 
 def education_rank(level: str | None) -> int | None:
     """0 for ``none`` up to 5 for ``higher``; None when unknown."""
-    return None if level is None else EDUCATION_LEVELS.index(level)
+    return None if level is None else _EDUCATION_RANK[level]
 
 
 @dataclass(frozen=True, slots=True)

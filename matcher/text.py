@@ -114,10 +114,18 @@ class OccupationMatcher:
         for code, label in pairs:
             self._by_label.setdefault(label, code)
         self._exact = exact
+        self._remembered: dict[tuple[str, int, float], list[OccupationMatch]] = {}
 
     def match(self, text: str, *, limit: int = 3, cutoff: float = 0.8) -> list[OccupationMatch]:
-        """Up to ``limit`` occupations for ``text``, most likely first, none below ``cutoff``."""
-        return self.match_many([text], limit=limit, cutoff=cutoff)[0]
+        """Up to ``limit`` occupations for ``text``, most likely first, none below ``cutoff``.
+        Single texts are remembered: a person's professions are read at every query."""
+        key = (text, limit, cutoff)
+        found = self._remembered.get(key)
+        if found is None:
+            if len(self._remembered) > 100_000:
+                self._remembered.clear()
+            found = self._remembered[key] = self.match_many([text], limit=limit, cutoff=cutoff)[0]
+        return list(found)
 
     def match_many(
         self, texts: Sequence[str], *, limit: int = 3, cutoff: float = 0.8
