@@ -162,29 +162,32 @@ class OccupationMatcher:
     ) -> dict[str, list[OccupationMatch]]:
         """Score every query against every label in one call; keep each code's best label.
 
-        The score blends two RapidFuzz scorers (0.6 and 0.4): ``WRatio`` forgives typos and extra
-        words, ``token_sort_ratio`` rewards a label that covers the query as a whole, so a
-        specific title ("водитель погрузчика") beats a generic word it contains ("водитель").
+        Codes are ordered by a blend of two RapidFuzz scorers, 0.6 × ``WRatio`` (forgives typos
+        and extra words) + 0.4 × ``token_sort_ratio`` (rewards a label that covers the query as a
+        whole, so a specific title, "водитель погрузчика", beats a generic word it contains,
+        "водитель"). The confidence reported, and held against ``cutoff``, is ``WRatio`` alone:
+        a qualifier in brackets ("Грузчик (ночные смены)") must not make a title unreadable.
         """
         keys = [fuzzy_key(query) for query in queries]
         lenient = process.cdist(keys, self.keys, scorer=fuzz.WRatio, dtype=np.float32, workers=-1)
         strict = process.cdist(
             keys, self.keys, scorer=fuzz.token_sort_ratio, dtype=np.float32, workers=-1
         )
-        scores = (0.6 * lenient + 0.4 * strict) / 100.0
+        order = 0.6 * lenient + 0.4 * strict
         keep = min(64, len(self.labels))
-        best: dict[str, dict[str, tuple[float, str]]] = {}
+        best: dict[str, dict[str, tuple[float, float, str]]] = {}
         for row, owner in enumerate(owners):
             per_code = best.setdefault(owner, {})
-            for column in np.argpartition(scores[row], -keep)[-keep:]:
-                confidence = round(float(scores[row, column]), 4)
+            for column in np.argpartition(order[row], -keep)[-keep:]:
+                rank = float(order[row, column])
+                confidence = round(float(lenient[row, column]) / 100, 4)
                 code = str(self.codes[column])
-                if confidence >= cutoff and confidence > per_code.get(code, (0.0, ""))[0]:
-                    per_code[code] = (confidence, self.labels[column])
+                if confidence >= cutoff and rank > per_code.get(code, (0.0, 0.0, ""))[0]:
+                    per_code[code] = (rank, confidence, self.labels[column])
         return {
             owner: [
                 OccupationMatch(code, confidence, label)
-                for code, (confidence, label) in sorted(
+                for code, (_, confidence, label) in sorted(
                     per_code.items(), key=lambda item: (-item[1][0], item[0])
                 )
             ]
