@@ -307,8 +307,13 @@ class Engine:
         if not p.relocation_ok:
             keep &= near
         pos = np.flatnonzero(keep)
-        pre = np.where(near[pos], 1.0, 0.3)
-        return pos[_top(pre, 10 * PREFILTER)]
+        gap = self.vacancies.quota_gap.get(p.kato[:2], {})
+        relevant = index.leading_to([*view.codes, *gap])[pos]
+        pre = (
+            0.4 * np.where(relevant, 1.0, np.where(index.general[pos], 0.5, 0.3)) + 0.2 * near[pos]
+        )
+        chosen: npt.NDArray[np.int64] = pos[_top(pre, PREFILTER)]
+        return chosen
 
     def _shelter_positions(self, view: PersonView) -> npt.NDArray[np.int64]:
         p, index = view.person, self.shelters

@@ -255,6 +255,19 @@ class CourseIndex:
         )
         self.dated = np.array([c.starts_on is not None for c in self.items], dtype=bool)
         self.full = np.array([c.seats is not None and c.seats <= 0 for c in self.items], dtype=bool)
+        self.general = np.array([not c.occupation_codes for c in self.items], dtype=bool)
+        by_code: dict[object, list[int]] = defaultdict(list)
+        for i, c in enumerate(self.items):
+            for code in c.occupation_codes:
+                by_code[code].append(i)
+        self.by_code = _positions(by_code)
+
+    def leading_to(self, codes: Iterable[str]) -> npt.NDArray[np.bool_]:
+        """A mask of the courses that lead to any of ``codes``."""
+        mask = np.zeros(len(self.items), dtype=bool)
+        for code in codes:
+            mask[self.by_code.get(code, _EMPTY)] = True
+        return mask
 
     def __len__(self) -> int:
         return len(self.items)
