@@ -8,7 +8,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -19,6 +19,10 @@ from catalogs.loader import FileFormatError, Format, detect_format
 from service import stats as stats_module
 from service.config import Settings
 from service.runtime import Runtime
+
+if TYPE_CHECKING:
+    from matcher.engine import Engine
+    from matcher.profile import Person
 
 app = typer.Typer(
     name="matcher",
@@ -268,6 +272,27 @@ def _label(item: object) -> str:
     return str(getattr(item, "name", ""))
 
 
+def _person_and_engine(
+    runtime: Runtime, person_id: str, kind: str, as_of: str | None
+) -> tuple[Person, Engine]:
+    """The person and an engine over the database as of ``as_of``, or a clear exit."""
+    from matcher.engine import KINDS
+    from service import engine as glue
+
+    lang = runtime.settings.lang
+    if kind not in KINDS:
+        typer.echo(_text("unknown_list_kind", lang, kind=kind), err=True)
+        raise typer.Exit(2)
+    today = _today(as_of, lang)
+    with runtime.session() as session:
+        try:
+            person = glue.load_person(session, person_id, protector=runtime.protector)
+        except glue.NotFound:
+            typer.echo(_text("unknown_person_id", lang, id=person_id), err=True)
+            raise typer.Exit(1) from None
+        return person, glue.load_engine(session, today=today)
+
+
 KindOption = Annotated[str, typer.Option("--kind", help="vacancy, course or shelter")]
 LimitOption = Annotated[int, typer.Option("--limit", min=1, max=200, help="How many items.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -286,22 +311,9 @@ def recommend(
     as_of: AsOfOption = None,
 ) -> None:
     """A person's shortlist of vacancies, courses or shelters, best first, with reasons."""
-    from matcher.engine import KINDS
-    from service import engine as glue
-
     runtime = _runtime(ctx)
     lang = runtime.settings.lang
-    if kind not in KINDS:
-        typer.echo(_text("unknown_list_kind", lang, kind=kind), err=True)
-        raise typer.Exit(2)
-    today = _today(as_of, lang)
-    with runtime.session() as session:
-        try:
-            person = glue.load_person(session, person_id, protector=runtime.protector)
-        except glue.NotFound:
-            typer.echo(_text("unknown_person_id", lang, id=person_id), err=True)
-            raise typer.Exit(1) from None
-        engine = glue.load_engine(session, today=today)
+    person, engine = _person_and_engine(runtime, person_id, kind, as_of)
     items = engine.recommend(person, kind, limit=limit)
     if as_json:
         _echo_json({"items": [item.as_dict(lang) for item in items]})
@@ -358,22 +370,10 @@ def why(
 ) -> None:
     """Why an item is, or is not, on a person's list: rules, features, score, rank."""
     from catalogs.i18n import messages as all_messages
-    from matcher.engine import KINDS
-    from service import engine as glue
 
     runtime = _runtime(ctx)
     lang = runtime.settings.lang
-    if kind not in KINDS:
-        typer.echo(_text("unknown_list_kind", lang, kind=kind), err=True)
-        raise typer.Exit(2)
-    today = _today(as_of, lang)
-    with runtime.session() as session:
-        try:
-            person = glue.load_person(session, person_id, protector=runtime.protector)
-        except glue.NotFound:
-            typer.echo(_text("unknown_person_id", lang, id=person_id), err=True)
-            raise typer.Exit(1) from None
-        engine = glue.load_engine(session, today=today)
+    person, engine = _person_and_engine(runtime, person_id, kind, as_of)
     try:
         result = engine.why(person, kind, item_id)
     except KeyError:
