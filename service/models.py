@@ -214,3 +214,19 @@ class ApiToken(SQLModel, table=True):
     label: str | None = Field(default=None, max_length=200)
     created_at: datetime = _created()  # type: ignore[assignment]
     revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who read or changed a person's record, when, and through which route."""
+
+    __tablename__ = "audit_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _created()  # type: ignore[assignment]
+    token_id: int | None = Field(default=None, index=True)
+    role: str = Field(max_length=12)
+    method: str = Field(max_length=8)
+    route: str = Field(max_length=200)
+    person_id: str = Field(index=True, max_length=64)
+    action: str = Field(max_length=20)
+    """``read``, ``create``, ``update``, ``reveal_iin``, ``recommend``, ``candidate``."""

@@ -1,0 +1,41 @@
+"""The audit trail of person records: every read or change, by whom, when, through which route."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from service.models import ApiToken, AuditEvent
+
+
+def record(
+    session: Session,
+    *,
+    token: ApiToken,
+    method: str,
+    route: str,
+    person_ids: Sequence[str],
+    action: str,
+) -> None:
+    """Write one event per person (committed with the caller's transaction)."""
+    for person_id in dict.fromkeys(person_ids):
+        session.add(
+            AuditEvent(
+                token_id=token.id,
+                role=token.role,
+                method=method,
+                route=route,
+                person_id=person_id,
+                action=action,
+            )
+        )
+    session.commit()
+
+
+def events(session: Session, *, person_id: str | None, limit: int) -> Sequence[AuditEvent]:
+    query = sa.select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(limit)
+    if person_id is not None:
+        query = query.where(col(AuditEvent.person_id) == person_id)
+    return session.scalars(query).all()

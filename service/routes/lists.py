@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+
+from service import audit, crud
+from service.deps import AnyRole, ApiError, Engines, Lang, RuntimeDep, SessionDep, Staff
+from service.engine import person as engine_person
+from service.models import Vacancy
+from service.routes.persons import ERRORS, PersonId, visible
+from service.schemas import EmployerCandidates, ItemList, ItemOut, Kind, ReasonOut
+
+router = APIRouter(tags=["shortlists"])
+VacancyId = Annotated[str, Path(pattern=r"^[\w.:/-]{1,64}$", examples=["V000170"])]
+
+
+@router.get("/persons/{person_id}/recommendations", response_model=ItemList, responses=ERRORS)
+def recommendations(
+    person_id: PersonId,
+    db: SessionDep,
+    token: Staff,
+    rt: RuntimeDep,
+    engines: Engines,
+    lang: Lang,
+    request: Request,
+    kind: Annotated[Kind, Query(description="vacancy, course or shelter")] = "vacancy",
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+) -> ItemList:
+    """A person's shortlist, best first, each item with two to five reasons."""
+    row = visible(db, token, person_id)
+    engine = engines.engine(db)
+    items = engine.recommend(engine_person(row, rt.protector), kind, limit=limit)
+    audit.record(
+        db,
+        token=token,
+        method="GET",
+        route=request.url.path,
+        person_ids=[person_id],
+        action="recommend",
+    )
+    return ItemList(items=[ItemOut.model_validate(item.as_dict(lang)) for item in items])
+
+
+@router.get(
+    "/vacancies/{vacancy_id}/candidates",
+    response_model=ItemList | EmployerCandidates,
+    responses=ERRORS,
+)
+def candidates(
+    vacancy_id: VacancyId,
+    db: SessionDep,
+    token: AnyRole,
+    rt: RuntimeDep,
+    engines: Engines,
+    lang: Lang,
+    request: Request,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> ItemList | EmployerCandidates:
+    """The persons who fit a vacancy best. Staff see ids; an employer sees only its own
+    vacancies, and only consenting candidates, anonymised."""
+    vacancy = db.get(Vacancy, vacancy_id)
+    if vacancy is None:
+        raise ApiError(404, "unknown_vacancy", id=vacancy_id)
+    if token.role == "employer" and vacancy.employer_bin != token.employer_bin:
+        raise ApiError(
+            404, "unknown_vacancy", id=vacancy_id
+        )  # another employer's: not even its existence
+    if token.region_kato is not None and vacancy.region_kato != token.region_kato:
+        raise ApiError(403, "out_of_region")
+    engine = engines.engine(db)
+    people = engines.persons(db, rt)
+    wide = engine.candidates(vacancy_id, people, limit=max(limit * 5, 100))
+    chosen = []
+    for item in wide:
+        person = people.items[people.position[item.id]]
+        if token.role == "employer" and not person.consent_employer_view:
+            continue
+        if token.region_kato is not None and person.kato[:2] != token.region_kato[:2]:
+            continue
+        chosen.append((item, person))
+        if len(chosen) == limit:
+            break
+    audit.record(
+        db,
+        token=token,
+        method="GET",
+        route=request.url.path,
+        person_ids=[p.person_id for _, p in chosen],
+        action="candidate",
+    )
+    if token.role == "employer":
+        today = date.today()
+        return EmployerCandidates(
+            vacancy_id=vacancy_id,
+            items=[
+                crud.anonymous(item, person, protector=rt.protector, lang=lang, today=today)
+                for item, person in chosen
+            ],
+        )
+    return ItemList(
+        items=[
+            ItemOut(
+                id=item.id,
+                kind="person",
+                score=round(item.score, 4),
+                reasons=[ReasonOut(code=r.code, text=r.text(lang)) for r in item.reasons],
+            )
+            for item, _ in chosen
+        ]
+    )

@@ -1,0 +1,279 @@
+"""The shapes the HTTP API reads and writes.
+
+Each role gets its own response models, so that a protected field cannot leak by accident:
+``AnonymousCandidate`` has no field for a name, an IIN, an offence, an institution, a civil
+claim, health or needs, whatever the code that fills it does.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Education = Literal[
+    "none", "primary", "basic_secondary", "general_secondary", "vocational", "higher"
+]
+Kind = Literal["vacancy", "course", "shelter"]
+
+
+class ErrorDetail(BaseModel):
+    line: int | None = None
+    record: int | None = None
+    column: str | None = None
+    code: str
+    value: str | None = None
+    message: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail] = []
+
+
+class Error(BaseModel):
+    error: ErrorBody
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    database: str
+    version: str
+
+
+_ID = r"^[\w.:/-]{1,64}$"
+
+
+class PersonIn(BaseModel):
+    """A person as CONTRACT.md's ``persons`` format has it (lists as JSON arrays)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "person_id": "P-2026-0001",
+                    "iin": "880101300010",
+                    "full_name": "Синтетический Пример",
+                    "birth_year": 1988,
+                    "sex": "m",
+                    "region": "Мангистауская область",
+                    "locality": "Актау",
+                    "status": "in_custody",
+                    "release_date": "2027-02-20",
+                    "institution": "ГМ-172/6",
+                    "education": "vocational",
+                    "professions": ["электрогазосварщик"],
+                    "languages": ["kk", "ru"],
+                    "need_housing": True,
+                    "offence_category": "property",
+                    "consent_employer_view": True,
+                }
+            ]
+        },
+    )
+
+    person_id: str = Field(pattern=_ID)
+    iin: str | None = Field(default=None, pattern=r"^\d{12}$")
+    full_name: str | None = Field(default=None, max_length=300)
+    birth_year: int | None = Field(default=None, ge=1920, le=2100)
+    sex: Literal["m", "f"] | None = None
+    kato: str | None = Field(default=None, pattern=r"^\d{9}$")
+    region: str | None = Field(default=None, max_length=200)
+    locality: str | None = Field(default=None, max_length=200)
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    status: Literal["in_custody", "released", "probation"]
+    probation_kind: Literal["pretrial", "sentence", "penitentiary", "post_penitentiary"] | None = (
+        None
+    )
+    release_date: date | None = None
+    institution: str | None = Field(default=None, max_length=200)
+    education: Education | None = None
+    professions: list[str] = Field(default_factory=list, max_length=20)
+    skills: list[str] = Field(default_factory=list, max_length=50)
+    experience_years: float = Field(default=0.0, ge=0, le=60)
+    languages: list[Literal["kk", "ru", "en"]] = Field(default_factory=list, max_length=3)
+    has_driving_licence: bool = False
+    need_housing: bool = False
+    need_documents: bool = False
+    need_medical_commission: bool = False
+    need_psychological: bool = False
+    need_addiction_treatment: bool = False
+    need_legal_aid: bool = False
+    has_disability: bool = False
+    civil_claim_kzt: int = Field(default=0, ge=0, le=10_000_000_000)
+    family_ties: Literal["none", "tense", "supportive"] | None = None
+    offence_category: (
+        Literal["violent", "property", "drug", "economic", "traffic", "other"] | None
+    ) = None
+    wants_training: bool = False
+    relocation_ok: bool = False
+    max_commute_km: float = Field(default=30.0, ge=0, le=2000)
+    consent_employer_view: bool = False
+
+
+class PersonPublic(BaseModel):
+    """A person as an officer or an inspector sees them: the IIN masked unless asked for."""
+
+    person_id: str
+    iin_masked: str | None
+    iin: str | None = None
+    full_name: str | None
+    birth_year: int | None
+    sex: str | None
+    kato: str
+    region_kato: str
+    lat: float
+    lon: float
+    status: str
+    probation_kind: str
+    release_date: date | None
+    institution: str | None
+    education: str | None
+    professions: list[str]
+    skills: list[str]
+    experience_years: float
+    languages: list[str]
+    has_driving_licence: bool
+    need_housing: bool
+    need_documents: bool
+    need_medical_commission: bool
+    need_psychological: bool
+    need_addiction_treatment: bool
+    need_legal_aid: bool
+    has_disability: bool
+    civil_claim_kzt: int
+    family_ties: str | None
+    offence_category: str | None
+    wants_training: bool
+    relocation_ok: bool
+    max_commute_km: float
+    consent_employer_view: bool
+    updated_at: datetime
+
+
+class ReasonOut(BaseModel):
+    code: str
+    text: str
+
+
+class ItemOut(BaseModel):
+    id: str
+    kind: str
+    score: float = Field(ge=0, le=1)
+    reasons: list[ReasonOut]
+
+
+class ItemList(BaseModel):
+    """A shortlist, best first (CONTRACT.md)."""
+
+    items: list[ItemOut]
+
+
+class AnonymousCandidate(BaseModel):
+    """A candidate as an employer sees them: no name, IIN, offence, institution, civil claim,
+    health or needs — the model has no field for any of them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pseudonym: str
+    age_band: str | None
+    district: str
+    education: str | None
+    professions: list[str]
+    skills: list[str]
+    available_from: date | None
+    score: float = Field(ge=0, le=1)
+    reasons: list[ReasonOut]
+
+
+class EmployerCandidates(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    vacancy_id: str
+    items: list[AnonymousCandidate]
+
+
+class EventIn(BaseModel):
+    """An outcome event (CONTRACT.md ``outcomes``)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "person_id": "P00001",
+                    "item_kind": "vacancy",
+                    "item_id": "V000170",
+                    "event": "referred",
+                    "date": "2026-11-20",
+                }
+            ]
+        },
+    )
+
+    person_id: str = Field(pattern=_ID)
+    item_kind: Kind
+    item_id: str = Field(pattern=_ID)
+    event: Literal[
+        "referred", "applied", "interviewed", "hired", "rejected", "quit", "retained_3m",
+        "enrolled", "completed", "dropped", "admitted", "left",
+    ]  # fmt: skip
+    date: date
+    reason: str | None = Field(default=None, max_length=120)
+    contract_months: int | None = Field(default=None, ge=0, le=600)
+
+
+class ImportResult(BaseModel):
+    kind: str
+    ok: bool
+    dry_run: bool
+    rows: int
+    inserted: int
+    updated: int
+
+
+class ModelCard(BaseModel):
+    version: str
+    kind: str
+    description: str
+    features: dict[str, list[str]]
+    weights: dict[str, dict[str, float]]
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: datetime
+    token_id: int | None
+    role: str
+    method: str
+    route: str
+    person_id: str
+    action: str
+
+
+class TokenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["officer", "inspector", "employer", "admin"]
+    employer_bin: str | None = Field(default=None, pattern=r"^\d{12}$")
+    region_kato: str | None = Field(default=None, pattern=r"^\d{9}$")
+    label: str | None = Field(default=None, max_length=200)
+
+
+class TokenOut(BaseModel):
+    id: int
+    role: str
+    employer_bin: str | None
+    region_kato: str | None
+    label: str | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str
+    """Shown once: only its hash is stored."""
