@@ -99,3 +99,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         return _error(500, "internal", _text("internal", lang))
 
     return app
+
+
+def from_settings() -> FastAPI:
+    """The app over the database the environment names (for ``uvicorn --factory``)."""
+    return create_app()

@@ -427,3 +427,112 @@ def why(
         typer.echo(f"  {label:<28} {value:5.2f} → {result.contributions[name]:.3f}")
     for reason in result.reasons:
         typer.echo(f"  • {reason.text(lang)}")
+
+
+token_app = typer.Typer(help="API tokens: create (shown once), list, revoke.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    ctx: typer.Context,
+    role: Annotated[str, typer.Option("--role", help="officer, inspector, employer or admin")],
+    employer: Annotated[
+        str | None, typer.Option("--employer", help="The employer's BIN (employer role).")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="KATO code of a region (officer, inspector).")
+    ] = None,
+    label: Annotated[str | None, typer.Option("--label", help="Whose token this is.")] = None,
+) -> None:
+    """Create a token and print it once: only its hash is stored."""
+    from service import tokens
+
+    runtime = _runtime(ctx)
+    lang = runtime.settings.lang
+    with runtime.session() as session:
+        try:
+            secret, record = tokens.create(
+                session, role=role, employer_bin=employer, region_kato=region, label=label
+            )
+        except tokens.TokenError as error:
+            typer.echo(_text(error.code, lang, **error.params), err=True)
+            raise typer.Exit(2) from None
+    typer.echo(_text("token_created", lang), err=True)
+    typer.echo(secret)
+    typer.echo(f"id={record.id} role={record.role}", err=True)
+
+
+@token_app.command("list")
+def token_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Every token: id, role, scope, label, when made and revoked (never the token itself)."""
+    from service import tokens
+
+    runtime = _runtime(ctx)
+    with runtime.session() as session:
+        rows = [
+            {
+                "id": t.id,
+                "role": t.role,
+                "employer_bin": t.employer_bin,
+                "region_kato": t.region_kato,
+                "label": t.label,
+                "created_at": t.created_at,
+                "revoked_at": t.revoked_at,
+            }
+            for t in tokens.listing(session)
+        ]
+    if as_json:
+        _echo_json(rows)
+        return
+    for row in rows:
+        scope = row["employer_bin"] or row["region_kato"] or "—"
+        state = f"revoked {row['revoked_at']:%Y-%m-%d}" if row["revoked_at"] else "active"
+        typer.echo(f"{row['id']:>4}  {row['role']:<9} {scope:<12} {state:<18} {row['label'] or ''}")
+
+
+@token_app.command("revoke")
+def token_revoke(
+    ctx: typer.Context, token_id: Annotated[int, typer.Argument(help="The token's id.")]
+) -> None:
+    """Revoke a token: it stops working at once."""
+    from service import tokens
+
+    runtime = _runtime(ctx)
+    lang = runtime.settings.lang
+    with runtime.session() as session:
+        try:
+            tokens.revoke(session, token_id)
+        except tokens.TokenError as error:
+            typer.echo(_text(error.code, lang, **error.params), err=True)
+            raise typer.Exit(1) from None
+    typer.echo(_text("token_revoked", lang, id=token_id))
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Processes.")] = 1,
+) -> None:
+    """Serve the HTTP API under /api/v1 (interactive docs at /docs)."""
+    import uvicorn
+
+    from service.app import create_app
+
+    runtime = _runtime(ctx)
+    with runtime.session():
+        pass  # create or upgrade the schema before the first request
+    typer.echo(_text("serving", runtime.settings.lang, host=host, port=port, where=runtime.where))
+    if workers > 1:
+        uvicorn.run(
+            "service.app:from_settings",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+    else:
+        uvicorn.run(create_app(runtime), host=host, port=port, log_level="warning")

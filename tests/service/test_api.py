@@ -1,0 +1,393 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from catalogs.demo import DemoSpec
+from service import demo, tokens
+from service.app import create_app
+from service.models import Person, Vacancy
+from service.runtime import Runtime
+from tests.factories import csv_bytes, iin_number, vacancy
+
+AS_OF = date.today()
+Headers = dict[str, str]
+
+
+@pytest.fixture
+def world(runtime: Runtime, session: Session) -> dict[str, object]:
+    """A small demo database and one token per role."""
+    demo.build(
+        session,
+        DemoSpec(seed=5, as_of=AS_OF, vacancies=400, courses=40, persons=150),
+        protector=runtime.protector,
+    )
+    employer_bin = session.exec(
+        select(Vacancy.employer_bin).where(Vacancy.status == "open")
+    ).first()
+    made = {
+        "officer": tokens.create(session, role="officer")[0],
+        "inspector": tokens.create(session, role="inspector")[0],
+        "admin": tokens.create(session, role="admin")[0],
+        "employer": tokens.create(session, role="employer", employer_bin=employer_bin)[0],
+        "akmola": tokens.create(session, role="officer", region_kato="110000000")[0],
+    }
+    return {"tokens": made, "employer_bin": employer_bin}
+
+
+@pytest.fixture
+def client(runtime: Runtime) -> TestClient:
+    return TestClient(create_app(runtime))
+
+
+@pytest.fixture
+def as_role(world: dict[str, object]) -> Callable[[str], Headers]:
+    def headers(role: str) -> Headers:
+        return {"Authorization": f"Bearer {world['tokens'][role]}", "Accept-Language": "en"}  # type: ignore[index]
+
+    return headers
+
+
+def test_health_needs_no_token(client: TestClient) -> None:
+    answer = client.get("/api/v1/health")
+    assert answer.status_code == 200
+    assert answer.json()["status"] == "ok"
+
+
+def test_no_bad_or_revoked_token_is_401(
+    client: TestClient, session: Session, world: dict[str, object]
+) -> None:
+    assert client.get("/api/v1/persons/P00001").status_code == 401
+    bad = client.get("/api/v1/persons/P00001", headers={"Authorization": "Bearer nope"})
+    assert bad.status_code == 401
+    assert bad.json()["error"]["code"] == "bad_token"
+    secret, record = tokens.create(session, role="officer")
+    assert (
+        client.get(
+            "/api/v1/persons/P00001", headers={"Authorization": f"Bearer {secret}"}
+        ).status_code
+        == 200
+    )
+    assert record.id is not None
+    tokens.revoke(session, record.id)
+    assert (
+        client.get(
+            "/api/v1/persons/P00001", headers={"Authorization": f"Bearer {secret}"}
+        ).status_code
+        == 401
+    )
+
+
+def test_officer_sees_a_masked_iin_unless_asked_and_it_is_audited(
+    client: TestClient, as_role: Callable[[str], Headers], session: Session
+) -> None:
+    person = session.get(Person, "P00001")
+    assert person is not None
+    shown = client.get("/api/v1/persons/P00001", headers=as_role("officer")).json()
+    assert shown["iin"] is None
+    assert shown["iin_masked"].startswith("********")
+    revealed = client.get(
+        "/api/v1/persons/P00001?reveal_iin=true", headers=as_role("officer")
+    ).json()
+    assert len(revealed["iin"]) == 12
+    assert revealed["iin"].endswith(shown["iin_masked"][-4:])
+    trail = client.get("/api/v1/audit?person_id=P00001", headers=as_role("admin")).json()
+    assert [e["action"] for e in trail][:2] == ["reveal_iin", "read"]
+    assert all(e["route"] == "/api/v1/persons/P00001" for e in trail[:2])
+    assert client.get("/api/v1/audit", headers=as_role("officer")).status_code == 403
+
+
+def test_employer_is_kept_out(
+    client: TestClient,
+    as_role: Callable[[str], Headers],
+    session: Session,
+    world: dict[str, object],
+) -> None:
+    assert client.get("/api/v1/persons/P00001", headers=as_role("employer")).status_code == 403
+    assert (
+        client.get(
+            "/api/v1/persons/P00001/recommendations", headers=as_role("employer")
+        ).status_code
+        == 403
+    )
+    other = session.exec(
+        select(Vacancy).where(Vacancy.employer_bin != world["employer_bin"])
+    ).first()
+    assert other is not None
+    assert (
+        client.get(
+            f"/api/v1/vacancies/{other.vacancy_id}/candidates", headers=as_role("employer")
+        ).status_code
+        == 404
+    )
+    answer = client.post(
+        "/api/v1/imports/vacancies",
+        content=b"x",
+        headers={**as_role("employer"), "Content-Type": "text/csv"},
+    )
+    assert answer.status_code == 403
+
+
+def test_employer_candidates_carry_no_protected_field(
+    client: TestClient,
+    as_role: Callable[[str], Headers],
+    session: Session,
+    runtime: Runtime,
+    world: dict[str, object],
+) -> None:
+    own = session.exec(select(Vacancy).where(Vacancy.employer_bin == world["employer_bin"])).all()
+    protected_values: set[str] = set()
+    for person in session.exec(select(Person)).all():
+        for cipher in (person.iin_cipher, person.full_name_cipher):
+            value = runtime.protector.decrypt(cipher)
+            if value:
+                protected_values.add(value)
+        if person.institution:
+            protected_values.add(person.institution)
+    allowed = {
+        "pseudonym",
+        "age_band",
+        "district",
+        "education",
+        "professions",
+        "skills",
+        "available_from",
+        "score",
+        "reasons",
+        "code",
+        "text",
+        "vacancy_id",
+        "items",
+    }
+    seen_items = 0
+    for job in own:
+        answer = client.get(
+            f"/api/v1/vacancies/{job.vacancy_id}/candidates", headers=as_role("employer")
+        )
+        assert answer.status_code == 200
+        body = answer.json()
+        seen_items += len(body["items"])
+        text = json.dumps(body, ensure_ascii=False)
+        assert not any(value in text for value in protected_values)
+
+        def walk(node: object) -> None:
+            if isinstance(node, dict):
+                assert set(node) <= allowed, set(node) - allowed
+                for value in node.values():
+                    walk(value)
+            elif isinstance(node, list):
+                for value in node:
+                    walk(value)
+
+        walk(body)
+        for item in body["items"]:
+            assert {r["code"] for r in item["reasons"]}.isdisjoint(
+                {"shelter_near_job", "employer_housing"}
+            )
+            assert item["pseudonym"].startswith("C-")
+    assert seen_items > 0 or not own
+
+
+def test_staff_see_candidate_ids(
+    client: TestClient, as_role: Callable[[str], Headers], session: Session
+) -> None:
+    vacancy = session.exec(select(Vacancy).where(Vacancy.status == "open")).first()
+    assert vacancy is not None
+    answer = client.get(
+        f"/api/v1/vacancies/{vacancy.vacancy_id}/candidates?limit=5", headers=as_role("officer")
+    )
+    assert answer.status_code == 200
+    assert all(item["kind"] == "person" for item in answer.json()["items"])
+
+
+def test_region_scope(
+    client: TestClient, as_role: Callable[[str], Headers], session: Session
+) -> None:
+    outside = session.exec(select(Person).where(Person.region_kato != "110000000")).first()
+    inside = session.exec(select(Person).where(Person.region_kato == "110000000")).first()
+    assert outside is not None
+    assert (
+        client.get(f"/api/v1/persons/{outside.person_id}", headers=as_role("akmola")).status_code
+        == 403
+    )
+    if inside is not None:
+        assert (
+            client.get(f"/api/v1/persons/{inside.person_id}", headers=as_role("akmola")).status_code
+            == 200
+        )
+
+
+def test_recommendations_follow_the_contract(
+    client: TestClient, as_role: Callable[[str], Headers]
+) -> None:
+    for kind in ("vacancy", "course", "shelter"):
+        answer = client.get(
+            f"/api/v1/persons/P00002/recommendations?kind={kind}&limit=5",
+            headers=as_role("inspector"),
+        )
+        assert answer.status_code == 200, answer.text
+        items = answer.json()["items"]
+        assert [i["score"] for i in items] == sorted((i["score"] for i in items), reverse=True)
+        assert all(i["kind"] == kind and 2 <= len(i["reasons"]) <= 5 for i in items)
+    assert (
+        client.get("/api/v1/persons/NOBODY/recommendations", headers=as_role("officer")).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            "/api/v1/persons/P00002/recommendations?kind=flat", headers=as_role("officer")
+        ).status_code
+        == 422
+    )
+
+
+def test_create_and_replace_a_person(client: TestClient, as_role: Callable[[str], Headers]) -> None:
+    body = {
+        "person_id": "API-1",
+        "iin": iin_number(serial=77),
+        "birth_year": 1990,
+        "sex": "m",
+        "region": "Акмолинская область",
+        "locality": "Кокшетау",
+        "status": "released",
+        "release_date": "2026-01-10",
+        "professions": ["сварщик"],
+        "offence_category": "drug",
+    }
+    created = client.post("/api/v1/persons", json=body, headers=as_role("officer"))
+    assert created.status_code == 201, created.text
+    assert created.json()["kato"].startswith("11")
+    assert created.json()["iin"] is None
+    again = client.post("/api/v1/persons", json=body, headers=as_role("officer"))
+    assert again.status_code == 409
+    bad = client.post(
+        "/api/v1/persons",
+        json={**body, "person_id": "API-2", "iin": "123456789012"},
+        headers=as_role("officer"),
+    )
+    assert bad.status_code == 422
+    assert bad.json()["error"]["details"][0]["column"] == "iin"
+    replaced = client.put(
+        "/api/v1/persons/API-1", json={**body, "max_commute_km": 60}, headers=as_role("officer")
+    )
+    assert replaced.status_code == 200
+    assert replaced.json()["max_commute_km"] == 60
+    assert (
+        client.put(
+            "/api/v1/persons/API-9", json={**body, "person_id": "API-9"}, headers=as_role("officer")
+        ).status_code
+        == 404
+    )
+    assert (
+        client.put(
+            "/api/v1/persons/API-1", json={**body, "person_id": "API-3"}, headers=as_role("officer")
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            "/api/v1/persons",
+            json={**body, "person_id": "API-4", "colour": "red"},
+            headers=as_role("officer"),
+        ).status_code
+        == 422
+    )
+
+
+def test_imports_over_http(
+    client: TestClient, as_role: Callable[[str], Headers], session: Session
+) -> None:
+    good = csv_bytes([vacancy(n) for n in range(1, 4)])
+    answer = client.post(
+        "/api/v1/imports/vacancies",
+        content=good,
+        headers={**as_role("admin"), "Content-Type": "text/csv"},
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["inserted"] == 3
+    bad = csv_bytes([vacancy(10), vacancy(11, salary_kzt="lots")])
+    answer = client.post(
+        "/api/v1/imports/vacancies",
+        content=bad,
+        headers={**as_role("admin"), "Content-Type": "text/csv"},
+    )
+    assert answer.status_code == 422
+    detail = answer.json()["error"]["details"][0]
+    assert (detail["line"], detail["column"], detail["code"]) == (
+        3,
+        "salary_kzt",
+        "expected_integer",
+    )
+    assert session.get(Vacancy, "V00010") is None
+    assert (
+        client.post(
+            "/api/v1/imports/vacancies",
+            content=good,
+            headers={**as_role("admin"), "Content-Type": "text/plain"},
+        ).status_code
+        == 415
+    )
+    assert (
+        client.post(
+            "/api/v1/imports/rockets",
+            content=good,
+            headers={**as_role("admin"), "Content-Type": "text/csv"},
+        ).status_code
+        == 404
+    )
+    broken = client.post(
+        "/api/v1/imports/vacancies",
+        content=b"[{",
+        headers={**as_role("admin"), "Content-Type": "application/json"},
+    )
+    assert broken.status_code == 422
+
+
+def test_outcomes(client: TestClient, as_role: Callable[[str], Headers], session: Session) -> None:
+    vacancy_id = session.exec(select(Vacancy.vacancy_id)).first()
+    event = {
+        "person_id": "P00001",
+        "item_kind": "vacancy",
+        "item_id": vacancy_id,
+        "event": "referred",
+        "date": str(AS_OF),
+    }
+    answer = client.post("/api/v1/outcomes", json=event, headers=as_role("officer"))
+    assert answer.status_code == 201, answer.text
+    answer = client.post(
+        "/api/v1/outcomes",
+        json=[event, {**event, "person_id": "NOBODY"}],
+        headers=as_role("officer"),
+    )
+    assert answer.status_code == 422
+    assert answer.json()["error"]["details"][0]["code"] == "unknown_person"
+    assert client.post("/api/v1/outcomes", json=[], headers=as_role("officer")).status_code == 422
+
+
+def test_model_tokens_and_errors(client: TestClient, as_role: Callable[[str], Headers]) -> None:
+    card = client.get("/api/v1/model", headers=as_role("employer")).json()
+    assert card["kind"] == "baseline"
+    made = client.post("/api/v1/tokens", json={"role": "employer"}, headers=as_role("admin"))
+    assert made.status_code == 422
+    made = client.post(
+        "/api/v1/tokens", json={"role": "officer", "label": "test"}, headers=as_role("admin")
+    )
+    assert made.status_code == 201
+    assert made.json()["token"].startswith("mt_")
+    listed = client.get("/api/v1/tokens", headers=as_role("admin")).json()
+    assert all("token" not in row for row in listed)
+    assert client.delete(f"/api/v1/tokens/{made.json()['id']}", headers=as_role("admin")).json()[
+        "revoked_at"
+    ]
+    assert client.delete("/api/v1/tokens/999999", headers=as_role("admin")).status_code == 404
+    missing = client.get("/api/v1/nowhere")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
+    assert client.delete("/api/v1/health").status_code == 405
+    kk = client.get("/api/v1/persons/P00001", headers={"Accept-Language": "kk"})
+    assert kk.json()["error"]["message"].startswith("токен қажет")
