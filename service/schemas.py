@@ -7,11 +7,18 @@ claim, health or needs, whatever the code that fills it does.
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Literal
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands back naive timestamps: they are UTC, and the API says so."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+Moment = Annotated[datetime, AfterValidator(_utc)]
 Education = Literal[
     "none", "primary", "basic_secondary", "general_secondary", "vocational", "higher"
 ]
@@ -152,7 +159,7 @@ class PersonPublic(BaseModel):
     relocation_ok: bool
     max_commute_km: float
     consent_employer_view: bool
-    updated_at: datetime
+    updated_at: Moment
 
 
 class ReasonOut(BaseModel):
@@ -246,7 +253,7 @@ class ModelCard(BaseModel):
 
 class AuditOut(BaseModel):
     id: int
-    at: datetime
+    at: Moment
     token_id: int | None
     role: str
     method: str
@@ -270,8 +277,8 @@ class TokenOut(BaseModel):
     employer_bin: str | None
     region_kato: str | None
     label: str | None
-    created_at: datetime
-    revoked_at: datetime | None
+    created_at: Moment
+    revoked_at: Moment | None
 
 
 class TokenCreated(TokenOut):

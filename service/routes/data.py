@@ -10,7 +10,7 @@ from catalogs.loader import FileFormatError
 from service.deps import Admin, ApiError, Engines, Lang, RuntimeDep, SessionDep, Staff
 from service.imports import ImportReport, import_file, import_records
 from service.routes.persons import ERRORS
-from service.schemas import EventIn, ImportResult
+from service.schemas import Error, EventIn, ImportResult
 
 router = APIRouter(tags=["data"])
 MAX_UPLOAD = 512 * 1024 * 1024
@@ -48,7 +48,10 @@ def _result(report: ImportReport, lang: str) -> ImportResult:
 
 
 @router.post(
-    "/imports/{kind}", response_model=ImportResult, responses=ERRORS, openapi_extra=IMPORT_BODY
+    "/imports/{kind}",
+    response_model=ImportResult,
+    responses={**ERRORS, 413: {"model": Error}, 415: {"model": Error}},
+    openapi_extra=IMPORT_BODY,
 )
 async def import_data(
     kind: Annotated[str, Path(description="vacancies, courses, shelters, persons or outcomes")],
