@@ -19,12 +19,16 @@ def record(
     person_ids: Sequence[str],
     action: str,
 ) -> None:
-    """Write one event per person (committed with the caller's transaction)."""
+    """Write one event per person, in a transaction of its own: the caller's read transaction
+    is closed first, so that SQLite never has to turn a reader into a writer (which fails at
+    once under concurrent writers instead of waiting its turn)."""
+    token_id, role = token.id, token.role  # read before the commit expires them
+    session.commit()
     for person_id in dict.fromkeys(person_ids):
         session.add(
             AuditEvent(
-                token_id=token.id,
-                role=token.role,
+                token_id=token_id,
+                role=role,
                 method=method,
                 route=route,
                 person_id=person_id,

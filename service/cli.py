@@ -536,3 +536,7 @@ def serve(
         )
     else:
         uvicorn.run(create_app(runtime), host=host, port=port, log_level="warning")
+
+
+if __name__ == "__main__":
+    run()

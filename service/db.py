@@ -31,6 +31,7 @@ def make_engine(url: str, **options: Any) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.execute("PRAGMA busy_timeout=15000")
             cursor.close()
 
         @sa.event.listens_for(engine, "begin")

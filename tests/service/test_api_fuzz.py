@@ -72,4 +72,3 @@ def test_no_server_error_and_no_broken_schema(api_schema) -> None:  # type: igno
                 CASES["count"] += 1
 
         send()
-    print(f"\nschemathesis: {len(operations)} operations, {CASES['count']} requests sent")

@@ -1,0 +1,150 @@
+"""Benchmark: the HTTP API under concurrent load, on loopback.
+
+    .venv/bin/python -m bench.api [--clients 20] [--requests 2000] [--workers 1]
+
+Builds the default demo database in a temporary folder, starts ``matcher serve`` on
+127.0.0.1 (a free port), makes an officer token, warms the engine, then sends ``--requests``
+``GET /api/v1/persons/{id}/recommendations?kind=vacancy`` from ``--clients`` concurrent
+clients (persons drawn in turn from the demo's 1,500) and prints p50, p99 and requests per
+second. Only loopback is used; the loop is bounded in count and stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def matcher(env: dict[str, str], *args: str) -> str:
+    command = [sys.executable, "-m", "service.cli", *args]
+    return subprocess.run(
+        command, env=env, check=True, capture_output=True, text=True, cwd=ROOT
+    ).stdout
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as home:
+        env = {
+            **os.environ,
+            "MATCHER_HOME": home,
+            "MATCHER_LANG": "en",
+            "MATCHER_SECRET_KEY": "bench-secret-key-0123456789",
+        }
+        env.pop("DATABASE_URL", None)
+        matcher(env, "demo", "--as-of", time.strftime("%Y-%m-%d"))
+        token = matcher(env, "token", "create", "--role", "officer").strip()
+        port = free_port()
+        log = open(Path(home) / "server.log", "w")  # noqa: SIM115
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "service.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}/api/v1"
+        headers = {"Authorization": f"Bearer {token}"}
+        try:
+            for _ in range(200):
+                try:
+                    if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.1)
+            else:
+                raise SystemExit("the server did not start")
+            started = time.perf_counter()
+            for worker in range(args.workers * 2):  # build each worker's engine before timing
+                httpx.get(
+                    f"{base}/persons/P{worker + 1:05d}/recommendations",
+                    headers=headers,
+                    timeout=120,
+                )
+            print(f"server up; engine warm-up {time.perf_counter() - started:.1f} s")
+
+            latencies: list[float] = []
+            failures: list[int] = []
+            lock = threading.Lock()
+            counter = iter(range(args.requests))
+
+            def client() -> None:
+                with httpx.Client(headers=headers, timeout=30) as http:
+                    while True:
+                        with lock:
+                            n = next(counter, None)
+                        if n is None:
+                            return
+                        person = f"P{n % 1500 + 1:05d}"
+                        begin = time.perf_counter()
+                        answer = http.get(
+                            f"{base}/persons/{person}/recommendations?kind=vacancy&limit=10"
+                        )
+                        took = time.perf_counter() - begin
+                        with lock:
+                            latencies.append(took)
+                            if answer.status_code != 200:
+                                failures.append(answer.status_code)
+
+            threads = [threading.Thread(target=client) for _ in range(args.clients)]
+            began = time.perf_counter()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - began
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            log.close()
+            problems = (Path(home) / "server.log").read_text()
+            if problems.strip():
+                print("server log:\n" + problems[-3000:])
+
+    ms = sorted(value * 1000 for value in latencies)
+    p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
+    print(
+        f"GET /persons/{{id}}/recommendations?kind=vacancy, {args.clients} clients, {len(ms)} requests,"
+        f" {args.workers} worker(s): p50 {statistics.median(ms):.1f} ms, p99 {p99:.1f} ms,"
+        f" {len(ms) / elapsed:.0f} requests/s, {len(failures)} non-200 {sorted(set(failures))}"
+    )
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
