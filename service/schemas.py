@@ -41,10 +41,36 @@ class ErrorBody(BaseModel):
 
 
 class Error(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "error": {
+                        "code": "import_rejected",
+                        "message": "ничего не импортировано — ошибок: 1 (прочитано строк: 1001)",
+                        "details": [
+                            {
+                                "line": 502,
+                                "column": "quota_from",
+                                "code": "bad_date",
+                                "value": "2026-02-30",
+                                "message": "такой даты не существует",
+                            }
+                        ],
+                    }
+                }
+            ]
+        }
+    )
+
     error: ErrorBody
 
 
 class Health(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "ok", "database": "sqlite", "version": "0.1.0"}]}
+    )
+
     status: Literal["ok"]
     database: str
     version: str
@@ -177,6 +203,33 @@ class ItemOut(BaseModel):
 class ItemList(BaseModel):
     """A shortlist, best first (CONTRACT.md)."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {
+                            "id": "V003386",
+                            "kind": "vacancy",
+                            "score": 0.8498,
+                            "reasons": [
+                                {
+                                    "code": "occupation_match",
+                                    "text": "Совпадение профессии: электрогазосварщик ≈ Сварщик (100%)",
+                                },
+                                {
+                                    "code": "quota_slots",
+                                    "text": "Квотная вакансия: свободных мест 2, срок до 2027-04-28",
+                                },
+                                {"code": "same_place", "text": "В том же населённом пункте"},
+                            ],
+                        }
+                    ]
+                }
+            ]
+        }
+    )
+
     items: list[ItemOut]
 
 
@@ -198,7 +251,35 @@ class AnonymousCandidate(BaseModel):
 
 
 class EmployerCandidates(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "vacancy_id": "V000170",
+                    "items": [
+                        {
+                            "pseudonym": "C-3F9A1B20",
+                            "age_band": "30–39",
+                            "district": "Актау",
+                            "education": "vocational",
+                            "professions": ["электрогазосварщик"],
+                            "skills": ["ручная дуговая сварка"],
+                            "available_from": "2027-02-20",
+                            "score": 0.9124,
+                            "reasons": [
+                                {
+                                    "code": "occupation_match",
+                                    "text": "Совпадение профессии: электрогазосварщик ≈ Сварщик (100%)",
+                                },
+                                {"code": "same_place", "text": "В том же населённом пункте"},
+                            ],
+                        }
+                    ],
+                }
+            ]
+        },
+    )
 
     vacancy_id: str
     items: list[AnonymousCandidate]
@@ -235,6 +316,21 @@ class EventIn(BaseModel):
 
 
 class ImportResult(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "kind": "vacancies",
+                    "ok": True,
+                    "dry_run": False,
+                    "rows": 1000,
+                    "inserted": 990,
+                    "updated": 10,
+                }
+            ]
+        }
+    )
+
     kind: str
     ok: bool
     dry_run: bool
@@ -252,6 +348,23 @@ class ModelCard(BaseModel):
 
 
 class AuditOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 41,
+                    "at": "2026-11-25T09:12:03+00:00",
+                    "token_id": 3,
+                    "role": "officer",
+                    "method": "GET",
+                    "route": "/api/v1/persons/P00001",
+                    "person_id": "P00001",
+                    "action": "read",
+                }
+            ]
+        }
+    )
+
     id: int
     at: Moment
     token_id: int | None
@@ -263,7 +376,18 @@ class AuditOut(BaseModel):
 
 
 class TokenIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "role": "employer",
+                    "employer_bin": "150340000307",
+                    "label": "ТОО «KazСтрой», отдел кадров",
+                }
+            ]
+        },
+    )
 
     role: Literal["officer", "inspector", "employer", "admin"]
     employer_bin: str | None = Field(default=None, pattern=r"^\d{12}$")
