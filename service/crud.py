@@ -6,15 +6,20 @@ import hashlib
 import hmac
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from service.deps import EngineCache
 
 from catalogs.loader import RowError
 from matcher.engine import Recommendation
 from matcher.profile import Person as EnginePerson
 from service.imports import import_records
-from service.models import Person
+from service.models import ApiToken, Person, Vacancy
 from service.protect import Protector, mask_iin
+from service.runtime import Runtime
 from service.schemas import AnonymousCandidate, PersonIn, PersonPublic, ReasonOut
 
 
@@ -30,15 +35,31 @@ class Conflict(ValueError):
     """The id exists already (POST) or the body's id is not the path's (PUT)."""
 
 
+class OutOfRegion(PermissionError):
+    """The record lies outside the region the caller's token is limited to."""
+
+
 def save_person(
-    session: Session, *, data: PersonIn, protector: Protector, must_exist: bool
+    session: Session,
+    *,
+    data: PersonIn,
+    protector: Protector,
+    must_exist: bool,
+    region_scope: str | None = None,
 ) -> Person:
     """Create (``must_exist`` False: the id must be new) or replace a person, validated
-    exactly as an imported row is; nothing is written when anything is wrong."""
+    exactly as an imported row is; nothing is written when anything is wrong, nor when the
+    person would lie outside ``region_scope``."""
+    from catalogs.kinds import schema_for
+
     exists = session.get(Person, data.person_id) is not None
     if exists != must_exist:
         raise Conflict(data.person_id) if exists else LookupError(data.person_id)
     record = data.model_dump(exclude_none=True)
+    if region_scope is not None:
+        parsed, problems = schema_for("persons", today=date.today()).parse(record)
+        if not problems and parsed["kato"][:2] != region_scope[:2]:
+            raise OutOfRegion(data.person_id)
     report = import_records(session, "persons", [record], protector=protector)
     if not report.ok:
         raise Invalid(report.errors)
@@ -121,3 +142,38 @@ def anonymous(
             if r.code in EMPLOYER_REASONS
         ],
     )
+
+
+def candidates_for(
+    session: Session,
+    *,
+    engines: EngineCache,
+    runtime: Runtime,
+    token: ApiToken,
+    vacancy_id: str,
+    limit: int,
+) -> list[tuple[Recommendation, EnginePerson]]:
+    """The best candidates for a vacancy that the token may see.
+
+    An employer sees only its own vacancies (another employer's is reported as unknown, so
+    that its existence does not leak) and only persons who consented; a regional token sees
+    only its region's vacancies and persons.
+    """
+    vacancy = session.get(Vacancy, vacancy_id)
+    if vacancy is None or (token.role == "employer" and vacancy.employer_bin != token.employer_bin):
+        raise LookupError(vacancy_id)
+    if token.region_kato is not None and vacancy.region_kato != token.region_kato:
+        raise OutOfRegion(vacancy_id)
+    engine = engines.engine(session)
+    people = engines.persons(session, runtime)
+    chosen = []
+    for item in engine.candidates(vacancy_id, people, limit=max(limit * 5, 100)):
+        person = people.items[people.position[item.id]]
+        if token.role == "employer" and not person.consent_employer_view:
+            continue
+        if token.region_kato is not None and person.kato[:2] != token.region_kato[:2]:
+            continue
+        chosen.append((item, person))
+        if len(chosen) == limit:
+            break
+    return chosen

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Path, Query, Request
 from service import audit, crud
 from service.deps import AnyRole, ApiError, Engines, Lang, RuntimeDep, SessionDep, Staff
 from service.engine import person as engine_person
-from service.models import Vacancy
 from service.routes.persons import ERRORS, PersonId, visible
 from service.schemas import EmployerCandidates, ItemList, ItemOut, Kind, ReasonOut
 
@@ -60,28 +59,14 @@ def candidates(
 ) -> ItemList | EmployerCandidates:
     """The persons who fit a vacancy best. Staff see ids; an employer sees only its own
     vacancies, and only consenting candidates, anonymised."""
-    vacancy = db.get(Vacancy, vacancy_id)
-    if vacancy is None:
-        raise ApiError(404, "unknown_vacancy", id=vacancy_id)
-    if token.role == "employer" and vacancy.employer_bin != token.employer_bin:
-        raise ApiError(
-            404, "unknown_vacancy", id=vacancy_id
-        )  # another employer's: not even its existence
-    if token.region_kato is not None and vacancy.region_kato != token.region_kato:
-        raise ApiError(403, "out_of_region")
-    engine = engines.engine(db)
-    people = engines.persons(db, rt)
-    wide = engine.candidates(vacancy_id, people, limit=max(limit * 5, 100))
-    chosen = []
-    for item in wide:
-        person = people.items[people.position[item.id]]
-        if token.role == "employer" and not person.consent_employer_view:
-            continue
-        if token.region_kato is not None and person.kato[:2] != token.region_kato[:2]:
-            continue
-        chosen.append((item, person))
-        if len(chosen) == limit:
-            break
+    try:
+        chosen = crud.candidates_for(
+            db, engines=engines, runtime=rt, token=token, vacancy_id=vacancy_id, limit=limit
+        )
+    except LookupError:
+        raise ApiError(404, "unknown_vacancy", id=vacancy_id) from None
+    except crud.OutOfRegion:
+        raise ApiError(403, "out_of_region") from None
     audit.record(
         db,
         token=token,

@@ -47,15 +47,15 @@ def create_person(
 ) -> PersonPublic:
     """Register a person (validated exactly as an imported row). The IIN is stored protected."""
     try:
-        row = crud.save_person(db, data=body, protector=rt.protector, must_exist=False)
+        row = crud.save_person(
+            db, data=body, protector=rt.protector, must_exist=False, region_scope=token.region_kato
+        )
     except crud.Conflict:
         raise ApiError(409, "person_exists", id=body.person_id) from None
+    except crud.OutOfRegion:
+        raise ApiError(403, "out_of_region") from None
     except crud.Invalid as error:
         raise _invalid(error, lang) from None
-    if token.region_kato is not None and row.region_kato != token.region_kato:
-        db.delete(row)
-        db.commit()
-        raise ApiError(403, "out_of_region")
     audit.record(
         db,
         token=token,
@@ -104,7 +104,11 @@ def replace_person(
         raise ApiError(422, "id_mismatch")
     visible(db, token, person_id)
     try:
-        row = crud.save_person(db, data=body, protector=rt.protector, must_exist=True)
+        row = crud.save_person(
+            db, data=body, protector=rt.protector, must_exist=True, region_scope=token.region_kato
+        )
+    except crud.OutOfRegion:
+        raise ApiError(403, "out_of_region") from None
     except crud.Invalid as error:
         raise _invalid(error, lang) from None
     audit.record(

@@ -391,3 +391,19 @@ def test_model_tokens_and_errors(client: TestClient, as_role: Callable[[str], He
     assert client.delete("/api/v1/health").status_code == 405
     kk = client.get("/api/v1/persons/P00001", headers={"Accept-Language": "kk"})
     assert kk.json()["error"]["message"].startswith("токен қажет")
+
+
+def test_a_regional_officer_cannot_register_someone_elsewhere(
+    client: TestClient, as_role: Callable[[str], Headers], session: Session
+) -> None:
+    body = {
+        "person_id": "API-R",
+        "region": "Мангистауская область",
+        "locality": "Актау",
+        "status": "probation",
+    }
+    answer = client.post("/api/v1/persons", json=body, headers=as_role("akmola"))
+    assert answer.status_code == 403
+    assert session.get(Person, "API-R") is None
+    inside = {**body, "region": "Акмолинская область", "locality": "Кокшетау"}
+    assert client.post("/api/v1/persons", json=inside, headers=as_role("akmola")).status_code == 201
