@@ -27,6 +27,8 @@ class Person:
     status: str
     probation_kind: str | None = None
     release_date: date | None = None
+    institution: str | None = None
+    """Sensitive: for the inspector's plan, never shown to employers."""
     birth_year: int | None = None
     sex: str | None = None
     education: str | None = None

@@ -115,6 +115,7 @@ def persons(data: DemoData) -> Iterator[Person]:
             status=status,
             probation_kind=row.get("probation_kind") or STATUS_PROBATION_KINDS[status][0],
             release_date=row.get("release_date"),
+            institution=row.get("institution"),
             birth_year=row.get("birth_year"),
             sex=row.get("sex"),
             education=row.get("education"),

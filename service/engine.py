@@ -100,6 +100,7 @@ def person(row: models.Person, protector: Protector) -> Person:
         status=row.status,
         probation_kind=row.probation_kind,
         release_date=row.release_date,
+        institution=row.institution,
         birth_year=row.birth_year,
         sex=row.sex,
         education=row.education,

@@ -7,6 +7,7 @@ Lists are JSON columns: they are read whole with their row and never queried ins
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, DateTime, Field, SQLModel
@@ -230,3 +231,22 @@ class AuditEvent(SQLModel, table=True):
     person_id: str = Field(index=True, max_length=64)
     action: str = Field(max_length=20)
     """``read``, ``create``, ``update``, ``reveal_iin``, ``recommend``, ``candidate``."""
+
+
+class PlanVersion(SQLModel, table=True):
+    """One version of a person's individual plan: generated, edited or reviewed. Versions are
+    only ever added, so the history of every decision is kept."""
+
+    __tablename__ = "plan_versions"
+    __table_args__ = (sa.UniqueConstraint("person_id", "version", name="uq_plan_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = Field(
+        foreign_key="persons.person_id", index=True, max_length=64, ondelete="CASCADE"
+    )
+    version: int
+    change: str = Field(max_length=20)
+    """``generated``, ``edited``, ``added`` or ``regenerated``."""
+    author: str = Field(max_length=64)
+    body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _created()  # type: ignore[assignment]
