@@ -538,5 +538,137 @@ def serve(
         uvicorn.run(create_app(runtime), host=host, port=port, log_level="warning")
 
 
+def _plan_output(
+    runtime: Runtime, engine: Engine, version: Any, fmt: str, output: Path | None
+) -> None:
+    from service import plans
+
+    lang = runtime.settings.lang
+    labels = plans.item_labels(engine, version.body)
+    if fmt == "html":
+        text = plans.html(version.body, lang, labels=labels)
+    else:
+        text = json.dumps(
+            {"version": version.version, "change": version.change, "plan": version.body,
+             "rendered": plans.render(version.body, lang, labels=labels)},
+            ensure_ascii=False, indent=2, default=str,
+        )  # fmt: skip
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        typer.echo(str(output), err=True)
+    else:
+        typer.echo(text)
+
+
+@app.command()
+def plan(
+    ctx: typer.Context,
+    person_id: Annotated[str, typer.Argument(help="The person's id.")],
+    fmt: Annotated[str, typer.Option("--format", help="json or html")] = "json",
+    show: Annotated[
+        bool,
+        typer.Option("--show", help="Show the stored plan instead of generating a new version."),
+    ] = False,
+    version: Annotated[
+        int | None, typer.Option("--version", min=1, help="With --show: this version.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Generate (or show) the person's individual plan, in the language of --lang."""
+    from service import plans
+
+    runtime = _runtime(ctx)
+    lang = runtime.settings.lang
+    if fmt not in ("json", "html"):
+        typer.echo(_text("unknown_format", lang, format=fmt), err=True)
+        raise typer.Exit(2)
+    person, engine = _person_and_engine(runtime, person_id, "vacancy", as_of)
+    with runtime.session() as session:
+        if show:
+            stored = plans.latest(session, person_id, version)
+            if stored is None:
+                typer.echo(_text("no_plan", lang, id=person_id), err=True)
+                raise typer.Exit(1)
+        else:
+            stored = plans.generate(session, engine, person, author="cli")
+        _plan_output(runtime, engine, stored, fmt, output)
+
+
+@app.command("plan-action")
+def plan_action(
+    ctx: typer.Context,
+    person_id: Annotated[str, typer.Argument(help="The person's id.")],
+    action_id: Annotated[str, typer.Argument(help="The action's id (see the plan).")],
+    status: Annotated[str | None, typer.Option("--status", help="planned, done or dropped")] = None,
+    due: Annotated[str | None, typer.Option("--due", help="New due date, YYYY-MM-DD.")] = None,
+    responsible: Annotated[
+        str | None, typer.Option("--responsible", help="Who is responsible.")
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", help="A note; the reason when dropping.")
+    ] = None,
+) -> None:
+    """Edit one action of the plan: a new version is kept, the old one stays."""
+    from service import plans
+
+    runtime = _runtime(ctx)
+    lang = runtime.settings.lang
+    when = _today(due, lang) if due else None
+    with runtime.session() as session:
+        try:
+            saved = plans.edit_action(
+                session,
+                person_id,
+                action_id,
+                author="cli",
+                status=status,
+                due=when,
+                responsible=responsible,
+                note=note,
+            )
+        except plans.PlanError as error:
+            typer.echo(_text(f"plan_{error.code}", lang, **error.params), err=True)
+            raise typer.Exit(1) from None
+    typer.echo(_text("plan_saved", lang, id=person_id, version=saved.version))
+
+
+@app.command("plan-add")
+def plan_add(
+    ctx: typer.Context,
+    person_id: Annotated[str, typer.Argument(help="The person's id.")],
+    text: Annotated[str, typer.Option("--text", help="What is to be done.")],
+    due: Annotated[str, typer.Option("--due", help="Due date, YYYY-MM-DD.")],
+    part: Annotated[
+        str, typer.Option("--part", help="before_release, social_legal, employment or housing")
+    ] = "social_legal",
+    responsible: Annotated[
+        str, typer.Option("--responsible", help="Who is responsible.")
+    ] = "probation_service",
+) -> None:
+    """Add an action in free text to the plan (a new version)."""
+    from service import plans
+
+    runtime = _runtime(ctx)
+    lang = runtime.settings.lang
+    with runtime.session() as session:
+        try:
+            saved = plans.add_action(
+                session,
+                person_id,
+                author="cli",
+                text=text,
+                part=part,
+                responsible=responsible,
+                due=_today(due, lang),
+            )
+        except plans.PlanError as error:
+            typer.echo(_text(f"plan_{error.code}", lang, **error.params), err=True)
+            raise typer.Exit(1) from None
+    typer.echo(_text("plan_saved", lang, id=person_id, version=saved.version))
+
+
 if __name__ == "__main__":
     run()

@@ -148,8 +148,17 @@ def _t(code: str, lang: str, **params: object) -> str:
     return messages("matcher").text(code, lang, **params)
 
 
+def _amount(value: int) -> str:
+    """2000000 → "2 000 000" (a narrow space would be lost in some printers)."""
+    return f"{value:,}".replace(",", " ")
+
+
 def _action_text(action: dict[str, Any], lang: str, labels: dict[str, str]) -> dict[str, Any]:
-    text = _t(action["what"], lang, **action["params"])
+    params = {
+        k: _amount(v) if isinstance(v, int) and not isinstance(v, bool) and v >= 1000 else v
+        for k, v in action["params"].items()
+    }
+    text = _t(action["what"], lang, **params)
     extra = []
     if action.get("items"):
         extra.append(
@@ -272,7 +281,13 @@ def render(
                             lang,
                         ),
                     ),
-                    _t("plan_profile_education", lang, value=profile["education"] or no),
+                    _t(
+                        "plan_profile_education",
+                        lang,
+                        value=_t(f"plan_edu_{profile['education']}", lang)
+                        if profile["education"]
+                        else no,
+                    ),
                     _t(
                         "plan_profile_skills",
                         lang,
