@@ -8,7 +8,7 @@ claim, health or needs, whatever the code that fills it does.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -408,3 +408,58 @@ class TokenOut(BaseModel):
 class TokenCreated(TokenOut):
     token: str
     """Shown once: only its hash is stored."""
+
+
+class PlanOut(BaseModel):
+    """A version of a person's individual plan: the stored data and its text in one language."""
+
+    version: int
+    change: str
+    plan: dict[str, Any]
+    rendered: dict[str, Any]
+
+
+class PlanVersionOut(BaseModel):
+    version: int
+    change: str
+    author: str
+    created_at: Moment
+
+
+class ActionEdit(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"status": "dropped", "note": "Семья предоставила жильё"}]},
+    )
+
+    status: Literal["planned", "done", "dropped"] | None = None
+    due: date | None = None
+    responsible: Literal[
+        "probation_service", "institution", "employment_centre", "akimat",
+        "adaptation_centre", "ngo", "medical_organisation",
+    ] | None = None  # fmt: skip
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class ActionNew(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "Встреча с матерью в учреждении",
+                    "part": "before_release",
+                    "responsible": "probation_service",
+                    "due": "2027-01-15",
+                }
+            ]
+        },
+    )
+
+    text: str = Field(min_length=1, max_length=1000)
+    part: Literal["before_release", "social_legal", "employment", "housing"]
+    responsible: Literal[
+        "probation_service", "institution", "employment_centre", "akimat",
+        "adaptation_centre", "ngo", "medical_organisation",
+    ]  # fmt: skip
+    due: date

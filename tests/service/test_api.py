@@ -407,3 +407,79 @@ def test_a_regional_officer_cannot_register_someone_elsewhere(
     assert session.get(Person, "API-R") is None
     inside = {**body, "region": "Акмолинская область", "locality": "Кокшетау"}
     assert client.post("/api/v1/persons", json=inside, headers=as_role("akmola")).status_code == 201
+
+
+def test_plans_over_http(
+    client: TestClient, as_role: Callable[[str], Headers], session: Session
+) -> None:
+    person = session.exec(
+        select(Person).where(Person.status == "in_custody", Person.need_housing == True)  # noqa: E712
+    ).first()
+    assert person is not None
+    pid = person.person_id
+    assert (
+        client.get(f"/api/v1/persons/{pid}/plan", headers=as_role("inspector")).status_code == 404
+    )
+    made = client.post(f"/api/v1/persons/{pid}/plan?lang=kk", headers=as_role("inspector"))
+    assert made.status_code == 201, made.text
+    body = made.json()
+    assert body["version"] == 1
+    assert body["rendered"]["title"].startswith("Әлеуметтік-құқықтық")
+    first = body["plan"]["actions"][0]["id"]
+    assert (
+        client.patch(
+            f"/api/v1/persons/{pid}/plan/actions/{first}",
+            json={"status": "dropped"},
+            headers=as_role("inspector"),
+        ).status_code
+        == 422
+    )
+    edited = client.patch(
+        f"/api/v1/persons/{pid}/plan/actions/{first}",
+        json={"status": "dropped", "note": "не требуется"},
+        headers=as_role("inspector"),
+    )
+    assert edited.status_code == 200
+    added = client.post(
+        f"/api/v1/persons/{pid}/plan/actions",
+        json={
+            "text": "Встреча с семьёй",
+            "part": "social_legal",
+            "responsible": "ngo",
+            "due": "2027-01-10",
+        },
+        headers=as_role("inspector"),
+    )
+    assert added.status_code == 201
+    again = client.post(f"/api/v1/persons/{pid}/plan", headers=as_role("inspector")).json()
+    actions = {a["id"]: a for a in again["plan"]["actions"]}
+    assert actions[first]["status"] == "dropped"
+    assert actions["manual-1"]["params"]["text"] == "Встреча с семьёй"
+    versions = client.get(
+        f"/api/v1/persons/{pid}/plan/versions", headers=as_role("inspector")
+    ).json()
+    assert [v["change"] for v in versions] == ["generated", "edited", "added", "regenerated"]
+    old = client.get(f"/api/v1/persons/{pid}/plan?version=1", headers=as_role("inspector")).json()
+    assert old["version"] == 1
+    assert {a["status"] for a in old["plan"]["actions"]} == {"planned"}
+    for lang, word in (
+        ("ru", "Индивидуальная программа"),
+        ("kk", "Жеке бағдарламасы"),
+        ("en", "Individual programme"),
+    ):
+        page = client.get(
+            f"/api/v1/persons/{pid}/plan?format=html&lang={lang}", headers=as_role("inspector")
+        )
+        assert page.status_code == 200
+        assert page.headers["content-type"].startswith("text/html")
+        assert word.lower() in page.text.lower()
+        assert "@page { size: A4" in page.text
+    assert client.get(f"/api/v1/persons/{pid}/plan", headers=as_role("employer")).status_code == 403
+    assert (
+        client.patch(
+            f"/api/v1/persons/{pid}/plan/actions/nothing",
+            json={"status": "done"},
+            headers=as_role("inspector"),
+        ).status_code
+        == 404
+    )
