@@ -239,3 +239,48 @@ def test_unknown_ids_are_clear_errors(small_demo) -> None:  # type: ignore[no-un
     assert result.exit_code == 1
     result = small_demo("recommend", "P00001", "--kind", "flat")
     assert result.exit_code == 2
+
+
+def test_plan_commands(small_demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    made = small_demo("plan", "P00001", "--as-of", "2026-11-25")
+    assert made.exit_code == 0, made.output
+    body = json.loads(made.stdout)
+    assert body["version"] == 1
+    first = body["plan"]["actions"][0]["id"]
+    refused = small_demo("plan-action", "P00001", first, "--status", "dropped")
+    assert refused.exit_code == 1
+    assert "reason" in refused.stderr
+    assert (
+        small_demo(
+            "plan-action", "P00001", first, "--status", "dropped", "--note", "not needed"
+        ).exit_code
+        == 0
+    )
+    assert (
+        small_demo(
+            "plan-add", "P00001", "--text", "Call the family", "--due", "2027-01-10"
+        ).exit_code
+        == 0
+    )
+    again = json.loads(small_demo("plan", "P00001", "--as-of", "2026-11-25").stdout)
+    assert again["version"] == 4
+    actions = {a["id"]: a for a in again["plan"]["actions"]}
+    assert actions[first]["status"] == "dropped"
+    assert actions["manual-1"]["params"]["text"] == "Call the family"
+    page = tmp_path / "plan.html"
+    shown = small_demo(
+        "--lang",
+        "kk",
+        "plan",
+        "P00001",
+        "--show",
+        "--version",
+        "1",
+        "--format",
+        "html",
+        "-o",
+        str(page),
+    )
+    assert shown.exit_code == 0, shown.output
+    assert "Әлеуметтік-құқықтық көмек" in page.read_text()
+    assert small_demo("plan", "NOBODY").exit_code == 1
