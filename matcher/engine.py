@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher import explain
+from matcher.congestion import Congestion
 from matcher.eligibility import Verdict, verdicts
 from matcher.explain import Reason
 from matcher.features.fit import RELOCATION_SCALE_KM
@@ -69,7 +70,7 @@ class Recommendation:
         return {
             "id": self.id,
             "kind": self.kind,
-            "score": round(self.score, 4),
+            "score": round(self.score, 3),
             "reasons": [reason.as_dict(lang) for reason in self.reasons],
         }
 
@@ -106,6 +107,7 @@ class Engine:
         today: date,
         matcher: OccupationMatcher,
         rankers: Mapping[str, Ranker] | None = None,
+        congestion: Congestion | None = None,
     ) -> None:
         self.vacancies = vacancies
         self.courses = courses
@@ -116,6 +118,8 @@ class Engine:
             kind: baseline(kind) for kind in ("vacancy", "candidate", "course", "shelter")
         }
         self.rankers.update(rankers or {})
+        self.congestion = congestion
+        """None: scores as the ranker gives them (tests, golden lists)."""
 
     @classmethod
     def build(
@@ -127,6 +131,7 @@ class Engine:
         today: date,
         matcher: OccupationMatcher | None = None,
         rankers: Mapping[str, Ranker] | None = None,
+        congestion: Congestion | None = None,
     ) -> Engine:
         matcher = matcher or occupation_matcher()
         return cls(
@@ -136,6 +141,7 @@ class Engine:
             today=today,
             matcher=matcher,
             rankers=rankers,
+            congestion=congestion,
         )
 
     def view(self, person: Person) -> PersonView:
@@ -372,11 +378,31 @@ class Engine:
             return []
         matrix = np.array([pair.vector(FEATURES[kind]) for _, pair in pairs])
         scores = self.rankers[kind].predict_proba(matrix)[:, 1]
-        ranked = sorted(
-            zip(pairs, scores, strict=True),
-            key=lambda entry: (-entry[1], self._id(kind, entry[0][0])),
+        if self.congestion is None:
+            ranked = sorted(
+                zip(pairs, scores, strict=True),
+                key=lambda entry: (-entry[1], self._id(kind, entry[0][0])),
+            )
+            return [(item, pair, float(score)) for (item, pair), score in ranked]
+        congestion = self.congestion
+        discounted = []
+        for (item, pair), score in zip(pairs, scores, strict=True):
+            item_id = self._id(kind, item)
+            factor = congestion.factor(kind, item_id, _free_places(item))
+            if factor < 1.0:
+                pair.facts["congestion"] = (
+                    congestion.referrals[(kind, item_id)],
+                    _free_places(item),
+                )
+            discounted.append((item, pair, float(score) * factor))
+        person_id = view.person.person_id
+        discounted.sort(
+            key=lambda entry: (
+                -round(entry[2], 3),
+                -congestion.tie_key(person_id, self.today, self._id(kind, entry[0]), entry[2]),
+            )
         )
-        return [(item, pair, float(score)) for (item, pair), score in ranked]
+        return discounted
 
     def _recommendation(
         self,
@@ -388,6 +414,10 @@ class Engine:
     ) -> Recommendation:
         contributions = self.rankers[kind].contributions(pair.vector(FEATURES[kind]))
         reasons = self._reasons(view, kind, item, pair, contributions)
+        if "congestion" in pair.facts:
+            referrals, free = pair.facts["congestion"]
+            note = Reason("congested", {"referrals": referrals, "free": free})
+            reasons = [*reasons[:4], note]
         return Recommendation(self._id(kind, item), kind, score, tuple(reasons))
 
     def _reasons(
@@ -409,6 +439,15 @@ class Engine:
         if isinstance(item, Course):
             return explain.course_reasons(pair.facts, contributions)
         return explain.shelter_reasons(pair.facts, contributions)
+
+
+def _free_places(item: Vacancy | Course | Shelter) -> int | None:
+    """Quota slots (an ordinary vacancy counts as one opening), seats (None: unlimited), beds."""
+    if isinstance(item, Vacancy):
+        return item.quota_slots if item.is_quota else 1
+    if isinstance(item, Course):
+        return item.seats
+    return item.free_beds
 
 
 def _proximity(

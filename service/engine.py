@@ -7,11 +7,12 @@ person's protected data reaches the engine.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from matcher.congestion import WINDOW_DAYS, Congestion
 from matcher.engine import Engine
 from matcher.index import PersonIndex
 from matcher.profile import Course, Person, Shelter, Vacancy
@@ -126,8 +127,22 @@ def person(row: models.Person, protector: Protector) -> Person:
     )
 
 
-def load_engine(session: Session, *, today: date) -> Engine:
-    """An engine over every vacancy, course and shelter in the database."""
+def recent_referrals(session: Session, *, today: date) -> dict[tuple[str, str], int]:
+    """Referrals per item in the congestion window (``matcher.congestion``)."""
+    since = today - timedelta(WINDOW_DAYS)
+    query = (
+        sa.select(
+            col(models.OutcomeEvent.item_kind), col(models.OutcomeEvent.item_id), sa.func.count()
+        )
+        .where(col(models.OutcomeEvent.event) == "referred", col(models.OutcomeEvent.date) > since)
+        .group_by(col(models.OutcomeEvent.item_kind), col(models.OutcomeEvent.item_id))
+    )
+    return {(kind, item): count for kind, item, count in session.execute(query)}
+
+
+def load_engine(session: Session, *, today: date, congestion: bool = True) -> Engine:
+    """An engine over every vacancy, course and shelter in the database; with ``congestion``,
+    scarce items with many recent referrals are discounted (``matcher.congestion``)."""
     by_id = [
         col(models.Vacancy.vacancy_id),
         col(models.Course.course_id),
@@ -142,6 +157,7 @@ def load_engine(session: Session, *, today: date) -> Engine:
             shelter(r) for r in session.scalars(sa.select(models.Shelter).order_by(by_id[2]))
         ],
         today=today,
+        congestion=Congestion(recent_referrals(session, today=today)) if congestion else None,
     )
 
 

@@ -1,0 +1,44 @@
+"""Congestion-aware shortlists: scarce items are shared out instead of sent to everyone.
+
+An item's score is multiplied by ``1 / (1 + STRENGTH × referrals / free places)`` where
+``referrals`` are its referrals of the last ``WINDOW_DAYS`` days and the free places are its
+quota slots (1 for an ordinary vacancy), course seats or free beds (unlimited seats: no
+discount). Ten referrals to one free slot cut a score by six; the same ten referrals to an
+employer with ten openings cut it by a third — as France's inclusion-employment platform puts
+it, send ten times more applications to an employer with ten openings than to one with one.
+
+Items whose scores tie (to the three decimals a list shows) are ordered by a seeded, score-weighted shuffle
+(weighted random keys, Efraimidis–Spirakis): reproducible for a person and a day, but not
+the same few items first for everyone.
+"""
+
+from __future__ import annotations
+
+import random
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+STRENGTH = 0.5
+WINDOW_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Congestion:
+    referrals: Mapping[tuple[str, str], int] = field(default_factory=dict)
+    """(kind, item id) → referrals in the last ``WINDOW_DAYS`` days."""
+    seed: int = 0
+
+    def factor(self, kind: str, item_id: str, free: int | None) -> float:
+        """The discount of one item (1.0: none). ``free`` None means unlimited."""
+        count = self.referrals.get((kind, item_id), 0)
+        if count == 0 or free is None:
+            return 1.0
+        return 1.0 / (1.0 + STRENGTH * count / max(free, 1))
+
+    def tie_key(self, person_id: str, day: date, item_id: str, score: float) -> float:
+        """A weighted random key: higher scores tend to come first among equals."""
+        seed = zlib.crc32(f"{self.seed}|{person_id}|{day.isoformat()}|{item_id}".encode())
+        u = random.Random(seed).random()
+        return float(u ** (1.0 / max(score, 1e-6)))
