@@ -1,0 +1,342 @@
+"""Cohort allocation: share scarce quota slots, course seats and shelter beds across everyone
+released at about the same time, instead of sending every person to the same best item.
+
+For each kind, every person's eligible options (the engine's shortlist, filtered by the dates
+that must hold) become edges of a flow network: source → person (1) → item (1) → sink (the
+item's capacity), plus person → sink through a "nothing" edge of cost 0. The min-cost flow
+(OR-tools) with edge costs −expected success maximises the total expected success subject to
+every capacity, exactly, with no greedy loop.
+
+**Group guard.** After solving, the share of persons given an item is computed per group
+(region, sex, age band, offence category) among persons who had at least one option. If a
+group's share is below ``GUARD_RATIO`` (0.8) of the best-served group's, the expected success
+of that group's edges is raised by ``GUARD_STEP`` (20%) and the network is solved again, up
+to ``GUARD_ROUNDS`` times. The figures before and after are reported.
+
+Dates: a quota vacancy's 6-month window must be open on the person's release day; a course
+must start no earlier than two weeks ago and before the person's quota window (release + 6
+months) closes; a shelter bed is taken from the release day. An allocation is a proposal:
+nothing here consumes capacity.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ortools.graph.python import min_cost_flow
+
+from matcher.eligibility import QUOTA_WINDOW_DAYS
+from matcher.engine import Engine, Recommendation
+from matcher.explain import Reason
+from matcher.profile import Course, Person, Shelter, Vacancy
+
+KINDS = ("vacancy", "course", "shelter")
+OPTIONS_PER_KIND = 15
+GUARD_RATIO = 0.8
+GUARD_STEP = 0.2
+GUARD_ROUNDS = 3
+SCALE = 10_000
+"""Expected success is turned into integer costs at this resolution."""
+
+
+@dataclass(frozen=True)
+class Option:
+    kind: str
+    item_id: str
+    expected: float
+    reasons: tuple[Reason, ...]
+
+    def as_dict(self, lang: str) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "item_id": self.item_id,
+            "expected": round(self.expected, 3),
+            "reasons": [r.as_dict(lang) for r in self.reasons],
+        }
+
+
+@dataclass(frozen=True)
+class Assignment:
+    person_id: str
+    kind: str
+    item_id: str | None
+    """None: the person gets nothing of this kind (the reasons say why)."""
+    expected: float
+    reasons: tuple[Reason, ...]
+    alternatives: tuple[Option, ...]
+
+    def as_dict(self, lang: str = "ru") -> dict[str, object]:
+        return {
+            "person_id": self.person_id,
+            "kind": self.kind,
+            "item_id": self.item_id,
+            "expected": round(self.expected, 3),
+            "reasons": [r.as_dict(lang) for r in self.reasons],
+            "alternatives": [a.as_dict(lang) for a in self.alternatives],
+        }
+
+
+@dataclass
+class Allocation:
+    assignments: list[Assignment]
+    summary: dict[str, object] = field(default_factory=dict)
+
+    def as_dict(self, lang: str = "ru") -> dict[str, object]:
+        return {"assignments": [a.as_dict(lang) for a in self.assignments], "summary": self.summary}
+
+
+def age_band(person: Person, today: date) -> str:
+    age = person.age(today)
+    if age is None:
+        return "unknown"
+    return "18-24" if age < 25 else "25-34" if age < 35 else "35-44" if age < 45 else "45+"
+
+
+def groups(person: Person, today: date) -> tuple[str, ...]:
+    return (
+        f"region:{person.kato[:2]}",
+        f"sex:{person.sex or 'unknown'}",
+        f"age:{age_band(person, today)}",
+        f"offence:{person.offence_category or 'unknown'}",
+    )
+
+
+def capacity(item: Vacancy | Course | Shelter, cohort: int) -> int:
+    if isinstance(item, Vacancy):
+        return item.quota_slots
+    if isinstance(item, Course):
+        return cohort if item.seats is None else item.seats
+    return item.free_beds
+
+
+def _release(person: Person, today: date) -> date:
+    return (
+        person.release_date
+        if person.release_date is not None and person.release_date > today
+        else today
+    )
+
+
+def dates_hold(item: Vacancy | Course | Shelter, person: Person, today: date) -> bool:
+    release = _release(person, today)
+    if isinstance(item, Vacancy):
+        if not item.is_quota or item.quota_from is None:
+            return False
+        return item.quota_from <= release <= item.quota_from + timedelta(QUOTA_WINDOW_DAYS)
+    if isinstance(item, Course):
+        start = item.starts_on
+        return start is None or today - timedelta(14) <= start <= release + timedelta(
+            QUOTA_WINDOW_DAYS
+        )
+    return item.free_beds > 0
+
+
+def wanted(person: Person, kind: str) -> bool:
+    """Beds only for persons who need housing; a job and a course for everyone."""
+    return kind != "shelter" or person.need_housing
+
+
+def options(engine: Engine, person: Person, kind: str) -> list[Recommendation]:
+    found = []
+    for item in engine.recommend(person, kind, limit=OPTIONS_PER_KIND * 3):
+        if dates_hold(engine.item(kind, item.id), person, engine.today):
+            found.append(item)
+        if len(found) == OPTIONS_PER_KIND:
+            break
+    return found
+
+
+def _solve(
+    edges: Mapping[int, list[tuple[str, float]]],
+    capacities: Mapping[str, int],
+    boost: Sequence[float],
+) -> dict[int, str]:
+    """Max total expected success, every capacity held (min-cost flow)."""
+    flow = min_cost_flow.SimpleMinCostFlow()
+    people = sorted(edges)
+    items = sorted({item for options in edges.values() for item, _ in options})
+    person_node = {p: 2 + i for i, p in enumerate(people)}
+    item_node = {item: 2 + len(people) + i for i, item in enumerate(items)}
+    source, sink = 0, 1
+    for p in people:
+        flow.add_arc_with_capacity_and_unit_cost(source, person_node[p], 1, 0)
+        flow.add_arc_with_capacity_and_unit_cost(person_node[p], sink, 1, 0)  # nothing
+        for item, expected in edges[p]:
+            cost = -round(expected * boost[p] * SCALE)
+            flow.add_arc_with_capacity_and_unit_cost(person_node[p], item_node[item], 1, cost)
+    for item in items:
+        flow.add_arc_with_capacity_and_unit_cost(item_node[item], sink, max(0, capacities[item]), 0)
+    flow.set_node_supply(source, len(people))
+    flow.set_node_supply(sink, -len(people))
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow did not solve: status {status}")
+    chosen: dict[int, str] = {}
+    node_item = {node: item for item, node in item_node.items()}
+    node_person = {node: p for p, node in person_node.items()}
+    for arc in range(flow.num_arcs()):
+        if flow.flow(arc) > 0 and flow.tail(arc) in node_person and flow.head(arc) in node_item:
+            chosen[node_person[flow.tail(arc)]] = node_item[flow.head(arc)]
+    return chosen
+
+
+def _shares(
+    chosen: Mapping[int, str], eligible: Sequence[int], labels: Sequence[tuple[str, ...]]
+) -> dict[str, float]:
+    total: Counter[str] = Counter()
+    served: Counter[str] = Counter()
+    for p in eligible:
+        for group in labels[p]:
+            total[group] += 1
+            served[group] += p in chosen
+    return {g: served[g] / total[g] for g in total}
+
+
+def scarce(engine: Engine) -> Engine:
+    """An engine over the scarce items only — open quota vacancies, courses with a seat limit,
+    centres with a free bed — which is what an allocation shares out (and much faster to
+    query for a whole cohort)."""
+    from matcher.index import CourseIndex, ShelterIndex, VacancyIndex
+
+    vacancies = [
+        v for v in engine.vacancies.items if v.is_quota and v.status == "open" and v.quota_slots > 0
+    ]
+    courses = [c for c in engine.courses.items if c.seats is not None and c.seats > 0]
+    shelters = [s for s in engine.shelters.items if s.free_beds > 0]
+    return Engine(
+        vacancies=VacancyIndex(vacancies, matcher=engine.matcher, today=engine.today),
+        courses=CourseIndex(courses),
+        shelters=ShelterIndex(shelters),
+        today=engine.today,
+        matcher=engine.matcher,
+        rankers=engine.rankers,
+    )
+
+
+def allocate(
+    engine: Engine, cohort: Sequence[Person], *, kinds: Sequence[str] = KINDS
+) -> Allocation:
+    """Assign each person at most one item of each kind, maximising the total expected
+    success subject to every capacity, with the group guard; two alternatives each."""
+    started = time.perf_counter()
+    today = engine.today
+    labels = [groups(p, today) for p in cohort]
+    assignments: list[Assignment] = []
+    summary: dict[str, object] = {"persons": len(cohort), "kinds": {}}
+    for kind in kinds:
+        shortlists = {i: options(engine, p, kind) for i, p in enumerate(cohort) if wanted(p, kind)}
+        edges = {i: [(o.id, o.score) for o in found] for i, found in shortlists.items() if found}
+        caps = {
+            o.id: capacity(engine.item(kind, o.id), len(cohort))
+            for found in shortlists.values()
+            for o in found
+        }
+        eligible = sorted(edges)
+        boost = [1.0] * len(cohort)
+        chosen = _solve(edges, caps, boost) if edges else {}
+        before = _shares(chosen, eligible, labels)
+        rounds = 0
+        while rounds < GUARD_ROUNDS and before and edges:
+            best = max(_shares(chosen, eligible, labels).values())
+            lagging = {
+                g for g, s in _shares(chosen, eligible, labels).items() if s < GUARD_RATIO * best
+            }
+            if not lagging:
+                break
+            for p in eligible:
+                if lagging & set(labels[p]):
+                    boost[p] *= 1 + GUARD_STEP
+            chosen = _solve(edges, caps, boost)
+            rounds += 1
+        after = _shares(chosen, eligible, labels)
+        greedy = _greedy(shortlists, caps)
+        used: Counter[str] = Counter(chosen.values())
+        violations = sum(1 for item, n in used.items() if n > caps[item])
+        expected = sum(dict(edges[p])[item] for p, item in chosen.items())
+        for i, found in shortlists.items():
+            person = cohort[i]
+            assignments.append(
+                _entry(
+                    person,
+                    kind,
+                    found,
+                    chosen.get(i),
+                    used,
+                    caps,
+                )
+            )
+        best_share = max(after.values()) if after else 0.0
+        worst = min(after.items(), key=lambda kv: kv[1]) if after else ("—", 0.0)
+        summary["kinds"][kind] = {  # type: ignore[index]
+            "persons_wanting": len(shortlists),
+            "persons_with_options": len(eligible),
+            "assigned": len(chosen),
+            "nothing_share": round(1 - len(chosen) / len(shortlists), 4) if shortlists else 0.0,
+            "capacity": sum(caps.values()),
+            "capacity_violations": violations,
+            "expected_total": round(expected, 3),
+            "greedy_expected_total": round(greedy, 3),
+            "ratio_to_greedy": round(expected / greedy, 3) if greedy else None,
+            "guard": {
+                "rule": f"every group's share of persons served >= {GUARD_RATIO} x the best group's",
+                "rounds": rounds,
+                "worst_group": worst[0],
+                "worst_share": round(worst[1], 3),
+                "best_share": round(best_share, 3),
+                "groups_below_before": sorted(
+                    g
+                    for g, s in before.items()
+                    if before and s < GUARD_RATIO * max(before.values())
+                ),
+                "groups_below_after": sorted(
+                    g for g, s in after.items() if s < GUARD_RATIO * best_share
+                ),
+            },
+        }
+    summary["seconds"] = round(time.perf_counter() - started, 2)
+    return Allocation(assignments, summary)
+
+
+def _greedy(shortlists: Mapping[int, list[Recommendation]], caps: Mapping[str, int]) -> float:
+    """Every officer independently takes the person's top option; a full item gives nothing."""
+    left = dict(caps)
+    total = 0.0
+    for _, found in sorted(shortlists.items()):
+        if found and left[found[0].id] > 0:
+            left[found[0].id] -= 1
+            total += found[0].score
+    return total
+
+
+def _entry(
+    person: Person,
+    kind: str,
+    found: Sequence[Recommendation],
+    item_id: str | None,
+    used: Mapping[str, int],
+    caps: Mapping[str, int],
+) -> Assignment:
+    others = [o for o in found if o.id != item_id]
+    open_first = sorted(others, key=lambda o: (used.get(o.id, 0) >= caps.get(o.id, 0), -o.score))
+    alternatives = tuple(Option(kind, o.id, o.score, o.reasons) for o in open_first[:2])
+    if item_id is not None:
+        picked = next(o for o in found if o.id == item_id)
+        return Assignment(
+            person.person_id, kind, item_id, picked.score, picked.reasons, alternatives
+        )
+    if not found:
+        reason = Reason("allocation_no_option")
+    else:
+        top = found[0]
+        reason = Reason(
+            "allocation_capacity_taken", {"item": top.id, "places": caps.get(top.id, 0)}
+        )
+    if kind == "shelter" and all(used.get(o.id, 0) >= caps.get(o.id, 0) for o in found):
+        # no bed left within reach: the next-best option is the akimat's housing search
+        search = Option("action", "housing_search", 0.0, (Reason("plan_housing_search"),))
+        alternatives = (search, *alternatives)[:2]
+    return Assignment(person.person_id, kind, None, 0.0, (reason,), alternatives)
