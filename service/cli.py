@@ -670,5 +670,68 @@ def plan_add(
     typer.echo(_text("plan_saved", lang, id=person_id, version=saved.version))
 
 
+@app.command()
+def allocate(
+    ctx: typer.Context,
+    kato: Annotated[str, typer.Option("--kato", help="KATO code of the region.")],
+    release_from: Annotated[
+        str, typer.Option("--release-from", help="First release day, YYYY-MM-DD.")
+    ],
+    release_to: Annotated[str, typer.Option("--release-to", help="Last release day, YYYY-MM-DD.")],
+    as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+) -> None:
+    """Share quota slots, course seats and shelter beds across a cohort (a proposal)."""
+    from matcher.allocate import allocate as share_out
+    from matcher.allocate import scarce
+    from service import engine as glue
+
+    runtime = _runtime(ctx)
+    lang = runtime.settings.lang
+    start, end, today = _today(release_from, lang), _today(release_to, lang), _today(as_of, lang)
+    from catalogs.reference.places import places
+
+    region = places().get(kato)
+    if region is None or region.level != "region":
+        typer.echo(_text("allocate_bad_region", lang, kato=kato), err=True)
+        raise typer.Exit(2)
+    with runtime.session() as session:
+        cohort = glue.load_cohort(
+            session, protector=runtime.protector, region=kato, release_from=start, release_to=end
+        )
+        engine = glue.load_engine(session, today=today, congestion=False)
+    result = share_out(scarce(engine), cohort)
+    if as_json:
+        _echo_json(result.as_dict(lang))
+        return
+    typer.echo(
+        _text(
+            "allocate_header",
+            lang,
+            region=region.name(lang),
+            count=len(cohort),
+            start=start,
+            end=end,
+        )
+    )
+    for entry in result.assignments:
+        item = entry.item_id or "—"
+        typer.echo(
+            f"  {entry.person_id:<10} {entry.kind:<8} {item:<12} {entry.expected:.3f}  {entry.reasons[0].text(lang) if entry.reasons else ''}"
+        )
+    for kind, figures in result.summary["kinds"].items():  # type: ignore[attr-defined]
+        typer.echo(
+            _text(
+                "allocate_summary",
+                lang,
+                kind=kind,
+                assigned=figures["assigned"],
+                wanting=figures["persons_wanting"],
+                ratio=figures["ratio_to_greedy"],
+                violations=figures["capacity_violations"],
+            )
+        )
+
+
 if __name__ == "__main__":
     run()

@@ -171,3 +171,19 @@ def load_person(session: Session, person_id: str, *, protector: Protector) -> Pe
 def load_persons(session: Session, engine: Engine, *, protector: Protector) -> PersonIndex:
     rows = session.scalars(sa.select(models.Person).order_by(col(models.Person.person_id)))
     return PersonIndex([person(r, protector) for r in rows], matcher=engine.matcher)
+
+
+def load_cohort(
+    session: Session, *, protector: Protector, region: str, release_from: date, release_to: date
+) -> list[Person]:
+    """Persons of a region whose release day falls in the window (a cohort to allocate)."""
+    query = (
+        sa.select(models.Person)
+        .where(
+            col(models.Person.region_kato) == region,
+            col(models.Person.release_date) >= release_from,
+            col(models.Person.release_date) <= release_to,
+        )
+        .order_by(col(models.Person.person_id))
+    )
+    return [person(row, protector) for row in session.scalars(query)]

@@ -463,3 +463,43 @@ class ActionNew(BaseModel):
         "adaptation_centre", "ngo", "medical_organisation",
     ]  # fmt: skip
     due: date
+
+
+class AllocationIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"kato": "470000000", "release_from": "2026-12-01", "release_to": "2026-12-31"}
+            ]
+        },
+    )
+
+    kato: str = Field(
+        pattern=r"^\d{9}$", description="KATO code of a region or a city of national significance"
+    )
+    release_from: date
+    release_to: date
+
+
+class OptionOut(BaseModel):
+    kind: str
+    item_id: str
+    expected: float
+    reasons: list[ReasonOut]
+
+
+class AssignmentOut(BaseModel):
+    person_id: str
+    kind: str
+    item_id: str | None
+    expected: float
+    reasons: list[ReasonOut]
+    alternatives: list[OptionOut]
+
+
+class AllocationOut(BaseModel):
+    """A proposal: one entry per person and kind; nothing is booked until an officer accepts."""
+
+    assignments: list[AssignmentOut]
+    summary: dict[str, Any]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
@@ -10,7 +11,7 @@ from catalogs.loader import FileFormatError
 from service.deps import Admin, ApiError, Engines, Lang, RuntimeDep, SessionDep, Staff
 from service.imports import ImportReport, import_file, import_records
 from service.routes.persons import ERRORS
-from service.schemas import Error, EventIn, ImportResult
+from service.schemas import AllocationIn, AllocationOut, Error, EventIn, ImportResult
 
 router = APIRouter(tags=["data"])
 MAX_UPLOAD = 512 * 1024 * 1024
@@ -100,3 +101,34 @@ def record_outcomes(
     if not rows:
         raise ApiError(422, "empty_body")
     return _result(import_records(db, "outcomes", rows, protector=rt.protector), lang)
+
+
+@router.post("/allocations", response_model=AllocationOut, responses=ERRORS, tags=["allocation"])
+def allocations(
+    body: AllocationIn, db: SessionDep, token: Staff, rt: RuntimeDep, lang: Lang
+) -> AllocationOut:
+    """Share quota slots, course seats and shelter beds across everyone of a region released
+    between two dates: the most expected success under every capacity, with a group guard.
+    A proposal: only referrals an officer accepts take places."""
+    from catalogs.reference.places import places
+    from matcher.allocate import allocate, scarce
+    from service import engine as glue
+
+    region = places().get(body.kato)
+    if region is None or region.level != "region":
+        raise ApiError(422, "allocate_bad_region", kato=body.kato)
+    if token.region_kato is not None and token.region_kato != body.kato:
+        raise ApiError(403, "out_of_region")
+    if body.release_to < body.release_from:
+        raise ApiError(422, "bad_window")
+    cohort = glue.load_cohort(
+        db,
+        protector=rt.protector,
+        region=body.kato,
+        release_from=body.release_from,
+        release_to=body.release_to,
+    )
+    if len(cohort) > 20_000:
+        raise ApiError(422, "cohort_too_large", count=len(cohort))
+    engine = glue.load_engine(db, today=date.today(), congestion=False)
+    return AllocationOut.model_validate(allocate(scarce(engine), cohort).as_dict(lang))

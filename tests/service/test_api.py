@@ -483,3 +483,36 @@ def test_plans_over_http(
         ).status_code
         == 404
     )
+
+
+def test_allocations_over_http(
+    client: TestClient, as_role: Callable[[str], Headers], session: Session
+) -> None:
+    person = session.exec(select(Person).where(Person.release_date != None)).first()  # noqa: E711
+    assert person is not None
+    body = {"kato": person.region_kato, "release_from": "2020-01-01", "release_to": "2030-12-31"}
+    answer = client.post("/api/v1/allocations", json=body, headers=as_role("officer"))
+    assert answer.status_code == 200, answer.text
+    result = answer.json()
+    assert result["assignments"]
+    assert all(
+        figures["capacity_violations"] == 0 for figures in result["summary"]["kinds"].values()
+    )
+    assert (
+        client.post(
+            "/api/v1/allocations", json={**body, "kato": "471010000"}, headers=as_role("officer")
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post(
+            "/api/v1/allocations",
+            json={**body, "release_to": "2019-01-01"},
+            headers=as_role("officer"),
+        ).status_code
+        == 422
+    )
+    assert (
+        client.post("/api/v1/allocations", json=body, headers=as_role("employer")).status_code
+        == 403
+    )
