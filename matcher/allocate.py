@@ -39,6 +39,8 @@ OPTIONS_PER_KIND = 15
 GUARD_RATIO = 0.8
 GUARD_STEP = 0.2
 GUARD_ROUNDS = 3
+SCARCE_PREFILTER = 100
+"""A cohort query needs only the best few options per kind: fewer exact scorings."""
 SCALE = 10_000
 """Expected success is turned into integer costs at this resolution."""
 
@@ -214,6 +216,7 @@ def scarce(engine: Engine) -> Engine:
         today=engine.today,
         matcher=engine.matcher,
         rankers=engine.rankers,
+        prefilter=SCARCE_PREFILTER,
     )
 
 

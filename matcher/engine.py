@@ -108,6 +108,7 @@ class Engine:
         matcher: OccupationMatcher,
         rankers: Mapping[str, Ranker] | None = None,
         congestion: Congestion | None = None,
+        prefilter: int = PREFILTER,
     ) -> None:
         self.vacancies = vacancies
         self.courses = courses
@@ -120,6 +121,8 @@ class Engine:
         self.rankers.update(rankers or {})
         self.congestion = congestion
         """None: scores as the ranker gives them (tests, golden lists)."""
+        self.prefilter = prefilter
+        """How many items get exact rules and features after the array pre-score."""
 
     @classmethod
     def build(
@@ -217,7 +220,7 @@ class Engine:
         pre = 0.36 * occupation + 0.2 * _proximity(
             km, persons.commute[pos], persons.relocation[pos]
         )
-        chosen = _top(pre, PREFILTER)
+        chosen = _top(pre, self.prefilter)
         ranker = self.rankers["candidate"]
         rows: list[tuple[Person, PersonView, Pair]] = []
         for i, distance in zip(pos[chosen], km[chosen], strict=True):
@@ -288,7 +291,7 @@ class Engine:
             + 0.2 * _proximity(km, commute, relocation)
             + 0.12 * index.quota_open[pos]
         )
-        chosen: npt.NDArray[np.int64] = pos[_top(pre, PREFILTER)]
+        chosen: npt.NDArray[np.int64] = pos[_top(pre, self.prefilter)]
         return chosen
 
     def _course_positions(self, view: PersonView) -> npt.NDArray[np.int64]:
@@ -318,7 +321,7 @@ class Engine:
         pre = (
             0.4 * np.where(relevant, 1.0, np.where(index.general[pos], 0.5, 0.3)) + 0.2 * near[pos]
         )
-        chosen: npt.NDArray[np.int64] = pos[_top(pre, PREFILTER)]
+        chosen: npt.NDArray[np.int64] = pos[_top(pre, self.prefilter)]
         return chosen
 
     def _shelter_positions(self, view: PersonView) -> npt.NDArray[np.int64]:
