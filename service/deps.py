@@ -138,3 +138,19 @@ def engines(request: Request) -> EngineCache:
 
 Engines = Annotated[EngineCache, Depends(engines)]
 RuntimeDep = Annotated[Runtime, Depends(runtime)]
+
+
+def audited(
+    request: Request, db: Session, token: ApiToken, person_ids: list[str], action: str
+) -> None:
+    """Record in the audit trail that ``token`` touched these persons through this request."""
+    from service import audit
+
+    audit.record(
+        db,
+        token=token,
+        method=request.method,
+        route=request.url.path,
+        person_ids=person_ids,
+        action=action,
+    )

@@ -23,6 +23,10 @@ Education = Literal[
     "none", "primary", "basic_secondary", "general_secondary", "vocational", "higher"
 ]
 Kind = Literal["vacancy", "course", "shelter"]
+Responsible = Literal[
+    "probation_service", "institution", "employment_centre", "akimat",
+    "adaptation_centre", "ngo", "medical_organisation",
+]  # fmt: skip
 
 
 class ErrorDetail(BaseModel):
@@ -434,10 +438,7 @@ class ActionEdit(BaseModel):
 
     status: Literal["planned", "done", "dropped"] | None = None
     due: date | None = None
-    responsible: Literal[
-        "probation_service", "institution", "employment_centre", "akimat",
-        "adaptation_centre", "ngo", "medical_organisation",
-    ] | None = None  # fmt: skip
+    responsible: Responsible | None = None
     note: str | None = Field(default=None, max_length=1000)
 
 
@@ -458,10 +459,7 @@ class ActionNew(BaseModel):
 
     text: str = Field(min_length=1, max_length=1000)
     part: Literal["before_release", "social_legal", "employment", "housing"]
-    responsible: Literal[
-        "probation_service", "institution", "employment_centre", "akimat",
-        "adaptation_centre", "ngo", "medical_organisation",
-    ]  # fmt: skip
+    responsible: Responsible
     due: date
 
 

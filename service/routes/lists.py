@@ -5,8 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
-from service import audit, crud
-from service.deps import AnyRole, ApiError, Engines, Lang, RuntimeDep, SessionDep, Staff
+from service import crud
+from service.deps import AnyRole, ApiError, Engines, Lang, RuntimeDep, SessionDep, Staff, audited
 from service.engine import person as engine_person
 from service.routes.persons import ERRORS, PersonId, visible
 from service.schemas import EmployerCandidates, ItemList, ItemOut, Kind, ReasonOut
@@ -31,14 +31,7 @@ def recommendations(
     row = visible(db, token, person_id)
     engine = engines.engine(db)
     items = engine.recommend(engine_person(row, rt.protector), kind, limit=limit)
-    audit.record(
-        db,
-        token=token,
-        method="GET",
-        route=request.url.path,
-        person_ids=[person_id],
-        action="recommend",
-    )
+    audited(request, db, token, [person_id], "recommend")
     return ItemList(items=[ItemOut.model_validate(item.as_dict(lang)) for item in items])
 
 
@@ -67,14 +60,7 @@ def candidates(
         raise ApiError(404, "unknown_vacancy", id=vacancy_id) from None
     except crud.OutOfRegion:
         raise ApiError(403, "out_of_region") from None
-    audit.record(
-        db,
-        token=token,
-        method="GET",
-        route=request.url.path,
-        person_ids=[p.person_id for _, p in chosen],
-        action="candidate",
-    )
+    audited(request, db, token, [p.person_id for _, p in chosen], "candidate")
     if token.role == "employer":
         today = date.today()
         return EmployerCandidates(

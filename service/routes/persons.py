@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
-from service import audit, crud
-from service.deps import ApiError, Engines, Lang, RuntimeDep, SessionDep, Staff
+from service import crud
+from service.deps import ApiError, Engines, Lang, RuntimeDep, SessionDep, Staff, audited
 from service.models import ApiToken, Person
 from service.schemas import Error, PersonIn, PersonPublic
 
@@ -56,14 +56,7 @@ def create_person(
         raise ApiError(403, "out_of_region") from None
     except crud.Invalid as error:
         raise _invalid(error, lang) from None
-    audit.record(
-        db,
-        token=token,
-        method="POST",
-        route=request.url.path,
-        person_ids=[row.person_id],
-        action="create",
-    )
+    audited(request, db, token, [row.person_id], "create")
     engines.invalidate(persons_only=True)
     return crud.person_public(row, protector=rt.protector, reveal_iin=False)
 
@@ -82,9 +75,7 @@ def read_person(
     """A person's record; the IIN is masked unless ``reveal_iin`` is asked for."""
     row = visible(db, token, person_id)
     action = "reveal_iin" if reveal_iin else "read"
-    audit.record(
-        db, token=token, method="GET", route=request.url.path, person_ids=[person_id], action=action
-    )
+    audited(request, db, token, [person_id], action)
     return crud.person_public(row, protector=rt.protector, reveal_iin=reveal_iin)
 
 
@@ -111,13 +102,6 @@ def replace_person(
         raise ApiError(403, "out_of_region") from None
     except crud.Invalid as error:
         raise _invalid(error, lang) from None
-    audit.record(
-        db,
-        token=token,
-        method="PUT",
-        route=request.url.path,
-        person_ids=[person_id],
-        action="update",
-    )
+    audited(request, db, token, [person_id], "update")
     engines.invalidate(persons_only=True)
     return crud.person_public(row, protector=rt.protector, reveal_iin=False)

@@ -5,8 +5,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse
 
-from service import audit, plans
-from service.deps import ApiError, Engines, Lang, RuntimeDep, SessionDep, Staff
+from service import plans
+from service.deps import ApiError, Engines, Lang, RuntimeDep, SessionDep, Staff, audited
 from service.engine import person as engine_person
 from service.models import ApiToken, PlanVersion
 from service.routes.persons import ERRORS, PersonId, visible
@@ -60,14 +60,7 @@ def generate_plan(
     version = plans.generate(
         db, engines.engine(db), engine_person(row, rt.protector), author=_author(token)
     )
-    audit.record(
-        db,
-        token=token,
-        method="POST",
-        route=request.url.path,
-        person_ids=[person_id],
-        action="plan",
-    )
+    audited(request, db, token, [person_id], "plan")
     return _out(version, text_lang or lang, db, engines)
 
 
@@ -92,14 +85,7 @@ def read_plan(
     stored = plans.latest(db, person_id, version)
     if stored is None:
         raise ApiError(404, "plan_no_plan", id=person_id)
-    audit.record(
-        db,
-        token=token,
-        method="GET",
-        route=request.url.path,
-        person_ids=[person_id],
-        action="plan_read",
-    )
+    audited(request, db, token, [person_id], "plan_read")
     chosen = text_lang or lang
     if format == "html":
         labels = plans.item_labels(engines.engine(db), stored.body)
@@ -140,14 +126,7 @@ def edit_plan_action(
         )
     except plans.PlanError as error:
         raise _plan_error(error) from None
-    audit.record(
-        db,
-        token=token,
-        method="PATCH",
-        route=request.url.path,
-        person_ids=[person_id],
-        action="plan_edit",
-    )
+    audited(request, db, token, [person_id], "plan_edit")
     return _out(version, lang, db, engines)
 
 
@@ -169,12 +148,5 @@ def add_plan_action(
         version = plans.add_action(db, person_id, author=_author(token), **body.model_dump())
     except plans.PlanError as error:
         raise _plan_error(error) from None
-    audit.record(
-        db,
-        token=token,
-        method="POST",
-        route=request.url.path,
-        person_ids=[person_id],
-        action="plan_edit",
-    )
+    audited(request, db, token, [person_id], "plan_edit")
     return _out(version, lang, db, engines)
