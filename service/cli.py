@@ -191,11 +191,7 @@ def demo(
 
     runtime = _runtime(ctx)
     lang = runtime.settings.lang
-    try:
-        reference = date.fromisoformat(as_of) if as_of else date.today()
-    except ValueError:
-        typer.echo(_text("bad_as_of", lang, value=as_of), err=True)
-        raise typer.Exit(2) from None
+    reference = _today(as_of, lang)
     spec = DemoSpec(
         seed=seed, as_of=reference, vacancies=vacancies, courses=courses, persons=persons
     )
