@@ -109,6 +109,7 @@ class Engine:
         rankers: Mapping[str, Ranker] | None = None,
         congestion: Congestion | None = None,
         prefilter: int = PREFILTER,
+        model_version: str = "baseline",
     ) -> None:
         self.vacancies = vacancies
         self.courses = courses
@@ -123,6 +124,8 @@ class Engine:
         """None: scores as the ranker gives them (tests, golden lists)."""
         self.prefilter = prefilter
         """How many items get exact rules and features after the array pre-score."""
+        self.model_version = model_version
+        """The version of the rankers that score (recorded with every list shown)."""
 
     @classmethod
     def build(
@@ -135,6 +138,7 @@ class Engine:
         matcher: OccupationMatcher | None = None,
         rankers: Mapping[str, Ranker] | None = None,
         congestion: Congestion | None = None,
+        model_version: str = "baseline",
     ) -> Engine:
         matcher = matcher or occupation_matcher()
         return cls(
@@ -145,6 +149,7 @@ class Engine:
             matcher=matcher,
             rankers=rankers,
             congestion=congestion,
+            model_version=model_version,
         )
 
     def view(self, person: Person) -> PersonView:
