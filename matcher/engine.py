@@ -44,6 +44,7 @@ from matcher.index import (
 )
 from matcher.profile import Course, Person, Shelter, Vacancy
 from matcher.rank.baseline import baseline
+from matcher.rank.track import TRACK_FEATURES, Snapshot
 from matcher.text import OccupationMatcher, occupation_matcher
 
 KINDS = ("vacancy", "course", "shelter")
@@ -110,6 +111,7 @@ class Engine:
         congestion: Congestion | None = None,
         prefilter: int = PREFILTER,
         model_version: str = "baseline",
+        tracks: Mapping[str, Snapshot] | None = None,
     ) -> None:
         self.vacancies = vacancies
         self.courses = courses
@@ -126,6 +128,34 @@ class Engine:
         """How many items get exact rules and features after the array pre-score."""
         self.model_version = model_version
         """The version of the rankers that score (recorded with every list shown)."""
+        self.tracks: dict[str, Snapshot] = dict(tracks or {})
+        """Track records by kind of item (``matcher.rank.track``), for learned rankers."""
+
+    def with_rankers(
+        self,
+        rankers: Mapping[str, Ranker],
+        *,
+        model_version: str,
+        tracks: Mapping[str, Snapshot] | None = None,
+    ) -> Engine:
+        """The same catalogs scored by other rankers (a model swap costs no index rebuild)."""
+        return Engine(
+            vacancies=self.vacancies,
+            courses=self.courses,
+            shelters=self.shelters,
+            today=self.today,
+            matcher=self.matcher,
+            rankers=rankers,
+            congestion=self.congestion,
+            prefilter=self.prefilter,
+            model_version=model_version,
+            tracks=tracks if tracks is not None else self.tracks,
+        )
+
+    def names(self, kind: str) -> tuple[str, ...]:
+        """The feature columns the ranker of ``kind`` reads, in its order."""
+        ranker = self.rankers[kind]
+        return tuple(str(n) for n in getattr(ranker, "feature_names_in_", FEATURES[kind]))
 
     @classmethod
     def build(
@@ -139,6 +169,7 @@ class Engine:
         rankers: Mapping[str, Ranker] | None = None,
         congestion: Congestion | None = None,
         model_version: str = "baseline",
+        tracks: Mapping[str, Snapshot] | None = None,
     ) -> Engine:
         matcher = matcher or occupation_matcher()
         return cls(
@@ -150,11 +181,35 @@ class Engine:
             rankers=rankers,
             congestion=congestion,
             model_version=model_version,
+            tracks=tracks,
         )
 
-    def view(self, person: Person) -> PersonView:
+    def view(self, person: Person, *, on: date | None = None) -> PersonView:
+        """What the features need of a person, as of ``on`` (the engine's day by default)."""
         codes, sources = person_codes(person.professions, matcher=self.matcher)
-        return PersonView.of(person, codes, sources, self.today)
+        return PersonView.of(person, codes, sources, on or self.today)
+
+    def pair(self, view: PersonView, kind: str, item_id: str) -> Pair:
+        """The features of one pair (eligibility not checked), with track records when the
+        ranker of ``kind`` reads them: what training sets are built from."""
+        item = self.item(kind, item_id)
+        return self._tracked(kind, item, self._pair(view, kind, item))
+
+    def _tracked(self, kind: str, item: Vacancy | Course | Shelter, pair: Pair) -> Pair:
+        names = self.names(kind if kind != "person" else "candidate")
+        if TRACK_FEATURES[0] not in names:
+            return pair
+        item_kind = "vacancy" if kind == "candidate" else kind
+        snapshot = self.tracks.get(item_kind)
+        key = item.employer_bin if isinstance(item, Vacancy) else self._id(item_kind, item)
+        if snapshot is None:
+            values: tuple[float, ...] = (0.5, 0.2, 0.2, 0.0)
+        else:
+            values = snapshot.get(key)
+            if key in snapshot.counts:
+                pair.facts["track"] = snapshot.counts[key]
+        pair.values.update(zip(TRACK_FEATURES, values, strict=True))
+        return pair
 
     # -- a person's lists ----------------------------------------------------------------------
 
@@ -170,9 +225,9 @@ class Engine:
         """Why ``item_id`` is, or is not, on the person's list of ``kind``."""
         view = self.view(person)
         item = self.item(kind, item_id)
-        pair = self._pair(view, kind, item)
+        pair = self._tracked(kind, item, self._pair(view, kind, item))
         ranker = self.rankers[kind]
-        row = pair.vector(FEATURES[kind])
+        row = pair.vector(self.names(kind))
         score = float(ranker.predict_proba(np.array([row]))[0, 1])
         found = tuple(verdicts(person, item, self.today))
         rank = None
@@ -240,10 +295,11 @@ class Engine:
                 regional_median=self.vacancies.median_salary.get(v.kato[:2]),
                 shelter_near=self.shelters.nearest_free,
             )
-            rows.append((person, view, pair))
+            rows.append((person, view, self._tracked("candidate", v, pair)))
         if not rows:
             return []
-        matrix = np.array([pair.vector(FEATURES["candidate"]) for _, _, pair in rows])
+        names = self.names("candidate")
+        matrix = np.array([pair.vector(names) for _, _, pair in rows])
         scores = ranker.predict_proba(matrix)[:, 1]
         order = sorted(range(len(rows)), key=lambda k: (-scores[k], rows[k][0].person_id))[:limit]
         result = []
@@ -381,10 +437,11 @@ class Engine:
             item: Vacancy | Course | Shelter = index.items[int(position)]
             if verdicts(view.person, item, self.today):
                 continue
-            pairs.append((item, self._pair(view, kind, item)))
+            pairs.append((item, self._tracked(kind, item, self._pair(view, kind, item))))
         if not pairs:
             return []
-        matrix = np.array([pair.vector(FEATURES[kind]) for _, pair in pairs])
+        names = self.names(kind)
+        matrix = np.array([pair.vector(names) for _, pair in pairs])
         scores = self.rankers[kind].predict_proba(matrix)[:, 1]
         if self.congestion is None:
             ranked = sorted(
@@ -420,7 +477,7 @@ class Engine:
         pair: Pair,
         score: float,
     ) -> Recommendation:
-        contributions = self.rankers[kind].contributions(pair.vector(FEATURES[kind]))
+        contributions = self.rankers[kind].contributions(pair.vector(self.names(kind)))
         reasons = self._reasons(view, kind, item, pair, contributions)
         if "congestion" in pair.facts:
             referrals, free = pair.facts["congestion"]

@@ -17,7 +17,7 @@ from catalogs.i18n import messages
 from matcher import __version__
 from service.config import Settings
 from service.deps import ApiError, EngineCache, language
-from service.routes import admin, data, lists, persons, plans
+from service.routes import admin, data, lists, model, persons, plans
 from service.runtime import Runtime
 
 log = logging.getLogger("matcher.api")
@@ -61,7 +61,14 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     )
     app.state.runtime = runtime or Runtime.from_settings(Settings())
     app.state.engines = EngineCache()
-    for router in (admin.router, persons.router, lists.router, plans.router, data.router):
+    for router in (
+        admin.router,
+        persons.router,
+        lists.router,
+        plans.router,
+        data.router,
+        model.router,
+    ):
         app.include_router(router, prefix=PREFIX)
 
     @app.exception_handler(ApiError)

@@ -731,3 +731,6 @@ def allocate(
 
 if __name__ == "__main__":
     run()
+
+
+import service.cli_model  # noqa: E402,F401  (registers retrain and model)

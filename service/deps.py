@@ -113,12 +113,16 @@ class EngineCache:
                 self._engine = None
 
     def engine(self, db: Session) -> Engine:
-        from service.engine import load_engine
+        from service.engine import load_engine, with_active_model
+        from service.modelstore import active_version
 
         with self._lock:
             today = date.today()
             if self._engine is None or self._day != today:
                 self._engine, self._day, self._persons = load_engine(db, today=today), today, None
+            elif self._engine.model_version != active_version(db):
+                # a new model was promoted or rolled back: same catalogs, other rankers
+                self._engine = with_active_model(db, self._engine)
             return self._engine
 
     def persons(self, db: Session, rt: Runtime) -> PersonIndex:

@@ -140,15 +140,18 @@ def recent_referrals(session: Session, *, today: date) -> dict[tuple[str, str], 
     return {(kind, item): count for kind, item, count in session.execute(query)}
 
 
-def load_engine(session: Session, *, today: date, congestion: bool = True) -> Engine:
-    """An engine over every vacancy, course and shelter in the database; with ``congestion``,
-    scarce items with many recent referrals are discounted (``matcher.congestion``)."""
+def load_engine(
+    session: Session, *, today: date, congestion: bool = True, learned: bool = True
+) -> Engine:
+    """An engine over every vacancy, course and shelter in the database, scored by the active
+    model version (the baseline with ``learned=False``); with ``congestion``, scarce items with
+    many recent referrals are discounted (``matcher.congestion``)."""
     by_id = [
         col(models.Vacancy.vacancy_id),
         col(models.Course.course_id),
         col(models.Shelter.shelter_id),
     ]
-    return Engine.build(
+    engine = Engine.build(
         vacancies=[
             vacancy(r) for r in session.scalars(sa.select(models.Vacancy).order_by(by_id[0]))
         ],
@@ -159,6 +162,21 @@ def load_engine(session: Session, *, today: date, congestion: bool = True) -> En
         today=today,
         congestion=Congestion(recent_referrals(session, today=today)) if congestion else None,
     )
+    return with_active_model(session, engine) if learned else engine
+
+
+def with_active_model(session: Session, engine: Engine) -> Engine:
+    """``engine`` scored by the active model version (its track records as of today)."""
+    from service import modelstore
+    from service.retrain import tracks
+
+    version, rankers = modelstore.rankers(session)
+    if version == engine.model_version:
+        return engine
+    if version == modelstore.BASELINE:
+        return engine.with_rankers(rankers, model_version=version, tracks={})
+    found = tracks(session, engine, today=engine.today)
+    return engine.with_rankers(rankers, model_version=version, tracks=found)
 
 
 def load_person(session: Session, person_id: str, *, protector: Protector) -> Person:

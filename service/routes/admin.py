@@ -6,12 +6,10 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy import text
 
 from matcher import __version__
-from matcher.features.pairs import FEATURES
-from matcher.rank.baseline import WEIGHTS
 from service import audit, tokens
-from service.deps import Admin, AnyRole, ApiError, SessionDep
+from service.deps import Admin, ApiError, SessionDep
 from service.routes.persons import ERRORS
-from service.schemas import AuditOut, Health, ModelCard, TokenCreated, TokenIn, TokenOut
+from service.schemas import AuditOut, Health, TokenCreated, TokenIn, TokenOut
 
 router = APIRouter()
 
@@ -21,18 +19,6 @@ def health(db: SessionDep) -> Health:
     """Liveness and database reachability (no token needed)."""
     db.execute(text("SELECT 1"))
     return Health(status="ok", database=db.get_bind().dialect.name, version=__version__)
-
-
-@router.get("/model", response_model=ModelCard, responses=ERRORS, tags=["model"])
-def model_card(token: AnyRole) -> ModelCard:
-    """The ranking model in force: the transparent baseline until one is learned from outcomes."""
-    return ModelCard(
-        version=f"baseline-{__version__}",
-        kind="baseline",
-        description="Weighted sum of features in [0, 1]; weights and reasons in docs/algorithm.md.",
-        features={kind: list(names) for kind, names in FEATURES.items()},
-        weights={kind: dict(weights) for kind, weights in WEIGHTS.items()},
-    )
 
 
 @router.get("/audit", response_model=list[AuditOut], responses=ERRORS, tags=["admin"])

@@ -1,0 +1,195 @@
+"""How a ranker is judged on a held-out period: NDCG@10 and AUC, and a fairness audit.
+
+- **NDCG@10**: each person's referrals of the period form one list, the gain of an item is 1
+  when the referral succeeded (a job kept 3 months); lists with no success say nothing about
+  order and are left out. The mean over lists.
+- **AUC**: how often a success is scored above a failure, over all referrals of the period.
+- **Fairness** (for each attribute: sex, age band, region, urban or rural, offence category):
+  *exposure*, the position-weighted place (1 / log2(1 + rank), top 10 only) that members of a
+  group get in each item's list of the period's candidates; and *equal opportunity*, the share
+  of a group's true successes that the ranker puts above its threshold (the score above which
+  as many referrals lie as there were successes). For each, the ratio of the worst group to
+  the best; groups with fewer than ``MIN_GROUP`` referrals (or successes) are shown, not judged.
+  A group fails only when it is *clearly* below ``FAIRNESS_FLOOR`` of the best: even the top of
+  its 95 % confidence interval lies below the floor (small groups are noisy, and a gate that
+  fails on noise teaches nothing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.metrics import roc_auc_score
+
+K = 10
+FAIRNESS_FLOOR = 0.8
+"""No judged group may fall below this share of the best group's exposure or opportunity."""
+MIN_GROUP = 30
+"""Referrals (for exposure) or successes (for opportunity) a group needs to be judged."""
+
+Array = npt.NDArray[np.float64]
+
+
+def _ranks(lists: npt.NDArray[np.int64], scores: Array) -> npt.NDArray[np.int64]:
+    """1-based rank of every row within its list, best score first (ties: earlier row)."""
+    order = np.lexsort((np.arange(len(scores)), -scores, lists))
+    sorted_lists = lists[order]
+    start = np.r_[0, np.flatnonzero(np.diff(sorted_lists)) + 1]
+    first = np.repeat(start, np.diff(np.r_[start, len(order)]))
+    ranks = np.empty(len(order), dtype=np.int64)
+    ranks[order] = np.arange(len(order)) - first + 1
+    return ranks
+
+
+def _codes(values: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    _, codes = np.unique(np.asarray(values).astype(str), return_inverse=True)
+    return codes.astype(np.int64)
+
+
+def ndcg(lists: npt.ArrayLike, labels: npt.ArrayLike, scores: npt.ArrayLike, k: int = K) -> float:
+    """Mean NDCG@k over the lists that hold at least one success (nan when none does)."""
+    codes = _codes(lists)
+    gain = np.asarray(labels, dtype=np.float64)
+    score = np.asarray(scores, dtype=np.float64)
+    if len(gain) == 0:
+        return float("nan")
+
+    def discount(rank: npt.NDArray[np.int64]) -> Array:
+        return np.where(rank <= k, 1.0 / np.log2(rank + 1.0), 0.0)
+
+    dcg = np.bincount(codes, weights=gain * discount(_ranks(codes, score)))
+    ideal = np.bincount(codes, weights=gain * discount(_ranks(codes, gain)))
+    useful = ideal > 0
+    return float(np.mean(dcg[useful] / ideal[useful])) if useful.any() else float("nan")
+
+
+def auc(labels: npt.ArrayLike, scores: npt.ArrayLike) -> float:
+    y = np.asarray(labels)
+    if len(np.unique(y)) < 2:
+        return float("nan")
+    return float(roc_auc_score(y, np.asarray(scores, dtype=np.float64)))
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    referrals: int
+    successes: int
+    exposure: float
+    exposure_high: float
+    """The top of the 95 % confidence interval of ``exposure``."""
+    opportunity: float | None
+    opportunity_high: float | None
+    """The top of the 95 % (Wilson) confidence interval of ``opportunity``."""
+
+
+def _wilson_high(hits: int, n: int, z: float = 1.96) -> float:
+    p = hits / n
+    centre = p + z * z / (2 * n)
+    spread = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    return float(min(1.0, (centre + spread) / (1 + z * z / n)))
+
+
+def audit(
+    attributes: Mapping[str, npt.ArrayLike],
+    *,
+    lists: npt.ArrayLike,
+    labels: npt.ArrayLike,
+    scores: npt.ArrayLike,
+) -> dict[str, dict[str, object]]:
+    """For each attribute: every group's figures, and the worst-to-best ratios."""
+    codes = _codes(lists)
+    y = np.asarray(labels, dtype=bool)
+    score = np.asarray(scores, dtype=np.float64)
+    ranks = _ranks(codes, score)
+    exposure = np.where(ranks <= K, 1.0 / np.log2(ranks + 1.0), 0.0)
+    positives = int(y.sum())
+    threshold = np.sort(score)[::-1][positives - 1] if positives else np.inf
+    found = score >= threshold
+    result: dict[str, dict[str, object]] = {}
+    for attribute, values in attributes.items():
+        groups = np.asarray(values).astype(str)
+        figures: dict[str, GroupFigures] = {}
+        for group in sorted(set(groups.tolist())):
+            members = groups == group
+            hits = members & y
+            seen = exposure[members]
+            n_hits = int(hits.sum())
+            figures[group] = GroupFigures(
+                referrals=int(members.sum()),
+                successes=n_hits,
+                exposure=round(float(seen.mean()), 4),
+                exposure_high=round(float(seen.mean() + 1.96 * seen.std() / np.sqrt(len(seen))), 4),
+                opportunity=round(float(found[hits].mean()), 4) if n_hits else None,
+                opportunity_high=(
+                    round(_wilson_high(int(found[hits].sum()), n_hits), 4) if n_hits else None
+                ),
+            )
+        exposure_judged = {
+            g: (f.exposure, f.exposure_high) for g, f in figures.items() if f.referrals >= MIN_GROUP
+        }
+        opportunity_judged = {
+            g: (f.opportunity, f.opportunity_high)
+            for g, f in figures.items()
+            if f.opportunity is not None
+            and f.opportunity_high is not None
+            and f.successes >= MIN_GROUP
+        }
+        result[attribute] = {
+            "groups": {g: vars(f) for g, f in figures.items()},
+            "exposure_ratio": _ratio(exposure_judged),
+            "opportunity_ratio": _ratio(opportunity_judged),
+        }
+    return result
+
+
+def _ratio(judged: Mapping[str, tuple[float, float]]) -> dict[str, object] | None:
+    """Worst over best, the worst group, and whether it is clearly below the floor; None
+    when fewer than two groups can be judged."""
+    if len(judged) < 2:
+        return None
+    best = max(value for value, _ in judged.values())
+    if best <= 0:
+        return None
+    worst = min(judged, key=lambda g: judged[g][0])
+    value, high = judged[worst]
+    return {
+        "ratio": round(value / best, 4),
+        "worst": worst,
+        "clearly_below": bool(high < FAIRNESS_FLOOR * best),
+    }
+
+
+def fairness_problems(
+    challenger: Mapping[str, Mapping[str, object]],
+    champion: Mapping[str, Mapping[str, object]] | None,
+    *,
+    floor: float = FAIRNESS_FLOOR,
+) -> list[dict[str, object]]:
+    """The audit's failures: a ratio below ``floor`` that is also worse than the champion's
+    (a challenger is not blamed for an unfairness it inherited and did not deepen)."""
+    problems = []
+    for attribute, figures in challenger.items():
+        for metric in ("exposure_ratio", "opportunity_ratio"):
+            found = figures.get(metric)
+            if not isinstance(found, Mapping):
+                continue
+            ratio = float(found["ratio"])
+            if ratio >= floor or not found["clearly_below"]:
+                continue
+            was = (champion or {}).get(attribute, {}).get(metric)
+            before = float(was["ratio"]) if isinstance(was, Mapping) else None
+            if before is not None and ratio >= before - 0.01:
+                continue
+            problems.append(
+                {
+                    "attribute": attribute,
+                    "metric": metric,
+                    "ratio": ratio,
+                    "group": found["worst"],
+                    "champion": before,
+                }
+            )
+    return problems

@@ -1,0 +1,176 @@
+"""The learned ranker: the probability that a referral ends in a job kept 3 months (for a
+vacancy), a course completed, a shelter stay begun — learned from outcomes, blended with the
+baseline while outcomes are few.
+
+Two parts, fitted on the same referrals:
+
+- the baseline's score, turned into a probability by a logistic fit (Platt scaling): the
+  order stays the baseline's own, only the scale changes;
+- gradient-boosted trees (scikit-learn's ``HistGradientBoostingClassifier``) over the engine's
+  features and the items' track records (``matcher.rank.track``), fitted on the earlier 80 %
+  of the referrals and calibrated (isotonic) on the later 20 %, so that the probabilities
+  hold on data the trees have not seen and that lie later in time.
+
+The score is ``(1 − w) · baseline + w · trees`` with ``w = positives / (positives +
+PRIOR_POSITIVES)``: with 50 successes the trees weigh 0.2, with 800 they weigh 0.8. The rule
+and its reasons are in ``docs/retraining.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.isotonic import IsotonicRegression
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.validation import check_array, check_is_fitted
+
+from matcher.rank.baseline import WEIGHTS, BaselineRanker
+
+PRIOR_POSITIVES = 200.0
+"""Successes at which the trees and the calibrated baseline weigh the same."""
+CALIBRATION_SHARE = 0.2
+"""The latest share of the training referrals kept aside to calibrate the trees."""
+
+
+class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+    """Probability of success of a referral. ``fit(X, y, sample_weight, feature_names,
+    order)``: ``X`` holds the baseline's features of ``kind`` and any others (track records);
+    ``order`` (e.g. referral days) says which rows are latest, for calibration."""
+
+    def __init__(
+        self,
+        kind: str = "vacancy",
+        *,
+        prior_positives: float = PRIOR_POSITIVES,
+        max_iter: int = 200,
+        learning_rate: float = 0.08,
+        max_leaf_nodes: int = 31,
+        min_samples_leaf: int = 40,
+        l2_regularization: float = 1.0,
+        random_state: int = 0,
+    ) -> None:
+        self.kind = kind
+        self.prior_positives = prior_positives
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.max_leaf_nodes = max_leaf_nodes
+        self.min_samples_leaf = min_samples_leaf
+        self.l2_regularization = l2_regularization
+        self.random_state = random_state
+
+    def fit(
+        self,
+        X: Any,
+        y: Any,
+        sample_weight: Any = None,
+        *,
+        feature_names: Sequence[str] | None = None,
+        order: Any = None,
+    ) -> LearnedRanker:
+        names = list(feature_names) if feature_names is not None else None
+        if names is None and hasattr(X, "columns"):
+            names = [str(c) for c in X.columns]
+        array = check_array(X, dtype=np.float64, ensure_all_finite=True)
+        target = np.asarray(y, dtype=np.int64)
+        if names is None or len(names) != array.shape[1]:
+            raise ValueError("feature_names must name every column of X")
+        if set(np.unique(target)) - {0, 1} or len(np.unique(target)) < 2:
+            raise ValueError("y must hold both 0 and 1")
+        weight = np.ones(len(target)) if sample_weight is None else np.asarray(sample_weight, float)
+        self.feature_names_in_ = np.asarray(names, dtype=object)
+        self.n_features_in_ = array.shape[1]
+        self.classes_ = np.array([0, 1])
+        self.baseline_ = BaselineRanker(WEIGHTS[self.kind]).fit(
+            array[:, self._base_columns()], feature_names=self._base_names()
+        )
+        base = self.baseline_.decision_function(array[:, self._base_columns()])
+        self.platt_ = LogisticRegression().fit(base[:, None], target, sample_weight=weight)
+
+        rank = np.argsort(np.argsort(order, kind="stable")) if order is not None else None
+        split = int(len(target) * (1 - CALIBRATION_SHARE))
+        fit_rows = rank < split if rank is not None else np.arange(len(target)) < split
+        if len(np.unique(target[fit_rows])) < 2 or len(np.unique(target[~fit_rows])) < 2:
+            fit_rows = np.ones(len(target), dtype=bool)
+        self.trees_ = HistGradientBoostingClassifier(
+            max_iter=self.max_iter,
+            learning_rate=self.learning_rate,
+            max_leaf_nodes=self.max_leaf_nodes,
+            min_samples_leaf=self.min_samples_leaf,
+            l2_regularization=self.l2_regularization,
+            early_stopping=False,
+            random_state=self.random_state,
+        ).fit(array[fit_rows], target[fit_rows], sample_weight=weight[fit_rows])
+        held = ~fit_rows if (~fit_rows).any() else fit_rows
+        raw = self.trees_.predict_proba(array[held])[:, 1]
+        self.isotonic_ = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(
+            raw, target[held], sample_weight=weight[held]
+        )
+        positives = float(weight[target == 1].sum() / weight.mean())
+        self.positives_ = positives
+        self.blend_ = positives / (positives + self.prior_positives)
+        self.reference_ = np.average(array, axis=0, weights=weight)
+        return self
+
+    def _base_names(self) -> list[str]:
+        return list(WEIGHTS[self.kind])
+
+    def _base_columns(self) -> list[int]:
+        names = [str(n) for n in self.feature_names_in_]
+        return [names.index(n) for n in self._base_names()]
+
+    def parts(self, X: Any) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """The calibrated baseline's and the trees' probabilities, before blending."""
+        check_is_fitted(self)
+        array = check_array(X, dtype=np.float64, ensure_all_finite=True)
+        if array.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {array.shape[1]} features, expected {self.n_features_in_}")
+        base = self.baseline_.decision_function(array[:, self._base_columns()])
+        calibrated = self.platt_.predict_proba(base[:, None])[:, 1]
+        trees = np.asarray(
+            self.isotonic_.predict(self.trees_.predict_proba(array)[:, 1]), dtype=np.float64
+        )
+        return calibrated, trees
+
+    def predict_proba(self, X: Any) -> npt.NDArray[np.float64]:
+        calibrated, trees = self.parts(X)
+        score = (1.0 - self.blend_) * calibrated + self.blend_ * trees
+        # a tie among the trees' steps is broken by the baseline, by a hair
+        score = np.clip(score + 1e-6 * calibrated, 0.0, 1.0)
+        return np.column_stack([1.0 - score, score])
+
+    def predict(self, X: Any) -> npt.NDArray[np.int64]:
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(np.int64)
+
+    def contributions(self, row: Sequence[float]) -> dict[str, float]:
+        """Each feature's share of one row's score: the baseline's shares, weighed by how
+        much the baseline counts, plus what the trees lose when the feature falls back to
+        its average (only gains are kept: the reasons say what speaks for an item)."""
+        check_is_fitted(self)
+        values = np.asarray(row, dtype=np.float64)
+        base = self.baseline_.contributions(values[self._base_columns()].tolist())
+        probes = np.tile(values, (len(values) + 1, 1))
+        for i in range(len(values)):
+            probes[i + 1, i] = self.reference_[i]
+        _, trees = self.parts(probes)
+        result = {name: (1.0 - self.blend_) * share for name, share in base.items()}
+        for i, name in enumerate(self.feature_names_in_):
+            gain = max(0.0, float(trees[0] - trees[i + 1]))
+            result[str(name)] = result.get(str(name), 0.0) + self.blend_ * gain
+        return result
+
+    def card(self) -> Mapping[str, object]:
+        """What the model card says of this ranker."""
+        check_is_fitted(self)
+        return {
+            "kind": self.kind,
+            "features": [str(n) for n in self.feature_names_in_],
+            "blend": round(float(self.blend_), 4),
+            "positives": round(float(self.positives_), 1),
+            "trees": int(self.trees_.n_iter_),
+            "baseline_weights": dict(WEIGHTS[self.kind]),
+        }
