@@ -44,7 +44,7 @@ def retrain(
     ] = None,
 ) -> None:
     """Train on recorded outcomes, evaluate on the latest period, promote only if better and
-    fair; otherwise keep the model in force and say why."""
+    fair; otherwise keep the model in force, say why and exit with status 1."""
     from service import retrain as retraining
 
     runtime = _runtime(ctx)
@@ -61,7 +61,7 @@ def retrain(
         session.commit()
     if as_json:
         _echo_json(outcome.card)
-        return
+        raise typer.Exit(0 if outcome.promoted else 1)
     key = "retrain_promoted" if outcome.promoted else "retrain_refused"
     typer.echo(_text(key, lang, version=outcome.version, active=outcome.active))
     for kind, entry in outcome.card["kinds"].items():

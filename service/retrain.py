@@ -10,8 +10,9 @@
    and the fairness audit (``matcher.rank.evaluate``). A kind is promoted only if the
    challenger's NDCG@10 and AUC are at least the champion's and the audit passes; otherwise
    the champion keeps it and the card says why.
-6. When some kind was promoted, the final rankers are refitted on every known referral, saved
-   as a new version and activated in one transaction; otherwise the refusal is recorded.
+6. When some kind was promoted, exactly the rankers that were judged are saved as a new
+   version and activated in one transaction (not refitted on the held-out period: a champion
+   must never be judged on data it has seen); otherwise the refusal is recorded.
 """
 
 from __future__ import annotations
@@ -333,8 +334,8 @@ def retrain(
         challenger = _fit(kind, train)
         entry.update(judge(challenger, champion[kind], held_out, kind))
         if entry["promoted"]:
-            final[kind] = _fit(kind, data)
-            entry["model"] = dict(final[kind].card())  # type: ignore[attr-defined]
+            final[kind] = challenger
+            entry["model"] = dict(challenger.card())
     card["seconds"] = round(time.perf_counter() - started, 1)
     promoted = bool(final)
     if not promoted:

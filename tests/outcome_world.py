@@ -1,0 +1,90 @@
+"""A small, fully known world of outcomes for the retraining tests (synthetic).
+
+Persons get their baseline lists; an officer refers each to a few of the top items on days
+spread over the past ``DAYS``; whether a referral ends in a job kept 3 months follows a rule
+the test chooses. Events are written as an outcomes CSV and imported like any file.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from matcher.engine import Engine, Recommendation
+from matcher.profile import Person
+from service import engine as glue
+from service.models import Person as PersonRow
+from service.protect import Protector
+
+DAYS = 420
+Rule = Callable[[Person, Recommendation, int, date], float]
+"""(person, recommendation, rank, day) → probability that the job is kept 3 months."""
+
+
+def good_employer(engine: Engine, vacancy_id: str) -> bool:
+    """The hidden trait: employers whose BIN's seventh digit is even keep people."""
+    item = engine.item("vacancy", vacancy_id)
+    return int(getattr(item, "employer_bin", "0000000")[6]) % 2 == 0
+
+
+def referrals(
+    session: Session,
+    protector: Protector,
+    rule: Rule,
+    *,
+    today: date,
+    seed: int = 1,
+    per_day: int = 1,
+    per_list: int = 3,
+) -> list[dict[str, object]]:
+    """Outcome events (dicts in the exchange format) and the engine that ranked them."""
+    rng = random.Random(seed)
+    engine = glue.load_engine(session, today=today, congestion=False, learned=False)
+    persons = [
+        glue.person(row, protector)
+        for row in session.scalars(sa.select(PersonRow).order_by(PersonRow.person_id))
+    ]
+    persons = [p for p in persons if p.status != "in_custody"]
+    lists = {p.person_id: engine.recommend(p, "vacancy", limit=10) for p in persons}
+    persons = [p for p in persons if len(lists[p.person_id]) == 10]
+    bias = [1 / r**0.8 for r in range(1, 11)]
+    events: list[dict[str, object]] = []
+    used: set[tuple[str, str]] = set()
+    for back in range(DAYS, 0, -1):
+        day = today - timedelta(back)
+        for person in rng.sample(persons, min(per_day, len(persons))):
+            ranks: set[int] = set()
+            while len(ranks) < per_list:
+                ranks.add(rng.choices(range(1, 11), weights=bias)[0])
+            for rank in sorted(ranks):
+                rec = lists[person.person_id][rank - 1]
+                if (person.person_id, rec.id) in used:
+                    continue
+                used.add((person.person_id, rec.id))
+                base = {"person_id": person.person_id, "item_kind": "vacancy", "item_id": rec.id}
+                events.append({**base, "event": "referred", "date": day})
+                if rng.random() < rule(person, rec, rank, day):
+                    hired = day + timedelta(5)
+                    events.append({**base, "event": "hired", "date": hired, "contract_months": 6})
+                    events.append({**base, "event": "retained_3m", "date": hired + timedelta(91)})
+                else:
+                    events.append(
+                        {**base, "event": "rejected", "date": day + timedelta(7), "reason": "no_answer"}
+                    )
+    return [e for e in events if e["date"] <= today]  # type: ignore[operator]
+
+
+def write_csv(events: list[dict[str, object]], path: Path) -> Path:
+    columns = ["person_id", "item_kind", "item_id", "event", "date", "reason", "contract_months"]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, columns)
+        writer.writeheader()
+        for event in events:
+            writer.writerow({**event, "date": str(event["date"])})
+    return path

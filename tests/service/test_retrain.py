@@ -1,0 +1,195 @@
+"""Retraining end to end: outcomes imported → a challenger judged → promoted or refused."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from catalogs.demo import DemoSpec
+from service import demo, modelstore, tokens
+from service import engine as glue
+from service.app import create_app
+from service.models import ModelVersion, OutcomeEvent
+from service.runtime import Runtime
+from tests import outcome_world
+from tests.factories import bin_number
+from tests.outcome_world import good_employer
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def world(runtime: Runtime, session: Session) -> Runtime:
+    demo.build(
+        session,
+        DemoSpec(seed=11, as_of=TODAY, vacancies=700, courses=30, persons=250),
+        protector=runtime.protector,
+    )
+    session.commit()
+    return runtime
+
+
+def _import(run, runtime: Runtime, session: Session, rule, tmp_path: Path, name: str):  # type: ignore[no-untyped-def]
+    events = outcome_world.referrals(session, runtime.protector, rule, today=TODAY)
+    path = outcome_world.write_csv(events, tmp_path / name)
+    result = run("import", "outcomes", str(path))
+    assert result.exit_code == 0, result.output
+    return events
+
+
+def _top_share_of_good(session: Session, runtime: Runtime, *, learned: bool) -> float:
+    """Among persons' top-3 vacancies, the share offered by employers who keep people."""
+    engine = glue.load_engine(session, today=TODAY, congestion=False, learned=learned)
+    good = total = 0
+    for row in session.exec(select(glue.models.Person)).all()[:80]:
+        person = glue.person(row, runtime.protector)
+        for rec in engine.recommend(person, "vacancy", limit=3):
+            good += good_employer(engine, rec.id)
+            total += 1
+    return good / total
+
+
+def test_retrain_learns_what_the_baseline_cannot_see(  # type: ignore[no-untyped-def]
+    run, world: Runtime, session: Session, tmp_path: Path
+) -> None:
+    engine = glue.load_engine(session, today=TODAY, congestion=False, learned=False)
+    # success depends on a hidden trait of the employer that only outcomes reveal
+    events = _import(
+        run,
+        world,
+        session,
+        lambda p, rec, rank, day: 0.75 if good_employer(engine, rec.id) else 0.1,
+        tmp_path,
+        "outcomes.csv",
+    )
+    assert session.exec(select(OutcomeEvent)).all().__len__() == len(events)
+    before = _top_share_of_good(session, world, learned=False)
+
+    result = run("retrain", "--json")
+    assert result.exit_code == 0, result.output
+    card = json.loads(result.stdout)
+    vacancy = card["kinds"]["vacancy"]
+    assert vacancy["promoted"] is True
+    assert vacancy["challenger"]["auc"] > vacancy["champion"]["auc"] + 0.1
+    assert vacancy["challenger"]["ndcg@10"] > vacancy["champion"]["ndcg@10"]
+    assert set(vacancy["fairness"]) == {"sex", "age_band", "region", "settlement", "offence"}
+    assert card["kinds"]["course"]["refused"][0]["code"] == "no_outcomes"
+    assert card["data"]["events"] == len(events)
+    version = card["version"]
+    assert modelstore.active_version(session) == version
+    files = list((world.settings.home / "models").iterdir())
+    assert {f.name for f in files} == {f"{version}.joblib", f"{version}.json"}
+
+    # the lists of the persons concerned change: employers who keep people rise
+    after = _top_share_of_good(session, world, learned=True)
+    assert after > before + 0.15
+
+    shown = run("--lang", "en", "model", "show")
+    assert version in shown.stdout and "promoted" in shown.stdout
+    listed = json.loads(run("model", "list", "--json").stdout)
+    assert [row["status"] for row in listed] == ["active", "inactive"]
+
+    rolled = run("--lang", "en", "model", "rollback", modelstore.BASELINE)
+    assert rolled.exit_code == 0 and "serves" in rolled.stdout
+    assert modelstore.active_version(session) == modelstore.BASELINE
+    assert run("model", "rollback", "learned-nothing").exit_code == 2
+    assert run("model", "rollback", version).exit_code == 0
+    assert modelstore.active_version(session) == version
+
+
+def test_a_worse_challenger_is_refused_with_its_reasons(  # type: ignore[no-untyped-def]
+    run, world: Runtime, session: Session, tmp_path: Path
+) -> None:
+    # what worked earlier stops working: low-ranked jobs kept people, then the top ones do,
+    # so a ranker that learns the old pattern is worse than the baseline on the latest period
+    turn = TODAY - timedelta(215)
+
+    def rule(person, rec, rank, day):  # type: ignore[no-untyped-def]
+        if day < turn:
+            return 0.7 if rank >= 4 else 0.05
+        return 0.7 if rank <= 3 else 0.05
+
+    _import(run, world, session, rule, tmp_path, "drift.csv")
+    result = run("--lang", "en", "retrain")
+    assert result.exit_code == 1, result.output
+    assert "was not promoted" in result.stdout
+    assert "below the model in force" in result.stdout
+    assert modelstore.active_version(session) == modelstore.BASELINE
+    refused = session.exec(select(ModelVersion)).one()
+    assert refused.card["status"] == "refused" and refused.path is None
+    reasons = refused.card["kinds"]["vacancy"]["refused"]
+    assert {r["metric"] for r in reasons if r["code"] == "worse_than_champion"} == {
+        "ndcg@10",
+        "auc",
+    }
+
+
+def test_too_few_outcomes_keep_the_baseline(run, world: Runtime) -> None:  # type: ignore[no-untyped-def]
+    result = run("retrain", "--json")
+    assert result.exit_code == 1
+    card = json.loads(result.stdout)
+    assert card["status"] == "refused"
+    assert {k: e["refused"][0]["code"] for k, e in card["kinds"].items()} == {
+        "vacancy": "no_outcomes",
+        "course": "no_outcomes",
+        "shelter": "no_outcomes",
+    }
+
+
+def test_model_routes(  # type: ignore[no-untyped-def]
+    run, world: Runtime, session: Session, tmp_path: Path
+) -> None:
+    engine = glue.load_engine(session, today=TODAY, congestion=False, learned=False)
+    _import(
+        run,
+        world,
+        session,
+        lambda p, rec, rank, day: 0.75 if good_employer(engine, rec.id) else 0.1,
+        tmp_path,
+        "outcomes.csv",
+    )
+    admin = tokens.create(session, role="admin")[0]
+    employer = tokens.create(session, role="employer", employer_bin=bin_number(7))[0]
+    officer = tokens.create(session, role="officer")[0]
+    session.commit()
+    client = TestClient(create_app(world))
+
+    def headers(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+
+    assert client.get("/api/v1/model", headers=headers(officer)).json()["kind"] == "baseline"
+    assert client.post("/api/v1/model/retrain", headers=headers(officer)).status_code == 403
+    # a list served before the swap, and after it: the server switches without a restart
+    listed = client.get(
+        "/api/v1/persons/P00001/recommendations?kind=vacancy", headers=headers(officer)
+    )
+    assert listed.status_code == 200
+    answer = client.post("/api/v1/model/retrain", headers=headers(admin))
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["promoted"] is True and body["active"] == body["version"]
+    assert {r["kind"] for r in body["refused"]} == {"course", "shelter"}
+    card = client.get("/api/v1/model", headers=headers(officer)).json()
+    assert card["version"] == body["version"] and card["status"] == "active"
+    assert "groups" in card["kinds"]["vacancy"]["fairness"]["sex"]
+    seen = client.get("/api/v1/model", headers=headers(employer)).json()
+    assert "groups" not in seen["kinds"]["vacancy"]["fairness"]["sex"]
+    again = client.get(
+        "/api/v1/persons/P00001/recommendations?kind=vacancy", headers=headers(officer)
+    )
+    assert again.status_code == 200
+    versions = client.get("/api/v1/model/versions", headers=headers(admin)).json()
+    assert versions[0]["status"] == "active" and versions[-1]["version"] == modelstore.BASELINE
+    back = client.post(
+        "/api/v1/model/rollback", json={"version": modelstore.BASELINE}, headers=headers(admin)
+    )
+    assert back.status_code == 200 and back.json()["kind"] == "baseline"
+    missing = client.post(
+        "/api/v1/model/rollback", json={"version": "learned-x"}, headers=headers(admin)
+    )
+    assert missing.status_code == 404 and "learned-x" in missing.json()["error"]["message"]
