@@ -75,7 +75,12 @@ def referrals(
                     events.append({**base, "event": "retained_3m", "date": hired + timedelta(91)})
                 else:
                     events.append(
-                        {**base, "event": "rejected", "date": day + timedelta(7), "reason": "no_answer"}
+                        {
+                            **base,
+                            "event": "rejected",
+                            "date": day + timedelta(7),
+                            "reason": "no_answer",
+                        }
                     )
     return [e for e in events if e["date"] <= today]  # type: ignore[operator]
 

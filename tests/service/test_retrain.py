@@ -90,12 +90,14 @@ def test_retrain_learns_what_the_baseline_cannot_see(  # type: ignore[no-untyped
     assert after > before + 0.15
 
     shown = run("--lang", "en", "model", "show")
-    assert version in shown.stdout and "promoted" in shown.stdout
+    assert version in shown.stdout
+    assert "promoted" in shown.stdout
     listed = json.loads(run("model", "list", "--json").stdout)
     assert [row["status"] for row in listed] == ["active", "inactive"]
 
     rolled = run("--lang", "en", "model", "rollback", modelstore.BASELINE)
-    assert rolled.exit_code == 0 and "serves" in rolled.stdout
+    assert rolled.exit_code == 0
+    assert "serves" in rolled.stdout
     assert modelstore.active_version(session) == modelstore.BASELINE
     assert run("model", "rollback", "learned-nothing").exit_code == 2
     assert run("model", "rollback", version).exit_code == 0
@@ -121,7 +123,8 @@ def test_a_worse_challenger_is_refused_with_its_reasons(  # type: ignore[no-unty
     assert "below the model in force" in result.stdout
     assert modelstore.active_version(session) == modelstore.BASELINE
     refused = session.exec(select(ModelVersion)).one()
-    assert refused.card["status"] == "refused" and refused.path is None
+    assert refused.card["status"] == "refused"
+    assert refused.path is None
     reasons = refused.card["kinds"]["vacancy"]["refused"]
     assert {r["metric"] for r in reasons if r["code"] == "worse_than_champion"} == {
         "ndcg@10",
@@ -172,10 +175,12 @@ def test_model_routes(  # type: ignore[no-untyped-def]
     answer = client.post("/api/v1/model/retrain", headers=headers(admin))
     assert answer.status_code == 200, answer.text
     body = answer.json()
-    assert body["promoted"] is True and body["active"] == body["version"]
+    assert body["promoted"] is True
+    assert body["active"] == body["version"]
     assert {r["kind"] for r in body["refused"]} == {"course", "shelter"}
     card = client.get("/api/v1/model", headers=headers(officer)).json()
-    assert card["version"] == body["version"] and card["status"] == "active"
+    assert card["version"] == body["version"]
+    assert card["status"] == "active"
     assert "groups" in card["kinds"]["vacancy"]["fairness"]["sex"]
     seen = client.get("/api/v1/model", headers=headers(employer)).json()
     assert "groups" not in seen["kinds"]["vacancy"]["fairness"]["sex"]
@@ -184,12 +189,15 @@ def test_model_routes(  # type: ignore[no-untyped-def]
     )
     assert again.status_code == 200
     versions = client.get("/api/v1/model/versions", headers=headers(admin)).json()
-    assert versions[0]["status"] == "active" and versions[-1]["version"] == modelstore.BASELINE
+    assert versions[0]["status"] == "active"
+    assert versions[-1]["version"] == modelstore.BASELINE
     back = client.post(
         "/api/v1/model/rollback", json={"version": modelstore.BASELINE}, headers=headers(admin)
     )
-    assert back.status_code == 200 and back.json()["kind"] == "baseline"
+    assert back.status_code == 200
+    assert back.json()["kind"] == "baseline"
     missing = client.post(
         "/api/v1/model/rollback", json={"version": "learned-x"}, headers=headers(admin)
     )
-    assert missing.status_code == 404 and "learned-x" in missing.json()["error"]["message"]
+    assert missing.status_code == 404
+    assert "learned-x" in missing.json()["error"]["message"]
