@@ -98,9 +98,7 @@ REASONS_BY_EVENT: Final[dict[str, tuple[str, ...]]] = {
 }
 """The reason codes an event may carry (CONTRACT.md ``outcomes``, column ``reason``); other
 events carry none. Labels: ``reason_<code>`` in the catalogs locales."""
-REASONS: Final = tuple(
-    dict.fromkeys(r for reasons in REASONS_BY_EVENT.values() for r in reasons)
-)
+REASONS: Final = tuple(dict.fromkeys(r for reasons in REASONS_BY_EVENT.values() for r in reasons))
 
 STATUS_PROBATION_KINDS: Final[dict[str, tuple[str, ...]]] = {
     "in_custody": ("penitentiary",),

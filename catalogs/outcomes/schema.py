@@ -15,7 +15,6 @@ from catalogs import enums
 from catalogs.fields import Field, choice, identifier, integer, iso_date, text
 from catalogs.schema import Problem, Record, RowCheck, Schema
 
-
 _as_text = text(40)
 
 

@@ -39,9 +39,7 @@ def test_good_rows_are_typed() -> None:
 
 
 def test_line_numbers_count_the_header_and_multiline_cells() -> None:
-    text = (
-        HEADER + 'P1,vacancy,V1,rejected,2026-10-01,"\nother",\nP2,vacancy,V1,hired,tomorrow,,\n'
-    )
+    text = HEADER + 'P1,vacancy,V1,rejected,2026-10-01,"\nother",\nP2,vacancy,V1,hired,tomorrow,,\n'
     assert errors(text) == [(4, "date", "expected_date")]
 
 
