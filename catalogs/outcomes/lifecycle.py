@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Final, NamedTuple
 
@@ -48,7 +48,7 @@ class Event(NamedTuple):
 class Violation(NamedTuple):
     ref: object
     code: str
-    params: dict[str, object]
+    params: Mapping[str, object]
 
 
 def problems(events: Iterable[Event]) -> list[Violation]:
@@ -75,9 +75,9 @@ def _pair(history: list[Event]) -> Iterator[Violation]:
             yield Violation(quit.ref, "quit_without_hire", {"date": quit.date.isoformat()})
     for retained in dated["retained_3m"]:
         yield from _retention(retained, hires, hire_dates, dated["quit"])
-    for event, (needed, code) in NEEDS.items():
+    for name, (needed, code) in NEEDS.items():
         first = dated[needed][0].date if dated[needed] else None
-        for late in dated[event]:
+        for late in dated[name]:
             if late.ref is not None and (first is None or first > late.date):
                 yield Violation(late.ref, code, {"date": late.date.isoformat()})
 
@@ -97,13 +97,13 @@ def _retention(
     for quit in between:
         ref = retained.ref if retained.ref is not None else quit.ref
         if ref is not None:
-            params = {"date": day, "hired": hire.date.isoformat(), "quit": quit.date.isoformat()}
-            yield Violation(ref, "retained_after_quit", params)
+            dates = {"date": day, "hired": hire.date.isoformat(), "quit": quit.date.isoformat()}
+            yield Violation(ref, "retained_after_quit", dates)
             return
     if retained.ref is None:
         return
     days = (retained.date - hire.date).days
     contract = max(hire.contract_months or 0, retained.contract_months or 0)
     if days < RETENTION_DAYS and contract < RETENTION_CONTRACT_MONTHS:
-        params = {"date": day, "hired": hire.date.isoformat(), "days": days}
+        params: dict[str, object] = {"date": day, "hired": hire.date.isoformat(), "days": days}
         yield Violation(retained.ref, "retained_too_soon", params)

@@ -20,7 +20,7 @@ _as_text = text(40)
 
 def _reason_code(value: object) -> str:
     """A reason code, any case; whether it fits the event is a row check."""
-    return _as_text(value).casefold()
+    return str(_as_text(value)).casefold()
 
 
 def _event_fits_kind(record: Record) -> Iterator[Problem]:
