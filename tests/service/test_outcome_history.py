@@ -37,7 +37,10 @@ def setup(session: Session) -> None:
     for kind, rows in (
         ("vacancies", [vacancy(1), vacancy(2)]),
         ("persons", [person(1), person(2)]),
-        ("courses", [{"course_id": "C1", "programme": "mooc", "title": "Сварка", "format": "online"}]),
+        (
+            "courses",
+            [{"course_id": "C1", "programme": "mooc", "title": "Сварка", "format": "online"}],
+        ),
         ("shelters", [{"shelter_id": "S1", "name": "Центр", "kato": KOKSHETAU, "capacity": 20}]),
     ):
         report = import_file(
