@@ -140,10 +140,14 @@ def lifecycle_problems(
     """The lifecycle rules broken by ``new`` events (key -> where each came from), judged
     with every event of their pairs in the database; the new events must be written already
     (in the caller's open transaction), so that the database holds the whole history."""
-    pairs = list(dict.fromkeys(key[:3] for key in new if key[3] in lifecycle.CHECKED))
+    by_person: dict[str, set[Pair]] = {}
+    for key in new:
+        if key[3] in lifecycle.CHECKED:
+            by_person.setdefault(key[0], set()).add(key[:3])
+    persons = list(by_person)
     found: list[lifecycle.Violation] = []
-    for start in range(0, len(pairs), QUERY_BATCH):
-        chunk = set(pairs[start : start + QUERY_BATCH])
+    for start in range(0, len(persons), QUERY_BATCH):
+        chunk = {pair for p in persons[start : start + QUERY_BATCH] for pair in by_person[p]}
         query = sa.select(
             col(OutcomeEvent.person_id),
             col(OutcomeEvent.item_kind),
