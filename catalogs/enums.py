@@ -44,6 +44,62 @@ EVENTS_BY_KIND: Final[dict[str, tuple[str, ...]]] = {
 }
 EVENTS: Final = tuple(dict.fromkeys(e for events in EVENTS_BY_KIND.values() for e in events))
 
+REASONS_BY_EVENT: Final[dict[str, tuple[str, ...]]] = {
+    # a vacancy that did not lead to a job
+    "rejected": (
+        "no_answer",  # the employer did not answer
+        "no_show",  # the person did not come
+        "lacking_skills",
+        "lacking_documents",
+        "record_refused",  # refused because of the criminal record
+        "position_filled",
+        "health",
+        "other",
+    ),
+    # a job that ended
+    "quit": (
+        "employed_elsewhere",
+        "housing_lost",
+        "relocated",
+        "health",
+        "family",
+        "salary",
+        "conflict",
+        "dismissed",
+        "returned_to_custody",
+        "contract_ended",
+        "transport",
+        "other",
+    ),
+    # a course left unfinished
+    "dropped": (
+        "employed_elsewhere",
+        "housing_lost",
+        "relocated",
+        "health",
+        "family",
+        "course_too_hard",
+        "schedule",
+        "transport",
+        "returned_to_custody",
+        "no_show",
+        "other",
+    ),
+    # a shelter stay that ended
+    "left": (
+        "employed_elsewhere",
+        "housing_found",
+        "stay_ended",
+        "rules_broken",
+        "relocated",
+        "returned_to_custody",
+        "other",
+    ),
+}
+"""The reason codes an event may carry (CONTRACT.md ``outcomes``, column ``reason``); other
+events carry none. Labels: ``reason_<code>`` in the catalogs locales."""
+REASONS: Final = tuple(dict.fromkeys(r for reasons in REASONS_BY_EVENT.values() for r in reasons))
+
 STATUS_PROBATION_KINDS: Final[dict[str, tuple[str, ...]]] = {
     "in_custody": ("penitentiary",),
     "released": ("post_penitentiary",),

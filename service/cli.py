@@ -8,7 +8,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import typer
 from pydantic import ValidationError
@@ -21,7 +21,9 @@ from service.config import Settings
 from service.runtime import Runtime
 
 if TYPE_CHECKING:
-    from matcher.engine import Engine
+    from collections.abc import Sequence
+
+    from matcher.engine import Engine, Recommendation
     from matcher.profile import Person
 
 app = typer.Typer(
@@ -295,6 +297,32 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="Day the list is for, YYYY-MM-DD (default today).")
 ]
+NoRecordOption = Annotated[
+    bool, typer.Option("--no-record", help="Do not record the list as shown (impressions).")
+]
+
+
+def _record(
+    runtime: Runtime,
+    engine: Engine,
+    subject: str,
+    kind: str,
+    items: Sequence[Recommendation],
+    list_kind: Literal["person", "candidates"],
+) -> None:
+    """Record a list as shown, dated the day it is for (never fails the command)."""
+    from service.outcomes import record_impressions
+
+    with runtime.session() as session:
+        record_impressions(
+            session,
+            subject=subject,
+            kind=kind,
+            recommendations=items,
+            model_version=engine.model_version,
+            today=engine.today,
+            list_kind=list_kind,
+        )
 
 
 @app.command()
@@ -305,12 +333,15 @@ def recommend(
     limit: LimitOption = 10,
     as_json: JsonOption = False,
     as_of: AsOfOption = None,
+    no_record: NoRecordOption = False,
 ) -> None:
     """A person's shortlist of vacancies, courses or shelters, best first, with reasons."""
     runtime = _runtime(ctx)
     lang = runtime.settings.lang
     person, engine = _person_and_engine(runtime, person_id, kind, as_of)
     items = engine.recommend(person, kind, limit=limit)
+    if not no_record:
+        _record(runtime, engine, person_id, kind, items, "person")
     if as_json:
         _echo_json({"items": [item.as_dict(lang) for item in items]})
         return
@@ -330,6 +361,7 @@ def candidates(
     limit: LimitOption = 20,
     as_json: JsonOption = False,
     as_of: AsOfOption = None,
+    no_record: NoRecordOption = False,
 ) -> None:
     """The persons who fit a vacancy best (eligible ones only), with reasons."""
     from service import engine as glue
@@ -344,6 +376,8 @@ def candidates(
             raise typer.Exit(1)
         persons = glue.load_persons(session, engine, protector=runtime.protector)
     items = engine.candidates(vacancy_id, persons, limit=limit)
+    if not no_record:
+        _record(runtime, engine, vacancy_id, "vacancy", items, "candidates")
     if as_json:
         _echo_json({"items": [item.as_dict(lang) for item in items]})
         return

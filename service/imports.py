@@ -5,6 +5,10 @@ Rows are validated and written in batches inside one transaction as the file str
 The first bad row stops the writing; reading goes on so that every bad row is reported; at
 the end, any error rolls the whole import back. Re-importing a row with the same id replaces
 it (columns left out take their documented defaults).
+
+Outcome events are also checked against the history of their (person, item) pair once every
+row is written (``catalogs.outcomes.lifecycle``), so that a hire may come after its 3-month
+retention in the file; a referral takes its rank from the list it was shown in.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import IO, Any
+from typing import IO, Any, Literal, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -20,7 +24,9 @@ from sqlmodel import Session, SQLModel, col
 
 from catalogs.kinds import schema_for
 from catalogs.loader import Format, Invalid, RowError, Valid, load, validate_records
+from catalogs.outcomes.lifecycle import CHECKED
 from catalogs.schema import Record, Schema
+from service import outcomes
 from service.models import Course, OutcomeEvent, Person, Shelter, Vacancy, utcnow
 from service.protect import Protector
 
@@ -101,10 +107,13 @@ def import_records(
     today: date | None = None,
     progress: Progress | None = None,
     dry_run: bool = False,
+    source: str = "import",
 ) -> ImportReport:
-    """Import rows given as mappings (native values allowed), with the same validation."""
+    """Import rows given as mappings (native values allowed), with the same validation.
+    ``source`` is recorded with outcome events (``import``, ``api``)."""
     schema = schema_for(kind, today=today or date.today())
-    return _run(session, schema, validate_records(schema, records), protector, progress, dry_run)
+    results = validate_records(schema, records)
+    return _run(session, schema, results, protector, progress, dry_run, source)
 
 
 def _run(
@@ -114,8 +123,9 @@ def _run(
     protector: Protector,
     progress: Progress | None,
     dry_run: bool = False,
+    source: str = "import",
 ) -> ImportReport:
-    writer = _Writer(session, schema, protector)
+    writer = _Writer(session, schema, protector, source)
     report = ImportReport(schema.kind, dry_run=dry_run)
     batch: list[Valid] = []
     try:
@@ -135,6 +145,8 @@ def _run(
                 batch = []
         if batch and not report.errors:
             writer.write(batch, report)
+        if not report.errors:
+            writer.finish(report)
     except BaseException:
         session.rollback()
         raise
@@ -148,12 +160,17 @@ def _run(
 class _Writer:
     """Turns valid records into table rows and upserts them a batch at a time."""
 
-    def __init__(self, session: Session, schema: Schema, protector: Protector) -> None:
+    def __init__(
+        self, session: Session, schema: Schema, protector: Protector, source: str = "import"
+    ) -> None:
         self.session = session
         self.schema = schema
         self.protector = protector
+        self.source = source
         self.table: sa.Table = TABLES[schema.kind].__table__  # type: ignore[attr-defined]
         self.iins: dict[str, int] = {}
+        self.checked: dict[tuple[Any, ...], tuple[int, Literal["line", "record"]]] = {}
+        """Outcomes whose history is checked at the end: key -> (line, unit) in the file."""
 
     def write(self, batch: list[Valid], report: ImportReport) -> None:
         problems = self._references(batch)
@@ -162,6 +179,8 @@ class _Writer:
             return
         rows = [self._row(valid.record) for valid in batch]
         if self.schema.kind == "outcomes":
+            self._remember(batch)
+            self._ranks(rows)
             # the same event twice is one event (the last reason and contract length win);
             # one INSERT ... ON CONFLICT must not touch a row twice
             keys = self._key_columns()
@@ -189,10 +208,37 @@ class _Writer:
             row["full_name_cipher"] = self.protector.encrypt(row.pop("full_name"))
             row["offence_cipher"] = self.protector.encrypt(row.pop("offence_category"))
         if self.schema.kind == "outcomes":
-            row["source"] = "import"
+            row["source"] = self.source
         else:
             row["updated_at"] = utcnow()
         return row
+
+    def _remember(self, batch: list[Valid]) -> None:
+        for valid in batch:
+            record = valid.record
+            if record["event"] in CHECKED:
+                key = tuple(record[k] for k in self.schema.key)
+                self.checked.setdefault(key, (valid.line, valid.unit))
+
+    def _ranks(self, rows: list[dict[str, Any]]) -> None:
+        """Referrals take rank, score and ranker version from the list they were shown in."""
+        referrals = [row for row in rows if row["event"] == "referred"]
+        found = outcomes.referral_ranks(
+            self.session,
+            (((r["person_id"], r["item_kind"], r["item_id"]), r["date"]) for r in referrals),
+        )
+        for row in rows:
+            shown = found.get(((row["person_id"], row["item_kind"], row["item_id"]), row["date"]))
+            row["rank"], row["score"], row["model_version"] = shown or (None, None, None)
+
+    def finish(self, report: ImportReport) -> None:
+        """Checks of the whole file, once every row is written (still uncommitted)."""
+        if self.schema.kind != "outcomes" or not self.checked:
+            return
+        for violation in outcomes.lifecycle_problems(self.session, self.checked):
+            line, unit = cast(tuple[int, Literal["line", "record"]], violation.ref)
+            report.errors.append(RowError(line, "event", violation.code, violation.params, unit))
+        report.errors.sort(key=lambda error: error.line)
 
     def _key_columns(self) -> list[str]:
         return list(self.schema.key)
@@ -213,9 +259,16 @@ class _Writer:
         statement = insert(self.table)
         keys = self._key_columns()
         fixed = {*keys, "id", "created_at"}
+        kept = {"rank", "score", "model_version"}  # a re-import does not forget a referral's rank
         statement = statement.on_conflict_do_update(
             index_elements=keys,
-            set_={c: statement.excluded[c] for c in rows[0] if c not in fixed},
+            set_={
+                c: sa.func.coalesce(statement.excluded[c], self.table.c[c])
+                if c in kept
+                else statement.excluded[c]
+                for c in rows[0]
+                if c not in fixed
+            },
         )
         self.session.execute(statement, rows)
 

@@ -187,6 +187,35 @@ class OutcomeEvent(SQLModel, table=True):
     created_at: datetime = _created()  # type: ignore[assignment]
 
 
+class Impression(SQLModel, table=True):
+    """An item shown in a list (or a person in a vacancy's candidate list): where, by which
+    ranker, on which day. What training needs to correct for position; one row per pair, day
+    and list, keeping the best rank the pair was shown at."""
+
+    __tablename__ = "impressions"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "person_id", "item_kind", "item_id", "shown_on", "list", name="uq_impression"
+        ),
+        sa.Index("ix_impression_item", "item_kind", "item_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = Field(
+        foreign_key="persons.person_id", index=True, max_length=64, ondelete="CASCADE"
+    )
+    item_kind: str = Field(max_length=10)
+    item_id: str = Field(max_length=64)
+    rank: int
+    """1-based position in the list."""
+    score: float
+    model_version: str = Field(max_length=40)
+    shown_on: date
+    list: str = Field(max_length=12)
+    """``person`` (a person's list) or ``candidates`` (a vacancy's candidate list)."""
+    created_at: datetime = _created()  # type: ignore[assignment]
+
+
 class ModelVersion(SQLModel, table=True):
     """A ranker that was trained (or the baseline): its card, and whether it serves."""
 

@@ -315,7 +315,9 @@ class EventIn(BaseModel):
         "enrolled", "completed", "dropped", "admitted", "left",
     ]  # fmt: skip
     date: date
-    reason: str | None = Field(default=None, max_length=120)
+    reason: str | None = Field(
+        default=None, max_length=40, description="A reason code of the event (docs/formats.md)."
+    )
     contract_months: int | None = Field(default=None, ge=0, le=600)
 
 

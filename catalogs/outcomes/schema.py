@@ -2,7 +2,7 @@
 (CONTRACT.md, ``outcomes``).
 
 An event is identified by everything it says (person, item, event, date): the same event
-imported twice is one event. Whether the person and the item exist is the service's check,
+imported twice is one event. A ``reason`` is a code from ``enums.REASONS_BY_EVENT``. Whether the person and the item exist is the service's check,
 since only the database knows.
 """
 
@@ -15,6 +15,13 @@ from catalogs import enums
 from catalogs.fields import Field, choice, identifier, integer, iso_date, text
 from catalogs.schema import Problem, Record, RowCheck, Schema
 
+_as_text = text(40)
+
+
+def _reason_code(value: object) -> str:
+    """A reason code, any case; whether it fits the event is a row check."""
+    return str(_as_text(value)).casefold()
+
 
 def _event_fits_kind(record: Record) -> Iterator[Problem]:
     """A course is not hired into, a shelter not completed."""
@@ -22,6 +29,20 @@ def _event_fits_kind(record: Record) -> Iterator[Problem]:
     if event not in enums.EVENTS_BY_KIND[kind]:
         allowed = ", ".join(enums.EVENTS_BY_KIND[kind])
         yield Problem("event", "event_not_for_kind", {"kind": kind, "allowed": allowed})
+
+
+def _reason_fits_event(record: Record) -> Iterator[Problem]:
+    """A reason is one of the codes of its event (``enums.REASONS_BY_EVENT``), or absent."""
+    reason, event = record["reason"], record["event"]
+    if reason is None:
+        return
+    allowed = enums.REASONS_BY_EVENT.get(event, ())
+    if reason not in allowed:
+        if allowed:
+            params = {"value": reason, "event": event, "allowed": ", ".join(allowed)}
+            yield Problem("reason", "unknown_reason", params)
+        else:
+            yield Problem("reason", "reason_not_for_event", {"value": reason, "event": event})
 
 
 def _not_in_future(today: date) -> RowCheck:
@@ -43,8 +64,8 @@ def schema(*, today: date) -> Schema:
             Field("item_id", identifier, required=True),
             Field("event", choice(enums.EVENTS), required=True),
             Field("date", iso_date, required=True),
-            Field("reason", text(120)),
+            Field("reason", _reason_code),
             Field("contract_months", integer(0, 600)),
         ),
-        checks=(_event_fits_kind, _not_in_future(today)),
+        checks=(_event_fits_kind, _reason_fits_event, _not_in_future(today)),
     )

@@ -96,11 +96,14 @@ def record_outcomes(
     events: EventIn | list[EventIn], db: SessionDep, token: Staff, rt: RuntimeDep, lang: Lang
 ) -> ImportResult:
     """Record one outcome event or several (all or none): referrals, hires, 3-month retention,
-    course and shelter events. The same event twice is one event."""
+    course and shelter events. The same event twice is one event. Each must fit the pair's
+    history (a hire before its retention or quit, ...); a referral takes its rank from the
+    list it was shown in."""
     rows = [e.model_dump() for e in (events if isinstance(events, list) else [events])]
     if not rows:
         raise ApiError(422, "empty_body")
-    return _result(import_records(db, "outcomes", rows, protector=rt.protector), lang)
+    report = import_records(db, "outcomes", rows, protector=rt.protector, source="api")
+    return _result(report, lang)
 
 
 @router.post("/allocations", response_model=AllocationOut, responses=ERRORS, tags=["allocation"])

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Request
 from service import crud
 from service.deps import AnyRole, ApiError, Engines, Lang, RuntimeDep, SessionDep, Staff, audited
 from service.engine import person as engine_person
+from service.outcomes import record_impressions
 from service.routes.persons import ERRORS, PersonId, visible
 from service.schemas import EmployerCandidates, ItemList, ItemOut, Kind, ReasonOut
 
@@ -32,6 +33,15 @@ def recommendations(
     engine = engines.engine(db)
     items = engine.recommend(engine_person(row, rt.protector), kind, limit=limit)
     audited(request, db, token, [person_id], "recommend")
+    record_impressions(
+        db,
+        subject=person_id,
+        kind=kind,
+        recommendations=items,
+        model_version=engine.model_version,
+        today=engine.today,
+        list_kind="person",
+    )
     return ItemList(items=[ItemOut.model_validate(item.as_dict(lang)) for item in items])
 
 
@@ -61,6 +71,16 @@ def candidates(
     except crud.OutOfRegion:
         raise ApiError(403, "out_of_region") from None
     audited(request, db, token, [p.person_id for _, p in chosen], "candidate")
+    engine = engines.engine(db)
+    record_impressions(
+        db,
+        subject=vacancy_id,
+        kind="vacancy",
+        recommendations=[item for item, _ in chosen],
+        model_version=engine.model_version,
+        today=engine.today,
+        list_kind="candidates",
+    )
     if token.role == "employer":
         today = date.today()
         return EmployerCandidates(

@@ -39,9 +39,7 @@ def test_good_rows_are_typed() -> None:
 
 
 def test_line_numbers_count_the_header_and_multiline_cells() -> None:
-    text = (
-        HEADER + 'P1,vacancy,V1,hired,2026-10-01,"two\nlines",6\nP2,vacancy,V1,hired,tomorrow,,\n'
-    )
+    text = HEADER + 'P1,vacancy,V1,rejected,2026-10-01,"\nother",\nP2,vacancy,V1,hired,tomorrow,,\n'
     assert errors(text) == [(4, "date", "expected_date")]
 
 
@@ -165,3 +163,32 @@ def test_any_csv_cells_give_typed_rows_or_located_errors(cells: list[list[str]])
     for result in load(OUTCOMES, io.BytesIO(out.getvalue().encode()), fmt="csv"):
         if isinstance(result, Invalid):
             assert all(e.line >= 2 and e.message("kk") for e in result.errors)
+
+
+def test_reasons_are_codes_that_fit_the_event() -> None:
+    text = (
+        HEADER
+        + "P1,vacancy,V1,rejected,2026-10-01,Record_Refused,\n"
+        + "P1,vacancy,V1,quit,2026-10-02,no_answer,\n"
+        + "P1,vacancy,V1,hired,2026-10-03,other,\n"
+        + "P1,shelter,S1,left,2026-10-04,housing_found,\n"
+        + "P1,course,C1,dropped,2026-10-05,employer was rude,\n"
+    )
+    rows = results(text)
+    assert rows[0].record["reason"] == "record_refused"  # type: ignore[union-attr]
+    assert errors(text) == [
+        (3, "reason", "unknown_reason"),
+        (4, "reason", "reason_not_for_event"),
+        (6, "reason", "unknown_reason"),
+    ]
+    (quit_error,) = rows[1].errors  # type: ignore[union-attr]
+    assert "employed_elsewhere" in quit_error.message("en")
+    assert "salary" in quit_error.message("kk")
+
+
+def test_every_reason_code_has_a_label_in_three_languages() -> None:
+    from catalogs import enums
+    from catalogs.i18n import LANGS, messages
+
+    for reason in enums.REASONS:
+        assert all(messages("catalogs").text(f"reason_{reason}", lang) for lang in LANGS)

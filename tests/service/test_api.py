@@ -516,3 +516,107 @@ def test_allocations_over_http(
         client.post("/api/v1/allocations", json=body, headers=as_role("employer")).status_code
         == 403
     )
+
+
+def test_lists_shown_are_recorded_and_referrals_take_their_rank(
+    client: TestClient, as_role: Callable[[str], Headers], session: Session
+) -> None:
+    import sqlalchemy as sa
+
+    from service.models import Impression, OutcomeEvent
+
+    answer = client.get(
+        "/api/v1/persons/P00002/recommendations?kind=vacancy&limit=5", headers=as_role("officer")
+    )
+    ids = [item["id"] for item in answer.json()["items"]]
+    assert ids
+    version = client.app.state.engines.engine(session).model_version  # type: ignore[attr-defined]
+    rows = session.execute(
+        sa.select(Impression.item_id, Impression.rank, Impression.model_version, Impression.list)
+        .where(Impression.person_id == "P00002")
+        .order_by(Impression.rank)
+    ).all()
+    assert [tuple(r) for r in rows] == [
+        (i, n, version, "person") for n, i in enumerate(ids, start=1)
+    ]
+    answer = client.get(
+        f"/api/v1/vacancies/{ids[0]}/candidates?limit=5", headers=as_role("officer")
+    )
+    people = [item["id"] for item in answer.json()["items"]]
+    shown = session.execute(
+        sa.select(Impression.person_id, Impression.rank)
+        .where(Impression.item_id == ids[0], Impression.list == "candidates")
+        .order_by(Impression.rank)
+    ).all()
+    assert [tuple(r) for r in shown] == [(p, n) for n, p in enumerate(people, start=1)]
+    event = {
+        "person_id": "P00002",
+        "item_kind": "vacancy",
+        "item_id": ids[1] if len(ids) > 1 else ids[0],
+        "event": "referred",
+        "date": str(AS_OF),
+    }
+    assert (
+        client.post("/api/v1/outcomes", json=event, headers=as_role("officer")).status_code == 201
+    )
+    referred = session.scalars(sa.select(OutcomeEvent)).one()
+    assert (referred.rank, referred.source, referred.model_version) == (
+        2 if len(ids) > 1 else 1,
+        "api",
+        version,
+    )
+
+
+def test_a_list_is_answered_even_when_it_cannot_be_recorded(
+    client: TestClient, as_role: Callable[[str], Headers], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service import outcomes
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(outcomes.sqlite, "insert", broken)
+    monkeypatch.setattr(outcomes.postgresql, "insert", broken)
+    answer = client.get(
+        "/api/v1/persons/P00002/recommendations?kind=course", headers=as_role("officer")
+    )
+    assert answer.status_code == 200
+    assert answer.json()["items"]
+
+
+def test_outcomes_that_contradict_the_history_are_422_and_write_nothing(
+    client: TestClient, as_role: Callable[[str], Headers], session: Session
+) -> None:
+    import sqlalchemy as sa
+
+    from service.models import OutcomeEvent
+
+    vacancy_id = session.exec(select(Vacancy.vacancy_id)).first()
+    hire = {
+        "person_id": "P00001",
+        "item_kind": "vacancy",
+        "item_id": vacancy_id,
+        "event": "hired",
+        "date": "2026-01-10",
+    }
+    events = [
+        {**hire, "event": "retained_3m", "date": "2026-02-10"},
+        hire,
+        {**hire, "event": "rejected", "reason": "angry"},
+    ]
+    answer = client.post("/api/v1/outcomes", json=events, headers=as_role("officer"))
+    assert answer.status_code == 422
+    assert [(d["record"], d["column"], d["code"]) for d in answer.json()["error"]["details"]] == [
+        (3, "reason", "unknown_reason")
+    ]
+    answer = client.post("/api/v1/outcomes", json=events[:2], headers=as_role("officer"))
+    assert answer.status_code == 422
+    (detail,) = answer.json()["error"]["details"]
+    assert (detail["record"], detail["column"], detail["code"]) == (1, "event", "retained_too_soon")
+    assert "2026-01-10" in detail["message"]
+    assert session.scalar(sa.select(sa.func.count()).select_from(OutcomeEvent)) == 0
+    events[0]["contract_months"] = 6
+    assert (
+        client.post("/api/v1/outcomes", json=events[:2], headers=as_role("officer")).status_code
+        == 201
+    )

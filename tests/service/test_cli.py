@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -284,3 +285,73 @@ def test_plan_commands(small_demo, tmp_path: Path) -> None:  # type: ignore[no-u
     assert shown.exit_code == 0, shown.output
     assert "Әлеуметтік-құқықтық көмек" in page.read_text()
     assert small_demo("plan", "NOBODY").exit_code == 1
+
+
+def test_lists_are_recorded_as_shown_unless_told_not_to(small_demo, runtime) -> None:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    from service import engine as glue
+    from service.models import Impression
+
+    def shown() -> list[tuple[str, str, int, str, str]]:
+        with runtime.session() as session:
+            rows = session.execute(
+                sa.select(
+                    Impression.person_id,
+                    Impression.item_id,
+                    Impression.rank,
+                    Impression.model_version,
+                    Impression.list,
+                ).order_by(Impression.list, Impression.rank)
+            )
+            return [tuple(row) for row in rows]  # type: ignore[misc]
+
+    with runtime.session() as session:
+        version = glue.load_engine(session, today=date(2026, 11, 25)).model_version
+    listed = small_demo("recommend", "P00001", "--json", "--as-of", "2026-11-25", "--no-record")
+    assert shown() == []
+    listed = small_demo("recommend", "P00001", "--json", "--as-of", "2026-11-25")
+    ids = [item["id"] for item in json.loads(listed.stdout)["items"]]
+    assert ids
+    expected = [("P00001", i, n, version, "person") for n, i in enumerate(ids, start=1)]
+    assert shown() == expected
+    result = small_demo("candidates", ids[0], "--json", "--as-of", "2026-11-25")
+    people = [item["id"] for item in json.loads(result.stdout)["items"]]
+    assert shown()[: len(people)] == [
+        (p, ids[0], n, version, "candidates") for n, p in enumerate(people, start=1)
+    ]
+    with runtime.session() as session:
+        days = set(session.scalars(sa.select(Impression.shown_on)))
+    assert days == {date(2026, 11, 25)}
+
+
+def test_cli_import_of_events_that_contradict_writes_nothing(
+    small_demo, tmp_path: Path, runtime
+) -> None:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    from service.models import OutcomeEvent
+
+    listed = small_demo("recommend", "P00001", "--json", "--as-of", "2026-11-25")
+    job = json.loads(listed.stdout)["items"][0]["id"]
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "person_id,item_kind,item_id,event,date,reason,contract_months\n"
+        f"P00001,vacancy,{job},referred,2026-11-25,,\n"
+        f"P00001,vacancy,{job},retained_3m,2026-11-25,,\n"
+        f"P00001,vacancy,{job},hired,2026-10-01,,\n"
+    )
+    result = small_demo("--lang", "en", "import", "outcomes", str(events))
+    assert result.exit_code != 0
+    assert "line 3, column event" in result.output
+    assert "2026-10-01" in result.output
+    with runtime.session() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(OutcomeEvent)) == 0
+    events.write_text(events.read_text().replace("2026-10-01,,", "2026-08-01,,"))
+    assert small_demo("import", "outcomes", str(events)).exit_code == 0
+    with runtime.session() as session:
+        referred = session.scalars(
+            sa.select(OutcomeEvent).where(OutcomeEvent.event == "referred")
+        ).one()
+    assert (referred.rank, referred.source) == (1, "import")
+    assert referred.model_version is not None
