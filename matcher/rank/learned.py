@@ -4,16 +4,17 @@ baseline while outcomes are few.
 
 Two parts, fitted on the same referrals:
 
-- the baseline's score, turned into a probability by a logistic fit (Platt scaling): the
-  order stays the baseline's own, only the scale changes;
+- the baseline's own score (``matcher.rank.baseline``), which needs no outcomes;
 - gradient-boosted trees (scikit-learn's ``HistGradientBoostingClassifier``) over the engine's
   features and the items' track records (``matcher.rank.track``), fitted on the earlier 80 %
-  of the referrals and calibrated (isotonic) on the later 20 %, so that the probabilities
+  of the referrals and calibrated (isotonic) on the later 20 %, so that their probabilities
   hold on data the trees have not seen and that lie later in time.
 
-The score is ``(1 − w) · baseline + w · trees`` with ``w = positives / (positives +
-PRIOR_POSITIVES)``: with 50 successes the trees weigh 0.2, with 800 they weigh 0.8. The rule
-and its reasons are in ``docs/retraining.md``.
+They are mixed as ``(1 − w) · baseline + w · trees`` with ``w = successes / (successes +
+PRIOR_POSITIVES)``: with 50 successes the trees weigh 0.2, with 800 they weigh 0.8, so that
+while outcomes are few the order stays essentially the baseline's. The mix is then mapped to
+a probability by a logistic fit on the later 20 % (Platt scaling), which is monotone and so
+changes no order. The rule and its reasons are in ``docs/retraining.md``.
 """
 
 from __future__ import annotations
@@ -88,9 +89,6 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.baseline_ = BaselineRanker(WEIGHTS[self.kind]).fit(
             array[:, self._base_columns()], feature_names=self._base_names()
         )
-        base = self.baseline_.decision_function(array[:, self._base_columns()])
-        self.platt_ = LogisticRegression().fit(base[:, None], target, sample_weight=weight)
-
         rank = np.argsort(np.argsort(order, kind="stable")) if order is not None else None
         split = int(len(target) * (1 - CALIBRATION_SHARE))
         fit_rows = rank < split if rank is not None else np.arange(len(target)) < split
@@ -114,6 +112,11 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.positives_ = positives
         self.blend_ = positives / (positives + self.prior_positives)
         self.reference_ = np.average(array, axis=0, weights=weight)
+        self.platt_: LogisticRegression | None = None
+        mixed = self._mix(array[held])
+        platt = LogisticRegression().fit(mixed[:, None], target[held], sample_weight=weight[held])
+        if float(platt.coef_[0, 0]) > 0:  # monotone, or not at all: the order is the mix's
+            self.platt_ = platt
         return self
 
     def _base_names(self) -> list[str]:
@@ -124,23 +127,31 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return [names.index(n) for n in self._base_names()]
 
     def parts(self, X: Any) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """The calibrated baseline's and the trees' probabilities, before blending."""
+        """The baseline's score and the trees' calibrated probability, before mixing."""
         check_is_fitted(self)
         array = check_array(X, dtype=np.float64, ensure_all_finite=True)
         if array.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {array.shape[1]} features, expected {self.n_features_in_}")
         base = self.baseline_.decision_function(array[:, self._base_columns()])
-        calibrated = self.platt_.predict_proba(base[:, None])[:, 1]
         trees = np.asarray(
             self.isotonic_.predict(self.trees_.predict_proba(array)[:, 1]), dtype=np.float64
         )
-        return calibrated, trees
+        return base, trees
+
+    def _mix(self, X: Any) -> npt.NDArray[np.float64]:
+        base, trees = self.parts(X)
+        # a tie among the trees' steps is broken by the baseline, by a hair
+        mixed: npt.NDArray[np.float64] = (
+            (1.0 - self.blend_) * base + self.blend_ * trees + 1e-6 * base
+        )
+        return mixed
 
     def predict_proba(self, X: Any) -> npt.NDArray[np.float64]:
-        calibrated, trees = self.parts(X)
-        score = (1.0 - self.blend_) * calibrated + self.blend_ * trees
-        # a tie among the trees' steps is broken by the baseline, by a hair
-        score = np.clip(score + 1e-6 * calibrated, 0.0, 1.0)
+        mixed = self._mix(X)
+        if self.platt_ is not None:
+            score = self.platt_.predict_proba(mixed[:, None])[:, 1]
+        else:
+            score = np.clip(mixed, 0.0, 1.0)
         return np.column_stack([1.0 - score, score])
 
     def predict(self, X: Any) -> npt.NDArray[np.int64]:
