@@ -7,6 +7,8 @@ caller's language (``Accept-Language``: ru, kk, en). Bad input is a 4xx; a 500 i
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,6 +21,7 @@ from service.config import Settings
 from service.deps import ApiError, EngineCache, language
 from service.routes import admin, data, lists, model, persons, plans
 from service.runtime import Runtime
+from service.schedule import RetrainSchedule
 
 log = logging.getLogger("matcher.api")
 PREFIX = "/api/v1"
@@ -51,7 +54,18 @@ def _text(code: str, lang: str, **params: object) -> str:
 
 def create_app(runtime: Runtime | None = None) -> FastAPI:
     """The API over ``runtime`` (by default, the database the settings name)."""
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        every = app.state.runtime.settings.retrain_every_hours
+        schedule = RetrainSchedule(app.state.runtime, every) if every else None
+        if schedule is not None:
+            schedule.start()
+        yield
+        if schedule is not None:
+            schedule.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="matcher",
         version=__version__,
         description=DESCRIPTION,

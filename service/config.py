@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     """Protects IINs, names and offences at rest; when unset, a key file in ``home`` is made once."""
     lang: str = "ru"
     """Language of messages: ru, kk or en."""
+    retrain_every_hours: float | None = Field(default=None, gt=0)
+    """When set, a server retrains every so many hours (promoting only a better, fair model)."""
 
     @field_validator("lang")
     @classmethod

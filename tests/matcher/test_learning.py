@@ -119,11 +119,11 @@ def test_the_audit_names_a_group_left_behind_only_when_it_clearly_is() -> None:
     assert {(p["attribute"], p["metric"]) for p in problems} >= {("sex", "opportunity_ratio")}
     # an unfairness the champion already had, and that did not deepen, is not blamed
     assert evaluate.fairness_problems(audit, audit) == []
-    fair = evaluate.audit(
-        {"sex": group}, lists=lists, labels=labels, scores=rng.random(n) + labels
-    )
+    fair = evaluate.audit({"sex": group}, lists=lists, labels=labels, scores=rng.random(n) + labels)
     assert evaluate.fairness_problems(fair, None) == []
-    tiny = evaluate.audit({"sex": group[:40]}, lists=lists[:40], labels=labels[:40], scores=scores[:40])
+    tiny = evaluate.audit(
+        {"sex": group[:40]}, lists=lists[:40], labels=labels[:40], scores=scores[:40]
+    )
     assert tiny["sex"]["opportunity_ratio"] is None  # too few successes to judge
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -201,3 +202,16 @@ def test_model_routes(  # type: ignore[no-untyped-def]
     )
     assert missing.status_code == 404
     assert "learned-x" in missing.json()["error"]["message"]
+
+
+def test_a_server_can_retrain_on_a_schedule(world: Runtime, session: Session) -> None:
+    from service.schedule import RetrainSchedule
+
+    schedule = RetrainSchedule(world, every_hours=24)
+    version = schedule.run_once()
+    assert version is not None
+    assert session.get(ModelVersion, version).card["status"] == "refused"  # type: ignore[union-attr]
+    world.settings = world.settings.model_copy(update={"retrain_every_hours": 24.0})
+    with TestClient(create_app(world)) as client:
+        assert client.get("/api/v1/health").status_code == 200
+        assert any(t.name == "matcher-retrain" for t in threading.enumerate())
