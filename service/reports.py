@@ -171,6 +171,12 @@ class QuotaLedger:
     def total(self) -> LedgerRow:
         return self.rows[0]
 
+    def area(self, lang: str) -> str:
+        """The area's name: a KATO place, or the whole country."""
+        if self.kato:
+            return place_name(self.kato.ljust(9, "0"), lang)
+        return messages("service").text("report_country", lang)
+
     def level(self, level: str) -> list[LedgerRow]:
         return [row for row in self.rows if row.level == level]
 
@@ -178,16 +184,14 @@ class QuotaLedger:
         return {
             "as_of": self.today.isoformat(),
             "kato": self.kato,
-            "area": place_name(self.kato, lang) if self.kato else self.total.name(lang),
+            "area": self.area(lang),
             "rows": [row.as_dict(lang) for row in self.rows],
             "windows": [asdict(window) for window in self.windows],
             "outcomes": {
                 "released": self.outcomes.released,
                 "hired": self.outcomes.hired,
                 "median_days_to_hire": self.outcomes.median_days_to_hire,
-                "retention": [
-                    {**asdict(r), "rate": r.rate} for r in self.outcomes.retention
-                ],
+                "retention": [{**asdict(r), "rate": r.rate} for r in self.outcomes.retention],
             },
         }
 
@@ -294,9 +298,7 @@ def _rows(
         keys = {()}
     rows = []
     for key in keys:
-        count, slots, open_, windows, soonest, name = vacancies.get(
-            key, (0, 0, 0, 0, None, None)
-        )
+        count, slots, open_, windows, soonest, name = vacancies.get(key, (0, 0, 0, 0, None, None))
         referred, hired, fulfilled, outside = events.get(key, (0, 0, 0, 0))
         if isinstance(soonest, str):  # SQLite hands back an aggregated date as text
             soonest = date.fromisoformat(soonest)
@@ -478,7 +480,7 @@ def chart_png(ledger: QuotaLedger, lang: str = "ru") -> bytes:
     height = 1.6 + 0.42 * max(1, len(districts))
     figure = Figure(figsize=(9, min(height, 60)), dpi=100)
     axes = figure.subplots()
-    area = place_name(ledger.kato, lang) if ledger.kato else ledger.total.name(lang)
+    area = ledger.area(lang)
     figure.suptitle(
         text("report_chart_title", lang, area=area, date=ledger.today.isoformat()),
         fontsize=11,
@@ -489,7 +491,9 @@ def chart_png(ledger: QuotaLedger, lang: str = "ru") -> bytes:
         axes.text(0.5, 0.5, text("report_chart_empty", lang), ha="center", va="center")
     else:
         labels = [
-            f"{place_name(d.region_kato, lang)} · {d.name(lang)}" if d.region_kato else d.name(lang)
+            f"{place_name(d.region_kato, lang)} · {d.name(lang)}"
+            if d.region_kato and ledger.kato is None
+            else d.name(lang)
             for d in districts
         ]
         rates = [d.fulfilment_rate or 0.0 for d in districts]
@@ -508,3 +512,80 @@ def chart_png(ledger: QuotaLedger, lang: str = "ru") -> bytes:
     out = io.BytesIO()
     figure.savefig(out, format="png")
     return out.getvalue()
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.1%}"
+
+
+def table_lines(ledger: QuotaLedger, lang: str = "ru", *, top: int = 5) -> list[str]:
+    """The ledger as readable lines: total, each region, its districts, each district's
+    ``top`` employers by slots."""
+    text = messages("service").text
+    area = ledger.area(lang)
+
+    def line(row: LedgerRow) -> str:
+        return (
+            text(
+                "report_line",
+                lang,
+                slots=row.quota_slots,
+                vacancies=row.quota_vacancies,
+                open=row.open_quota_vacancies,
+                referred=row.referred,
+                hired=row.hired,
+                fulfilled=row.fulfilled,
+                rate=_percent(row.fulfilment_rate),
+            )
+            + " · "
+            + (
+                text("report_no_window", lang)
+                if row.days_left is None
+                else text("report_windows", lang, windows=row.windows_open, days=row.days_left)
+            )
+        )
+
+    lines = [text("report_header", lang, area=area, date=ledger.today.isoformat()), ""]
+    total = ledger.total
+    lines += [f"{total.name(lang)}: {line(total)}"]
+    lines += [f"  {text('report_outside', lang, count=total.hired_outside_quota)}", ""]
+    employers = ledger.level("employer")
+    for region in ledger.level("region"):
+        lines += ["", f"{region.name(lang)} ({region.key})", f"  {line(region)}"]
+        for district in ledger.level("district"):
+            if district.region_kato != region.key:
+                continue
+            lines += [f"  {district.name(lang)} ({district.key})", f"    {line(district)}"]
+            own = [e for e in employers if e.district_kato == district.key]
+            for employer in own[:top]:
+                lines += [
+                    f"    • {employer.name(lang)} ({employer.key})",
+                    f"        {line(employer)}",
+                ]
+            if len(own) > top:
+                lines.append("    " + text("report_more_employers", lang, count=len(own) - top))
+    outcomes = ledger.outcomes
+    median = outcomes.median_days_to_hire
+    lines += [
+        "",
+        text(
+            "report_outcomes",
+            lang,
+            released=outcomes.released,
+            hired=outcomes.hired,
+            median="—" if median is None else f"{median:g}",
+        ),
+    ]
+    for retention in outcomes.retention:
+        lines.append(
+            "  "
+            + text(
+                "report_retention",
+                lang,
+                months=retention.months,
+                kept=retention.kept,
+                judged=retention.judged,
+                rate=_percent(retention.rate),
+            )
+        )
+    return lines
