@@ -17,7 +17,7 @@ from catalogs.i18n import messages
 from matcher import __version__
 from service.config import Settings
 from service.deps import ApiError, EngineCache, language
-from service.routes import admin, data, lists, persons, plans
+from service.routes import admin, data, lists, persons, plans, reports
 from service.runtime import Runtime
 
 log = logging.getLogger("matcher.api")
@@ -63,6 +63,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     app.state.engines = EngineCache()
     for router in (admin.router, persons.router, lists.router, plans.router, data.router):
         app.include_router(router, prefix=PREFIX)
+    app.include_router(reports.router, prefix=PREFIX)
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, error: ApiError) -> JSONResponse:

@@ -218,13 +218,13 @@ def to_csv(ledger: QuotaLedger, lang: str = "ru") -> str:
 # -- counting --------------------------------------------------------------------------------
 
 
-def _distinct(condition: sa.ColumnElement[bool], value: sa.ColumnElement[Any]) -> Any:
+def _distinct(condition: sa.ColumnElement[bool], value: Any) -> Any:
     return sa.func.count(sa.distinct(sa.case((condition, value))))
 
 
 def _grouped(
     session: Session,
-    keys: Sequence[sa.ColumnElement[Any]],
+    keys: Sequence[Any],
     area: sa.ColumnElement[bool],
     today: date,
 ) -> tuple[dict[tuple[Any, ...], Sequence[Any]], dict[tuple[Any, ...], Sequence[Any]]]:
@@ -340,12 +340,12 @@ def _rows(
 def _windows(session: Session, area: sa.ColumnElement[bool], today: date) -> list[VacancyWindow]:
     found = session.execute(
         sa.select(
-            Vacancy.vacancy_id,
-            Vacancy.employer_bin,
-            Vacancy.kato,
-            Vacancy.quota_slots,
-            Vacancy.status,
-            Vacancy.quota_from,
+            col(Vacancy.vacancy_id),
+            col(Vacancy.employer_bin),
+            col(Vacancy.kato),
+            col(Vacancy.quota_slots),
+            col(Vacancy.status),
+            col(Vacancy.quota_from),
         )
         .where(col(Vacancy.is_quota), col(Vacancy.quota_from).is_not(None), area)
         .order_by(col(Vacancy.quota_from), col(Vacancy.vacancy_id))
@@ -369,7 +369,7 @@ def _windows(session: Session, area: sa.ColumnElement[bool], today: date) -> lis
 
 
 def _as_date(value: Any) -> date:
-    return date.fromisoformat(value) if isinstance(value, str) else value  # type: ignore[no-any-return]
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _outcomes(session: Session, prefix: str, today: date) -> Outcomes:
@@ -385,8 +385,8 @@ def _outcomes(session: Session, prefix: str, today: date) -> Outcomes:
     # the first quit, whether a 3-month retention was reported.
     hires = session.execute(
         sa.select(
-            OutcomeEvent.person_id,
-            Person.release_date,
+            col(OutcomeEvent.person_id),
+            col(Person.release_date),
             sa.func.min(sa.case((event == "hired", OutcomeEvent.date))),
             sa.func.min(sa.case((event == "quit", OutcomeEvent.date))),
             sa.func.max(sa.case((event == "retained_3m", 1), else_=0)),
@@ -399,7 +399,7 @@ def _outcomes(session: Session, prefix: str, today: date) -> Outcomes:
             on_or_after_release,
             col(OutcomeEvent.date) <= today,
         )
-        .group_by(col(OutcomeEvent.person_id), Person.release_date, col(OutcomeEvent.item_id))
+        .group_by(col(OutcomeEvent.person_id), col(Person.release_date), col(OutcomeEvent.item_id))
     ).all()
     first_hire: dict[str, int] = {}
     judged = dict.fromkeys(RETENTION_DAYS, 0)
@@ -435,7 +435,7 @@ def quota_ledger(session: Session, *, kato: str | None, today: date) -> QuotaLed
     prefix = area_prefix(kato)
     area = col(Vacancy.kato).startswith(prefix) if prefix else sa.true()
     kato_col = col(Vacancy.kato)
-    levels: list[tuple[str, list[sa.ColumnElement[Any]]]] = [
+    levels: list[tuple[str, list[Any]]] = [
         ("total", []),
         ("region", [sa.func.substr(kato_col, 1, 2)]),
         ("district", [sa.func.substr(kato_col, 1, 4)]),

@@ -320,7 +320,12 @@ def test_api_region_scope_and_bad_kato(client: TestClient, bearer: dict[str, str
     assert own.status_code == 200
     assert own.json()["rows"][0]["quota_slots"] == 3
     assert _get(client, scoped, "/api/v1/reports/quota?kato=110000000").status_code == 403
-    assert _get(client, scoped, "/api/v1/reports/quota").status_code == 403
+    default = _get(client, scoped, "/api/v1/reports/quota?as_of=2026-06-30")
+    assert default.status_code == 200
+    assert default.json()["kato"] == "470000000"
+    assert default.json()["rows"][0]["quota_slots"] == 8
+    assert _get(client, scoped, "/api/v1/reports/quota?kato=4").status_code == 422
+    assert _get(client, scoped, "/api/v1/reports/quota?as_of=1000-01-01").status_code == 422
     assert _get(client, scoped, "/api/v1/reports/quota/chart.png?kato=11").status_code == 403
     bad = _get(client, bearer["officer"], "/api/v1/reports/quota?kato=999999999", lang="kk")
     assert bad.status_code == 422
