@@ -218,24 +218,20 @@ def to_csv(ledger: QuotaLedger, lang: str = "ru") -> str:
 # -- counting --------------------------------------------------------------------------------
 
 
-def _distinct(condition: sa.ColumnElement[bool], value: Any) -> Any:
-    return sa.func.count(sa.distinct(sa.case((condition, value))))
+Key = tuple[Any, ...]
 
 
-def _grouped(
-    session: Session,
-    keys: Sequence[Any],
-    area: sa.ColumnElement[bool],
-    today: date,
-) -> tuple[dict[tuple[Any, ...], Sequence[Any]], dict[tuple[Any, ...], Sequence[Any]]]:
-    """Vacancy figures and event figures grouped by ``keys`` (none: one total line)."""
-    quota = col(Vacancy.is_quota)
+def _vacancy_figures(
+    session: Session, keys: Sequence[Any], area: sa.ColumnElement[bool], today: date
+) -> dict[Key, Sequence[Any]]:
+    """Quota vacancies, slots, open ones, open windows, the soonest window's start and an
+    employer name, grouped by ``keys`` (none: one total line)."""
     window_open = sa.and_(
         col(Vacancy.status) == "open",
         col(Vacancy.quota_from) <= today,
         col(Vacancy.quota_from) >= today - timedelta(QUOTA_WINDOW_DAYS),
     )
-    vacancy_rows = session.execute(
+    found = session.execute(
         sa.select(
             *keys,
             sa.func.count(),
@@ -245,51 +241,79 @@ def _grouped(
             sa.func.min(sa.case((window_open, Vacancy.quota_from))),
             sa.func.max(Vacancy.employer_name),
         )
-        .where(quota, area)
+        .where(col(Vacancy.is_quota), area)
         .group_by(*keys)
     ).all()
+    return {tuple(r[: len(keys)]): r[len(keys) :] for r in found}
+
+
+def _event_figures(
+    session: Session, area: sa.ColumnElement[bool], today: date
+) -> dict[str, dict[Key, list[int]]]:
+    """Referred persons, hired and fulfilled person-vacancy pairs, hires outside the quota,
+    by level and key.
+
+    One scan of the events: the database groups them by employer, district, quota or not and
+    person (distinct vacancies counted there), and the few resulting lines are rolled up to
+    every level. Pair counts add up across levels; referred persons are kept as sets, since a
+    person referred to two employers is one person in their district.
+    """
     event = col(OutcomeEvent.event)
-    person = col(OutcomeEvent.person_id)
-    pair = person + "|" + col(OutcomeEvent.item_id)
+    item = col(OutcomeEvent.item_id)
     hired = event == "hired"
     long_contract = sa.or_(
         sa.and_(hired, col(OutcomeEvent.contract_months) >= FULFILMENT_MONTHS),
         event == "retained_3m",
     )
-    event_rows = session.execute(
+    district = sa.func.substr(col(Vacancy.kato), 1, 4)
+    grouped = session.execute(
         sa.select(
-            *keys,
-            _distinct(sa.and_(quota, event == "referred"), person),
-            _distinct(sa.and_(quota, hired), pair),
-            _distinct(sa.and_(quota, long_contract), pair),
-            _distinct(sa.and_(sa.not_(quota), hired), pair),
+            col(Vacancy.employer_bin),
+            district,
+            col(Vacancy.is_quota),
+            col(OutcomeEvent.person_id),
+            sa.func.max(sa.case((event == "referred", 1), else_=0)),
+            sa.func.count(sa.distinct(sa.case((hired, item)))),
+            sa.func.count(sa.distinct(sa.case((long_contract, item)))),
         )
         .select_from(OutcomeEvent)
         .join(
             Vacancy,
             sa.and_(
                 col(OutcomeEvent.item_kind) == "vacancy",
-                col(OutcomeEvent.item_id) == col(Vacancy.vacancy_id),
+                item == col(Vacancy.vacancy_id),
             ),
         )
         .where(
-            area,
-            event.in_(("referred", "hired", "retained_3m")),
-            col(OutcomeEvent.date) <= today,
+            area, event.in_(("referred", "hired", "retained_3m")), col(OutcomeEvent.date) <= today
         )
-        .group_by(*keys)
-    ).all()
-    width = len(keys)
-    return (
-        {tuple(r[:width]): r[width:] for r in vacancy_rows},
-        {tuple(r[:width]): r[width:] for r in event_rows},
+        .group_by(
+            col(Vacancy.employer_bin), district, col(Vacancy.is_quota), col(OutcomeEvent.person_id)
+        )
     )
+    figures: dict[str, dict[Key, list[int]]] = {level: {} for level in LEVELS}
+    referred: dict[str, dict[Key, set[str]]] = {level: {} for level in LEVELS}
+    for bin_, code, is_quota, person, was_referred, hires, fulfilled in grouped:
+        keys = {"total": (), "region": (code[:2],), "district": (code,), "employer": (bin_, code)}
+        for level, key in keys.items():
+            line = figures[level].setdefault(key, [0, 0, 0, 0])
+            if is_quota:
+                line[1] += hires
+                line[2] += fulfilled
+                if was_referred:
+                    referred[level].setdefault(key, set()).add(person)
+            else:
+                line[3] += hires
+    for level, lines in figures.items():
+        for key, line in lines.items():
+            line[0] = len(referred[level].get(key, ()))
+    return figures
 
 
 def _rows(
     level: str,
-    vacancies: dict[tuple[Any, ...], Sequence[Any]],
-    events: dict[tuple[Any, ...], Sequence[Any]],
+    vacancies: dict[Key, Sequence[Any]],
+    events: dict[Key, list[int]],
     today: date,
 ) -> list[LedgerRow]:
     """Ledger rows for every key with quota vacancies or events (always one for the total)."""
@@ -441,10 +465,11 @@ def quota_ledger(session: Session, *, kato: str | None, today: date) -> QuotaLed
         ("district", [sa.func.substr(kato_col, 1, 4)]),
         ("employer", [col(Vacancy.employer_bin), sa.func.substr(kato_col, 1, 4)]),
     ]
+    events = _event_figures(session, area, today)
     by_level: dict[str, list[LedgerRow]] = {}
     for level, keys in levels:
-        vacancies, events = _grouped(session, keys, area, today)
-        by_level[level] = _rows(level, vacancies, events, today)
+        vacancies = _vacancy_figures(session, keys, area, today)
+        by_level[level] = _rows(level, vacancies, events[level], today)
     rows = list(by_level["total"])
     for region in sorted(by_level["region"], key=lambda r: r.key):
         rows.append(region)
