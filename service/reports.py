@@ -253,9 +253,9 @@ def _event_figures(
     """Referred persons, hired and fulfilled person-vacancy pairs, hires outside the quota,
     by level and key.
 
-    One scan of the events: the database groups them by employer, district, quota or not and
-    person (distinct vacancies counted there), and the few resulting lines are rolled up to
-    every level. Pair counts add up across levels; referred persons are kept as sets, since a
+    One scan of the events: the database makes them person-vacancy pairs with flags, then
+    lines per employer, district, quota or not and person; Python rolls those up to every
+    level. Pair counts add up across levels; referred persons are kept as sets, since a
     person referred to two employers is one person in their district.
     """
     event = col(OutcomeEvent.event)
@@ -265,48 +265,58 @@ def _event_figures(
         sa.and_(hired, col(OutcomeEvent.contract_months) >= FULFILMENT_MONTHS),
         event == "retained_3m",
     )
-    district = sa.func.substr(col(Vacancy.kato), 1, 4)
-    grouped = session.execute(
+    pairs = (
         sa.select(
-            col(Vacancy.employer_bin),
-            district,
-            col(Vacancy.is_quota),
-            col(OutcomeEvent.person_id),
-            sa.func.max(sa.case((event == "referred", 1), else_=0)),
-            sa.func.count(sa.distinct(sa.case((hired, item)))),
-            sa.func.count(sa.distinct(sa.case((long_contract, item)))),
-        )
-        .select_from(OutcomeEvent)
-        .join(
-            Vacancy,
-            sa.and_(
-                col(OutcomeEvent.item_kind) == "vacancy",
-                item == col(Vacancy.vacancy_id),
-            ),
+            item.label("item_id"),
+            col(OutcomeEvent.person_id).label("person_id"),
+            sa.func.max(sa.case((event == "referred", 1), else_=0)).label("referred"),
+            sa.func.max(sa.case((hired, 1), else_=0)).label("hired"),
+            sa.func.max(sa.case((long_contract, 1), else_=0)).label("fulfilled"),
         )
         .where(
-            area, event.in_(("referred", "hired", "retained_3m")), col(OutcomeEvent.date) <= today
+            col(OutcomeEvent.item_kind) == "vacancy",
+            event.in_(("referred", "hired", "retained_3m")),
+            col(OutcomeEvent.date) <= today,
         )
-        .group_by(
-            col(Vacancy.employer_bin), district, col(Vacancy.is_quota), col(OutcomeEvent.person_id)
-        )
+        .group_by(item, col(OutcomeEvent.person_id))
+        .subquery()
     )
+    district = sa.func.substr(col(Vacancy.kato), 1, 4)
+    by_person = (col(Vacancy.employer_bin), district, col(Vacancy.is_quota), pairs.c.person_id)
+    grouped = session.execute(
+        sa.select(
+            *by_person,
+            sa.func.max(pairs.c.referred),
+            sa.func.sum(pairs.c.hired),
+            sa.func.sum(pairs.c.fulfilled),
+        )
+        .join(Vacancy, pairs.c.item_id == col(Vacancy.vacancy_id))
+        .where(area)
+        .group_by(*by_person)
+    )
+    # Per employer and district first (one cheap step per line), then unions and sums.
+    employers: dict[Key, tuple[set[str], list[int]]] = {}
+    for bin_, code, is_quota, person, was_referred, hires, fulfilled in grouped:
+        persons, line = employers.setdefault((bin_, code), (set(), [0, 0, 0, 0]))
+        if is_quota:
+            line[1] += hires
+            line[2] += fulfilled
+            if was_referred:
+                persons.add(person)
+        else:
+            line[3] += hires
     figures: dict[str, dict[Key, list[int]]] = {level: {} for level in LEVELS}
     referred: dict[str, dict[Key, set[str]]] = {level: {} for level in LEVELS}
-    for bin_, code, is_quota, person, was_referred, hires, fulfilled in grouped:
+    for (bin_, code), (persons, line) in employers.items():
         keys = {"total": (), "region": (code[:2],), "district": (code,), "employer": (bin_, code)}
         for level, key in keys.items():
-            line = figures[level].setdefault(key, [0, 0, 0, 0])
-            if is_quota:
-                line[1] += hires
-                line[2] += fulfilled
-                if was_referred:
-                    referred[level].setdefault(key, set()).add(person)
-            else:
-                line[3] += hires
+            total = figures[level].setdefault(key, [0, 0, 0, 0])
+            for index in (1, 2, 3):
+                total[index] += line[index]
+            referred[level].setdefault(key, set()).update(persons)
     for level, lines in figures.items():
-        for key, line in lines.items():
-            line[0] = len(referred[level].get(key, ()))
+        for key, total in lines.items():
+            total[0] = len(referred[level][key])
     return figures
 
 
