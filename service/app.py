@@ -19,7 +19,7 @@ from catalogs.i18n import messages
 from matcher import __version__
 from service.config import Settings
 from service.deps import ApiError, EngineCache, language
-from service.routes import admin, data, lists, model, persons, plans
+from service.routes import admin, data, lists, model, persons, plans, reports
 from service.runtime import Runtime
 from service.schedule import RetrainSchedule
 
@@ -82,6 +82,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         plans.router,
         data.router,
         model.router,
+        reports.router,
     ):
         app.include_router(router, prefix=PREFIX)
 

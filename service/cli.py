@@ -173,6 +173,57 @@ def stats(
         typer.echo(f"  {_text('stat_' + name, lang):<44} {shown}")
 
 
+report_app = typer.Typer(help="Reports: the quota ledger.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+
+@report_app.command("quota")
+def report_quota(
+    ctx: typer.Context,
+    kato: Annotated[
+        str | None, typer.Option("--kato", help="Region, district or place code (default: all).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV, one line per row.")] = False,
+    chart: Annotated[
+        Path | None, typer.Option("--chart", help="Also draw fulfilment by district (PNG).")
+    ] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="ru, kk or en.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Day of the report, YYYY-MM-DD (default today).")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=0, help="Employers shown per district.")] = 5,
+) -> None:
+    """The quota ledger: slots, referrals, hires and 3-month contracts by region, district and
+    employer, offer windows, and outcomes of released persons (docs/reports.md)."""
+    from service import reports
+
+    runtime = _runtime(ctx)
+    lang = lang or runtime.settings.lang
+    if lang not in ("ru", "kk", "en"):
+        raise typer.BadParameter("ru, kk or en", param_hint="--lang")
+    if as_json and as_csv:
+        typer.echo(_text("report_bad_format", lang), err=True)
+        raise typer.Exit(2)
+    today = _today(as_of, lang)
+    with runtime.session() as session:
+        try:
+            ledger = reports.quota_ledger(session, kato=kato, today=today)
+        except reports.UnknownArea:
+            typer.echo(_text("report_bad_kato", lang, kato=kato), err=True)
+            raise typer.Exit(2) from None
+    if as_json:
+        _echo_json(ledger.as_dict(lang))
+    elif as_csv:
+        typer.echo(reports.to_csv(ledger, lang), nl=False)
+    else:
+        for line in reports.table_lines(ledger, lang, top=top):
+            typer.echo(line)
+    if chart is not None:
+        chart.write_bytes(reports.chart_png(ledger, lang))
+        typer.echo(_text("report_chart_written", lang, file=chart), err=as_json or as_csv)
+
+
 @app.command()
 def demo(
     ctx: typer.Context,
