@@ -40,7 +40,6 @@ def referrals(
     *,
     today: date,
     seed: int = 1,
-    per_day: int = 1,
     per_list: int = 3,
 ) -> list[dict[str, object]]:
     """Outcome events (dicts in the exchange format) and the engine that ranked them."""
@@ -52,16 +51,22 @@ def referrals(
     ]
     persons = [p for p in persons if p.status != "in_custody"]
     lists = {p.person_id: engine.recommend(p, "vacancy", limit=10) for p in persons}
-    persons = [p for p in persons if len(lists[p.person_id]) == 10]
-    bias = [1 / r**0.8 for r in range(1, 11)]
+    persons = [p for p in persons if len(lists[p.person_id]) >= 2 * per_list]
     events: list[dict[str, object]] = []
     used: set[tuple[str, str]] = set()
+    # referrals spread evenly over the period: about 80 % of the pairs get used
+    pairs = sum(len(lists[p.person_id]) for p in persons)
+    per_day = 0.8 * pairs / (DAYS * per_list)
     for back in range(DAYS, 0, -1):
         day = today - timedelta(back)
-        for person in rng.sample(persons, min(per_day, len(persons))):
+        count = int(per_day) + (rng.random() < per_day % 1)
+        for person in rng.sample(persons, min(count, len(persons))):
+            shown = len(lists[person.person_id])
             ranks: set[int] = set()
             while len(ranks) < per_list:
-                ranks.add(rng.choices(range(1, 11), weights=bias)[0])
+                ranks.add(
+                    rng.choices(range(1, shown + 1), [r**-0.8 for r in range(1, shown + 1)])[0]
+                )
             for rank in sorted(ranks):
                 rec = lists[person.person_id][rank - 1]
                 if (person.person_id, rec.id) in used:

@@ -28,7 +28,7 @@ TODAY = date.today()
 def world(runtime: Runtime, session: Session) -> Runtime:
     demo.build(
         session,
-        DemoSpec(seed=11, as_of=TODAY, vacancies=700, courses=30, persons=250),
+        DemoSpec(seed=11, as_of=TODAY, vacancies=500, courses=30, persons=500),
         protector=runtime.protector,
     )
     session.commit()
@@ -75,8 +75,10 @@ def test_retrain_learns_what_the_baseline_cannot_see(  # type: ignore[no-untyped
     assert result.exit_code == 0, result.output
     card = json.loads(result.stdout)
     vacancy = card["kinds"]["vacancy"]
-    assert vacancy["promoted"] is True
-    assert vacancy["challenger"]["auc"] > vacancy["champion"]["auc"] + 0.1
+    assert vacancy["promoted"] is True, vacancy
+    assert vacancy["challenger"]["auc"] > vacancy["champion"]["auc"] + 0.1, json.dumps(
+        [vacancy["model"], vacancy["held_out"], vacancy["window"]]
+    )
     assert vacancy["challenger"]["ndcg@10"] > vacancy["champion"]["ndcg@10"]
     assert set(vacancy["fairness"]) == {"sex", "age_band", "region", "settlement", "offence"}
     assert card["kinds"]["course"]["refused"][0]["code"] == "no_outcomes"
