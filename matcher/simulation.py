@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import math
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Final
@@ -223,12 +224,22 @@ class Event:
 class World:
     """The hidden world of one seed."""
 
-    def __init__(self, seed: int, *, quota_employers: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        seed: int,
+        *,
+        quota_employers: frozenset[str] = frozenset(),
+        openness: Mapping[str, float] | None = None,
+        steadiness: Mapping[str, float] | None = None,
+        quality: Mapping[str, float] | None = None,
+    ) -> None:
+        """``openness``, ``steadiness`` and ``quality`` fix some traits by id (tests); the
+        others are drawn from the seed."""
         self.seed = seed
         self.quota_employers = quota_employers
-        self._openness: dict[str, float] = {}
-        self._steadiness: dict[str, float] = {}
-        self._quality: dict[str, float] = {}
+        self._openness: dict[str, float] = dict(openness or {})
+        self._steadiness: dict[str, float] = dict(steadiness or {})
+        self._quality: dict[str, float] = dict(quality or {})
 
     # -- hidden traits ------------------------------------------------------------------------
 

@@ -160,13 +160,19 @@ class _Play:
 
     # -- the engine and its lists ---------------------------------------------------------------
 
-    def engine_for(self, day: date) -> Engine:
+    def new_day(self, day: date) -> None:
+        """Drop the engine when it is ``REBUILD_DAYS`` old or another model became active."""
         version = _active_version(self.session)
         stale = self.built is None or (day - self.built).days >= REBUILD_DAYS
-        if self.engine is None or stale or version != self.version:
+        if stale or version != self.version:
+            self.engine = None
+            self.version = version
+
+    def engine_for(self, day: date) -> Engine:
+        if self.engine is None:
             self.flush()  # congestion counts the referrals made so far
             self.engine = load_engine(self.session, today=day)
-            self.built, self.version = day, version
+            self.built = day
             self.lists.clear()
             self.report.engine_builds += 1
             if self.engine.model_version not in self.report.model_versions:
@@ -355,6 +361,7 @@ def simulate(
             out.append(_released(by_id[waiting[next_out][1]]))
             next_out += 1
         report.days += 1
+        play.new_day(day)
         if out:
             for _ in range(per_day):
                 who = _pick_person(play.rng, out, play.states, day)
