@@ -236,6 +236,10 @@ def simulate(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Last simulated day, YYYY-MM-DD (default today).")
     ] = None,
+    prefilter: Annotated[
+        int | None,
+        typer.Option("--prefilter", min=10, help="Items scored exactly per list (faster runs)."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Play officers, persons and employers over the demo: simulated outcome events."""
@@ -286,6 +290,7 @@ def simulate(
             today=today,
             sessions_per_day=per_day,
             protector=runtime.protector,
+            prefilter=prefilter,
             progress=progress,
         )
     if as_json:

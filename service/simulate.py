@@ -46,6 +46,9 @@ from service.protect import Protector
 
 REBUILD_DAYS = 30
 LIST_LIMIT = 10
+LIST_DEPTH = 30
+"""Vacancies kept per person and engine: the officer is shown the best ``LIST_LIMIT`` of them
+that the person was not yet referred to."""
 POSITION_BIAS = 0.8
 """Rank r of a list is chosen with weight 1 / r^POSITION_BIAS."""
 REFERRALS_PER_SESSION = ((1, 0.4), (2, 0.35), (3, 0.25))
@@ -141,8 +144,10 @@ class _Play:
         persons: list[Person],
         world: World,
         report: SimulationReport,
+        prefilter: int | None = None,
     ) -> None:
         self.session = session
+        self.prefilter = prefilter
         self.today = today
         self.rng = random.Random(seed)
         self.world = world
@@ -172,6 +177,8 @@ class _Play:
         if self.engine is None:
             self.flush()  # congestion counts the referrals made so far
             self.engine = load_engine(self.session, today=day)
+            if self.prefilter is not None:
+                self.engine.prefilter = self.prefilter
             self.built = day
             self.lists.clear()
             self.report.engine_builds += 1
@@ -185,7 +192,7 @@ class _Play:
             view = engine.view(who)
             vacancies = [
                 (rec, job_fit(engine, view, _as(Vacancy, engine.item("vacancy", rec.id))))
-                for rec in engine.recommend(who, "vacancy", limit=LIST_LIMIT)
+                for rec in engine.recommend(who, "vacancy", limit=LIST_DEPTH)
             ]
             found = self.lists[who.person_id] = _Lists(view, vacancies)
         return found
@@ -219,15 +226,16 @@ class _Play:
         lists = self.lists_of(engine, who)
         self.report.sessions += 1
         version = engine.model_version
-        if not state.employed_on(day) and lists.vacancies:
-            shown = [
-                self.world.hidden_success(who, fit, state, day=day) for _, fit in lists.vacancies
-            ]
-            self.success["top3"].extend(shown[:3])
-            self.success["rest"].extend(shown[3:])
+        vacancies = [
+            entry for entry in lists.vacancies if ("vacancy", entry[0].id) not in state.referred
+        ][:LIST_LIMIT]
+        if not state.employed_on(day) and vacancies:
+            truth = [self.world.hidden_success(who, fit, state, day=day) for _, fit in vacancies]
+            self.success["top3"].extend(truth[:3])
+            self.success["rest"].extend(truth[3:])
             count = _pick(self.rng, REFERRALS_PER_SESSION)
-            for rank in self.choose(lists.vacancies, count, state, "vacancy"):
-                rec, fit = lists.vacancies[rank - 1]
+            for rank in self.choose(vacancies, count, state, "vacancy"):
+                rec, fit = vacancies[rank - 1]
                 self.refer(who, "vacancy", rec, rank, day, version)
                 capacity = _capacity(engine, self.world.seed, fit)
                 events = self.world.play_vacancy(
@@ -333,9 +341,13 @@ def simulate(
     today: date,
     sessions_per_day: int | None = None,
     protector: Protector,
+    prefilter: int | None = None,
     progress: Callable[[date, SimulationReport], None] | None = None,
 ) -> SimulationReport:
-    """Play ``days`` days up to ``today`` (inclusive) and write the events; commits."""
+    """Play ``days`` days up to ``today`` (inclusive) and write the events; commits.
+
+    ``prefilter`` narrows the engine's exact scoring to that many pre-scored items (faster
+    lists for large benchmark runs; None keeps the engine's own setting, as served)."""
     if days < 1:
         raise ValueError("days must be at least 1")
     started = time.perf_counter()
@@ -347,7 +359,15 @@ def simulate(
     )
     world = World(seed, quota_employers=frozenset(quota))
     report = SimulationReport(start=start, end=today, seed=seed)
-    play = _Play(session, seed=seed, today=today, persons=everyone, world=world, report=report)
+    play = _Play(
+        session,
+        seed=seed,
+        today=today,
+        persons=everyone,
+        world=world,
+        report=report,
+        prefilter=prefilter,
+    )
     per_day = sessions_per_day or max(1, round(len(everyone) / PERSONS_PER_SESSION))
     waiting = sorted(
         (_out_on(p, start), p.person_id) for p in everyone if _out_on(p, start) is not None
