@@ -273,6 +273,110 @@ def demo(
     )
 
 
+@app.command()
+def simulate(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option("--days", help="How many days to play, up to --as-of.")],
+    seed: Annotated[
+        int, typer.Option(help="Seed of the hidden world: same seed, same events.")
+    ] = 0,
+    sessions_per_day: Annotated[
+        int | None,
+        typer.Option(
+            "--sessions-per-day", min=1, help="Officer sessions a day (default persons/40)."
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Last simulated day, YYYY-MM-DD (default today).")
+    ] = None,
+    prefilter: Annotated[
+        int | None,
+        typer.Option("--prefilter", min=10, help="Items scored exactly per list (faster runs)."),
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Play officers, persons and employers over the demo: simulated outcome events."""
+    from service import simulate as simulation
+    from service.stats import collect
+
+    runtime = _runtime(ctx)
+    lang = runtime.settings.lang
+    if days < 1:
+        typer.echo(_text("simulate_bad_days", lang), err=True)
+        raise typer.Exit(2)
+    today = _today(as_of, lang)
+
+    def progress(day: date, report: simulation.SimulationReport) -> None:
+        if not as_json and days > 31:
+            typer.echo(
+                _text(
+                    "simulate_progress",
+                    lang,
+                    day=day,
+                    sessions=report.sessions,
+                    events=report.total_events,
+                    seconds=f"{report.seconds:.1f}",
+                ),
+                err=True,
+            )
+
+    with runtime.session() as session:
+        per_day = sessions_per_day or max(
+            1, round(collect(session).persons / simulation.PERSONS_PER_SESSION)
+        )
+        if not as_json:
+            typer.echo(
+                _text(
+                    "simulate_start",
+                    lang,
+                    seed=seed,
+                    days=days,
+                    end=today,
+                    sessions=per_day,
+                    where=runtime.where,
+                )
+            )
+        report = simulation.simulate(
+            session,
+            days=days,
+            seed=seed,
+            today=today,
+            sessions_per_day=per_day,
+            protector=runtime.protector,
+            prefilter=prefilter,
+            progress=progress,
+        )
+    if as_json:
+        _echo_json(report.as_dict())
+        return
+    figures = report.as_dict()
+    typer.echo(
+        _text(
+            "simulate_done",
+            lang,
+            seconds=f"{report.seconds:.1f}",
+            sessions=report.sessions,
+            referrals=sum(report.referrals.values()),
+            events=report.total_events,
+            rate=figures["events_per_second"],
+            hires=report.hires,
+            retained=report.retained,
+        )
+    )
+    for kind, counts in figures["events"].items():
+        shown = ", ".join(f"{event} {count}" for event, count in counts.items())
+        typer.echo(_text("simulate_kind", lang, kind=kind, counts=shown))
+    hidden = figures["hidden"]
+    typer.echo(
+        _text(
+            "simulate_hidden",
+            lang,
+            top3=hidden["true_success_top3"],
+            rest=hidden["true_success_rest"],
+        )
+    )
+
+
 def run() -> None:
     """The console entry point: ``matcher``. Database and file-system failures become a
     one-line message and exit status 3 instead of a traceback."""
