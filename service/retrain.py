@@ -35,7 +35,7 @@ from matcher.index import person_codes
 from matcher.profile import Person
 from matcher.rank import evaluate, outcomes
 from matcher.rank.learned import LearnedRanker
-from matcher.rank.outcomes import HORIZON_DAYS
+from matcher.rank.outcomes import HORIZON_DAYS, STAGE_DAYS
 from matcher.rank.track import TRACK_FEATURES, Outcomes, TrackRecords
 from matcher.rank.track import snapshot as track_snapshot
 from service import engine as glue
@@ -154,26 +154,17 @@ def build(
     end: date,
 ) -> tuple[dict[str, TrainingSet], dict[str, TrackRecords]]:
     """Training sets by kind and the track records they were built with."""
-    labelled = [
+    found = [
         r
         for r in outcomes.referrals(events, end=end.toordinal())
-        if r.known and r.person_id in persons and r.item_id in engine._index(r.kind).position
+        if r.person_id in persons and r.item_id in engine._index(r.kind).position
     ]
-    records: dict[str, TrackRecords] = {}
+    records = _records(engine, found)
     sets: dict[str, TrainingSet] = {}
     views: dict[str, tuple[Any, Any, frozenset[str]]] = {}
     for kind in KINDS:
-        rows = [r for r in labelled if r.kind == kind]
+        rows = [r for r in found if r.kind == kind and r.known]
         keys = [_track_key(engine, kind, r.item_id) for r in rows]
-        records[kind] = TrackRecords(
-            Outcomes(
-                keys,
-                np.array([r.day + HORIZON_DAYS[kind] for r in rows], dtype=np.int64),
-                np.array([r.stage for r in rows], dtype=float),
-                np.array([r.success for r in rows], dtype=float),
-                np.array([r.job for r in rows], dtype=float),
-            )
-        )
         if not rows:
             continue
         names = (*FEATURES[kind], *TRACK_FEATURES)
@@ -367,27 +358,34 @@ def _fit(kind: str, data: TrainingSet) -> LearnedRanker:
     )
 
 
-def tracks(session: Session, engine: Engine, *, today: date) -> dict[str, Any]:
-    """Current track records by kind, for serving a learned model."""
-    labelled = [
-        r
-        for r in outcomes.referrals(load_events(session), end=today.toordinal())
-        if r.known and r.item_id in engine._index(r.kind).position
-    ]
+def _records(engine: Engine, found: list[outcomes.Referral]) -> dict[str, TrackRecords]:
+    """Track records by kind from every referral: each outcome counts from the day it is
+    known (the first step after ``STAGE_DAYS``, success after ``HORIZON_DAYS``)."""
     result = {}
     for kind in KINDS:
-        rows = [r for r in labelled if r.kind == kind]
-        records = TrackRecords(
+        rows = [r for r in found if r.kind == kind]
+        result[kind] = TrackRecords(
             Outcomes(
                 [_track_key(engine, kind, r.item_id) for r in rows],
                 np.array([r.day + HORIZON_DAYS[kind] for r in rows], dtype=np.int64),
                 np.array([r.stage for r in rows], dtype=float),
                 np.array([r.success for r in rows], dtype=float),
                 np.array([r.job for r in rows], dtype=float),
+                np.array([r.day + STAGE_DAYS[kind] for r in rows], dtype=np.int64),
             )
         )
-        result[kind] = track_snapshot(records, today.toordinal() + 1)
     return result
+
+
+def tracks(session: Session, engine: Engine, *, today: date) -> dict[str, Any]:
+    """Current track records by kind, for serving a learned model."""
+    found = [
+        r
+        for r in outcomes.referrals(load_events(session), end=today.toordinal())
+        if r.item_id in engine._index(r.kind).position
+    ]
+    records = _records(engine, found)
+    return {kind: track_snapshot(records[kind], today.toordinal() + 1) for kind in KINDS}
 
 
 def _library_versions() -> dict[str, str]:

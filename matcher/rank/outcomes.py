@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 HORIZON_DAYS = {"vacancy": 150, "course": 120, "shelter": 30}
 """Days after a referral when its outcome is known: a hire within weeks, then 90 days kept;
 a course begun and finished; a bed taken or not."""
+STAGE_DAYS = {"vacancy": 30, "course": 30, "shelter": 14}
+"""Days after a referral when its first step (hired, enrolled, admitted) is known."""
 KEPT_DAYS = 90
 JOB_WITHIN_DAYS = 365
 STAGE = {"vacancy": "hired", "course": "enrolled", "shelter": "admitted"}

@@ -9,8 +9,9 @@ that an employer with two referrals is not judged on them:
 
     rate = (successes + PRIOR_WEIGHT · overall rate) / (resolved referrals + PRIOR_WEIGHT)
 
-A referral counts only once it is *resolved*: ``outcomes.HORIZON_DAYS`` after it was made,
-when its outcome is known whatever it was. Looking the records up *as of* a day therefore never
+A referral's success counts only once it is *resolved*: ``outcomes.HORIZON_DAYS`` after it was
+made, when its outcome is known whatever it was; its first step counts sooner, after
+``outcomes.STAGE_DAYS`` (whether a person was hired is known within weeks). Looking the records up *as of* a day therefore never
 uses an outcome that was not known that day, which keeps training free of leaks.
 """
 
@@ -42,6 +43,8 @@ class Outcomes:
     stage: npt.NDArray[np.float64]
     success: npt.NDArray[np.float64]
     job: npt.NDArray[np.float64]
+    stage_resolved: npt.NDArray[np.int64] | None = None
+    """When the first step is known (a hire comes within weeks; default: ``resolved``)."""
 
 
 class TrackRecords:
@@ -52,16 +55,20 @@ class TrackRecords:
         for key in outcomes.keys:
             self.codes.setdefault(key, len(self.codes))
         code = np.array([self.codes[k] for k in outcomes.keys], dtype=np.int64)
-        order = np.argsort(code * _SPAN + outcomes.resolved, kind="stable")
-        self._sorted = (code * _SPAN + outcomes.resolved)[order]
-        columns = np.column_stack([outcomes.stage, outcomes.success, outcomes.job])
-        columns = columns[order] if len(order) else np.zeros((0, 3))
-        self._cumulative = np.vstack([np.zeros((1, 3)), np.cumsum(columns, axis=0)])
-        n = max(1, len(order))
-        self.prior = (
-            columns.sum(axis=0) / n if len(order) else np.array([0.5, 0.2, 0.2], dtype=float)
+        stage_resolved = (
+            outcomes.resolved if outcomes.stage_resolved is None else outcomes.stage_resolved
         )
-        self.size = len(order)
+        self._stage = _Cumulative(code, stage_resolved, outcomes.stage[:, None])
+        self._outcome = _Cumulative(
+            code, outcomes.resolved, np.column_stack([outcomes.success, outcomes.job])
+        )
+        n = len(code)
+        self.prior = (
+            np.array([outcomes.stage.mean(), outcomes.success.mean(), outcomes.job.mean()])
+            if n
+            else np.array([0.5, 0.2, 0.2])
+        )
+        self.size = n
 
     def as_of(self, keys: Sequence[str], days: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Rows of ``TRACK_FEATURES`` for each key, counting referrals resolved before each day."""
@@ -69,25 +76,47 @@ class TrackRecords:
         if day.ndim == 0:
             day = np.full(len(keys), int(day))
         code = np.array([self.codes.get(k, -1) for k in keys], dtype=np.int64)
-        known = code >= 0
-        start = np.searchsorted(self._sorted, code * _SPAN, side="left")
-        end = np.searchsorted(self._sorted, code * _SPAN + day, side="left")
-        count = np.where(known, end - start, 0).astype(np.float64)
-        sums = np.where(known[:, None], self._cumulative[end] - self._cumulative[start], 0.0)
-        rates = (sums + PRIOR_WEIGHT * self.prior) / (count[:, None] + PRIOR_WEIGHT)
+        staged, stage_sums = self._stage.before(code, day)
+        count, sums = self._outcome.before(code, day)
+        stage = (stage_sums[:, 0] + PRIOR_WEIGHT * self.prior[0]) / (staged + PRIOR_WEIGHT)
+        rates = (sums + PRIOR_WEIGHT * self.prior[1:]) / (count[:, None] + PRIOR_WEIGHT)
         history = np.minimum(1.0, np.log1p(count) / np.log1p(HISTORY_FULL))
-        result: npt.NDArray[np.float64] = np.column_stack([rates, history])
+        result: npt.NDArray[np.float64] = np.column_stack([stage, rates, history])
         return result
 
     def counts(self, key: str, day: int) -> tuple[int, float, float]:
         """Resolved referrals of ``key`` before ``day``, and how many succeeded / led to a job."""
-        code = self.codes.get(key)
-        if code is None:
-            return 0, 0.0, 0.0
-        start = int(np.searchsorted(self._sorted, code * _SPAN, side="left"))
-        end = int(np.searchsorted(self._sorted, code * _SPAN + day, side="left"))
-        sums = self._cumulative[end] - self._cumulative[start]
-        return end - start, float(sums[1]), float(sums[2])
+        code = np.array([self.codes.get(key, -1)], dtype=np.int64)
+        count, sums = self._outcome.before(code, np.array([day], dtype=np.int64))
+        return int(count[0]), float(sums[0, 0]), float(sums[0, 1])
+
+
+class _Cumulative:
+    """Running sums of some 0/1 columns per key, in the order the rows resolve."""
+
+    def __init__(
+        self,
+        code: npt.NDArray[np.int64],
+        resolved: npt.NDArray[np.int64],
+        columns: npt.NDArray[np.float64],
+    ) -> None:
+        order = np.argsort(code * _SPAN + resolved, kind="stable")
+        self.sorted = (code * _SPAN + resolved)[order]
+        width = columns.shape[1] if columns.ndim == 2 else 1
+        self.cumulative = np.vstack(
+            [np.zeros((1, width)), np.cumsum(columns[order].reshape(-1, width), axis=0)]
+        )
+
+    def before(
+        self, code: npt.NDArray[np.int64], day: npt.NDArray[np.int64]
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Per query: how many rows of the key resolved before the day, and their sums."""
+        known = code >= 0
+        start = np.searchsorted(self.sorted, code * _SPAN, side="left")
+        end = np.searchsorted(self.sorted, code * _SPAN + day, side="left")
+        count = np.where(known, end - start, 0).astype(np.float64)
+        sums = np.where(known[:, None], self.cumulative[end] - self.cumulative[start], 0.0)
+        return count, sums
 
 
 def empty() -> TrackRecords:
