@@ -207,7 +207,8 @@ class Engine:
         else:
             values = snapshot.get(key)
             if key in snapshot.counts:
-                pair.facts["track"] = snapshot.counts[key]
+                # resolved referrals, successes, and the rate of an item with no record
+                pair.facts["track"] = (*snapshot.counts[key], snapshot.default[1])
         pair.values.update(zip(TRACK_FEATURES, values, strict=True))
         return pair
 

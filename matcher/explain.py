@@ -128,6 +128,9 @@ def vacancy_reasons(
                 Reason("shelter_near_job", {"beds": beds, "km": _km(shelter_km)}),
             )
         )
+    record = _record("employer_record", facts, contributions)
+    if record is not None and not candidate:
+        found.append(record)
     skills = facts.get("matched_skills") or []
     if skills:
         found.append(
@@ -191,6 +194,9 @@ def course_reasons(facts: Mapping[str, Any], contributions: Mapping[str, float])
         )
     if facts.get("free"):
         found.append((contributions["cost"], Reason("course_free")))
+    record = _record("course_record", facts, contributions)
+    if record is not None:
+        found.append(record)
     if "seats" in facts:
         found.append((contributions["seats"], Reason("course_seats", {"seats": facts["seats"]})))
     return _pick(found, [])
@@ -207,6 +213,22 @@ def shelter_reasons(facts: Mapping[str, Any], contributions: Mapping[str, float]
         names = Terms(tuple(f"service_{s}" for s in served))
         found.append((contributions["services"], Reason("shelter_services", {"services": names})))
     return _pick(found, [])
+
+
+RECORD_MIN_REFERRALS = 3
+"""Referrals an item's track record needs before a reason quotes it."""
+
+
+def _record(
+    code: str, facts: Mapping[str, Any], contributions: Mapping[str, float]
+) -> tuple[float, Reason] | None:
+    """The item's track record (when a learned ranker reads one), if it speaks for the item:
+    long enough, and better than the average item's."""
+    referred, kept, average = facts.get("track") or (0, 0, 1.0)
+    if referred < RECORD_MIN_REFERRALS or kept == 0 or kept / referred < average:
+        return None
+    weight = contributions.get("track_success", 0.0) + contributions.get("track_stage", 0.0)
+    return weight + 0.2 * kept / referred, Reason(code, {"kept": kept, "referred": referred})
 
 
 def _pick(found: list[tuple[float, Reason]], cautions: list[Reason]) -> list[Reason]:

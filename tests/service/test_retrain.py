@@ -91,6 +91,18 @@ def test_retrain_learns_what_the_baseline_cannot_see(  # type: ignore[no-untyped
     # the lists of the persons concerned change: employers who keep people rise
     after = _top_share_of_good(session, world, learned=True)
     assert after > before + 0.15
+    # and an officer reads why: the employer's record with people referred before
+    learned = glue.load_engine(session, today=TODAY, congestion=False)
+    records = [
+        reason
+        for row in session.exec(select(glue.models.Person)).all()[:60]
+        for rec in learned.recommend(glue.person(row, world.protector), "vacancy", limit=5)
+        for reason in rec.reasons
+        if reason.code == "employer_record"
+    ]
+    assert records
+    referred, kept = records[0].params["referred"], records[0].params["kept"]
+    assert f"{kept} of the {referred}" in records[0].text("en")
 
     shown = run("--lang", "en", "model", "show")
     assert version in shown.stdout
