@@ -54,6 +54,7 @@ def _text(code: str, lang: str, **params: object) -> str:
 
 def create_app(runtime: Runtime | None = None) -> FastAPI:
     """The API over ``runtime`` (by default, the database the settings name)."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         every = app.state.runtime.settings.retrain_every_hours
