@@ -16,7 +16,7 @@ from sqlmodel import Session
 from catalogs.demo import DemoSpec
 from catalogs.enums import EVENTS_BY_KIND
 from matcher.simulation import DROPPED_REASONS, LEFT_REASONS, QUIT_REASONS, REJECTED_REASONS, World
-from service import demo
+from service import demo, modelstore
 from service.models import OutcomeEvent, Vacancy
 from service.runtime import Runtime
 from service.simulate import SimulationReport, simulate
@@ -109,7 +109,7 @@ def test_same_seed_same_events_none_after_today_all_valid(
     assert {row[1] for row in first} >= {"vacancy", "course"}
     assert not broken_rules(first, TODAY)
     referred = [row for row in first if row[3] == "referred"]
-    assert {row[10] for row in referred} == {"baseline"}
+    assert {row[10] for row in referred} == {modelstore.BASELINE}
     assert all(1 <= row[8] <= 10 and 0 <= row[9] <= 1 for row in referred)
     ranks = [row[8] for row in referred if row[1] == "vacancy"]
     assert ranks.count(1) > ranks.count(10)  # position bias
