@@ -141,6 +141,12 @@ def quality(seeds: int, days: int) -> None:
             scores["LambdaMART"] = lambdamart.predict(held.X)
             scores["hidden truth"] = truth
             for name, score in scores.items():
+                print(
+                    f"  {name:<14} NDCG@10 {evaluate.ndcg(held.person, held.y, score):.4f}  "
+                    f"AUC {evaluate.auc(held.y, score):.4f}  "
+                    f"true NDCG@10 {evaluate.ndcg(held.person, truth, score):.4f}",
+                    file=sys.stderr,
+                )
                 row = table.setdefault(name, {"ndcg": [], "auc": [], "true": [], "fit": []})
                 row["ndcg"].append(evaluate.ndcg(held.person, held.y, score))
                 row["auc"].append(evaluate.auc(held.y, score))
