@@ -3,6 +3,7 @@ retraining takes at scale.
 
     .venv/bin/python -m bench.retrain quality [--seeds 3] [--days 400]
     .venv/bin/python -m bench.retrain speed --home DIR [--runs 3]
+    .venv/bin/python -m bench.retrain latency --home DIR [--persons 500]
 
 **quality**: for each seed, a fresh SQLite database with the default demo (that seed), then
 ``matcher simulate --days N`` (that seed). The referrals are turned into training sets exactly
@@ -22,6 +23,10 @@ only). Medians over the seeds, with the range.
 **speed**: ``matcher retrain`` end to end (reading the events, labels, features, track
 records, fitting, judging, the fairness audit, saving) on the database in ``--home``, each run
 in a fresh process; wall time and peak memory (the process's maximum resident set).
+
+**latency**: a person's list of 10 with the baseline and with the active model of ``--home``
+(a learned one re-scores the baseline's best ``matcher.engine.RERANK``), median and 95th
+percentile over the same persons.
 """
 
 from __future__ import annotations
@@ -200,6 +205,36 @@ def speed(home: Path, runs: int) -> None:
     )
 
 
+def latency(home: Path, persons: int) -> None:
+    """Median and 95th-percentile time of a person's list with the baseline and with the
+    active (learned) model, over the same persons."""
+    import sqlalchemy as sa
+
+    from service import engine as glue
+    from service.config import Settings
+    from service.models import Person as PersonRow
+    from service.runtime import Runtime
+
+    runtime = Runtime.from_settings(Settings(home=home, database_url=None))
+    with runtime.session() as session:
+        rows = session.scalars(sa.select(PersonRow).order_by(PersonRow.person_id).limit(persons))
+        chosen = [glue.person(row, runtime.protector) for row in rows]
+        for learned in (False, True):
+            engine = glue.load_engine(session, today=TODAY, learned=learned)
+            for kind in ("vacancy", "course", "shelter"):
+                times = []
+                for person in chosen:
+                    started = time.perf_counter()
+                    engine.recommend(person, kind, limit=10)
+                    times.append(time.perf_counter() - started)
+                times.sort()
+                print(
+                    f"{engine.model_version:<32} {kind:<8} median "
+                    f"{statistics.median(times) * 1000:.1f} ms, 95th percentile "
+                    f"{times[int(len(times) * 0.95)] * 1000:.1f} ms"
+                )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="what", required=True)
@@ -209,9 +244,14 @@ def main() -> None:
     s = sub.add_parser("speed")
     s.add_argument("--home", type=Path, required=True)
     s.add_argument("--runs", type=int, default=3)
+    lat = sub.add_parser("latency")
+    lat.add_argument("--home", type=Path, required=True)
+    lat.add_argument("--persons", type=int, default=500)
     args = parser.parse_args()
     if args.what == "quality":
         quality(args.seeds, args.days)
+    elif args.what == "latency":
+        latency(args.home, args.persons)
     else:
         speed(args.home, args.runs)
 

@@ -50,6 +50,8 @@ from matcher.text import OccupationMatcher, occupation_matcher
 KINDS = ("vacancy", "course", "shelter")
 PREFILTER = 300
 """How many items, after the array pre-score, get exact features and rules."""
+RERANK = 60
+"""How many of the baseline's best a learned ranker re-scores (its latency budget)."""
 
 
 class Ranker(Protocol):
@@ -58,6 +60,28 @@ class Ranker(Protocol):
     def predict_proba(self, X: Any) -> npt.NDArray[np.float64]: ...
 
     def contributions(self, row: Sequence[float]) -> dict[str, float]: ...
+
+
+def _shares(ranker: Ranker, rows: Sequence[Sequence[float]]) -> list[dict[str, float]]:
+    """Each row's contributions, in one call when the ranker can batch them."""
+    many = getattr(ranker, "contributions_many", None)
+    if many is not None and rows:
+        found: list[dict[str, float]] = many(rows)
+        return found
+    return [ranker.contributions(row) for row in rows]
+
+
+def _score(ranker: Ranker, matrix: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Scores of every row; a ranker with a ``prescore`` (a learned one) scores only the best
+    ``RERANK`` rows by it, the others get 0 (they fall to the end, under the limit)."""
+    prescore = getattr(ranker, "prescore", None)
+    if prescore is None or len(matrix) <= RERANK:
+        return np.asarray(ranker.predict_proba(matrix)[:, 1], dtype=np.float64)
+    first = np.asarray(prescore(matrix), dtype=np.float64)
+    best = np.argpartition(-first, RERANK)[:RERANK]
+    scores = np.zeros(len(matrix))
+    scores[best] = ranker.predict_proba(matrix[best])[:, 1]
+    return scores
 
 
 @dataclass(frozen=True)
@@ -219,8 +243,13 @@ class Engine:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}")
         view = self.view(person)
-        scored = self._scored(view, kind, self._shortlist_positions(view, kind))
-        return [self._recommendation(view, kind, *entry) for entry in scored[:limit]]
+        scored = self._scored(view, kind, self._shortlist_positions(view, kind))[:limit]
+        names = self.names(kind)
+        shares = _shares(self.rankers[kind], [pair.vector(names) for _, pair, _ in scored])
+        return [
+            self._recommendation(view, kind, item, pair, score, share)
+            for (item, pair, score), share in zip(scored, shares, strict=True)
+        ]
 
     def why(self, person: Person, kind: str, item_id: str, *, limit: int = 10) -> Why:
         """Why ``item_id`` is, or is not, on the person's list of ``kind``."""
@@ -301,12 +330,12 @@ class Engine:
             return []
         names = self.names("candidate")
         matrix = np.array([pair.vector(names) for _, _, pair in rows])
-        scores = ranker.predict_proba(matrix)[:, 1]
+        scores = _score(ranker, matrix)
         order = sorted(range(len(rows)), key=lambda k: (-scores[k], rows[k][0].person_id))[:limit]
         result = []
-        for k in order:
+        shares = _shares(ranker, [list(matrix[k]) for k in order])
+        for k, contributions in zip(order, shares, strict=True):
             person, view, pair = rows[k]
-            contributions = ranker.contributions(matrix[k])
             reasons = explain.vacancy_reasons(
                 pair.values,
                 pair.facts,
@@ -443,7 +472,7 @@ class Engine:
             return []
         names = self.names(kind)
         matrix = np.array([pair.vector(names) for _, pair in pairs])
-        scores = self.rankers[kind].predict_proba(matrix)[:, 1]
+        scores = _score(self.rankers[kind], matrix)
         if self.congestion is None:
             ranked = sorted(
                 zip(pairs, scores, strict=True),
@@ -477,8 +506,8 @@ class Engine:
         item: Vacancy | Course | Shelter,
         pair: Pair,
         score: float,
+        contributions: Mapping[str, float],
     ) -> Recommendation:
-        contributions = self.rankers[kind].contributions(pair.vector(self.names(kind)))
         reasons = self._reasons(view, kind, item, pair, contributions)
         if "congestion" in pair.facts:
             referrals, free = pair.facts["congestion"]

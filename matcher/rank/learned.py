@@ -22,6 +22,7 @@ and their reasons are in ``docs/retraining.md``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -32,6 +33,7 @@ from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 from sklearn.utils.validation import check_array, check_is_fitted
+from threadpoolctl import ThreadpoolController
 
 from matcher.rank.baseline import WEIGHTS, BaselineRanker
 
@@ -39,8 +41,16 @@ PRIOR_POSITIVES = 200.0
 """Successes at which the trees and the calibrated baseline weigh the same."""
 CALIBRATION_SHARE = 0.2
 """The latest share of the training referrals kept aside to calibrate the trees."""
+SMALL_BATCH = 2000
+"""Rows up to which the trees predict on one thread."""
 MIN_BLEND_SUCCESSES = 50
 """Successes among those that the blend weight needs to be chosen on them, not by rule."""
+
+
+@cache
+def _threads() -> ThreadpoolController:
+    """Looked up once: finding the thread pools reads every loaded library."""
+    return ThreadpoolController()
 
 
 class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
@@ -154,9 +164,13 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if array.shape[1] != self.n_features_in_:
             raise ValueError(f"X has {array.shape[1]} features, expected {self.n_features_in_}")
         base = self.baseline_.decision_function(array[:, self._base_columns()])
-        trees = np.asarray(
-            self.isotonic_.predict(self.trees_.predict_proba(array)[:, 1]), dtype=np.float64
-        )
+        if len(array) <= SMALL_BATCH:
+            # a list's few hundred rows: threads cost more than they save
+            with _threads().limit(limits=1, user_api="openmp"):
+                raw = self.trees_.predict_proba(array)[:, 1]
+        else:
+            raw = self.trees_.predict_proba(array)[:, 1]
+        trees = np.asarray(self.isotonic_.predict(raw), dtype=np.float64)
         return base, trees
 
     def _mix(self, X: Any) -> npt.NDArray[np.float64]:
@@ -178,22 +192,38 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def predict(self, X: Any) -> npt.NDArray[np.int64]:
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(np.int64)
 
+    def prescore(self, X: Any) -> npt.NDArray[np.float64]:
+        """The baseline's score: cheap, for choosing which rows to score in full."""
+        check_is_fitted(self)
+        array = np.asarray(X, dtype=np.float64)
+        return self.baseline_.decision_function(array[:, self._base_columns()])
+
+    def contributions_many(self, rows: Sequence[Sequence[float]]) -> list[dict[str, float]]:
+        """``contributions`` of several rows, with one call to the trees."""
+        check_is_fitted(self)
+        values = np.asarray(rows, dtype=np.float64)
+        n, width = values.shape
+        probes = np.repeat(values, width + 1, axis=0)
+        for i in range(width):
+            probes[np.arange(n) * (width + 1) + i + 1, i] = self.reference_[i]
+        _, trees = self.parts(probes)
+        trees = trees.reshape(n, width + 1)
+        names = [str(name) for name in self.feature_names_in_]
+        result = []
+        for r in range(n):
+            base = self.baseline_.contributions(values[r, self._base_columns()].tolist())
+            shares = {name: (1.0 - self.blend_) * share for name, share in base.items()}
+            for i, name in enumerate(names):
+                gain = max(0.0, float(trees[r, 0] - trees[r, i + 1]))
+                shares[name] = shares.get(name, 0.0) + self.blend_ * gain
+            result.append(shares)
+        return result
+
     def contributions(self, row: Sequence[float]) -> dict[str, float]:
         """Each feature's share of one row's score: the baseline's shares, weighed by how
         much the baseline counts, plus what the trees lose when the feature falls back to
         its average (only gains are kept: the reasons say what speaks for an item)."""
-        check_is_fitted(self)
-        values = np.asarray(row, dtype=np.float64)
-        base = self.baseline_.contributions(values[self._base_columns()].tolist())
-        probes = np.tile(values, (len(values) + 1, 1))
-        for i in range(len(values)):
-            probes[i + 1, i] = self.reference_[i]
-        _, trees = self.parts(probes)
-        result = {name: (1.0 - self.blend_) * share for name, share in base.items()}
-        for i, name in enumerate(self.feature_names_in_):
-            gain = max(0.0, float(trees[0] - trees[i + 1]))
-            result[str(name)] = result.get(str(name), 0.0) + self.blend_ * gain
-        return result
+        return self.contributions_many([row])[0]
 
     def card(self) -> Mapping[str, object]:
         """What the model card says of this ranker."""
