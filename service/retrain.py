@@ -215,7 +215,11 @@ def judge(challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str
             "auc": round(evaluate.auc(held_out.y, score), 4),
         }
         audits[name] = evaluate.audit(
-            held_out.groups, lists=held_out.item, labels=held_out.y, scores=score
+            held_out.groups,
+            lists=held_out.item,
+            persons=held_out.person,
+            labels=held_out.y,
+            scores=score,
         )
     reasons: list[dict[str, Any]] = []
     for metric in ("ndcg@10", "auc"):

@@ -6,10 +6,13 @@
 - **AUC**: how often a success is scored above a failure, over all referrals of the period.
 - **Fairness** (for each attribute: sex, age band, region, urban or rural, offence category):
   *exposure*, the position-weighted place (1 / log2(1 + rank), top 10 only) that members of a
-  group get in each item's list of the period's candidates; and *equal opportunity*, the share
-  of a group's true successes that the ranker puts above its threshold (the score above which
-  as many referrals lie as there were successes). For each, the ratio of the worst group to
-  the best; groups with fewer than ``MIN_GROUP`` referrals (or successes) are shown, not judged.
+  group get in each item's list of the period's candidates, over what a random order of that
+  list would give them (1 = a fair share, whatever the list's length); and *equal
+  opportunity*, the share of a group's true successes that the ranker puts in the upper half
+  of the person's own options (rank ≤ (n + 1) / 2): a person's list only ever holds their own
+  options, so this compares how well each group's good options are surfaced, not how groups'
+  success rates differ. For each, the ratio of the worst group to the best; groups with fewer
+  than ``MIN_GROUP`` referrals (or successes) are shown, not judged.
   A group fails only when it is *clearly* below ``FAIRNESS_FLOOR`` of the best: even the top of
   its 95 % confidence interval lies below the floor (small groups are noisy, and a gate that
   fails on noise teaches nothing).
@@ -96,18 +99,17 @@ def audit(
     attributes: Mapping[str, npt.ArrayLike],
     *,
     lists: npt.ArrayLike,
+    persons: npt.ArrayLike,
     labels: npt.ArrayLike,
     scores: npt.ArrayLike,
 ) -> dict[str, dict[str, object]]:
-    """For each attribute: every group's figures, and the worst-to-best ratios."""
-    codes = _codes(lists)
+    """For each attribute: every group's figures, and the worst-to-best ratios. ``lists``
+    names the item each row was a candidate for (exposure), ``persons`` the person whose
+    options each row was among (opportunity)."""
     y = np.asarray(labels, dtype=bool)
     score = np.asarray(scores, dtype=np.float64)
-    ranks = _ranks(codes, score)
-    exposure = np.where(ranks <= K, 1.0 / np.log2(ranks + 1.0), 0.0)
-    positives = int(y.sum())
-    threshold = np.sort(score)[::-1][positives - 1] if positives else np.inf
-    found = score >= threshold
+    exposure = _relative_exposure(_codes(lists), score)
+    found = _found(_codes(persons), score)
     result: dict[str, dict[str, object]] = {}
     for attribute, values in attributes.items():
         groups = np.asarray(values).astype(str)
@@ -143,6 +145,28 @@ def audit(
             "opportunity_ratio": _ratio(opportunity_judged),
         }
     return result
+
+
+def _relative_exposure(
+    lists: npt.NDArray[np.int64], score: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Each row's exposure in its list (``1 / log2(1 + rank)`` in the top ``K``) over what a
+    random order would give it on average in that list: 1 is a fair share whatever the
+    list's length (a crowded list gives everyone less)."""
+    ranks = _ranks(lists, score)
+    exposure = np.where(ranks <= K, 1.0 / np.log2(ranks + 1.0), 0.0)
+    sizes = np.bincount(lists)
+    fair = np.bincount(lists, weights=exposure) / np.maximum(sizes, 1)
+    relative: npt.NDArray[np.float64] = exposure / np.maximum(fair[lists], 1e-12)
+    return relative
+
+
+def _found(persons: npt.NDArray[np.int64], score: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_]:
+    """Whether each row is in the upper half of its person's options (rank ≤ (n + 1) / 2)."""
+    ranks = _ranks(persons, score)
+    sizes = np.bincount(persons)[persons]
+    found: npt.NDArray[np.bool_] = 2 * ranks <= sizes + 1
+    return found
 
 
 def _ratio(judged: Mapping[str, tuple[float, float]]) -> dict[str, object] | None:
