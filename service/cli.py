@@ -918,8 +918,10 @@ def allocate(
         )
 
 
-if __name__ == "__main__":
-    run()
-
-
 import service.cli_model  # noqa: E402,F401  (registers retrain and model)
+
+if __name__ == "__main__":
+    # run as a module, this file is ``__main__``: the commands live on ``service.cli.app``
+    from service.cli import run as run_installed
+
+    run_installed()

@@ -170,7 +170,8 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
                 raw = self.trees_.predict_proba(array)[:, 1]
         else:
             raw = self.trees_.predict_proba(array)[:, 1]
-        trees = np.asarray(self.isotonic_.predict(raw), dtype=np.float64)
+        # the isotonic fit is a staircase; within a step the trees' own order still holds
+        trees = np.asarray(self.isotonic_.predict(raw), dtype=np.float64) + 1e-3 * raw
         return base, trees
 
     def _mix(self, X: Any) -> npt.NDArray[np.float64]:
