@@ -87,13 +87,19 @@ def model_show(
     lang = runtime.settings.lang
     with runtime.session() as session:
         if version is None or version == modelstore.BASELINE:
-            card = modelstore.card(session) if version is None else modelstore.baseline_card()
+            card = (
+                modelstore.card(session)
+                if version is None
+                else modelstore.baseline_card(
+                    active=modelstore.active_version(session) == modelstore.BASELINE
+                )
+            )
         else:
             row = session.get(ModelVersion, version)
             if row is None:
                 typer.echo(_text("model_unknown_version", lang, version=version), err=True)
                 raise typer.Exit(2)
-            card = dict(row.card)
+            card = modelstore.card_of(row)
     if as_json:
         _echo_json(card)
         return
@@ -123,7 +129,7 @@ def model_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
         rows = [
             {
                 "version": row.version,
-                "status": "active" if row.is_active else row.card.get("status", "inactive"),
+                "status": modelstore.status(row),
                 "created_at": row.created_at.isoformat(timespec="seconds"),
                 "file": row.path is not None,
             }

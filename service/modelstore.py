@@ -37,11 +37,11 @@ class UnknownVersion(LookupError):
         self.version = version
 
 
-def baseline_card() -> dict[str, Any]:
+def baseline_card(*, active: bool = True) -> dict[str, Any]:
     return {
         "version": BASELINE,
         "kind": "baseline",
-        "status": "active",
+        "status": "active" if active else "inactive",
         "description": "Weighted sum of features in [0, 1]; weights and reasons in "
         "docs/algorithm.md.",
         "features": {kind: list(names) for kind, names in FEATURES.items()},
@@ -121,6 +121,18 @@ def active_version(session: Session) -> str:
     )
 
 
+def status(row: ModelVersion) -> str:
+    """``active``, ``refused`` (never served) or ``inactive`` (served once, not now)."""
+    if row.is_active:
+        return "active"
+    return "refused" if row.card.get("status") == "refused" else "inactive"
+
+
+def card_of(row: ModelVersion) -> dict[str, Any]:
+    """A version's card with its status as it is now."""
+    return {**row.card, "status": status(row)}
+
+
 def versions(session: Session) -> list[ModelVersion]:
     query = sa.select(ModelVersion).order_by(col(ModelVersion.created_at).desc())
     return list(session.scalars(query))
@@ -129,7 +141,7 @@ def versions(session: Session) -> list[ModelVersion]:
 def card(session: Session) -> dict[str, Any]:
     """The active model's card."""
     row = active(session)
-    return dict(row.card) if row is not None else baseline_card()
+    return card_of(row) if row is not None else baseline_card()
 
 
 _cache: dict[str, dict[str, Ranker]] = {}

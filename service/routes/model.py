@@ -47,7 +47,7 @@ def model_versions(db: SessionDep, token: Admin) -> list[ModelVersionOut]:
     rows = [
         ModelVersionOut(
             version=row.version,
-            status="active" if row.is_active else str(row.card.get("status", "inactive")),
+            status=modelstore.status(row),
             created_at=row.created_at.isoformat(timespec="seconds"),
             has_file=row.path is not None,
         )
