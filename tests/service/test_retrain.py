@@ -114,6 +114,10 @@ def test_retrain_learns_what_the_baseline_cannot_see(  # type: ignore[no-untyped
     assert rolled.exit_code == 0
     assert "serves" in rolled.stdout
     assert modelstore.active_version(session) == modelstore.BASELINE
+    statuses = {
+        row["version"]: row["status"] for row in json.loads(run("model", "list", "--json").stdout)
+    }
+    assert statuses == {version: "inactive", modelstore.BASELINE: "active"}
     assert run("model", "rollback", "learned-nothing").exit_code == 2
     assert run("model", "rollback", version).exit_code == 0
     assert modelstore.active_version(session) == version
