@@ -276,8 +276,11 @@ def retrain(
         row.person_id: glue.person(row, protector) for row in session.scalars(sa.select(PersonRow))
     }
     events = load_events(session)
+    timings = {"reading": time.perf_counter() - started}
     say(f"events: {len(events)}")
     sets, records = build(engine, persons, events, end=today)
+    timings["features"] = time.perf_counter() - started - sum(timings.values())
+    timings["fitting"] = timings["judging"] = 0.0
     say(f"training sets: { {k: len(v) for k, v in sets.items()} }")
     version = modelstore.new_version()
     card: dict[str, Any] = {
@@ -326,12 +329,17 @@ def retrain(
             )
             continue
         say(f"{kind}: fitting on {len(train)} referrals, judging on {len(held_out)}")
+        lap = time.perf_counter()
         challenger = _fit(kind, train)
+        timings["fitting"] += time.perf_counter() - lap
+        lap = time.perf_counter()
         entry.update(judge(challenger, champion[kind], held_out, kind))
+        timings["judging"] += time.perf_counter() - lap
         if entry["promoted"]:
             final[kind] = challenger
             entry["model"] = dict(challenger.card())
     card["seconds"] = round(time.perf_counter() - started, 1)
+    card["timings"] = {phase: round(seconds, 1) for phase, seconds in timings.items()}
     promoted = bool(final)
     if not promoted:
         card["status"] = "refused"
