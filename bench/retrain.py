@@ -13,7 +13,7 @@ out). On the held-out vacancy referrals, three rankers over the same features:
 - the baseline (docs/algorithm.md), which needs no training;
 - the learned ranker (``matcher.rank.learned``), as ``matcher retrain`` fits it;
 - LightGBM LambdaMART (``LGBMRanker``, objective ``lambdarank``, groups = each person's
-  referrals), an outside reference (``pip install lightgbm``; a benchmark-only dependency).
+  referrals), an outside reference (``pip install -e '.[bench]'``; a benchmark-only dependency).
 
 Figures: NDCG@10 with 3-month retention as the gain (each person's held-out referrals form a
 list), AUC, and *true* NDCG@10, whose gain is the hidden world's probability that the
