@@ -29,56 +29,16 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Final
 
+from catalogs.enums import REASONS_BY_EVENT
 from matcher.engine import Engine
 from matcher.features.pairs import PersonView, course_pair, vacancy_pair
 from matcher.profile import Course, Person, Shelter, Vacancy
 
-REJECTED_REASONS: Final = (
-    "no_answer",
-    "no_show",
-    "lacking_skills",
-    "lacking_documents",
-    "record_refused",
-    "position_filled",
-    "health",
-    "other",
-)
-QUIT_REASONS: Final = (
-    "employed_elsewhere",
-    "housing_lost",
-    "relocated",
-    "health",
-    "family",
-    "salary",
-    "conflict",
-    "dismissed",
-    "returned_to_custody",
-    "contract_ended",
-    "transport",
-    "other",
-)
-DROPPED_REASONS: Final = (
-    "employed_elsewhere",
-    "housing_lost",
-    "relocated",
-    "health",
-    "family",
-    "course_too_hard",
-    "schedule",
-    "transport",
-    "returned_to_custody",
-    "no_show",
-    "other",
-)
-LEFT_REASONS: Final = (
-    "employed_elsewhere",
-    "housing_found",
-    "stay_ended",
-    "rules_broken",
-    "relocated",
-    "returned_to_custody",
-    "other",
-)
+# the documented reason codes (catalogs/enums.py), the world draws from them
+REJECTED_REASONS: Final = REASONS_BY_EVENT["rejected"]
+QUIT_REASONS: Final = REASONS_BY_EVENT["quit"]
+DROPPED_REASONS: Final = REASONS_BY_EVENT["dropped"]
+LEFT_REASONS: Final = REASONS_BY_EVENT["left"]
 
 HIRE: Final = {
     "intercept": -1.2,
