@@ -217,6 +217,8 @@ def scarce(engine: Engine) -> Engine:
         matcher=engine.matcher,
         rankers=engine.rankers,
         prefilter=SCARCE_PREFILTER,
+        model_version=engine.model_version,
+        tracks=engine.tracks,
     )
 
 

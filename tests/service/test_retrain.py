@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from catalogs.demo import DemoSpec
+from matcher.allocate import scarce
 from service import demo, modelstore, tokens
 from service import engine as glue
 from service.app import create_app
@@ -101,6 +102,9 @@ def test_retrain_learns_what_the_baseline_cannot_see(  # type: ignore[no-untyped
         if reason.code == "employer_record"
     ]
     assert records
+    # a cohort allocation scores with the same model and the same records
+    lean = scarce(learned)
+    assert (lean.model_version, lean.tracks) == (learned.model_version, learned.tracks)
     referred, kept = records[0].params["referred"], records[0].params["kept"]
     assert f"{kept} of the {referred}" in records[0].text("en")
 
