@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 
 from service import modelstore
 from service.cli_model import reason_text
 from service.deps import Admin, AnyRole, ApiError, Engines, Lang, RuntimeDep, SessionDep
+from service.models import ModelVersion
 from service.routes.persons import ERRORS
 from service.schemas import ModelCard, ModelVersionOut, Refusal, RetrainOut, RollbackIn
 
@@ -58,6 +59,22 @@ def model_versions(db: SessionDep, token: Admin) -> list[ModelVersionOut]:
         ModelVersionOut(version=modelstore.BASELINE, status=status, created_at=None, has_file=False)
     )
     return rows
+
+
+@router.get("/model/versions/{version}", response_model=ModelCard, responses=ERRORS)
+def model_version_card(
+    version: Annotated[str, Path(max_length=40, pattern=r"^[\w.:-]+$")],
+    db: SessionDep,
+    token: Admin,
+) -> ModelCard:
+    """One version's card: a refused challenger's reasons, a rolled-back version's figures."""
+    if version == modelstore.BASELINE:
+        active = modelstore.active_version(db) == modelstore.BASELINE
+        return _card(modelstore.baseline_card(active=active), role=token.role)
+    row = db.get(ModelVersion, version)
+    if row is None:
+        raise ApiError(404, "unknown_model_version", version=version)
+    return _card(modelstore.card_of(row), role=token.role)
 
 
 @router.post("/model/retrain", response_model=RetrainOut, responses=ERRORS)

@@ -211,6 +211,10 @@ def test_model_routes(  # type: ignore[no-untyped-def]
         "/api/v1/persons/P00001/recommendations?kind=vacancy", headers=headers(officer)
     )
     assert again.status_code == 200
+    one = client.get(f"/api/v1/model/versions/{body['version']}", headers=headers(admin))
+    assert one.json()["kinds"]["vacancy"]["promoted"] is True
+    missing_card = client.get("/api/v1/model/versions/learned-none", headers=headers(admin))
+    assert missing_card.status_code == 404
     versions = client.get("/api/v1/model/versions", headers=headers(admin)).json()
     assert versions[0]["status"] == "active"
     assert versions[-1]["version"] == modelstore.BASELINE
