@@ -109,7 +109,8 @@ def model_show(
         typer.echo(f"  {_text('kind_' + kind, lang)}: {verdict}  {_figures(entry)}")
         for attribute, audit in (entry.get("fairness") or {}).items():
             ratios = [
-                f"{_text('metric_' + metric, lang)} {audit[metric]['ratio']:.2f}"
+                f"{_text('metric_' + metric, lang)} {audit[metric]['ratio']:.2f} "
+                f"({_text('lowest_group', lang, group=audit[metric]['worst'])})"
                 for metric in ("exposure_ratio", "opportunity_ratio")
                 if audit.get(metric)
             ]
