@@ -25,6 +25,16 @@ def reason_text(reason: dict[str, Any], lang: str) -> str:
     return _text(f"refused_{reason['code']}", lang, **params)
 
 
+def _group(attribute: str, group: str, lang: str) -> str:
+    """A group as a reader knows it: a region by its name."""
+    if attribute == "region":
+        from catalogs.reference.places import places
+
+        place = places().get(group.ljust(9, "0"))
+        return place.name(lang) if place is not None else group
+    return group
+
+
 def _figures(entry: dict[str, Any]) -> str:
     challenger, champion = entry.get("challenger"), entry.get("champion")
     if not challenger or not champion:
@@ -110,7 +120,7 @@ def model_show(
         for attribute, audit in (entry.get("fairness") or {}).items():
             ratios = [
                 f"{_text('metric_' + metric, lang)} {audit[metric]['ratio']:.2f} "
-                f"({_text('lowest_group', lang, group=audit[metric]['worst'])})"
+                f"({_text('lowest_group', lang, group=_group(attribute, audit[metric]['worst'], lang))})"
                 for metric in ("exposure_ratio", "opportunity_ratio")
                 if audit.get(metric)
             ]
