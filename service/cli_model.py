@@ -32,7 +32,9 @@ def _group(attribute: str, group: str, lang: str) -> str:
 
         place = places().get(group.ljust(9, "0"))
         return place.name(lang) if place is not None else group
-    return group
+    if attribute == "age_band":
+        return group
+    return _text(f"group_{group}", lang)
 
 
 def _figures(entry: dict[str, Any]) -> str:
@@ -113,7 +115,8 @@ def model_show(
     if as_json:
         _echo_json(card)
         return
-    typer.echo(_text("model_card", lang, version=card["version"], status=card.get("status")))
+    status = _text(f"model_status_{card.get('status', 'active')}", lang)
+    typer.echo(_text("model_card", lang, version=card["version"], status=status))
     for kind, entry in card.get("kinds", {}).items():
         verdict = _text("kind_promoted" if entry.get("promoted") else "kind_kept", lang)
         typer.echo(f"  {_text('kind_' + kind, lang)}: {verdict}  {_figures(entry)}")
