@@ -21,6 +21,8 @@ def reason_text(reason: dict[str, Any], lang: str) -> str:
     if "metric" in params:
         params["metric"] = _text(f"metric_{params['metric']}", lang)
     if "attribute" in params:
+        if "group" in params:
+            params["group"] = _group(str(params["attribute"]), str(params["group"]), lang)
         params["attribute"] = _text(f"attribute_{params['attribute']}", lang)
     return _text(f"refused_{reason['code']}", lang, **params)
 
