@@ -237,8 +237,17 @@ def demo(
     fresh: Annotated[
         bool, typer.Option("--fresh", help="Delete existing catalogs, persons and events first.")
     ] = False,
+    history: Annotated[
+        int,
+        typer.Option(
+            "--history",
+            min=0,
+            help="Then simulate this many days of referrals and outcomes, and retrain on them.",
+        ),
+    ] = 0,
 ) -> None:
-    """Fill the database with realistic, synthetic demo data (all regions)."""
+    """Fill the database with realistic, synthetic demo data (all regions); with --history,
+    add simulated outcomes and a ranker learned from them."""
     from catalogs.demo import DemoSpec
     from service import demo as demo_module
 
@@ -271,6 +280,17 @@ def demo(
             "demo_done", lang, where=runtime.where, seconds=f"{time.perf_counter() - started:.1f}"
         )
     )
+    if history:
+        from service import retrain as retraining
+
+        ctx.invoke(simulate, ctx, days=history, seed=seed, as_of=as_of)
+        with runtime.session() as session:
+            outcome = retraining.retrain(
+                session, protector=runtime.protector, home=runtime.settings.home, today=reference
+            )
+            session.commit()
+        key = "retrain_promoted" if outcome.promoted else "retrain_refused"
+        typer.echo(_text(key, lang, version=outcome.version, active=outcome.active))
 
 
 @app.command()

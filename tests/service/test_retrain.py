@@ -241,3 +241,16 @@ def test_a_server_can_retrain_on_a_schedule(world: Runtime, session: Session) ->
     with TestClient(create_app(world)) as client:
         assert client.get("/api/v1/health").status_code == 200
         assert any(t.name == "matcher-retrain" for t in threading.enumerate())
+
+
+def test_the_demo_can_come_with_a_history_and_a_model(run) -> None:  # type: ignore[no-untyped-def]
+    result = run(
+        "--lang", "en", "demo", "--vacancies", "300", "--courses", "30", "--persons", "150",
+        "--history", "200",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Simulation (synthetic" in result.stdout
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("New version") or "was not promoted" in last
+    stats = json.loads(run("stats", "--json").stdout)
+    assert stats["outcome_events"] > 100
