@@ -180,7 +180,8 @@ class OutcomeEvent(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=120)
     contract_months: int | None = None
     source: str = Field(default="import", max_length=12)
-    """``import``, ``api`` or ``auto`` (recorded when a list was shown or a referral made)."""
+    """``import``, ``api`` or ``simulated`` (``matcher simulate``); a referral takes its rank,
+    score and model version from the list it was shown in (``impressions``)."""
     rank: int | None = None
     score: float | None = None
     model_version: str | None = Field(default=None, max_length=40)
