@@ -65,13 +65,17 @@ def retrain(
     lang = runtime.settings.lang
     today = _today(as_of, lang)
     with runtime.session() as session:
-        outcome = retraining.retrain(
-            session,
-            protector=runtime.protector,
-            home=runtime.settings.home,
-            today=today,
-            report=None if as_json else lambda line: typer.echo(f"  {line}", err=True),
-        )
+        try:
+            outcome = retraining.retrain(
+                session,
+                protector=runtime.protector,
+                home=runtime.settings.home,
+                today=today,
+                report=None if as_json else lambda line: typer.echo(f"  {line}", err=True),
+            )
+        except retraining.Busy:
+            typer.echo(_text("retrain_running", lang), err=True)
+            raise typer.Exit(3) from None
         session.commit()
     if as_json:
         _echo_json(outcome.card)

@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -248,6 +249,15 @@ def judge(challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str
     }
 
 
+class Busy(RuntimeError):
+    """Another retraining is running (in this process, or anywhere on PostgreSQL)."""
+
+
+_running = threading.Lock()
+ADVISORY_KEY = 0x6D61746368
+"""PostgreSQL advisory lock taken while retraining (one at a time across servers)."""
+
+
 @dataclass
 class Outcome:
     """What a retraining did."""
@@ -266,7 +276,28 @@ def retrain(
     today: date | None = None,
     report: Report | None = None,
 ) -> Outcome:
-    """Train, evaluate and promote only if better and fair; the caller's session commits."""
+    """Train, evaluate and promote only if better and fair; the caller's session commits.
+    Raises ``Busy`` when another retraining is running."""
+    if not _running.acquire(blocking=False):
+        raise Busy()
+    try:
+        if session.get_bind().dialect.name == "postgresql":
+            taken = session.scalar(sa.select(sa.func.pg_try_advisory_xact_lock(ADVISORY_KEY)))
+            if not taken:
+                raise Busy()
+        return _retrain(session, protector=protector, home=home, today=today, report=report)
+    finally:
+        _running.release()
+
+
+def _retrain(
+    session: Session,
+    *,
+    protector: Protector,
+    home: Any,
+    today: date | None,
+    report: Report | None,
+) -> Outcome:
     started = time.perf_counter()
     say = report or (lambda _: None)
     today = today or date.today()

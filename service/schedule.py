@@ -36,6 +36,9 @@ class RetrainSchedule(threading.Thread):
                     session, protector=self.runtime.protector, home=self.runtime.settings.home
                 )
                 session.commit()
+        except retrain.Busy:
+            log.info("scheduled retraining skipped: another one is running")
+            return None
         except Exception:
             log.exception("scheduled retraining failed")
             return None

@@ -11,7 +11,7 @@ from service.cli_model import reason_text
 from service.deps import Admin, AnyRole, ApiError, Engines, Lang, RuntimeDep, SessionDep
 from service.models import ModelVersion
 from service.routes.persons import ERRORS
-from service.schemas import ModelCard, ModelVersionOut, Refusal, RetrainOut, RollbackIn
+from service.schemas import Error, ModelCard, ModelVersionOut, Refusal, RetrainOut, RollbackIn
 
 router = APIRouter(tags=["model"])
 
@@ -77,7 +77,9 @@ def model_version_card(
     return _card(modelstore.card_of(row), role=token.role)
 
 
-@router.post("/model/retrain", response_model=RetrainOut, responses=ERRORS)
+@router.post(
+    "/model/retrain", response_model=RetrainOut, responses={**ERRORS, 409: {"model": Error}}
+)
 def retrain(
     db: SessionDep, token: Admin, rt: RuntimeDep, engines: Engines, lang: Lang
 ) -> RetrainOut:
@@ -86,7 +88,10 @@ def retrain(
     answer (``promoted: false`` with the reasons), not an error."""
     from service import retrain as retraining
 
-    outcome = retraining.retrain(db, protector=rt.protector, home=rt.settings.home)
+    try:
+        outcome = retraining.retrain(db, protector=rt.protector, home=rt.settings.home)
+    except retraining.Busy:
+        raise ApiError(409, "retrain_running") from None
     db.commit()
     refused = [
         Refusal(kind=kind, code=str(reason["code"]), text=reason_text(reason, lang))

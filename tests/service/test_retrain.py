@@ -254,3 +254,22 @@ def test_the_demo_can_come_with_a_history_and_a_model(run) -> None:  # type: ign
     assert last.startswith("New version") or "was not promoted" in last
     stats = json.loads(run("stats", "--json").stdout)
     assert stats["outcome_events"] > 100
+
+
+def test_one_retraining_at_a_time(run, world: Runtime, session: Session) -> None:  # type: ignore[no-untyped-def]
+    from service import retrain as retraining
+    from service.schedule import RetrainSchedule
+
+    admin = tokens.create(session, role="admin")[0]
+    session.commit()
+    client = TestClient(create_app(world))
+    with retraining._running:  # as if another request were retraining
+        busy = client.post(
+            "/api/v1/model/retrain",
+            headers={"Authorization": f"Bearer {admin}", "Accept-Language": "en"},
+        )
+        assert busy.status_code == 409
+        assert "already running" in busy.json()["error"]["message"]
+        assert run("--lang", "en", "retrain").exit_code == 3
+        assert RetrainSchedule(world, every_hours=1).run_once() is None
+    assert session.exec(select(ModelVersion)).all() == []
