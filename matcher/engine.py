@@ -50,8 +50,9 @@ from matcher.text import OccupationMatcher, occupation_matcher
 KINDS = ("vacancy", "course", "shelter")
 PREFILTER = 300
 """How many items, after the array pre-score, get exact features and rules."""
-RERANK = 60
-"""How many of the baseline's best a learned ranker re-scores (its latency budget)."""
+RERANK = 100
+"""How many of the baseline's best a learned ranker re-scores (its latency budget; the
+longest list the API gives)."""
 
 
 class Ranker(Protocol):
