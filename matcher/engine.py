@@ -147,6 +147,11 @@ class Engine:
             kind: baseline(kind) for kind in ("vacancy", "candidate", "course", "shelter")
         }
         self.rankers.update(rankers or {})
+        self._names = {
+            kind: tuple(str(n) for n in getattr(ranker, "feature_names_in_", FEATURES[kind]))
+            for kind, ranker in self.rankers.items()
+        }
+        self._reads_track = {kind: TRACK_FEATURES[0] in n for kind, n in self._names.items()}
         self.congestion = congestion
         """None: scores as the ranker gives them (tests, golden lists)."""
         self.prefilter = prefilter
@@ -179,8 +184,17 @@ class Engine:
 
     def names(self, kind: str) -> tuple[str, ...]:
         """The feature columns the ranker of ``kind`` reads, in its order."""
-        ranker = self.rankers[kind]
-        return tuple(str(n) for n in getattr(ranker, "feature_names_in_", FEATURES[kind]))
+        return self._names[kind]
+
+    def knows(self, kind: str, item_id: str) -> bool:
+        """Whether the catalog of ``kind`` holds ``item_id``."""
+        return item_id in self._index(kind).position
+
+    @staticmethod
+    def track_key(kind: str, item: Vacancy | Course | Shelter) -> str:
+        """What an item's track record is kept under: the employer's BIN for a vacancy (an
+        employer's record spans its vacancies), the item itself otherwise."""
+        return item.employer_bin if isinstance(item, Vacancy) else Engine._id(kind, item)
 
     @classmethod
     def build(
@@ -221,12 +235,11 @@ class Engine:
         return self._tracked(kind, item, self._pair(view, kind, item))
 
     def _tracked(self, kind: str, item: Vacancy | Course | Shelter, pair: Pair) -> Pair:
-        names = self.names(kind if kind != "person" else "candidate")
-        if TRACK_FEATURES[0] not in names:
+        if not self._reads_track[kind]:
             return pair
         item_kind = "vacancy" if kind == "candidate" else kind
         snapshot = self.tracks.get(item_kind)
-        key = item.employer_bin if isinstance(item, Vacancy) else self._id(item_kind, item)
+        key = self.track_key(item_kind, item)
         if snapshot is None:
             values: tuple[float, ...] = (0.5, 0.2, 0.2, 0.0)
         else:

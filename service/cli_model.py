@@ -7,36 +7,13 @@ from typing import Annotated, Any
 import typer
 
 from service.cli import _echo_json, _runtime, _text, _today, app
+from service.modelstore import group_label, reason_text
 
 model_app = typer.Typer(
     help="Model versions: the active card, the list, a rollback.", no_args_is_help=True
 )
 app.add_typer(model_app, name="model")
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
-
-
-def reason_text(reason: dict[str, Any], lang: str) -> str:
-    """One refusal reason of a model card, in words."""
-    params = {k: v for k, v in reason.items() if k != "code"}
-    if "metric" in params:
-        params["metric"] = _text(f"metric_{params['metric']}", lang)
-    if "attribute" in params:
-        if "group" in params:
-            params["group"] = _group(str(params["attribute"]), str(params["group"]), lang)
-        params["attribute"] = _text(f"attribute_{params['attribute']}", lang)
-    return _text(f"refused_{reason['code']}", lang, **params)
-
-
-def _group(attribute: str, group: str, lang: str) -> str:
-    """A group as a reader knows it: a region by its name."""
-    if attribute == "region":
-        from catalogs.reference.places import places
-
-        place = places().get(group.ljust(9, "0"))
-        return place.name(lang) if place is not None else group
-    if attribute == "age_band":
-        return group
-    return _text(f"group_{group}", lang)
 
 
 def _figures(entry: dict[str, Any]) -> str:
@@ -129,7 +106,7 @@ def model_show(
         for attribute, audit in (entry.get("fairness") or {}).items():
             ratios = [
                 f"{_text('metric_' + metric, lang)} {audit[metric]['ratio']:.2f} "
-                f"({_text('lowest_group', lang, group=_group(attribute, audit[metric]['worst'], lang))})"
+                f"({_text('lowest_group', lang, group=group_label(attribute, audit[metric]['worst'], lang))})"
                 for metric in ("exposure_ratio", "opportunity_ratio")
                 if audit.get(metric)
             ]

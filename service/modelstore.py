@@ -21,6 +21,7 @@ import joblib
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from catalogs.i18n import messages
 from matcher import __version__
 from matcher.engine import Ranker
 from matcher.features.pairs import FEATURES
@@ -161,3 +162,31 @@ def rankers(session: Session, version: str | None = None) -> tuple[str, dict[str
             loaded: dict[str, Ranker] = joblib.load(row.path)
             _cache[version] = {**baseline_rankers(), **loaded}
         return version, _cache[version]
+
+
+def _words(code: str, lang: str, **params: object) -> str:
+    return messages("service").text(code, lang, **params)
+
+
+def reason_text(reason: dict[str, Any], lang: str) -> str:
+    """One refusal reason of a model card, in the reader's words (CLI and API alike)."""
+    params = {k: v for k, v in reason.items() if k != "code"}
+    if "metric" in params:
+        params["metric"] = _words(f"metric_{params['metric']}", lang)
+    if "attribute" in params:
+        if "group" in params:
+            params["group"] = group_label(str(params["attribute"]), str(params["group"]), lang)
+        params["attribute"] = _words(f"attribute_{params['attribute']}", lang)
+    return _words(f"refused_{reason['code']}", lang, **params)
+
+
+def group_label(attribute: str, group: str, lang: str) -> str:
+    """A group as a reader knows it: a region by its name."""
+    if attribute == "region":
+        from catalogs.reference.places import places
+
+        place = places().get(group.ljust(9, "0"))
+        return place.name(lang) if place is not None else group
+    if attribute == "age_band":
+        return group
+    return _words(f"group_{group}", lang)

@@ -141,10 +141,7 @@ def _urban(kato: str) -> str:
 
 
 def _track_key(engine: Engine, kind: str, item_id: str) -> str:
-    if kind == "vacancy":
-        vacancy = engine.item("vacancy", item_id)
-        return str(getattr(vacancy, "employer_bin", item_id))
-    return item_id
+    return engine.track_key(kind, engine.item(kind, item_id))
 
 
 def build(
@@ -158,11 +155,11 @@ def build(
     found = [
         r
         for r in outcomes.referrals(events, end=end.toordinal())
-        if r.person_id in persons and r.item_id in engine._index(r.kind).position
+        if r.person_id in persons and engine.knows(r.kind, r.item_id)
     ]
     records = _records(engine, found)
     sets: dict[str, TrainingSet] = {}
-    views: dict[str, tuple[Any, Any, frozenset[str]]] = {}
+    codes: dict[str, tuple[Mapping[str, float], Mapping[str, str]]] = {}
     for kind in KINDS:
         rows = [r for r in found if r.kind == kind and r.known]
         keys = [_track_key(engine, kind, r.item_id) for r in rows]
@@ -172,13 +169,11 @@ def build(
         base = np.empty((len(rows), len(FEATURES[kind])))
         for i, r in enumerate(rows):
             person = persons[r.person_id]
-            if r.person_id not in views:
-                codes, sources = person_codes(person.professions, matcher=engine.matcher)
-                views[r.person_id] = (codes, sources, frozenset())
-            codes, sources, _ = views[r.person_id]
-            view = PersonView.of(person, codes, sources, date.fromordinal(r.day))
-            pair = engine._pair(view, kind, engine.item(kind, r.item_id))
-            base[i] = pair.vector(FEATURES[kind])
+            # the professions are read once a person; the circumstances as of each referral
+            if r.person_id not in codes:
+                codes[r.person_id] = person_codes(person.professions, matcher=engine.matcher)
+            view = PersonView.of(person, *codes[r.person_id], date.fromordinal(r.day))
+            base[i] = engine.pair(view, kind, r.item_id).vector(FEATURES[kind])
         track = records[kind].as_of(keys, np.array([r.day for r in rows]))
         chosen = [persons[r.person_id] for r in rows]
         sets[kind] = TrainingSet(
@@ -425,7 +420,7 @@ def tracks(session: Session, engine: Engine, *, today: date) -> dict[str, Any]:
     found = [
         r
         for r in outcomes.referrals(load_events(session), end=today.toordinal())
-        if r.item_id in engine._index(r.kind).position
+        if engine.knows(r.kind, r.item_id)
     ]
     records = _records(engine, found)
     return {kind: track_snapshot(records[kind], today.toordinal() + 1) for kind in KINDS}

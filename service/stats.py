@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from service.models import Course, ModelVersion, OutcomeEvent, Person, Shelter, Vacancy
+from service.models import Course, OutcomeEvent, Person, Shelter, Vacancy
 
 
 def months_before(day: date, months: int) -> date:
@@ -74,9 +74,9 @@ def collect(session: Session, *, today: date | None = None) -> Stats:
             sa.func.coalesce(sa.func.sum(Shelter.occupied), 0),
         )
     ).one()
-    active = session.scalars(
-        sa.select(col(ModelVersion.version)).where(col(ModelVersion.is_active))
-    ).first()
+    from service.modelstore import active_version
+
+    active = active_version(session)
     return Stats(
         persons=sum(persons.values()),
         persons_in_custody=persons.get("in_custody", 0),

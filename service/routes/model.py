@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path
 
 from service import modelstore
-from service.cli_model import reason_text
 from service.deps import Admin, AnyRole, ApiError, Engines, Lang, RuntimeDep, SessionDep
 from service.models import ModelVersion
 from service.routes.persons import ERRORS
@@ -94,7 +93,7 @@ def retrain(
         raise ApiError(409, "retrain_running") from None
     db.commit()
     refused = [
-        Refusal(kind=kind, code=str(reason["code"]), text=reason_text(reason, lang))
+        Refusal(kind=kind, code=str(reason["code"]), text=modelstore.reason_text(reason, lang))
         for kind, entry in outcome.card["kinds"].items()
         for reason in entry.get("refused", [])
     ]
