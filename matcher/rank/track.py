@@ -141,13 +141,15 @@ class Snapshot:
 def snapshot(records: TrackRecords, day: int) -> Snapshot:
     keys = list(records.codes)
     rows = records.as_of(keys, day) if keys else np.zeros((0, len(TRACK_FEATURES)))
-    default = records.as_of(["\0"], day)[0]
-    counts = {}
-    for key in keys:
-        n, success, _ = records.counts(key, day)
-        counts[key] = (n, round(success))
+    resolved, sums = records._outcome.before(
+        np.arange(len(keys), dtype=np.int64), np.full(len(keys), day, dtype=np.int64)
+    )
+    counts = {
+        key: (int(n), round(float(success)))
+        for key, n, success in zip(keys, resolved, sums[:, 0], strict=True)
+    }
     return Snapshot(
         {key: tuple(float(v) for v in row) for key, row in zip(keys, rows, strict=True)},
-        tuple(float(v) for v in default),
+        (*(float(rate) for rate in records.prior), 0.0),  # no record: the overall rates
         counts,
     )
