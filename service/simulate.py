@@ -42,6 +42,7 @@ from matcher.simulation import (
 )
 from service import models
 from service.engine import load_engine, person
+from service.modelstore import active_version
 from service.protect import Protector
 
 REBUILD_DAYS = 30
@@ -167,7 +168,7 @@ class _Play:
 
     def new_day(self, day: date) -> None:
         """Drop the engine when it is ``REBUILD_DAYS`` old or another model became active."""
-        version = _active_version(self.session)
+        version = active_version(self.session)
         stale = self.built is None or (day - self.built).days >= REBUILD_DAYS
         if stale or version != self.version:
             self.engine = None
@@ -432,12 +433,6 @@ def _capacity(engine: Engine, seed: int, fit: JobFit) -> int:
         vacancy = _as(Vacancy, engine.item("vacancy", fit.vacancy_id))
         return max(1, vacancy.quota_slots)
     return 1 + zlib.crc32(f"{seed}|{fit.vacancy_id}".encode()) % 3
-
-
-def _active_version(session: Session) -> str | None:
-    return session.scalar(
-        sa.select(col(models.ModelVersion.version)).where(col(models.ModelVersion.is_active))
-    )
 
 
 def _pick(rng: random.Random, table: tuple[tuple[int, float], ...]) -> int:
