@@ -35,7 +35,7 @@ def free_port() -> int:
 
 
 def matcher(env: dict[str, str], *args: str) -> str:
-    command = [sys.executable, "-m", "service.cli", *args]
+    command = [sys.executable, "-m", "service.cli.main", *args]
     return subprocess.run(
         command, env=env, check=True, capture_output=True, text=True, cwd=ROOT
     ).stdout
@@ -66,7 +66,7 @@ def main() -> int:
             [
                 sys.executable,
                 "-m",
-                "service.cli",
+                "service.cli.main",
                 "serve",
                 "--port",
                 str(port),

@@ -21,10 +21,10 @@ from datetime import date
 from pathlib import Path
 
 from catalogs.demo import DemoSpec, generate
-from service import db
-from service import demo as demo_module
-from service.imports import import_file
-from service.protect import Protector
+from service.store import db
+from service.store import demo as demo_module
+from service.store.imports import import_file
+from service.store.protect import Protector
 from tests.dbutil import scratch_engine
 
 PROTECTOR = Protector(b"benchmark-secret-key-0123456789")

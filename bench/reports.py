@@ -22,9 +22,10 @@ import sqlalchemy as sa
 from sqlmodel import col
 
 from catalogs.demo import DemoSpec
-from service import db, demo, reports
-from service.models import OutcomeEvent, Person, Vacancy
-from service.protect import Protector
+from service.reports import quota as reports
+from service.store import db, demo
+from service.store.protect import Protector
+from service.store.tables import OutcomeEvent, Person, Vacancy
 
 AS_OF = date(2026, 11, 25)
 

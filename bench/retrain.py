@@ -60,14 +60,15 @@ def quality(seeds: int, days: int) -> None:
     from matcher.rank import evaluate
     from matcher.rank.baseline import baseline
     from matcher.rank.learned import LearnedRanker
-    from matcher.simulation import World, job_fit
-    from service import demo, retrain
-    from service import engine as glue
     from service.config import Settings
-    from service.models import Person as PersonRow
-    from service.models import Vacancy as VacancyRow
     from service.runtime import Runtime
-    from service.simulate import simulate
+    from service.store import demo
+    from service.store import rows as glue
+    from service.store.tables import Person as PersonRow
+    from service.store.tables import Vacancy as VacancyRow
+    from service.training import retrain
+    from simulator.play import simulate
+    from simulator.world import World, job_fit
 
     table: dict[str, dict[str, list[float]]] = {}
     sizes = []
@@ -174,8 +175,8 @@ def speed(home: Path, runs: int) -> None:
     import sqlalchemy as sa
 
     from service.config import Settings
-    from service.models import OutcomeEvent
     from service.runtime import Runtime
+    from service.store.tables import OutcomeEvent
 
     runtime = Runtime.from_settings(Settings(home=home, database_url=None))
     with runtime.session() as session:
@@ -188,7 +189,7 @@ def speed(home: Path, runs: int) -> None:
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         started = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "service.cli", "--lang", "en", "retrain"],
+            [sys.executable, "-m", "service.cli.main", "--lang", "en", "retrain"],
             env=env,
             capture_output=True,
             text=True,
@@ -210,10 +211,10 @@ def latency(home: Path, persons: int) -> None:
     active (learned) model, over the same persons."""
     import sqlalchemy as sa
 
-    from service import engine as glue
     from service.config import Settings
-    from service.models import Person as PersonRow
     from service.runtime import Runtime
+    from service.store import rows as glue
+    from service.store.tables import Person as PersonRow
 
     runtime = Runtime.from_settings(Settings(home=home, database_url=None))
     with runtime.session() as session:

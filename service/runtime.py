@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
-from service import db
 from service.config import Settings
-from service.protect import Protector
+from service.store import db
+from service.store.protect import Protector
 
 
 @dataclass

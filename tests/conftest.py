@@ -12,10 +12,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from typer.testing import CliRunner
 
-from service import db
-from service.cli import app
+from service.cli.main import app
 from service.config import Settings
 from service.runtime import Runtime
+from service.store import db
 from tests.dbutil import backend_url, scratch_engine
 
 TEST_SECRET = "test-secret-key-not-for-production"

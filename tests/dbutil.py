@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from service.config import Settings
-from service.db import make_engine
+from service.store.db import make_engine
 
 
 def backend_url() -> str | None:

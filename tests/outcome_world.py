@@ -18,9 +18,9 @@ from sqlmodel import Session
 
 from matcher.engine import Engine, Recommendation
 from matcher.profile import Person
-from service import engine as glue
-from service.models import Person as PersonRow
-from service.protect import Protector
+from service.store import rows as glue
+from service.store.protect import Protector
+from service.store.tables import Person as PersonRow
 
 DAYS = 420
 Rule = Callable[[Person, Recommendation, int, date], float]

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 
 from matcher.profile import Person, Shelter
-from matcher.simulation import (
+from simulator.world import (
     QUIT_REASONS,
     REJECTED_REASONS,
     CourseFit,

@@ -9,10 +9,10 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from catalogs.demo import DemoSpec
-from service import demo, tokens
-from service.app import create_app
-from service.models import Person, Vacancy
+from service.api.app import create_app
 from service.runtime import Runtime
+from service.store import demo, tokens
+from service.store.tables import Person, Vacancy
 from tests.factories import csv_bytes, iin_number, vacancy
 
 AS_OF = date.today()
@@ -523,7 +523,7 @@ def test_lists_shown_are_recorded_and_referrals_take_their_rank(
 ) -> None:
     import sqlalchemy as sa
 
-    from service.models import Impression, OutcomeEvent
+    from service.store.tables import Impression, OutcomeEvent
 
     answer = client.get(
         "/api/v1/persons/P00002/recommendations?kind=vacancy&limit=5", headers=as_role("officer")
@@ -570,7 +570,7 @@ def test_lists_shown_are_recorded_and_referrals_take_their_rank(
 def test_a_list_is_answered_even_when_it_cannot_be_recorded(
     client: TestClient, as_role: Callable[[str], Headers], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from service import outcomes
+    from service.store import impressions as outcomes
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
@@ -589,7 +589,7 @@ def test_outcomes_that_contradict_the_history_are_422_and_write_nothing(
 ) -> None:
     import sqlalchemy as sa
 
-    from service.models import OutcomeEvent
+    from service.store.tables import OutcomeEvent
 
     vacancy_id = session.exec(select(Vacancy.vacancy_id)).first()
     hire = {

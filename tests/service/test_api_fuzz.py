@@ -18,9 +18,9 @@ from schemathesis.specs.openapi.checks import (
 from sqlmodel import Session
 
 from catalogs.demo import DemoSpec
-from service import demo, tokens
-from service.app import create_app
+from service.api.app import create_app
 from service.runtime import Runtime
+from service.store import demo, tokens
 from tests.factories import bin_number
 
 CHECKS = [

@@ -133,7 +133,7 @@ def test_demo_rejects_a_bad_date(run) -> None:  # type: ignore[no-untyped-def]
 def test_unreachable_database_is_one_clear_line(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from service.cli import run as main
+    from service.cli.main import run as main
 
     monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:9/none")
     monkeypatch.setattr("sys.argv", ["matcher", "--lang", "en", "stats"])
@@ -290,8 +290,8 @@ def test_plan_commands(small_demo, tmp_path: Path) -> None:  # type: ignore[no-u
 def test_lists_are_recorded_as_shown_unless_told_not_to(small_demo, runtime) -> None:  # type: ignore[no-untyped-def]
     import sqlalchemy as sa
 
-    from service import engine as glue
-    from service.models import Impression
+    from service.store import rows as glue
+    from service.store.tables import Impression
 
     def shown() -> list[tuple[str, str, int, str, str]]:
         with runtime.session() as session:
@@ -330,7 +330,7 @@ def test_cli_import_of_events_that_contradict_writes_nothing(
 ) -> None:  # type: ignore[no-untyped-def]
     import sqlalchemy as sa
 
-    from service.models import OutcomeEvent
+    from service.store.tables import OutcomeEvent
 
     listed = small_demo("recommend", "P00001", "--json", "--as-of", "2026-11-25")
     job = json.loads(listed.stdout)["items"][0]["id"]

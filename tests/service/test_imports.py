@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from catalogs.loader import FileFormatError
-from service.imports import import_file
-from service.models import Course, OutcomeEvent, Person, Shelter, Vacancy
-from service.protect import Protector
+from service.store.imports import import_file
+from service.store.protect import Protector
+from service.store.tables import Course, OutcomeEvent, Person, Shelter, Vacancy
 from tests.conftest import TEST_SECRET
 from tests.factories import AKTAU, KOKSHETAU, csv_bytes, person, vacancy
 
@@ -314,9 +314,9 @@ def test_json_errors_found_against_the_database_name_the_record(session: Session
 
 
 def test_long_imports_report_progress(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
-    import service.imports
+    import service.store.imports
 
-    monkeypatch.setattr(service.imports, "PROGRESS_EVERY", 4)
+    monkeypatch.setattr(service.store.imports, "PROGRESS_EVERY", 4)
     seen: list[int] = []
     data = csv_bytes([vacancy(n) for n in range(1, 11)])
     report = import_file(

@@ -8,7 +8,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-from service import db
+from service.store import db
 from tests.dbutil import backend_url, scratch_engine
 
 

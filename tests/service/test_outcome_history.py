@@ -10,10 +10,10 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from service.imports import import_file, import_records
-from service.models import Impression, OutcomeEvent
-from service.outcomes import record_impressions
-from service.protect import Protector
+from service.store.imports import import_file, import_records
+from service.store.impressions import record_impressions
+from service.store.protect import Protector
+from service.store.tables import Impression, OutcomeEvent
 from tests.conftest import TEST_SECRET
 from tests.factories import KOKSHETAU, csv_bytes, person, vacancy
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from service.config import Settings
-from service.protect import Protector, mask_iin
+from service.store.protect import Protector, mask_iin
 
 
 def test_round_trip_and_stable_lookup() -> None:

@@ -12,10 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from service import reports, tokens
-from service.app import create_app
-from service.imports import import_records
+from service.api.app import create_app
+from service.reports import quota as reports
 from service.runtime import Runtime
+from service.store import tokens
+from service.store.imports import import_records
 from tests.factories import bin_number, person, vacancy
 
 AS_OF = date(2026, 6, 30)

@@ -13,11 +13,11 @@ from sqlmodel import Session, select
 
 from catalogs.demo import DemoSpec
 from matcher.allocate import scarce
-from service import demo, modelstore, tokens
-from service import engine as glue
-from service.app import create_app
-from service.models import ModelVersion, OutcomeEvent
+from service.api.app import create_app
 from service.runtime import Runtime
+from service.store import demo, modelstore, tokens
+from service.store import rows as glue
+from service.store.tables import ModelVersion, OutcomeEvent
 from tests import outcome_world
 from tests.factories import bin_number
 from tests.outcome_world import good_employer
@@ -231,7 +231,7 @@ def test_model_routes(  # type: ignore[no-untyped-def]
 
 
 def test_a_server_can_retrain_on_a_schedule(world: Runtime, session: Session) -> None:
-    from service.schedule import RetrainSchedule
+    from service.training.schedule import RetrainSchedule
 
     schedule = RetrainSchedule(world, every_hours=24)
     version = schedule.run_once()
@@ -257,8 +257,8 @@ def test_the_demo_can_come_with_a_history_and_a_model(run) -> None:  # type: ign
 
 
 def test_one_retraining_at_a_time(run, world: Runtime, session: Session) -> None:  # type: ignore[no-untyped-def]
-    from service import retrain as retraining
-    from service.schedule import RetrainSchedule
+    from service.training import retrain as retraining
+    from service.training.schedule import RetrainSchedule
 
     admin = tokens.create(session, role="admin")[0]
     session.commit()

@@ -15,11 +15,11 @@ from sqlmodel import Session
 
 from catalogs.demo import DemoSpec
 from catalogs.enums import EVENTS_BY_KIND
-from matcher.simulation import DROPPED_REASONS, LEFT_REASONS, QUIT_REASONS, REJECTED_REASONS, World
-from service import demo, modelstore
-from service.models import OutcomeEvent, Vacancy
 from service.runtime import Runtime
-from service.simulate import SimulationReport, simulate
+from service.store import demo, modelstore
+from service.store.tables import OutcomeEvent, Vacancy
+from simulator.play import SimulationReport, simulate
+from simulator.world import DROPPED_REASONS, LEFT_REASONS, QUIT_REASONS, REJECTED_REASONS, World
 
 TODAY = date(2026, 6, 1)
 REASONS = {

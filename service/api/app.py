@@ -1,0 +1,129 @@
+"""The HTTP API (``matcher serve``): FastAPI app factory, error mapping, OpenAPI.
+
+Every error is JSON, ``{"error": {"code", "message", "details"}}``, with the message in the
+caller's language (``Accept-Language``: ru, kk, en). Bad input is a 4xx; a 500 is a bug.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from catalogs.i18n import messages
+from matcher import __version__
+from service.api.deps import ApiError, EngineCache, language
+from service.api.routes import admin, data, lists, model, persons, plans, reports
+from service.config import Settings
+from service.runtime import Runtime
+from service.training.schedule import RetrainSchedule
+
+log = logging.getLogger("matcher.api")
+PREFIX = "/api/v1"
+DESCRIPTION = """
+Quota vacancies, training courses and adaptation centres for people leaving prison or on
+probation in Kazakhstan. Bearer tokens (`matcher token create`) carry a role:
+
+* **officer** (employment centre) and **inspector** (probation): persons, shortlists,
+  candidates, outcomes — limited to one region when the token says so;
+* **employer**: candidates for its own vacancies only — consenting persons, anonymised;
+* **admin**: imports, tokens, the audit trail.
+
+Errors are JSON: `{"error": {"code", "message", "details"}}`; messages follow `Accept-Language`
+(ru, kk, en). All data in the demo database are synthetic.
+"""
+
+
+def _error(
+    status: int, code: str, message: str, details: list[dict[str, object]] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        status_code=status,
+        content={"error": {"code": code, "message": message, "details": details or []}},
+    )
+
+
+def _text(code: str, lang: str, **params: object) -> str:
+    return messages("service").text(f"api_{code}", lang, **params)
+
+
+def create_app(runtime: Runtime | None = None) -> FastAPI:
+    """The API over ``runtime`` (by default, the database the settings name)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        every = app.state.runtime.settings.retrain_every_hours
+        schedule = RetrainSchedule(app.state.runtime, every) if every else None
+        if schedule is not None:
+            schedule.start()
+        yield
+        if schedule is not None:
+            schedule.stop()
+
+    app = FastAPI(
+        lifespan=lifespan,
+        title="matcher",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url=f"{PREFIX}/openapi.json",
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.runtime = runtime or Runtime.from_settings(Settings())
+    app.state.engines = EngineCache()
+    for router in (
+        admin.router,
+        persons.router,
+        lists.router,
+        plans.router,
+        data.router,
+        model.router,
+        reports.router,
+    ):
+        app.include_router(router, prefix=PREFIX)
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, error: ApiError) -> JSONResponse:
+        lang = language(request.headers.get("accept-language"))
+        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+        response = _error(error.status, error.code, error.message(lang), error.details)
+        if headers:
+            response.headers.update(headers)
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        lang = language(request.headers.get("accept-language"))
+        details: list[dict[str, object]] = [
+            {
+                "column": ".".join(str(part) for part in issue.get("loc", ())),
+                "code": str(issue.get("type", "invalid")),
+                "message": str(issue.get("msg", "")),
+            }
+            for issue in error.errors()
+        ]
+        return _error(422, "invalid_request", _text("invalid_request", lang), details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        lang = language(request.headers.get("accept-language"))
+        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
+        return _error(error.status_code, code, _text(code, lang))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        lang = language(request.headers.get("accept-language"))
+        return _error(500, "internal", _text("internal", lang))
+
+    return app
+
+
+def from_settings() -> FastAPI:
+    """The app over the database the environment names (for ``uvicorn --factory``)."""
+    return create_app()

@@ -1,0 +1,372 @@
+"""Individual plans: generate, keep every version, let the inspector edit, render.
+
+Every change makes a new version (generated, regenerated, edited, added); nothing is
+overwritten. Rendering turns the stored plan (codes and facts) into text in ru, kk or en,
+as JSON or as a printable A4 HTML page.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlmodel import Session, col
+
+from catalogs.i18n import messages
+from matcher import plan as planner
+from matcher.engine import Engine
+from matcher.profile import Person
+from service.store.tables import PlanVersion
+
+STATUSES = ("planned", "done", "dropped")
+
+
+class PlanError(ValueError):
+    """A change the plan cannot take: ``code`` names the message."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def versions(session: Session, person_id: str) -> Sequence[PlanVersion]:
+    query = (
+        sa.select(PlanVersion)
+        .where(col(PlanVersion.person_id) == person_id)
+        .order_by(col(PlanVersion.version))
+    )
+    return session.scalars(query).all()
+
+
+def latest(session: Session, person_id: str, version: int | None = None) -> PlanVersion | None:
+    query = sa.select(PlanVersion).where(col(PlanVersion.person_id) == person_id)
+    if version is not None:
+        query = query.where(col(PlanVersion.version) == version)
+    return session.scalars(query.order_by(col(PlanVersion.version).desc())).first()
+
+
+def _save(
+    session: Session, person_id: str, body: dict[str, Any], change: str, author: str
+) -> PlanVersion:
+    previous = latest(session, person_id)
+    number = 1 if previous is None else previous.version + 1
+    body = {**body, "version": number}
+    row = PlanVersion(person_id=person_id, version=number, change=change, author=author, body=body)
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+def generate(session: Session, engine: Engine, person: Person, *, author: str) -> PlanVersion:
+    """A new version from the engine; the inspector's decisions in the last one are kept."""
+    previous = latest(session, person.person_id)
+    body = planner.generate(engine, person, previous=None if previous is None else previous.body)
+    return _save(
+        session, person.person_id, body, "generated" if previous is None else "regenerated", author
+    )
+
+
+def edit_action(
+    session: Session,
+    person_id: str,
+    action_id: str,
+    *,
+    author: str,
+    status: str | None = None,
+    due: date | None = None,
+    responsible: str | None = None,
+    note: str | None = None,
+) -> PlanVersion:
+    """Change one action (a new version). Dropping an action needs a reason (``note``)."""
+    current = latest(session, person_id)
+    if current is None:
+        raise PlanError("no_plan", id=person_id)
+    body: dict[str, Any] = copy.deepcopy(current.body)
+    action = next((a for a in body["actions"] if a["id"] == action_id), None)
+    if action is None:
+        raise PlanError("unknown_action", id=action_id)
+    if status is not None and status not in STATUSES:
+        raise PlanError("bad_status", statuses=", ".join(STATUSES))
+    if responsible is not None and responsible not in planner.RESPONSIBLE:
+        raise PlanError("bad_responsible", values=", ".join(planner.RESPONSIBLE))
+    if status == "dropped" and not (note or action.get("note")):
+        raise PlanError("drop_needs_reason")
+    for name, value in (("status", status), ("responsible", responsible), ("note", note)):
+        if value is not None:
+            action[name] = value
+    if due is not None:
+        action["due"] = due.isoformat()
+    action["edited"] = True
+    return _save(session, person_id, body, "edited", author)
+
+
+def add_action(
+    session: Session,
+    person_id: str,
+    *,
+    author: str,
+    text: str,
+    part: str,
+    responsible: str,
+    due: date,
+) -> PlanVersion:
+    """An action the inspector writes in free text (a new version)."""
+    current = latest(session, person_id)
+    if current is None:
+        raise PlanError("no_plan", id=person_id)
+    if part not in planner.PARTS:
+        raise PlanError("bad_part", values=", ".join(planner.PARTS))
+    if responsible not in planner.RESPONSIBLE:
+        raise PlanError("bad_responsible", values=", ".join(planner.RESPONSIBLE))
+    if not text.strip():
+        raise PlanError("empty_text")
+    body: dict[str, Any] = copy.deepcopy(current.body)
+    number = 1 + sum(1 for a in body["actions"] if a["origin"] == "inspector")
+    body["actions"].append(
+        {
+            "id": f"manual-{number}", "rule": None, "part": part, "what": "plan_manual",
+            "params": {"text": text.strip()}, "responsible": responsible, "due": due.isoformat(),
+            "status": "planned", "items": [], "origin": "inspector", "note": None, "changed": None,
+        }
+    )  # fmt: skip
+    body["actions"].sort(key=lambda a: (a["due"], a["id"]))
+    return _save(session, person_id, body, "added", author)
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def _t(code: str, lang: str, **params: object) -> str:
+    return messages("matcher").text(code, lang, **params)
+
+
+def _amount(value: int) -> str:
+    """2000000 → "2 000 000" (a narrow space would be lost in some printers)."""
+    return f"{value:,}".replace(",", " ")
+
+
+def _action_text(action: dict[str, Any], lang: str, labels: dict[str, str]) -> dict[str, Any]:
+    params = {
+        k: _amount(v) if isinstance(v, int) and not isinstance(v, bool) and v >= 1000 else v
+        for k, v in action["params"].items()
+    }
+    text = _t(action["what"], lang, **params)
+    extra = []
+    if action.get("items"):
+        extra.append(
+            _t(
+                "plan_items",
+                lang,
+                items=", ".join(
+                    f"{i['id']} {labels.get(i['id'], '')}".strip() for i in action["items"]
+                ),
+            )
+        )
+    if action.get("changed"):
+        reason = action["changed"]["reason"]
+        why = (
+            _t("plan_better_option", lang)
+            if reason == "better_option"
+            else _t(reason, lang, km="", limit="", date="", languages="", min_age="", accepts="")
+        )
+        extra.append(_t("plan_changed", lang, **{"from": action["changed"]["from"], "reason": why}))
+    if action.get("note"):
+        extra.append(_t("plan_note", lang, note=action["note"]))
+    return {
+        "id": action["id"],
+        "due": action["due"],
+        "part": action["part"],
+        "text": text,
+        "details": extra,
+        "responsible": _t(f"plan_who_{action['responsible']}", lang),
+        "status": _t(f"plan_state_{action['status']}", lang),
+        "status_code": action["status"],
+        "origin": action["origin"],
+        "items": action.get("items", []),
+    }
+
+
+def render(
+    body: dict[str, Any], lang: str, *, labels: dict[str, str] | None = None, person_label: str = ""
+) -> dict[str, Any]:
+    """The plan with every text in ``lang``: what the JSON answer and the HTML page show."""
+    labels = labels or {}
+    parts = body["parts"]
+    profile = parts["profile"]
+    no = _t("plan_profile_none", lang)
+    section: dict[str, list[dict[str, Any]]] = {
+        "before_release": [],
+        "social_legal": [],
+        "employment": [],
+        "housing": [],
+    }
+    for action in body["actions"]:
+        section.setdefault(action["part"], []).append(_action_text(action, lang, labels))
+    claims = parts["civil_claims"]
+    post = body.get("post_penitentiary")
+
+    def yes_no(value: object) -> str:
+        return _t("plan_yes" if value else "plan_no", lang)
+
+    return {
+        "title": _t("plan_title", lang),
+        "law": _t("plan_law", lang),
+        "person_id": body["person_id"],
+        "person_label": person_label,
+        "version": _t(
+            "plan_version", lang, version=body.get("version", 1), date=body["generated_on"]
+        ),
+        "status": _t(f"plan_status_{body['status']}", lang),
+        "release": body.get("release_date"),
+        "first_pay": _t("plan_first_pay", lang, date=body["first_pay_day"]),
+        "parts": [
+            {
+                "title": _t("plan_part_1", lang),
+                "lines": [
+                    _t(
+                        "plan_pretrial_yes"
+                        if parts["pretrial_report"]["applies"]
+                        else "plan_pretrial_no",
+                        lang,
+                    )
+                ],
+            },
+            {
+                "title": _t("plan_part_2", lang),
+                "lines": [
+                    _t(
+                        "plan_institution_inside"
+                        if parts["institution"]["inside"]
+                        else "plan_institution_outside",
+                        lang,
+                        institution=parts["institution"]["institution"] or "—",
+                    )
+                ],
+            },
+            {
+                "title": _t("plan_part_3", lang),
+                "lines": [
+                    _t("plan_claims_none", lang)
+                    if claims["paid"]
+                    else _t(
+                        "plan_claims_unpaid",
+                        lang,
+                        amount=f"{claims['amount_kzt']:,}".replace(",", " "),
+                    )
+                ],
+            },
+            {
+                "title": _t("plan_part_4", lang),
+                "lines": [
+                    _t(
+                        "plan_profile_ties",
+                        lang,
+                        value=_t(f"plan_ties_{profile['family_ties'] or 'unknown'}", lang),
+                    ),
+                    _t(
+                        "plan_profile_health",
+                        lang,
+                        value=_t(
+                            "plan_health_disability"
+                            if profile["has_disability"]
+                            else "plan_health_ok",
+                            lang,
+                        ),
+                    ),
+                    _t(
+                        "plan_profile_education",
+                        lang,
+                        value=_t(f"plan_edu_{profile['education']}", lang)
+                        if profile["education"]
+                        else no,
+                    ),
+                    _t(
+                        "plan_profile_skills",
+                        lang,
+                        value=", ".join(profile["professions"] + profile["skills"]) or no,
+                    ),
+                    _t(
+                        "plan_profile_legal",
+                        lang,
+                        value=_t(
+                            "plan_legal_needs_help"
+                            if profile["needs_legal_aid"]
+                            else "plan_legal_ok",
+                            lang,
+                        ),
+                    ),
+                    _t(
+                        "plan_profile_needs",
+                        lang,
+                        value=", ".join(_t(f"plan_need_{n}", lang) for n in profile["needs"]) or no,
+                    ),
+                ],
+            },
+        ],
+        "before_release": section["before_release"],
+        "after_release": [
+            {"title": _t(f"plan_section_{name}", lang), "actions": section[name]}
+            for name in ("social_legal", "employment", "housing")
+        ],
+        "post_penitentiary": None
+        if post is None
+        else {
+            "title": _t("plan_post_title", lang),
+            "lines": [
+                _t("plan_post_work", lang, value=yes_no(post["can_find_work_alone"])),
+                _t("plan_post_housing", lang, value=yes_no(post["can_find_housing_alone"])),
+                _t("plan_post_special", lang, value=yes_no(post["special_social_services"])),
+            ],
+        },
+        "risks_title": _t("plan_risks", lang),
+        "risks": [_t(f"plan_risk_{flag}", lang) for flag in body["risk_flags"]]
+        or [_t("plan_risks_none", lang)],
+        "columns": {k: _t(f"plan_col_{k}", lang) for k in ("due", "what", "who", "status")},
+        "part_5": _t("plan_part_5", lang),
+        "part_6": _t("plan_part_6", lang),
+        "review_title": _t("plan_review", lang),
+        "review": _t("plan_review_counts", lang, **planner.review(body)["counts"]),
+        "signature": _t("plan_signature", lang),
+        "synthetic": _t("plan_synthetic", lang),
+        "lang": lang,
+    }
+
+
+@cache
+def _templates() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=select_autoescape(["html"]),
+    )
+
+
+def html(
+    body: dict[str, Any], lang: str, *, labels: dict[str, str] | None = None, person_label: str = ""
+) -> str:
+    """The plan as a printable A4 page in ``lang``."""
+    return (
+        _templates()
+        .get_template("plan.html")
+        .render(plan=render(body, lang, labels=labels, person_label=person_label))
+    )
+
+
+def item_labels(engine: Engine, body: dict[str, Any]) -> dict[str, str]:
+    """Names of the items the actions refer to (titles, centre names)."""
+    labels: dict[str, str] = {}
+    for action in body["actions"]:
+        for ref in action.get("items", []):
+            try:
+                item = engine.item(ref["kind"], ref["id"])
+            except KeyError:
+                continue
+            labels[ref["id"]] = str(getattr(item, "title", None) or getattr(item, "name", ""))
+    return labels

@@ -1,0 +1,339 @@
+"""All-or-nothing imports of the exchange formats, from a file (CLI, API) or from records
+(the demo builder).
+
+Rows are validated and written in batches inside one transaction as the file streams by.
+The first bad row stops the writing; reading goes on so that every bad row is reported; at
+the end, any error rolls the whole import back. Re-importing a row with the same id replaces
+it (columns left out take their documented defaults).
+
+Outcome events are also checked against the history of their (person, item) pair once every
+row is written (``catalogs.outcomes.lifecycle``), so that a hire may come after its 3-month
+retention in the file; a referral takes its rank from the list it was shown in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import IO, Any, Literal, cast
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, SQLModel, col
+
+from catalogs.kinds import schema_for
+from catalogs.loader import Format, Invalid, RowError, Valid, load, validate_records
+from catalogs.outcomes.lifecycle import CHECKED
+from catalogs.schema import Record, Schema
+from service.store import impressions as outcomes
+from service.store.protect import Protector
+from service.store.tables import Course, OutcomeEvent, Person, Shelter, Vacancy, utcnow
+
+BATCH = 500
+PROGRESS_EVERY = 100_000
+
+TABLES: dict[str, type[SQLModel]] = {
+    "vacancies": Vacancy,
+    "courses": Course,
+    "shelters": Shelter,
+    "persons": Person,
+    "outcomes": OutcomeEvent,
+}
+ITEM_TABLES: dict[str, tuple[type[SQLModel], str]] = {
+    "vacancy": (Vacancy, "vacancy_id"),
+    "course": (Course, "course_id"),
+    "shelter": (Shelter, "shelter_id"),
+}
+
+
+Progress = Callable[["ImportReport"], None]
+"""Called every ``PROGRESS_EVERY`` rows read, for long imports."""
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or why it did nothing."""
+
+    kind: str
+    rows: int = 0
+    dry_run: bool = False
+    """Checked only: the rows were validated and written, then rolled back."""
+    inserted: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self, lang: str = "ru") -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "ok": self.ok,
+            "dry_run": self.dry_run,
+            "rows": self.rows,
+            "inserted": self.inserted if self.ok else 0,
+            "updated": self.updated if self.ok else 0,
+            "errors": [error.as_dict(lang) for error in self.errors],
+        }
+
+
+def import_file(
+    session: Session,
+    kind: str,
+    stream: IO[bytes],
+    *,
+    fmt: Format,
+    protector: Protector,
+    today: date | None = None,
+    progress: Progress | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import a CSV or JSON file of ``kind``; commit only if every row is good.
+
+    Raises ``catalogs.loader.FileFormatError`` (after rolling back) when the file cannot be read.
+    """
+    schema = schema_for(kind, today=today or date.today())
+    return _run(session, schema, load(schema, stream, fmt=fmt), protector, progress, dry_run)
+
+
+def import_records(
+    session: Session,
+    kind: str,
+    records: Iterable[Mapping[str, object]],
+    *,
+    protector: Protector,
+    today: date | None = None,
+    progress: Progress | None = None,
+    dry_run: bool = False,
+    source: str = "import",
+) -> ImportReport:
+    """Import rows given as mappings (native values allowed), with the same validation.
+    ``source`` is recorded with outcome events (``import``, ``api``)."""
+    schema = schema_for(kind, today=today or date.today())
+    results = validate_records(schema, records)
+    return _run(session, schema, results, protector, progress, dry_run, source)
+
+
+def _run(
+    session: Session,
+    schema: Schema,
+    results: Iterator[Valid | Invalid],
+    protector: Protector,
+    progress: Progress | None,
+    dry_run: bool = False,
+    source: str = "import",
+) -> ImportReport:
+    writer = _Writer(session, schema, protector, source)
+    report = ImportReport(schema.kind, dry_run=dry_run)
+    batch: list[Valid] = []
+    try:
+        for result in results:
+            report.rows += 1
+            if progress is not None and report.rows % PROGRESS_EVERY == 0:
+                progress(report)
+            if isinstance(result, Invalid):
+                report.errors.extend(result.errors)
+                batch.clear()
+                continue
+            if report.errors:
+                continue  # keep validating, stop writing
+            batch.append(result)
+            if len(batch) >= BATCH:
+                writer.write(batch, report)
+                batch = []
+        if batch and not report.errors:
+            writer.write(batch, report)
+        if not report.errors:
+            writer.finish(report)
+    except BaseException:
+        session.rollback()
+        raise
+    if report.errors or dry_run:
+        session.rollback()
+    else:
+        session.commit()
+    return report
+
+
+class _Writer:
+    """Turns valid records into table rows and upserts them a batch at a time."""
+
+    def __init__(
+        self, session: Session, schema: Schema, protector: Protector, source: str = "import"
+    ) -> None:
+        self.session = session
+        self.schema = schema
+        self.protector = protector
+        self.source = source
+        self.table: sa.Table = TABLES[schema.kind].__table__  # type: ignore[attr-defined]
+        self.iins: dict[str, int] = {}
+        self.checked: dict[tuple[Any, ...], tuple[int, Literal["line", "record"]]] = {}
+        """Outcomes whose history is checked at the end: key -> (line, unit) in the file."""
+
+    def write(self, batch: list[Valid], report: ImportReport) -> None:
+        problems = self._references(batch)
+        if problems:
+            report.errors.extend(problems)
+            return
+        rows = [self._row(valid.record) for valid in batch]
+        if self.schema.kind == "outcomes":
+            self._remember(batch)
+            self._ranks(rows)
+            # the same event twice is one event (the last reason and contract length win);
+            # one INSERT ... ON CONFLICT must not touch a row twice
+            keys = self._key_columns()
+            rows = list({tuple(row[k] for k in keys): row for row in rows}.values())
+        if self.schema.kind == "persons":
+            problems = self._iin_conflicts(batch, rows)
+            if problems:
+                report.errors.extend(problems)
+                return
+        existing = self._existing(rows)
+        report.updated += existing
+        report.inserted += len(rows) - existing
+        self._upsert(rows)
+
+    def _row(self, record: Record) -> dict[str, Any]:
+        row = dict(record)
+        if row.get("kato"):
+            row["region_kato"] = row["kato"][:2] + "0000000"
+        elif "kato" in row:
+            row["region_kato"] = None
+        if self.schema.kind == "persons":
+            iin = row.pop("iin")
+            row["iin_hash"] = None if iin is None else self.protector.lookup_hash(iin)
+            row["iin_cipher"] = self.protector.encrypt(iin)
+            row["full_name_cipher"] = self.protector.encrypt(row.pop("full_name"))
+            row["offence_cipher"] = self.protector.encrypt(row.pop("offence_category"))
+        if self.schema.kind == "outcomes":
+            row["source"] = self.source
+        else:
+            row["updated_at"] = utcnow()
+        return row
+
+    def _remember(self, batch: list[Valid]) -> None:
+        for valid in batch:
+            record = valid.record
+            if record["event"] in CHECKED:
+                key = tuple(record[k] for k in self.schema.key)
+                self.checked.setdefault(key, (valid.line, valid.unit))
+
+    def _ranks(self, rows: list[dict[str, Any]]) -> None:
+        """Referrals take rank, score and ranker version from the list they were shown in."""
+        referrals = [row for row in rows if row["event"] == "referred"]
+        found = outcomes.referral_ranks(
+            self.session,
+            (((r["person_id"], r["item_kind"], r["item_id"]), r["date"]) for r in referrals),
+        )
+        for row in rows:
+            shown = found.get(((row["person_id"], row["item_kind"], row["item_id"]), row["date"]))
+            row["rank"], row["score"], row["model_version"] = shown or (None, None, None)
+
+    def finish(self, report: ImportReport) -> None:
+        """Checks of the whole file, once every row is written (still uncommitted)."""
+        if self.schema.kind != "outcomes" or not self.checked:
+            return
+        for violation in outcomes.lifecycle_problems(self.session, self.checked):
+            line, unit = cast(tuple[int, Literal["line", "record"]], violation.ref)
+            report.errors.append(RowError(line, "event", violation.code, violation.params, unit))
+        report.errors.sort(key=lambda error: error.line)
+
+    def _key_columns(self) -> list[str]:
+        return list(self.schema.key)
+
+    def _existing(self, rows: list[dict[str, Any]]) -> int:
+        keys = self._key_columns()
+        first = keys[0]
+        wanted = {tuple(row[k] for k in keys) for row in rows}
+        query = sa.select(*(self.table.c[k] for k in keys)).where(
+            self.table.c[first].in_({row[first] for row in rows})
+        )
+        found = {tuple(r) for r in self.session.execute(query)}
+        return len(wanted & found)
+
+    def _upsert(self, rows: list[dict[str, Any]]) -> None:
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = insert(self.table)
+        keys = self._key_columns()
+        fixed = {*keys, "id", "created_at"}
+        kept = {"rank", "score", "model_version"}  # a re-import does not forget a referral's rank
+        statement = statement.on_conflict_do_update(
+            index_elements=keys,
+            set_={
+                c: sa.func.coalesce(statement.excluded[c], self.table.c[c])
+                if c in kept
+                else statement.excluded[c]
+                for c in rows[0]
+                if c not in fixed
+            },
+        )
+        self.session.execute(statement, rows)
+
+    def _references(self, batch: list[Valid]) -> list[RowError]:
+        """Outcomes must name a person and an item that exist."""
+        if self.schema.kind != "outcomes":
+            return []
+        persons = {v.record["person_id"] for v in batch}
+        known_persons = set(
+            self.session.scalars(
+                sa.select(col(Person.person_id)).where(col(Person.person_id).in_(persons))
+            )
+        )
+        known_items: dict[str, set[str]] = {}
+        for kind, (table, column) in ITEM_TABLES.items():
+            ids = {v.record["item_id"] for v in batch if v.record["item_kind"] == kind}
+            if ids:
+                id_column = getattr(table, column)
+                known_items[kind] = set(
+                    self.session.scalars(sa.select(id_column).where(id_column.in_(ids)))
+                )
+        problems = []
+        for valid in batch:
+            record = valid.record
+            if record["person_id"] not in known_persons:
+                problems.append(
+                    RowError(
+                        valid.line,
+                        "person_id",
+                        "unknown_person",
+                        {"value": record["person_id"]},
+                        valid.unit,
+                    )
+                )
+            if record["item_id"] not in known_items.get(record["item_kind"], set()):
+                problems.append(
+                    RowError(
+                        valid.line,
+                        "item_id",
+                        "unknown_item",
+                        {"value": record["item_id"], "kind": record["item_kind"]},
+                        valid.unit,
+                    )
+                )
+        return problems
+
+    def _iin_conflicts(self, batch: list[Valid], rows: list[dict[str, Any]]) -> list[RowError]:
+        """One IIN, one person: in the file and against the database."""
+        problems = []
+        hashes = {row["iin_hash"]: row["person_id"] for row in rows if row["iin_hash"]}
+        query = sa.select(col(Person.iin_hash), col(Person.person_id)).where(
+            col(Person.iin_hash).in_(hashes)
+        )
+        owners = dict(self.session.execute(query).all())
+        for valid, row in zip(batch, rows, strict=True):
+            digest = row["iin_hash"]
+            if digest is None:
+                continue
+            first = self.iins.setdefault(digest, valid.line)
+            if first != valid.line:
+                problems.append(
+                    RowError(valid.line, "iin", "duplicate_iin", {"first": first}, valid.unit)
+                )
+            elif owners.get(digest, row["person_id"]) != row["person_id"]:
+                problems.append(
+                    RowError(valid.line, "iin", "iin_taken", {"other": owners[digest]}, valid.unit)
+                )
+        return problems

@@ -1,0 +1,207 @@
+"""Rows to engine inputs: the service's side of the engine.
+
+The engine sees plain records (``matcher.profile``). Here they are built from the database,
+with the offence category decrypted for the eligibility rules only; nothing else of a
+person's protected data reaches the engine.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from matcher.congestion import WINDOW_DAYS, Congestion
+from matcher.engine import Engine
+from matcher.index import PersonIndex
+from matcher.profile import Course, Person, Shelter, Vacancy
+from service.store import tables as models
+from service.store.protect import Protector
+
+
+class NotFound(LookupError):
+    """An id the database does not hold."""
+
+    def __init__(self, kind: str, item_id: str) -> None:
+        super().__init__(f"{kind} {item_id} not found")
+        self.kind = kind
+        self.item_id = item_id
+
+
+def vacancy(row: models.Vacancy) -> Vacancy:
+    return Vacancy(
+        vacancy_id=row.vacancy_id,
+        employer_bin=row.employer_bin,
+        title=row.title,
+        kato=row.kato,
+        lat=row.lat,
+        lon=row.lon,
+        employer_name=row.employer_name,
+        occupation_code=row.occupation_code,
+        skills=tuple(row.skills),
+        education_min=row.education_min,
+        experience_min_years=row.experience_min_years,
+        salary_kzt=row.salary_kzt,
+        is_quota=row.is_quota,
+        quota_slots=row.quota_slots,
+        quota_from=row.quota_from,
+        excluded_offences=tuple(row.excluded_offences),
+        provides_housing=row.provides_housing,
+        employment_type=row.employment_type,
+        status=row.status,
+    )
+
+
+def course(row: models.Course) -> Course:
+    return Course(
+        course_id=row.course_id,
+        programme=row.programme,
+        title=row.title,
+        provider=row.provider,
+        skills=tuple(row.skills),
+        occupation_codes=tuple(row.occupation_codes),
+        format=row.format,
+        languages=tuple(row.languages) or ("ru",),
+        hours=row.hours,
+        kato=row.kato,
+        lat=row.lat,
+        lon=row.lon,
+        education_min=row.education_min,
+        seats=row.seats,
+        starts_on=row.starts_on,
+        cost_kzt=row.cost_kzt,
+        available_in_custody=row.available_in_custody,
+    )
+
+
+def shelter(row: models.Shelter) -> Shelter:
+    return Shelter(
+        shelter_id=row.shelter_id,
+        name=row.name,
+        kato=row.kato,
+        lat=row.lat,
+        lon=row.lon,
+        capacity=row.capacity,
+        occupied=row.occupied,
+        max_stay_days=row.max_stay_days,
+        accepts=row.accepts,
+        min_age=row.min_age,
+        services=tuple(row.services),
+        admits_substance_use=row.admits_substance_use,
+    )
+
+
+def person(row: models.Person, protector: Protector) -> Person:
+    return Person(
+        person_id=row.person_id,
+        kato=row.kato,
+        lat=row.lat,
+        lon=row.lon,
+        status=row.status,
+        probation_kind=row.probation_kind,
+        release_date=row.release_date,
+        institution=row.institution,
+        birth_year=row.birth_year,
+        sex=row.sex,
+        education=row.education,
+        professions=tuple(row.professions),
+        skills=tuple(row.skills),
+        experience_years=row.experience_years,
+        languages=tuple(row.languages),
+        has_driving_licence=row.has_driving_licence,
+        need_housing=row.need_housing,
+        need_documents=row.need_documents,
+        need_medical_commission=row.need_medical_commission,
+        need_psychological=row.need_psychological,
+        need_addiction_treatment=row.need_addiction_treatment,
+        need_legal_aid=row.need_legal_aid,
+        has_disability=row.has_disability,
+        civil_claim_kzt=row.civil_claim_kzt,
+        family_ties=row.family_ties,
+        offence_category=protector.decrypt(row.offence_cipher),
+        wants_training=row.wants_training,
+        relocation_ok=row.relocation_ok,
+        max_commute_km=row.max_commute_km,
+        consent_employer_view=row.consent_employer_view,
+    )
+
+
+def recent_referrals(session: Session, *, today: date) -> dict[tuple[str, str], int]:
+    """Referrals per item in the congestion window (``matcher.congestion``)."""
+    since = today - timedelta(WINDOW_DAYS)
+    query = (
+        sa.select(
+            col(models.OutcomeEvent.item_kind), col(models.OutcomeEvent.item_id), sa.func.count()
+        )
+        .where(col(models.OutcomeEvent.event) == "referred", col(models.OutcomeEvent.date) > since)
+        .group_by(col(models.OutcomeEvent.item_kind), col(models.OutcomeEvent.item_id))
+    )
+    return {(kind, item): count for kind, item, count in session.execute(query)}
+
+
+def load_engine(
+    session: Session, *, today: date, congestion: bool = True, learned: bool = True
+) -> Engine:
+    """An engine over every vacancy, course and shelter in the database, scored by the active
+    model version (the baseline with ``learned=False``); with ``congestion``, scarce items with
+    many recent referrals are discounted (``matcher.congestion``)."""
+    by_id = [
+        col(models.Vacancy.vacancy_id),
+        col(models.Course.course_id),
+        col(models.Shelter.shelter_id),
+    ]
+    engine = Engine.build(
+        vacancies=[
+            vacancy(r) for r in session.scalars(sa.select(models.Vacancy).order_by(by_id[0]))
+        ],
+        courses=[course(r) for r in session.scalars(sa.select(models.Course).order_by(by_id[1]))],
+        shelters=[
+            shelter(r) for r in session.scalars(sa.select(models.Shelter).order_by(by_id[2]))
+        ],
+        today=today,
+        congestion=Congestion(recent_referrals(session, today=today)) if congestion else None,
+    )
+    return with_active_model(session, engine) if learned else engine
+
+
+def with_active_model(session: Session, engine: Engine) -> Engine:
+    """``engine`` scored by the active model version (its track records as of today)."""
+    from service.store import modelstore
+    from service.training.retrain import tracks
+
+    version, rankers = modelstore.rankers(session)
+    if version == engine.model_version:
+        return engine
+    if version == modelstore.BASELINE:
+        return engine.with_rankers(rankers, model_version=version, tracks={})
+    found = tracks(session, engine, today=engine.today)
+    return engine.with_rankers(rankers, model_version=version, tracks=found)
+
+
+def load_person(session: Session, person_id: str, *, protector: Protector) -> Person:
+    row = session.get(models.Person, person_id)
+    if row is None:
+        raise NotFound("person", person_id)
+    return person(row, protector)
+
+
+def load_persons(session: Session, engine: Engine, *, protector: Protector) -> PersonIndex:
+    rows = session.scalars(sa.select(models.Person).order_by(col(models.Person.person_id)))
+    return PersonIndex([person(r, protector) for r in rows], matcher=engine.matcher)
+
+
+def load_cohort(
+    session: Session, *, protector: Protector, region: str, release_from: date, release_to: date
+) -> list[Person]:
+    """Persons of a region whose release day falls in the window (a cohort to allocate)."""
+    query = (
+        sa.select(models.Person)
+        .where(
+            col(models.Person.region_kato) == region,
+            col(models.Person.release_date) >= release_from,
+            col(models.Person.release_date) <= release_to,
+        )
+        .order_by(col(models.Person.person_id))
+    )
+    return [person(row, protector) for row in session.scalars(query)]

@@ -1,0 +1,95 @@
+"""Counts for ``matcher stats``: what the database holds and what is available now."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from service.store.tables import Course, OutcomeEvent, Person, Shelter, Vacancy
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` calendar months earlier (the last day of a shorter month)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class Stats:
+    persons: int
+    persons_in_custody: int
+    persons_released: int
+    persons_on_probation: int
+    vacancies: int
+    vacancies_open: int
+    quota_vacancies: int
+    """Open quota vacancies whose 6-month offer window is open today."""
+    quota_slots: int
+    """Quota slots of those vacancies."""
+    courses: int
+    shelters: int
+    beds: int
+    beds_free: int
+    outcome_events: int
+    model_version: str | None
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def collect(session: Session, *, today: date | None = None) -> Stats:
+    """Count everything ``matcher stats`` shows, in a handful of queries."""
+    today = today or date.today()
+    count = sa.func.count()
+    by_status = sa.select(col(Person.status), count).group_by(col(Person.status))
+    persons: dict[str, int] = dict(session.execute(by_status).all())
+    window_open = sa.and_(
+        col(Vacancy.status) == "open",
+        col(Vacancy.is_quota),
+        col(Vacancy.quota_from) <= today,
+        col(Vacancy.quota_from) > months_before(today, 6),
+    )
+    vacancies, vacancies_open, quota, slots = session.execute(
+        sa.select(
+            count,
+            sa.func.count().filter(col(Vacancy.status) == "open"),
+            sa.func.count().filter(window_open),
+            sa.func.coalesce(sa.func.sum(Vacancy.quota_slots).filter(window_open), 0),
+        )
+    ).one()
+    shelters, beds, occupied = session.execute(
+        sa.select(
+            count,
+            sa.func.coalesce(sa.func.sum(Shelter.capacity), 0),
+            sa.func.coalesce(sa.func.sum(Shelter.occupied), 0),
+        )
+    ).one()
+    from service.store.modelstore import active_version
+
+    active = active_version(session)
+    return Stats(
+        persons=sum(persons.values()),
+        persons_in_custody=persons.get("in_custody", 0),
+        persons_released=persons.get("released", 0),
+        persons_on_probation=persons.get("probation", 0),
+        vacancies=vacancies,
+        vacancies_open=vacancies_open,
+        quota_vacancies=quota,
+        quota_slots=int(slots),
+        courses=session.scalar(sa.select(count).select_from(Course)) or 0,
+        shelters=shelters,
+        beds=int(beds),
+        beds_free=int(beds) - int(occupied),
+        outcome_events=session.scalar(sa.select(count).select_from(OutcomeEvent)) or 0,
+        model_version=active,
+    )

@@ -1,0 +1,282 @@
+"""Database tables (SQLModel). The columns follow CONTRACT.md, plus what the service needs:
+derived location (region code, coordinates), protected person fields and timestamps.
+
+Lists are JSON columns: they are read whole with their row and never queried inside.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import JSON, Column, DateTime, Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _json_list() -> object:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+def _created() -> object:
+    return Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    )
+
+
+def _updated() -> object:
+    return Field(
+        default_factory=utcnow,
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+    )
+
+
+class Vacancy(SQLModel, table=True):
+    __tablename__ = "vacancies"
+
+    vacancy_id: str = Field(primary_key=True, max_length=64)
+    employer_bin: str = Field(index=True, max_length=12)
+    employer_name: str | None = Field(default=None, max_length=300)
+    employer_oked: str | None = Field(default=None, max_length=8)
+    title: str = Field(max_length=300)
+    occupation_code: str | None = Field(default=None, index=True, max_length=4)
+    skills: list[str] = _json_list()  # type: ignore[assignment]
+    description: str | None = Field(default=None, max_length=4000)
+    education_min: str = Field(default="none", max_length=20)
+    experience_min_years: float = 0.0
+    kato: str = Field(max_length=9)
+    region_kato: str = Field(index=True, max_length=9)
+    lat: float
+    lon: float
+    salary_kzt: int | None = None
+    is_quota: bool = Field(default=False, index=True)
+    quota_slots: int = 0
+    quota_from: date | None = None
+    excluded_offences: list[str] = _json_list()  # type: ignore[assignment]
+    provides_housing: bool = False
+    employment_type: str = Field(default="full", max_length=10)
+    status: str = Field(default="open", index=True, max_length=10)
+    created_at: datetime = _created()  # type: ignore[assignment]
+    updated_at: datetime = _updated()  # type: ignore[assignment]
+
+
+class Course(SQLModel, table=True):
+    __tablename__ = "courses"
+
+    course_id: str = Field(primary_key=True, max_length=64)
+    programme: str = Field(index=True, max_length=10)
+    provider: str | None = Field(default=None, max_length=300)
+    title: str = Field(max_length=300)
+    skills: list[str] = _json_list()  # type: ignore[assignment]
+    occupation_codes: list[str] = _json_list()  # type: ignore[assignment]
+    format: str = Field(default="offline", max_length=10)
+    languages: list[str] = _json_list()  # type: ignore[assignment]
+    hours: int | None = None
+    kato: str | None = Field(default=None, max_length=9)
+    region_kato: str | None = Field(default=None, index=True, max_length=9)
+    lat: float | None = None
+    lon: float | None = None
+    education_min: str = Field(default="none", max_length=20)
+    seats: int | None = None
+    """Empty means unlimited (a MOOC)."""
+    starts_on: date | None = None
+    cost_kzt: int = 0
+    available_in_custody: bool = False
+    url: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = _created()  # type: ignore[assignment]
+    updated_at: datetime = _updated()  # type: ignore[assignment]
+
+
+class Shelter(SQLModel, table=True):
+    __tablename__ = "shelters"
+
+    shelter_id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=300)
+    operator: str | None = Field(default=None, max_length=300)
+    kato: str = Field(max_length=9)
+    region_kato: str = Field(index=True, max_length=9)
+    lat: float
+    lon: float
+    address: str | None = Field(default=None, max_length=500)
+    capacity: int
+    occupied: int = 0
+    max_stay_days: int = 180
+    accepts: str = Field(default="all", max_length=10)
+    min_age: int = 18
+    services: list[str] = _json_list()  # type: ignore[assignment]
+    admits_substance_use: bool = False
+    phone: str | None = Field(default=None, max_length=40)
+    created_at: datetime = _created()  # type: ignore[assignment]
+    updated_at: datetime = _updated()  # type: ignore[assignment]
+
+
+class Person(SQLModel, table=True):
+    """A person served. ``iin``, ``full_name`` and ``offence_category`` are never stored in
+    clear: see ``service.store.protect``."""
+
+    __tablename__ = "persons"
+
+    person_id: str = Field(primary_key=True, max_length=64)
+    iin_hash: str | None = Field(default=None, unique=True, max_length=64)
+    iin_cipher: str | None = None
+    full_name_cipher: str | None = None
+    offence_cipher: str | None = None
+    birth_year: int | None = None
+    sex: str | None = Field(default=None, max_length=1)
+    kato: str = Field(max_length=9)
+    region_kato: str = Field(index=True, max_length=9)
+    lat: float
+    lon: float
+    status: str = Field(index=True, max_length=12)
+    probation_kind: str = Field(max_length=20)
+    release_date: date | None = Field(default=None, index=True)
+    institution: str | None = Field(default=None, max_length=200)
+    education: str | None = Field(default=None, max_length=20)
+    professions: list[str] = _json_list()  # type: ignore[assignment]
+    skills: list[str] = _json_list()  # type: ignore[assignment]
+    experience_years: float = 0.0
+    languages: list[str] = _json_list()  # type: ignore[assignment]
+    has_driving_licence: bool = False
+    need_housing: bool = False
+    need_documents: bool = False
+    need_medical_commission: bool = False
+    need_psychological: bool = False
+    need_addiction_treatment: bool = False
+    need_legal_aid: bool = False
+    has_disability: bool = False
+    civil_claim_kzt: int = Field(default=0, sa_type=sa.BigInteger)
+    family_ties: str | None = Field(default=None, max_length=12)
+    wants_training: bool = False
+    relocation_ok: bool = False
+    max_commute_km: float = 30.0
+    consent_employer_view: bool = False
+    created_at: datetime = _created()  # type: ignore[assignment]
+    updated_at: datetime = _updated()  # type: ignore[assignment]
+
+
+class OutcomeEvent(SQLModel, table=True):
+    """What happened after a recommendation: the training signal and the quota evidence."""
+
+    __tablename__ = "outcome_events"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "person_id", "item_kind", "item_id", "event", "date", name="uq_outcome_event"
+        ),
+        sa.Index("ix_outcome_item", "item_kind", "item_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = Field(
+        foreign_key="persons.person_id", index=True, max_length=64, ondelete="CASCADE"
+    )
+    item_kind: str = Field(max_length=10)
+    item_id: str = Field(max_length=64)
+    event: str = Field(max_length=16)
+    date: date
+    reason: str | None = Field(default=None, max_length=120)
+    contract_months: int | None = None
+    source: str = Field(default="import", max_length=12)
+    """``import``, ``api`` or ``simulated`` (``matcher simulate``); a referral takes its rank,
+    score and model version from the list it was shown in (``impressions``)."""
+    rank: int | None = None
+    score: float | None = None
+    model_version: str | None = Field(default=None, max_length=40)
+    created_at: datetime = _created()  # type: ignore[assignment]
+
+
+class Impression(SQLModel, table=True):
+    """An item shown in a list (or a person in a vacancy's candidate list): where, by which
+    ranker, on which day. What training needs to correct for position; one row per pair, day
+    and list, keeping the best rank the pair was shown at."""
+
+    __tablename__ = "impressions"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "person_id", "item_kind", "item_id", "shown_on", "list", name="uq_impression"
+        ),
+        sa.Index("ix_impression_item", "item_kind", "item_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = Field(
+        foreign_key="persons.person_id", index=True, max_length=64, ondelete="CASCADE"
+    )
+    item_kind: str = Field(max_length=10)
+    item_id: str = Field(max_length=64)
+    rank: int
+    """1-based position in the list."""
+    score: float
+    model_version: str = Field(max_length=40)
+    shown_on: date
+    list: str = Field(max_length=12)
+    """``person`` (a person's list) or ``candidates`` (a vacancy's candidate list)."""
+    created_at: datetime = _created()  # type: ignore[assignment]
+
+
+class ModelVersion(SQLModel, table=True):
+    """A ranker that was trained (or the baseline): its card, and whether it serves."""
+
+    __tablename__ = "model_versions"
+
+    version: str = Field(primary_key=True, max_length=40)
+    kind: str = Field(max_length=20)
+    """``baseline`` or ``learned``."""
+    path: str | None = Field(default=None, max_length=500)
+    card: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    is_active: bool = Field(default=False, index=True)
+    created_at: datetime = _created()  # type: ignore[assignment]
+    activated_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token: only its hash is stored; the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    role: str = Field(max_length=12)
+    employer_bin: str | None = Field(default=None, max_length=12)
+    region_kato: str | None = Field(default=None, max_length=9)
+    label: str | None = Field(default=None, max_length=200)
+    created_at: datetime = _created()  # type: ignore[assignment]
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who read or changed a person's record, when, and through which route."""
+
+    __tablename__ = "audit_events"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _created()  # type: ignore[assignment]
+    token_id: int | None = Field(default=None, index=True)
+    role: str = Field(max_length=12)
+    method: str = Field(max_length=8)
+    route: str = Field(max_length=200)
+    person_id: str = Field(index=True, max_length=64)
+    action: str = Field(max_length=20)
+    """``read``, ``create``, ``update``, ``reveal_iin``, ``recommend``, ``candidate``."""
+
+
+class PlanVersion(SQLModel, table=True):
+    """One version of a person's individual plan: generated, edited or reviewed. Versions are
+    only ever added, so the history of every decision is kept."""
+
+    __tablename__ = "plan_versions"
+    __table_args__ = (sa.UniqueConstraint("person_id", "version", name="uq_plan_version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: str = Field(
+        foreign_key="persons.person_id", index=True, max_length=64, ondelete="CASCADE"
+    )
+    version: int
+    change: str = Field(max_length=20)
+    """``generated``, ``edited``, ``added`` or ``regenerated``."""
+    author: str = Field(max_length=64)
+    body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _created()  # type: ignore[assignment]

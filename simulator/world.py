@@ -1,0 +1,520 @@
+"""A hidden world for simulated outcomes: what really happens after a referral.
+
+The simulation (``simulator.play``) plays officers who refer people to the items the engine
+lists; this module decides, with probabilities the ranker never sees, whether the person is
+hired, keeps the job three months, enrols in and completes a course, or is admitted to a
+shelter. Everything is deterministic from a seed: hidden traits come from a hash of the seed and
+an id, outcomes from the ``random.Random`` the caller hands in.
+
+Hidden traits (never in a feature, learnable only through outcomes):
+
+- an employer's **openness** to people with a record, ``o_e`` in (0, 1): Beta(1.5, 1.5) for
+  ordinary employers, Beta(1.2, 2.4) for employers with quota vacancies (many only comply), so the
+  baseline's quota bonus is partly misleading;
+- a person's **steadiness** in (0, 1): Beta(2, 2);
+- a course's **quality** in (0, 1): Beta(2, 2).
+
+The propensities are logistic; their coefficients are the constants below and are documented
+in docs/simulation.md. ``hidden_success`` gives the true probability that a referral ends in a
+job kept three months: for evaluation (tests, benchmarks) only, never for ranking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Final
+
+from catalogs.enums import REASONS_BY_EVENT
+from matcher.engine import Engine
+from matcher.features.pairs import PersonView, course_pair, vacancy_pair
+from matcher.profile import Course, Person, Shelter, Vacancy
+
+# the documented reason codes (catalogs/enums.py), the world draws from them
+REJECTED_REASONS: Final = REASONS_BY_EVENT["rejected"]
+QUIT_REASONS: Final = REASONS_BY_EVENT["quit"]
+DROPPED_REASONS: Final = REASONS_BY_EVENT["dropped"]
+LEFT_REASONS: Final = REASONS_BY_EVENT["left"]
+
+HIRE: Final = {
+    "intercept": -1.2,
+    "occupation": 1.6,
+    "skills": 0.8,
+    "distance": -1.0,
+    "openness": 4.0,
+    "violent_closed": -3.0,
+    "documents": -0.6,
+    "medical": -0.3,
+}
+"""P(hired | referred) = σ(intercept + occupation·fit + skills·overlap + distance·min(3, km /
+max(commute, 5)) + openness·(o_e − ½) + violent_closed·[violent]·closedness + documents·[needs
+documents] + medical·[needs a medical commission]); closedness = max(0, 1 − 2·o_e)."""
+
+KEEP: Final = {
+    "intercept": -0.3,
+    "openness": 3.0,
+    "housed": 0.9,
+    "supportive_family": 0.5,
+    "no_family": -0.3,
+    "course_match": 0.8,
+    "salary_above_median": 0.5,
+    "steadiness": 2.0,
+    "addiction": -1.0,
+    "first_two_months": -0.8,
+}
+"""P(kept 3 months | hired) = σ(intercept + openness·(o_e − ½) + housed·[housing solved] +
+supportive_family·[supportive ties] + no_family·[no ties] + course_match·[a completed course
+leads to this occupation] + salary_above_median·[salary above the regional median] +
+steadiness·(s − ½) + addiction·[needs addiction treatment] + first_two_months·[hired within 61
+days of release])."""
+
+ENROL: Final = {
+    "intercept": -0.6,
+    "relevance": 1.2,
+    "reach": 1.0,
+    "timing": 0.6,
+    "paid": -0.5,
+    "quality": 1.0,
+}
+"""P(enrolled | referred) = σ(intercept + relevance + reach + timing (the course features) +
+paid·[not free] + quality·(q − ½))."""
+
+COMPLETE: Final = {
+    "intercept": 0.0,
+    "relevance": 0.8,
+    "quality": 2.5,
+    "steadiness": 1.2,
+    "addiction": -0.8,
+    "wants_training": 0.3,
+}
+"""P(completed | enrolled) = σ(intercept + relevance + quality·(q − ½) + steadiness·(s − ½) +
+addiction·[needs treatment] + wants_training·[wants training])."""
+
+ADMIT: Final = {"intercept": 0.8, "services": 1.5, "substance_refused": -1.5}
+"""P(admitted | referred, a bed free) = σ(intercept + services·(needs served) +
+substance_refused·[needs addiction treatment and the centre does not admit substance use])."""
+
+CONTRACT_MONTHS: Final = ((1, 0.1), (3, 0.25), (6, 0.3), (12, 0.35))
+"""Contract lengths of a hire and their shares; a 1-month contract cannot reach 3 months."""
+RETENTION_DAYS: Final = 90
+FIRST_MONTHS_DAYS: Final = 61
+
+
+def sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+def _unit(seed: int, *parts: str) -> random.Random:
+    digest = hashlib.blake2b("|".join((str(seed), *parts)).encode(), digest_size=8).digest()
+    return random.Random(int.from_bytes(digest, "big"))
+
+
+@dataclass(frozen=True)
+class JobFit:
+    """What the world looks at in a (person, vacancy) pair (the same quantities the features
+    describe; the world adds the hidden employer)."""
+
+    vacancy_id: str
+    employer_bin: str
+    code: str | None
+    occupation: float
+    skills: float
+    km: float
+    commute_km: float
+    salary_above_median: bool
+    provides_housing: bool
+    is_quota: bool
+
+
+@dataclass(frozen=True)
+class CourseFit:
+    course_id: str
+    codes: tuple[str, ...]
+    relevance: float
+    reach: float
+    timing: float
+    paid: bool
+    hours: int | None
+    starts_on: date | None
+
+
+@dataclass
+class PersonState:
+    """What the world remembers of a person between referrals."""
+
+    employed_until: date | None = None
+    """The person is not referred to jobs before this day (a job, or a hire on its way)."""
+    in_course_until: date | None = None
+    stays: list[tuple[date, date]] = field(default_factory=list)
+    """Shelter stays: admitted, left."""
+    completed: list[tuple[date, frozenset[str]]] = field(default_factory=list)
+    """Courses completed: the day, the occupations they lead to."""
+    referred: set[tuple[str, str]] = field(default_factory=set)
+
+    def employed_on(self, day: date) -> bool:
+        return self.employed_until is not None and day < self.employed_until
+
+    def sheltered_on(self, day: date) -> bool:
+        return any(start <= day < end for start, end in self.stays)
+
+    def course_leads_to(self, code: str | None, day: date) -> bool:
+        return code is not None and any(
+            done <= day and code in codes for done, codes in self.completed
+        )
+
+
+@dataclass(frozen=True)
+class Event:
+    person_id: str
+    item_kind: str
+    item_id: str
+    event: str
+    date: date
+    reason: str | None = None
+    contract_months: int | None = None
+    rank: int | None = None
+    score: float | None = None
+    model_version: str | None = None
+
+
+class World:
+    """The hidden world of one seed."""
+
+    def __init__(
+        self,
+        seed: int,
+        *,
+        quota_employers: frozenset[str] = frozenset(),
+        openness: Mapping[str, float] | None = None,
+        steadiness: Mapping[str, float] | None = None,
+        quality: Mapping[str, float] | None = None,
+    ) -> None:
+        """``openness``, ``steadiness`` and ``quality`` fix some traits by id (tests); the
+        others are drawn from the seed."""
+        self.seed = seed
+        self.quota_employers = quota_employers
+        self._openness: dict[str, float] = dict(openness or {})
+        self._steadiness: dict[str, float] = dict(steadiness or {})
+        self._quality: dict[str, float] = dict(quality or {})
+
+    # -- hidden traits ------------------------------------------------------------------------
+
+    def openness(self, employer_bin: str) -> float:
+        value = self._openness.get(employer_bin)
+        if value is None:
+            rng = _unit(self.seed, "employer", employer_bin)
+            a, b = (1.2, 2.4) if employer_bin in self.quota_employers else (1.5, 1.5)
+            value = self._openness[employer_bin] = min(0.999, max(0.001, rng.betavariate(a, b)))
+        return value
+
+    def steadiness(self, person_id: str) -> float:
+        value = self._steadiness.get(person_id)
+        if value is None:
+            value = self._steadiness[person_id] = _unit(self.seed, "person", person_id).betavariate(
+                2, 2
+            )
+        return value
+
+    def quality(self, course_id: str) -> float:
+        value = self._quality.get(course_id)
+        if value is None:
+            value = self._quality[course_id] = _unit(self.seed, "course", course_id).betavariate(
+                2, 2
+            )
+        return value
+
+    # -- propensities ---------------------------------------------------------------------------
+
+    def p_hired(self, person: Person, job: JobFit) -> float:
+        o = self.openness(job.employer_bin)
+        distance = min(3.0, job.km / max(job.commute_km, 5.0))
+        closed = max(0.0, 1.0 - 2.0 * o)
+        x = (
+            HIRE["intercept"]
+            + HIRE["occupation"] * job.occupation
+            + HIRE["skills"] * job.skills
+            + HIRE["distance"] * distance
+            + HIRE["openness"] * (o - 0.5)
+            + HIRE["violent_closed"] * (person.offence_category == "violent") * closed
+            + HIRE["documents"] * person.need_documents
+            + HIRE["medical"] * person.need_medical_commission
+        )
+        return sigmoid(x)
+
+    def housed(self, person: Person, job: JobFit, state: PersonState, day: date) -> bool:
+        return not person.need_housing or job.provides_housing or state.sheltered_on(day)
+
+    def p_kept(self, person: Person, job: JobFit, state: PersonState, hired_on: date) -> float:
+        """P(kept 3 months | hired on ``hired_on``)."""
+        o = self.openness(job.employer_bin)
+        released = person.release_date
+        early = released is not None and 0 <= (hired_on - released).days < FIRST_MONTHS_DAYS
+        x = (
+            KEEP["intercept"]
+            + KEEP["openness"] * (o - 0.5)
+            + KEEP["housed"] * self.housed(person, job, state, hired_on)
+            + KEEP["supportive_family"] * (person.family_ties == "supportive")
+            + KEEP["no_family"] * (person.family_ties == "none")
+            + KEEP["course_match"] * state.course_leads_to(job.code, hired_on)
+            + KEEP["salary_above_median"] * job.salary_above_median
+            + KEEP["steadiness"] * (self.steadiness(person.person_id) - 0.5)
+            + KEEP["addiction"] * person.need_addiction_treatment
+            + KEEP["first_two_months"] * early
+        )
+        return sigmoid(x)
+
+    def p_enrolled(self, course: CourseFit) -> float:
+        x = (
+            ENROL["intercept"]
+            + ENROL["relevance"] * course.relevance
+            + ENROL["reach"] * course.reach
+            + ENROL["timing"] * course.timing
+            + ENROL["paid"] * course.paid
+            + ENROL["quality"] * (self.quality(course.course_id) - 0.5)
+        )
+        return sigmoid(x)
+
+    def p_completed(self, person: Person, course: CourseFit) -> float:
+        x = (
+            COMPLETE["intercept"]
+            + COMPLETE["relevance"] * course.relevance
+            + COMPLETE["quality"] * (self.quality(course.course_id) - 0.5)
+            + COMPLETE["steadiness"] * (self.steadiness(person.person_id) - 0.5)
+            + COMPLETE["addiction"] * person.need_addiction_treatment
+            + COMPLETE["wants_training"] * person.wants_training
+        )
+        return sigmoid(x)
+
+    def p_admitted(self, person: Person, shelter: Shelter, services: float) -> float:
+        refused = person.need_addiction_treatment and not shelter.admits_substance_use
+        x = ADMIT["intercept"] + ADMIT["services"] * services + ADMIT["substance_refused"] * refused
+        return sigmoid(x)
+
+    def hidden_success(
+        self, person: Person, job: JobFit, state: PersonState | None = None, *, day: date
+    ) -> float:
+        """For evaluation only: the TRUE probability that referring ``person`` to ``job`` on
+        ``day`` ends in a job kept three months (hired, a contract of 3+ months, kept)."""
+        state = state or PersonState()
+        long_contract = 1.0 - CONTRACT_MONTHS[0][1]
+        hired_on = day + timedelta(10)
+        return self.p_hired(person, job) * long_contract * self.p_kept(person, job, state, hired_on)
+
+    # -- playing out one referral ---------------------------------------------------------------
+
+    def play_vacancy(
+        self,
+        rng: random.Random,
+        person: Person,
+        job: JobFit,
+        state: PersonState,
+        day: date,
+        *,
+        filled: bool = False,
+    ) -> list[Event]:
+        """The events after a referral on ``day`` (the referral itself excluded), dated in
+        order, not yet cut at any horizon. Updates ``state`` when the person is hired."""
+        pid, vid = person.person_id, job.vacancy_id
+        decided = day + timedelta(rng.randint(2, 21))
+        if filled:
+            return [Event(pid, "vacancy", vid, "rejected", decided, "position_filled")]
+        if state.employed_on(decided) or rng.random() >= self.p_hired(person, job):
+            reason = "no_show" if state.employed_on(decided) else self._rejection(rng, person, job)
+            return [Event(pid, "vacancy", vid, "rejected", decided, reason)]
+        months = _pick(rng, CONTRACT_MONTHS)
+        hired = Event(pid, "vacancy", vid, "hired", decided, contract_months=months)
+        kept = rng.random() < self.p_kept(person, job, state, decided)
+        end = decided + timedelta(max(months * 30, RETENTION_DAYS + 1))
+        if months == 1:
+            last = decided + timedelta(30)
+            if not kept:
+                last = decided + timedelta(rng.randint(5, 29))
+            reason = "contract_ended" if kept else self._quit(rng, person, job, state, decided)
+            follow = [Event(pid, "vacancy", vid, "quit", last, reason)]
+            end = last
+        elif kept:
+            follow = [
+                Event(pid, "vacancy", vid, "retained_3m", decided + timedelta(RETENTION_DAYS)),
+                Event(pid, "vacancy", vid, "quit", end, "contract_ended"),
+            ]
+        else:
+            end = decided + timedelta(min(89, int(rng.triangular(5, 89, 20))))
+            reason = self._quit(rng, person, job, state, decided)
+            follow = [Event(pid, "vacancy", vid, "quit", end, reason)]
+        state.employed_until = end
+        return [hired, *follow]
+
+    def play_course(
+        self, rng: random.Random, person: Person, course: CourseFit, state: PersonState, day: date
+    ) -> list[Event]:
+        pid, cid = person.person_id, course.course_id
+        if rng.random() >= self.p_enrolled(course):
+            return []
+        start = day + timedelta(rng.randint(3, 14))
+        if course.starts_on is not None and start < course.starts_on <= day + timedelta(60):
+            start = course.starts_on
+        length = max(7, round((course.hours or 72) / 4 * 7 / 5))
+        events = [Event(pid, "course", cid, "enrolled", start)]
+        if rng.random() < self.p_completed(person, course):
+            done = start + timedelta(length)
+            events.append(Event(pid, "course", cid, "completed", done))
+            state.completed.append((done, frozenset(course.codes)))
+        else:
+            done = start + timedelta(rng.randint(1, max(1, length - 1)))
+            reason = self._dropped(rng, person, state, done)
+            events.append(Event(pid, "course", cid, "dropped", done, reason))
+        state.in_course_until = done
+        return events
+
+    def play_shelter(
+        self,
+        rng: random.Random,
+        person: Person,
+        shelter: Shelter,
+        services: float,
+        state: PersonState,
+        day: date,
+        *,
+        free: bool,
+    ) -> list[Event]:
+        pid, sid = person.person_id, shelter.shelter_id
+        if not free or rng.random() >= self.p_admitted(person, shelter, services):
+            return []
+        admitted = day + timedelta(rng.randint(1, 7))
+        longest = max(30, min(180, shelter.max_stay_days))
+        stay = rng.randint(30, longest)
+        left = admitted + timedelta(stay)
+        if stay >= longest - 5:
+            reason = "stay_ended"
+        else:
+            reason = _choose(
+                rng,
+                {
+                    "housing_found": 3.0 + (person.family_ties == "supportive"),
+                    "employed_elsewhere": 2.0,
+                    "rules_broken": 0.5 + person.need_addiction_treatment,
+                    "relocated": 0.5,
+                    "returned_to_custody": 0.3 + 0.5 * (1 - self.steadiness(pid)),
+                    "other": 0.5,
+                },
+            )
+        state.stays.append((admitted, left))
+        return [
+            Event(pid, "shelter", sid, "admitted", admitted),
+            Event(pid, "shelter", sid, "left", left, reason),
+        ]
+
+    # -- reasons --------------------------------------------------------------------------------
+
+    def _rejection(self, rng: random.Random, person: Person, job: JobFit) -> str:
+        o = self.openness(job.employer_bin)
+        closed = max(0.0, 1.0 - 2.0 * o)
+        distance = min(3.0, job.km / max(job.commute_km, 5.0))
+        return _choose(
+            rng,
+            {
+                "record_refused": 0.2
+                + 1.5 * closed
+                + 4.0 * closed * (person.offence_category == "violent"),
+                "lacking_skills": 0.3 + 1.5 * (1 - job.skills) * (1 - job.occupation),
+                "lacking_documents": 0.1 + 2.0 * person.need_documents,
+                "health": 0.15 + 0.8 * person.need_medical_commission,
+                "no_show": 0.4 + 0.6 * distance,
+                "no_answer": 0.6,
+                "position_filled": 0.3,
+                "other": 0.3,
+            },
+        )
+
+    def _quit(
+        self, rng: random.Random, person: Person, job: JobFit, state: PersonState, hired: date
+    ) -> str:
+        o = self.openness(job.employer_bin)
+        released = person.release_date
+        early = released is not None and (hired - released).days < FIRST_MONTHS_DAYS
+        return _choose(
+            rng,
+            {
+                "housing_lost": 0.2 + 2.0 * (not self.housed(person, job, state, hired)),
+                "returned_to_custody": 0.2 + 0.8 * early,
+                "salary": 0.3 + 1.0 * (not job.salary_above_median),
+                "conflict": 0.3 + 1.5 * (1 - o),
+                "dismissed": 0.3 + 1.5 * (1 - o),
+                "health": 0.2 + 1.0 * person.need_addiction_treatment,
+                "family": 0.2 + 0.6 * (person.family_ties != "supportive"),
+                "transport": 0.1 + 0.4 * min(3.0, job.km / max(job.commute_km, 5.0)),
+                "employed_elsewhere": 0.5,
+                "relocated": 0.2,
+                "other": 0.3,
+            },
+        )
+
+    def _dropped(self, rng: random.Random, person: Person, state: PersonState, day: date) -> str:
+        return _choose(
+            rng,
+            {
+                "employed_elsewhere": 0.3 + 1.5 * state.employed_on(day),
+                "housing_lost": 0.1 + 0.6 * person.need_housing,
+                "relocated": 0.2,
+                "health": 0.2 + 0.8 * person.need_addiction_treatment,
+                "family": 0.3,
+                "course_too_hard": 0.6,
+                "schedule": 0.5,
+                "transport": 0.3,
+                "returned_to_custody": 0.1,
+                "no_show": 0.5,
+                "other": 0.3,
+            },
+        )
+
+
+def _choose(rng: random.Random, weights: dict[str, float]) -> str:
+    names = list(weights)
+    return rng.choices(names, weights=[weights[n] for n in names])[0]
+
+
+def _pick(rng: random.Random, table: tuple[tuple[int, float], ...]) -> int:
+    return rng.choices([v for v, _ in table], weights=[w for _, w in table])[0]
+
+
+# -- what the world reads of the engine's catalogs ------------------------------------------------
+
+
+def job_fit(engine: Engine, view: PersonView, vacancy: Vacancy) -> JobFit:
+    """The world's view of a (person, vacancy) pair, from the engine's own feature code."""
+    index = engine.vacancies
+    job = index.view(index.position[vacancy.vacancy_id])
+    median = index.median_salary.get(vacancy.kato[:2])
+    pair = vacancy_pair(view, job, regional_median=median)
+    salary = vacancy.salary_kzt
+    return JobFit(
+        vacancy_id=vacancy.vacancy_id,
+        employer_bin=vacancy.employer_bin,
+        code=job.code,
+        occupation=pair.values["occupation"],
+        skills=pair.values["skills"],
+        km=float(pair.facts["km"]),
+        commute_km=view.person.max_commute_km,
+        salary_above_median=salary is not None and median is not None and salary > median,
+        provides_housing=vacancy.provides_housing,
+        is_quota=vacancy.is_quota,
+    )
+
+
+def course_fit(engine: Engine, view: PersonView, course: Course) -> CourseFit:
+    gap = engine.vacancies.quota_gap.get(view.person.kato[:2], {})
+    pair = course_pair(view, course, today=engine.today, gap_codes=gap)
+    return CourseFit(
+        course_id=course.course_id,
+        codes=course.occupation_codes,
+        relevance=pair.values["relevance"],
+        reach=pair.values["reach"],
+        timing=pair.values["timing"],
+        paid=course.cost_kzt > 0,
+        hours=course.hours,
+        starts_on=course.starts_on,
+    )
