@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     retrain_every_hours: float | None = Field(default=None, gt=0)
     """When set, a server retrains every so many hours (promoting only a better, fair model)."""
 
+    serving_check_seconds: float = Field(default=2.0, ge=0, le=3600)
+    """How often a server compares its engine with the database (imports, promotions and
+    rollbacks made on any host are served within this many seconds, plus the rebuild)."""
+
     @field_validator("lang")
     @classmethod
     def _known_lang(cls, value: str) -> str:

@@ -1,11 +1,13 @@
-"""What a command needs to run: settings, a database (created or upgraded on first use) and
-the protector of sensitive fields. Tests hand in a Runtime bound to their own connection."""
+"""What a use case needs to run: settings, a database (created or upgraded on first use), the
+protector of sensitive fields and the engine this process serves from. Tests hand in a Runtime
+bound to their own connection."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
@@ -15,6 +17,9 @@ from service.config import Settings
 from service.store import db
 from service.store.protect import Protector
 
+if TYPE_CHECKING:
+    from service.serving.engines import Serving
+
 
 @dataclass
 class Runtime:
@@ -22,6 +27,7 @@ class Runtime:
     bind: Engine | sa.Connection
     _protector: Protector | None = field(default=None, repr=False)
     _ready: bool = field(default=False, repr=False)
+    _serving: Serving | None = field(default=None, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
@@ -34,15 +40,50 @@ class Runtime:
         return self._protector
 
     @property
+    def serving(self) -> Serving:
+        """The engine snapshot this process answers from (``service.serving``)."""
+        if self._serving is None:
+            from service.serving.engines import Serving
+
+            live = isinstance(self.bind, Engine)
+            self._serving = Serving(check_every=self.settings.serving_check_seconds if live else 0)
+        return self._serving
+
+    @property
     def where(self) -> str:
         """The database in force, with any password hidden."""
         return make_url(self.settings.url).render_as_string(hide_password=True)
 
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A session on an up-to-date schema."""
+    def ready(self) -> None:
+        """Create or upgrade the schema, once per process."""
         if not self._ready:
             db.upgrade(self.bind)
             self._ready = True
-        with db.session_scope(self.bind) as session:
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session on an up-to-date schema, for reading (and writes that race with none)."""
+        self.ready()
+        with _busy_is_503(), db.session_scope(self.bind) as session:
             yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A session whose transactions take the write lock when they begin: on SQLite, a
+        writer then waits its turn (up to ``db.BUSY_TIMEOUT_MS``) instead of failing; past
+        that, ``Busy`` (answered 503 with ``Retry-After``)."""
+        self.ready()
+        with _busy_is_503(), db.session_scope(self.bind, write=True) as session:
+            yield session
+
+
+@contextmanager
+def _busy_is_503() -> Iterator[None]:
+    try:
+        yield
+    except sa.exc.OperationalError as error:
+        if db.is_busy(error):
+            from service.usecases.errors import Busy
+
+            raise Busy("database_busy") from error
+        raise

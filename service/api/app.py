@@ -17,11 +17,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from catalogs.i18n import messages
 from matcher import __version__
-from service.api.deps import ApiError, EngineCache, language
+from service.api.deps import language
 from service.api.routes import admin, data, lists, model, persons, plans, reports
 from service.config import Settings
 from service.runtime import Runtime
 from service.training.schedule import RetrainSchedule
+from service.usecases.errors import Busy, Problem
 
 log = logging.getLogger("matcher.api")
 PREFIX = "/api/v1"
@@ -75,7 +76,6 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.runtime = runtime or Runtime.from_settings(Settings())
-    app.state.engines = EngineCache()
     for router in (
         admin.router,
         persons.router,
@@ -87,13 +87,14 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     ):
         app.include_router(router, prefix=PREFIX)
 
-    @app.exception_handler(ApiError)
-    async def api_error(request: Request, error: ApiError) -> JSONResponse:
+    @app.exception_handler(Problem)
+    async def problem(request: Request, error: Problem) -> JSONResponse:
         lang = language(request.headers.get("accept-language"))
-        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
-        response = _error(error.status, error.code, error.message(lang), error.details)
-        if headers:
-            response.headers.update(headers)
+        response = _error(error.status, error.code, error.message(lang), error.details_in(lang))
+        if error.status == 401:
+            response.headers["WWW-Authenticate"] = "Bearer"
+        if isinstance(error, Busy):
+            response.headers["Retry-After"] = str(error.retry_after)
         return response
 
     @app.exception_handler(RequestValidationError)

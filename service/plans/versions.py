@@ -60,8 +60,7 @@ def _save(
     body = {**body, "version": number}
     row = PlanVersion(person_id=person_id, version=number, change=change, author=author, body=body)
     session.add(row)
-    session.commit()
-    session.refresh(row)
+    session.flush()  # the caller commits, with its audit rows
     return row
 
 

@@ -165,7 +165,8 @@ class QuotaLedger:
     rows: list[LedgerRow]
     """Total first, then each region, its districts, each district's employers (by slots)."""
     windows: list[VacancyWindow]
-    outcomes: Outcomes
+    outcomes: Outcomes | None
+    """None where the reader may not see them (an employer)."""
 
     @property
     def total(self) -> LedgerRow:
@@ -187,7 +188,9 @@ class QuotaLedger:
             "area": self.area(lang),
             "rows": [row.as_dict(lang) for row in self.rows],
             "windows": [asdict(window) for window in self.windows],
-            "outcomes": {
+            "outcomes": None
+            if self.outcomes is None
+            else {
                 "released": self.outcomes.released,
                 "hired": self.outcomes.hired,
                 "median_days_to_hire": self.outcomes.median_days_to_hire,
@@ -600,6 +603,8 @@ def table_lines(ledger: QuotaLedger, lang: str = "ru", *, top: int = 5) -> list[
             if len(own) > top:
                 lines.append("    " + text("report_more_employers", lang, count=len(own) - top))
     outcomes = ledger.outcomes
+    if outcomes is None:
+        return lines
     median = outcomes.median_days_to_hire
     lines += [
         "",

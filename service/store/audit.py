@@ -3,39 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from service.store.tables import ApiToken, AuditEvent
+from service.store.tables import AuditEvent
 
 
-def record(
-    session: Session,
-    *,
-    token: ApiToken,
-    method: str,
-    route: str,
-    person_ids: Sequence[str],
-    action: str,
-) -> None:
-    """Write one event per person, in a transaction of its own: the caller's read transaction
-    is closed first, so that SQLite never has to turn a reader into a writer (which fails at
-    once under concurrent writers instead of waiting its turn)."""
-    token_id, role = token.id, token.role  # read before the commit expires them
-    session.commit()
-    for person_id in dict.fromkeys(person_ids):
-        session.add(
-            AuditEvent(
-                token_id=token_id,
-                role=role,
-                method=method,
-                route=route,
-                person_id=person_id,
-                action=action,
-            )
+class Who(Protocol):
+    """Who acted (``service.usecases.actor.Actor``)."""
+
+    @property
+    def token_id(self) -> int | None: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def method(self) -> str: ...
+
+    @property
+    def route(self) -> str: ...
+
+
+def record(session: Session, *, actor: Who, person_ids: Sequence[str], action: str) -> None:
+    """Add one event per person to the caller's transaction: the use case commits it with
+    the rest of what the request writes, so an answer is never given without its record."""
+    session.add_all(
+        AuditEvent(
+            token_id=actor.token_id,
+            role=actor.role,
+            method=actor.method[:8],
+            route=actor.route[:200],
+            person_id=person_id,
+            action=action,
         )
-    session.commit()
+        for person_id in dict.fromkeys(person_ids)
+    )
 
 
 def events(session: Session, *, person_id: str | None, limit: int) -> Sequence[AuditEvent]:

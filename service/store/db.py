@@ -15,10 +15,17 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+BUSY_TIMEOUT_MS = 5000
+"""How long a SQLite writer waits for another one before giving up (answered 503)."""
+
 
 def make_engine(url: str, **options: Any) -> Engine:
     """An engine for ``url``; for SQLite, a file-backed database with foreign keys, WAL and
-    real SAVEPOINTs (pysqlite's own transaction handling is switched off)."""
+    real SAVEPOINTs (pysqlite's own transaction handling is switched off).
+
+    On SQLite a write transaction must say so when it begins (``writing()``): a read
+    transaction that later writes cannot wait for another writer and fails at once, while
+    ``BEGIN IMMEDIATE`` queues behind it for up to ``BUSY_TIMEOUT_MS``."""
     if url.startswith("sqlite"):
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
             Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
@@ -31,12 +38,13 @@ def make_engine(url: str, **options: Any) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.execute("PRAGMA busy_timeout=15000")
+            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cursor.close()
 
         @sa.event.listens_for(engine, "begin")
         def _on_begin(connection: sa.Connection) -> None:
-            connection.exec_driver_sql("BEGIN")
+            mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+            connection.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True, **options)
@@ -79,11 +87,22 @@ def downgrade(connection: sa.Connection, revision: str) -> None:
     command.downgrade(config, revision)
 
 
+def is_busy(error: BaseException) -> bool:
+    """Whether ``error`` says another writer held the database past the busy timeout."""
+    if not isinstance(error, sa.exc.OperationalError):
+        return False
+    text = str(error.orig).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
 @contextmanager
-def session_scope(engine: Engine | sa.Connection) -> Iterator[Session]:
-    """A session whose uncommitted work is rolled back when the block fails."""
+def session_scope(engine: Engine | sa.Connection, *, write: bool = False) -> Iterator[Session]:
+    """A session whose uncommitted work is rolled back when the block fails; with ``write``,
+    its transactions take SQLite's write lock when they begin (PostgreSQL needs nothing)."""
     if isinstance(engine, sa.Connection):
         session = Session(bind=engine, join_transaction_mode="create_savepoint")
+    elif write and engine.dialect.name == "sqlite":
+        session = Session(engine.execution_options(sqlite_begin="IMMEDIATE"))
     else:
         session = Session(engine)
     try:

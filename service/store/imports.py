@@ -26,6 +26,7 @@ from catalogs.kinds import schema_for
 from catalogs.loader import Format, Invalid, RowError, Valid, load, validate_records
 from catalogs.outcomes.lifecycle import CHECKED
 from catalogs.schema import Record, Schema
+from service.store import changes
 from service.store import impressions as outcomes
 from service.store.protect import Protector
 from service.store.tables import Course, OutcomeEvent, Person, Shelter, Vacancy, utcnow
@@ -108,12 +109,14 @@ def import_records(
     progress: Progress | None = None,
     dry_run: bool = False,
     source: str = "import",
+    commit: bool = True,
 ) -> ImportReport:
     """Import rows given as mappings (native values allowed), with the same validation.
-    ``source`` is recorded with outcome events (``import``, ``api``)."""
+    ``source`` is recorded with outcome events (``import``, ``api``). With ``commit`` False
+    the rows are left in the caller's transaction (which then commits or rolls back)."""
     schema = schema_for(kind, today=today or date.today())
     results = validate_records(schema, records)
-    return _run(session, schema, results, protector, progress, dry_run, source)
+    return _run(session, schema, results, protector, progress, dry_run, source, commit)
 
 
 def _run(
@@ -124,6 +127,7 @@ def _run(
     progress: Progress | None,
     dry_run: bool = False,
     source: str = "import",
+    commit: bool = True,
 ) -> ImportReport:
     writer = _Writer(session, schema, protector, source)
     report = ImportReport(schema.kind, dry_run=dry_run)
@@ -153,7 +157,13 @@ def _run(
     if report.errors or dry_run:
         session.rollback()
     else:
-        session.commit()
+        changed = changes.data_of(schema.kind)
+        if changed is not None:
+            changes.bump(session, changed)
+        if commit:
+            session.commit()
+        else:
+            session.flush()
     return report
 
 

@@ -8,7 +8,6 @@ from the most recent impression of its pair on or before its date.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any, Literal, Protocol
@@ -20,7 +19,6 @@ from sqlmodel import Session, col
 from catalogs.outcomes import lifecycle
 from service.store.tables import Impression, OutcomeEvent
 
-log = logging.getLogger(__name__)
 ListKind = Literal["person", "candidates"]
 Pair = tuple[str, str, str]
 """(person_id, item_kind, item_id)"""
@@ -47,12 +45,12 @@ def record_impressions(
     today: date,
     list_kind: ListKind,
 ) -> int:
-    """Record a list as shown, ranks 1..n, in a transaction of its own; returns the rows.
+    """Add a list as shown, ranks 1..n, to the caller's transaction; returns the rows.
 
     ``list_kind`` ``person``: ``subject`` is the person, the items are of ``kind``.
     ``candidates``: ``subject`` is the vacancy, the items are persons. A pair shown twice the
-    same day in the same kind of list keeps its best rank. Never raises: a failure is logged
-    and the list is answered all the same.
+    same day in the same kind of list keeps its best rank. The caller commits, together with
+    the request's audit rows (one write transaction per request).
     """
     rows: list[dict[str, Any]] = []
     for rank, shown in enumerate(recommendations, start=1):
@@ -73,22 +71,15 @@ def record_impressions(
         )
     if not rows:
         return 0
-    try:
-        session.commit()  # the caller's read ends here; the write is a transaction of its own
-        table: sa.Table = Impression.__table__  # type: ignore[attr-defined]
-        dialect = session.get_bind().dialect.name
-        statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-        statement = statement.on_conflict_do_update(
-            index_elements=["person_id", "item_kind", "item_id", "shown_on", "list"],
-            set_={c: statement.excluded[c] for c in ("rank", "score", "model_version")},
-            where=statement.excluded.rank < table.c.rank,
-        )
-        session.execute(statement, rows)
-        session.commit()
-    except Exception:
-        session.rollback()
-        log.exception("could not record the impressions of a %s list of %s", list_kind, subject)
-        return 0
+    table: sa.Table = Impression.__table__  # type: ignore[attr-defined]
+    dialect = session.get_bind().dialect.name
+    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["person_id", "item_kind", "item_id", "shown_on", "list"],
+        set_={c: statement.excluded[c] for c in ("rank", "score", "model_version")},
+        where=statement.excluded.rank < table.c.rank,
+    )
+    session.execute(statement, rows)
     return len(rows)
 
 

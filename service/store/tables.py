@@ -230,6 +230,9 @@ class ModelVersion(SQLModel, table=True):
     is_active: bool = Field(default=False, index=True)
     created_at: datetime = _created()  # type: ignore[assignment]
     activated_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    artifact: bytes | None = Field(default=None, sa_column=Column(sa.LargeBinary, nullable=True))
+    """The joblib file itself, so that every host serves the same rankers (``path`` names
+    the copy written when it was trained, for people to look at)."""
 
 
 class ApiToken(SQLModel, table=True):
@@ -280,3 +283,36 @@ class PlanVersion(SQLModel, table=True):
     author: str = Field(max_length=64)
     body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = _created()  # type: ignore[assignment]
+
+
+class DataVersion(SQLModel, table=True):
+    """A counter per kind of data that serving caches (``catalogs``, ``persons``), raised in
+    the same transaction as every change, so that every process and host sees a change."""
+
+    __tablename__ = "data_versions"
+
+    name: str = Field(primary_key=True, max_length=20)
+    version: int = Field(default=0)
+    changed_at: datetime = _updated()  # type: ignore[assignment]
+
+
+class Job(SQLModel, table=True):
+    """Long work (allocation, retraining, large imports) queued and answered ``202``: its
+    state, progress and result or error, read by ``GET /api/v1/jobs/{id}`` on any host."""
+
+    __tablename__ = "jobs"
+
+    id: str = Field(primary_key=True, max_length=32)
+    kind: str = Field(max_length=20, index=True)
+    state: str = Field(default="queued", max_length=10, index=True)
+    """``queued``, ``running``, ``succeeded`` or ``failed``."""
+    progress: float = Field(default=0.0)
+    params: dict[str, object] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    result: dict[str, object] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    error: dict[str, object] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    created_by: str = Field(max_length=40)
+    created_at: datetime = _created()  # type: ignore[assignment]
+    started_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    heartbeat_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    """Raised while the job runs; a running job whose heartbeat stops is marked failed."""

@@ -85,7 +85,7 @@ class TrainingSet:
         )
 
     def columns(self, ranker: Ranker, kind: str) -> npt.NDArray[np.float64]:
-        names = [str(n) for n in getattr(ranker, "feature_names_in_", FEATURES[kind])]
+        names = [str(n) for n in getattr(ranker, "features_", FEATURES[kind])]
         return self.X[:, [self.names.index(n) for n in names]]
 
 
@@ -391,9 +391,7 @@ def _retrain(
 
 
 def _fit(kind: str, data: TrainingSet) -> LearnedRanker:
-    return LearnedRanker(kind).fit(
-        data.X, data.y, data.weight, feature_names=data.names, order=data.day
-    )
+    return LearnedRanker(kind, features=data.names).fit(data.X, data.y, data.weight, order=data.day)
 
 
 def _records(engine: Engine, found: list[outcomes.Referral]) -> dict[str, TrackRecords]:

@@ -1,17 +1,17 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
+from starlette.concurrency import run_in_threadpool
 
-from catalogs.kinds import KINDS
-from catalogs.loader import FileFormatError
-from service.api.deps import Admin, ApiError, Engines, Lang, RuntimeDep, SessionDep, Staff
+from catalogs.loader import Format
+from service.api.deps import ApiError, CurrentActor, Lang, RuntimeDep
 from service.api.routes.persons import ERRORS
 from service.api.schemas import AllocationIn, AllocationOut, Error, EventIn, ImportResult
-from service.store.imports import ImportReport, import_file, import_records
+from service.store.imports import ImportReport
+from service.usecases import access, allocation, data
 
 router = APIRouter(tags=["data"])
 MAX_UPLOAD = 512 * 1024 * 1024
@@ -29,15 +29,7 @@ IMPORT_BODY = {
 }
 
 
-def _result(report: ImportReport, lang: str) -> ImportResult:
-    if not report.ok:
-        raise ApiError(
-            422,
-            "import_rejected",
-            details=[e.as_dict(lang) for e in report.errors],
-            bad=len(report.errors),
-            rows=report.rows,
-        )
+def _result(report: ImportReport) -> ImportResult:
     return ImportResult(
         kind=report.kind,
         ok=True,
@@ -57,20 +49,17 @@ def _result(report: ImportReport, lang: str) -> ImportResult:
 async def import_data(
     kind: Annotated[str, Path(description="vacancies, courses, shelters, persons or outcomes")],
     request: Request,
-    db: SessionDep,
-    token: Admin,
     rt: RuntimeDep,
-    engines: Engines,
-    lang: Lang,
+    actor: CurrentActor,
     check: Annotated[bool, Query(description="Validate only: write nothing.")] = False,
 ) -> ImportResult:
     """Import a CSV (``text/csv``) or JSON array (``application/json``) body: all rows or none;
     every bad row is reported with its line (or record), column and reason."""
-    if kind not in KINDS:
-        raise ApiError(404, "unknown_kind", kind=kind, kinds=", ".join(KINDS))
+    access.admin_only(actor)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in ("text/csv", "application/json"):
         raise ApiError(415, "unsupported_media")
+    fmt: Format = "json" if content_type == "application/json" else "csv"
     with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as spool:
         size = 0
         async for chunk in request.stream():
@@ -79,59 +68,34 @@ async def import_data(
                 raise ApiError(413, "too_large")
             spool.write(chunk)
         spool.seek(0)
-        fmt = "json" if content_type == "application/json" else "csv"
-        try:
-            report = import_file(db, kind, spool, fmt=fmt, protector=rt.protector, dry_run=check)  # type: ignore[arg-type]
-        except FileFormatError as error:
-            raise ApiError(
-                422, "import_rejected", details=[error.error.as_dict(lang)], bad=1, rows=0
-            ) from None
-    if report.ok and not check:
-        engines.invalidate(persons_only=kind == "persons")
-    return _result(report, lang)
+        report = await run_in_threadpool(
+            lambda: data.import_stream(rt, actor, kind=kind, stream=spool, fmt=fmt, dry_run=check)
+        )
+    return _result(report)
 
 
 @router.post("/outcomes", status_code=201, response_model=ImportResult, responses=ERRORS)
 def record_outcomes(
-    events: EventIn | list[EventIn], db: SessionDep, token: Staff, rt: RuntimeDep, lang: Lang
+    events: EventIn | list[EventIn], rt: RuntimeDep, actor: CurrentActor
 ) -> ImportResult:
     """Record one outcome event or several (all or none): referrals, hires, 3-month retention,
     course and shelter events. The same event twice is one event. Each must fit the pair's
     history (a hire before its retention or quit, ...); a referral takes its rank from the
     list it was shown in."""
     rows = [e.model_dump() for e in (events if isinstance(events, list) else [events])]
-    if not rows:
-        raise ApiError(422, "empty_body")
-    report = import_records(db, "outcomes", rows, protector=rt.protector, source="api")
-    return _result(report, lang)
+    return _result(data.record_outcomes(rt, actor, rows))
 
 
 @router.post("/allocations", response_model=AllocationOut, responses=ERRORS, tags=["allocation"])
-def allocations(
-    body: AllocationIn, db: SessionDep, token: Staff, rt: RuntimeDep, lang: Lang
+async def allocations(
+    body: AllocationIn, rt: RuntimeDep, actor: CurrentActor, lang: Lang
 ) -> AllocationOut:
     """Share quota slots, course seats and shelter beds across everyone of a region released
     between two dates: the most expected success under every capacity, with a group guard.
     A proposal: only referrals an officer accepts take places."""
-    from catalogs.reference.places import places
-    from matcher.allocate import allocate, scarce
-    from service.store import rows as glue
-
-    region = places().get(body.kato)
-    if region is None or region.level != "region":
-        raise ApiError(422, "allocate_bad_region", kato=body.kato)
-    if token.region_kato is not None and token.region_kato != body.kato:
-        raise ApiError(403, "out_of_region")
-    if body.release_to < body.release_from:
-        raise ApiError(422, "bad_window")
-    cohort = glue.load_cohort(
-        db,
-        protector=rt.protector,
-        region=body.kato,
-        release_from=body.release_from,
-        release_to=body.release_to,
+    result, _ = await run_in_threadpool(
+        lambda: allocation.run(
+            rt, actor, kato=body.kato, release_from=body.release_from, release_to=body.release_to
+        )
     )
-    if len(cohort) > 20_000:
-        raise ApiError(422, "cohort_too_large", count=len(cohort))
-    engine = glue.load_engine(db, today=date.today(), congestion=False)
-    return AllocationOut.model_validate(allocate(scarce(engine), cohort).as_dict(lang))
+    return AllocationOut.model_validate(result.as_dict(lang))

@@ -14,14 +14,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from service.api.deps import AnyRole, ApiError, Lang, SessionDep, Staff
+from service.api.deps import CurrentActor, Lang, RuntimeDep
 from service.api.routes.persons import ERRORS
 from service.api.schemas import QuotaLedgerOut
-from service.reports import quota as reports
-from service.store.tables import ApiToken
+from service.reports import quota
+from service.usecases import reports
 
 router = APIRouter(tags=["reports"])
-EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 KatoParam = Annotated[
     str | None,
     Query(
@@ -51,38 +50,10 @@ PNG: dict[int | str, dict[str, object]] = {
 }
 
 
-def _ledger(
-    db: SessionDep, token: ApiToken, kato: str | None, as_of: date | None
-) -> reports.QuotaLedger:
-    """The ledger the token may see: 422 for an unknown area, 403 outside its region."""
-    today = as_of or date.today()
-    if not EARLIEST <= today <= LATEST:
-        raise ApiError(422, "report_bad_as_of", value=today.isoformat())
-    if kato is None and token.region_kato is not None:
-        kato = token.region_kato
-    try:
-        prefix = reports.area_prefix(kato)
-    except reports.UnknownArea:
-        raise ApiError(422, "report_bad_kato", kato=kato) from None
-    if token.region_kato is not None and not prefix.startswith(token.region_kato[:2]):
-        raise ApiError(403, "out_of_region")
-    return reports.quota_ledger(db, kato=kato, today=today)
-
-
-def _out(ledger: reports.QuotaLedger, token: ApiToken, lang: str) -> QuotaLedgerOut:
-    body = ledger.as_dict(lang)
-    if token.role == "employer":
-        own = token.employer_bin
-        body["rows"] = [r for r in body["rows"] if r["level"] == "employer" and r["key"] == own]
-        body["windows"] = [w for w in body["windows"] if w["employer_bin"] == own]
-        body["outcomes"] = None
-    return QuotaLedgerOut.model_validate(body)
-
-
 @router.get("/reports/quota", response_model=QuotaLedgerOut, responses=CSV_OR_JSON)
 def quota_ledger(
-    db: SessionDep,
-    token: AnyRole,
+    rt: RuntimeDep,
+    actor: CurrentActor,
     lang: Lang,
     kato: KatoParam = None,
     format: Annotated[
@@ -94,29 +65,21 @@ def quota_ledger(
     """Quota vacancies, slots, referrals, hires and 3-month contracts by region, district and
     employer; offer windows; outcomes of released persons in the area."""
     chosen = text_lang or lang
-    ledger = _ledger(db, token, kato, as_of)
+    ledger = reports.ledger(rt, actor, kato=kato, as_of=as_of)
     if format == "csv":
-        if token.role == "employer":
-            ledger = reports.QuotaLedger(
-                today=ledger.today,
-                kato=ledger.kato,
-                rows=[r for r in ledger.level("employer") if r.key == token.employer_bin],
-                windows=[],
-                outcomes=ledger.outcomes,
-            )
-        return Response(reports.to_csv(ledger, chosen), media_type="text/csv; charset=utf-8")
-    return _out(ledger, token, chosen)
+        return Response(quota.to_csv(ledger, chosen), media_type="text/csv; charset=utf-8")
+    return QuotaLedgerOut.model_validate(ledger.as_dict(chosen))
 
 
 @router.get("/reports/quota/chart.png", response_class=Response, responses=PNG)
 def quota_chart(
-    db: SessionDep,
-    token: Staff,
+    rt: RuntimeDep,
+    actor: CurrentActor,
     lang: Lang,
     kato: KatoParam = None,
     text_lang: LangParam = None,
     as_of: AsOfParam = None,
 ) -> Response:
     """Fulfilment rate by district (horizontal bars, slots annotated), as a PNG image."""
-    ledger = _ledger(db, token, kato, as_of)
-    return Response(reports.chart_png(ledger, text_lang or lang), media_type="image/png")
+    chart = reports.chart(rt, actor, kato=kato, as_of=as_of, lang=text_lang or lang)
+    return Response(chart, media_type="image/png")

@@ -1,0 +1,89 @@
+"""Rows and engine results as the API shows them to each role: staff see a person's record
+with the IIN masked; employers see anonymised candidates with only the reasons they may read."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import date
+
+from matcher.engine import Recommendation
+from matcher.profile import Person as EnginePerson
+from service.api.schemas import AnonymousCandidate, PersonPublic, ReasonOut
+from service.store.protect import Protector, mask_iin
+from service.store.tables import Person
+
+
+def person_public(row: Person, *, protector: Protector, reveal_iin: bool) -> PersonPublic:
+    iin = protector.decrypt(row.iin_cipher)
+    fields = row.model_dump(
+        exclude={"iin_hash", "iin_cipher", "full_name_cipher", "offence_cipher", "created_at"}
+    )
+    return PersonPublic(
+        **fields,
+        iin_masked=None if iin is None else mask_iin(iin),
+        iin=iin if reveal_iin else None,
+        full_name=protector.decrypt(row.full_name_cipher),
+        offence_category=protector.decrypt(row.offence_cipher),
+    )
+
+
+EMPLOYER_REASONS = frozenset(
+    {
+        "occupation_match",
+        "occupation_related",
+        "entry_level",
+        "same_place",
+        "near_home",
+        "relocation",
+        "skills_match",
+        "release_soon",
+        "recently_released",
+        "education_slightly_below",
+        "experience_below",
+    }
+)
+"""Reasons an employer may read: none speaks of housing, health or other needs."""
+
+
+def pseudonym(person_id: str, *, protector: Protector) -> str:
+    """A stable pseudonym: the same person always shows as the same code to employers."""
+    key = protector.lookup_hash("pseudonym:" + person_id)
+    return "C-" + hmac.new(key.encode(), person_id.encode(), hashlib.sha256).hexdigest()[:8].upper()
+
+
+def age_band(birth_year: int | None, today: date) -> str | None:
+    if birth_year is None:
+        return None
+    age = today.year - birth_year
+    low = 18 if age < 25 else (age // 10) * 10 if age < 60 else 60
+    return f"{low}–{24 if low == 18 else low + 9}" if low < 60 else "60+"
+
+
+def anonymous(
+    item: Recommendation, person: EnginePerson, *, protector: Protector, lang: str, today: date
+) -> AnonymousCandidate:
+    from catalogs.reference.places import places
+
+    district_place = places().get(person.kato)
+    district = (
+        places().get(district_place.district)
+        if district_place and district_place.district
+        else None
+    )
+    where = district or district_place
+    return AnonymousCandidate(
+        pseudonym=pseudonym(person.person_id, protector=protector),
+        age_band=age_band(person.birth_year, today),
+        district=where.name(lang) if where is not None else person.kato[:2],
+        education=person.education,
+        professions=list(person.professions),
+        skills=list(person.skills),
+        available_from=person.release_date if person.status == "in_custody" else None,
+        score=round(item.score, 4),
+        reasons=[
+            ReasonOut(code=r.code, text=r.text(lang))
+            for r in item.reasons
+            if r.code in EMPLOYER_REASONS
+        ],
+    )

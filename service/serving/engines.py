@@ -1,0 +1,139 @@
+"""The engine and person index a process serves from, kept fresh without stalling requests.
+
+Building an engine over a national catalog takes seconds; answering from it, milliseconds. So
+a process keeps one *snapshot* (engine, person index, the data versions it was built from) and
+answers every request from it. At most every ``check_every`` seconds a request compares the
+snapshot with the counters in the database (``service.store.changes``), which every import,
+person change, promotion and rollback raises on whichever host made it. When they differ, or
+the day has turned, a new snapshot is built on a background thread beside the old one and
+swapped in with one assignment; requests meanwhile keep being answered by the old one.
+
+Only the very first request of a process waits for a build. A runtime bound to one connection
+(the test suite) rebuilds in the calling thread, so that a change is seen by the next call.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from sqlalchemy.engine import Engine as DatabaseEngine
+
+from matcher.engine import Engine
+from matcher.index import PersonIndex
+from service.runtime import Runtime
+from service.store import changes, modelstore
+from service.store import rows as glue
+
+log = logging.getLogger("matcher.serving")
+Today = Callable[[], date]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one engine was built from; never changed once made."""
+
+    engine: Engine
+    versions: changes.Versions
+    day: date
+    persons: PersonIndex | None = field(default=None, compare=False)
+
+
+class Serving:
+    """One process's snapshot, checked against the database and rebuilt beside the old one."""
+
+    def __init__(self, *, check_every: float = 2.0, today: Today = date.today) -> None:
+        self.check_every = check_every
+        self._today = today
+        self._snapshot: Snapshot | None = None
+        self._build_lock = threading.Lock()
+        self._checked_at = 0.0
+        self._rebuilding: threading.Thread | None = None
+
+    def engine(self, rt: Runtime) -> Engine:
+        return self.snapshot(rt).engine
+
+    def persons(self, rt: Runtime) -> PersonIndex:
+        """The person index of the current snapshot (built once per snapshot)."""
+        snap = self.snapshot(rt)
+        if snap.persons is not None:
+            return snap.persons
+        with self._build_lock:
+            current = self._snapshot or snap
+            if current.persons is None:
+                with rt.session() as session:
+                    index = glue.load_persons(session, current.engine, protector=rt.protector)
+                current = replace(current, persons=index)
+                if self._snapshot is not None and self._snapshot.engine is current.engine:
+                    self._snapshot = current
+            assert current.persons is not None
+            return current.persons
+
+    def snapshot(self, rt: Runtime) -> Snapshot:
+        """The snapshot to answer from now; starts a rebuild when the data have moved on."""
+        snap = self._snapshot
+        if snap is None:
+            with self._build_lock:
+                if self._snapshot is None:
+                    self._snapshot = self._build(rt, None)
+                    self._checked_at = time.monotonic()
+                return self._snapshot
+        if time.monotonic() - self._checked_at < self.check_every:
+            return snap
+        self._checked_at = time.monotonic()
+        with rt.session() as session:
+            now = changes.current(session, baseline=modelstore.BASELINE)
+        if now == snap.versions and snap.day == self._today():
+            return snap
+        if not isinstance(rt.bind, DatabaseEngine):
+            with self._build_lock:
+                fresh = self._build(rt, snap)
+                self._snapshot = fresh
+            return fresh
+        self._rebuild_in_background(rt, snap)
+        return snap
+
+    def refresh(self, rt: Runtime) -> Snapshot:
+        """Check now (not after ``check_every``): for a command or a test after a change."""
+        self._checked_at = 0.0
+        return self.snapshot(rt)
+
+    def _rebuild_in_background(self, rt: Runtime, old: Snapshot) -> None:
+        with self._build_lock:
+            if self._rebuilding is not None and self._rebuilding.is_alive():
+                return
+
+            def run() -> None:
+                try:
+                    built = self._build(rt, old)
+                except Exception:
+                    log.exception("rebuilding the engine failed; the old one keeps serving")
+                    return
+                self._snapshot = built
+                log.info("serving %s from now on", built.versions)
+
+            self._rebuilding = threading.Thread(target=run, name="engine-rebuild", daemon=True)
+            self._rebuilding.start()
+
+    def _build(self, rt: Runtime, old: Snapshot | None) -> Snapshot:
+        """A new snapshot; only the rankers change when only the model did."""
+        today = self._today()
+        with rt.session() as session:
+            versions = changes.current(session, baseline=modelstore.BASELINE)
+            same_data = (
+                old is not None
+                and old.day == today
+                and (old.versions.catalogs, old.versions.persons)
+                == (versions.catalogs, versions.persons)
+            )
+            if old is not None and same_data:
+                engine = glue.with_active_model(session, old.engine)
+                return Snapshot(engine, versions, today, persons=old.persons)
+            started = time.perf_counter()
+            engine = glue.load_engine(session, today=today)
+            log.info("engine built in %.1f s", time.perf_counter() - started)
+        return Snapshot(engine, versions, today)

@@ -1,0 +1,52 @@
+"""Who asks: the role and scope a use case checks, and what the audit trail records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from service.store.tables import ApiToken
+
+Role = Literal["officer", "inspector", "employer", "admin"]
+STAFF: frozenset[str] = frozenset({"officer", "inspector", "admin"})
+
+
+@dataclass(frozen=True)
+class Actor:
+    role: str
+    token_id: int | None = None
+    region_kato: str | None = None
+    """A regional officer or inspector sees only this region (KATO code of the region)."""
+    employer_bin: str | None = None
+    method: str = "CLI"
+    route: str = "matcher"
+    """Where the request came from, for the audit trail: an HTTP method and path, or the
+    command that was run."""
+
+    @classmethod
+    def of_token(cls, token: ApiToken, *, method: str, route: str) -> Actor:
+        return cls(
+            role=token.role,
+            token_id=token.id,
+            region_kato=token.region_kato,
+            employer_bin=token.employer_bin,
+            method=method,
+            route=route[:200],
+        )
+
+    @classmethod
+    def command(cls, name: str) -> Actor:
+        """The operator at the command line: an administrator of this database."""
+        return cls(role="admin", method="CLI", route=f"matcher {name}")
+
+    @property
+    def author(self) -> str:
+        """How plan versions and jobs name who made them."""
+        return "cli" if self.token_id is None else f"{self.role}:{self.token_id}"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF
+
+    def sees_region(self, kato: str) -> bool:
+        return self.region_kato is None or kato[:2] == self.region_kato[:2]

@@ -1,0 +1,53 @@
+"""Cohort allocation: share quota slots, course seats and beds across everyone of a region
+released between two dates (a proposal; only referrals an officer accepts take places)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from catalogs.reference.places import places
+from matcher.allocate import Allocation, allocate, scarce
+from service.runtime import Runtime
+from service.store import rows as glue
+from service.usecases import access
+from service.usecases.actor import Actor
+from service.usecases.errors import Forbidden, Invalid
+
+MAX_COHORT = 20_000
+
+
+def check(actor: Actor, *, kato: str, release_from: date, release_to: date) -> None:
+    """What can be refused before any work starts (so that a job is never queued for it)."""
+    access.staff_only(actor)
+    region = places().get(kato)
+    if region is None or region.level != "region":
+        raise Invalid("allocate_bad_region", kato=kato)
+    if actor.region_kato is not None and actor.region_kato != kato:
+        raise Forbidden("out_of_region")
+    if release_to < release_from:
+        raise Invalid("bad_window")
+
+
+def run(
+    rt: Runtime,
+    actor: Actor,
+    *,
+    kato: str,
+    release_from: date,
+    release_to: date,
+    today: date | None = None,
+) -> tuple[Allocation, int]:
+    """The allocation and the size of the cohort it shared places across."""
+    check(actor, kato=kato, release_from=release_from, release_to=release_to)
+    with rt.session() as session:
+        cohort = glue.load_cohort(
+            session,
+            protector=rt.protector,
+            region=kato,
+            release_from=release_from,
+            release_to=release_to,
+        )
+        if len(cohort) > MAX_COHORT:
+            raise Invalid("cohort_too_large", count=len(cohort))
+        engine = glue.load_engine(session, today=today or date.today(), congestion=False)
+    return allocate(scarce(engine), cohort), len(cohort)

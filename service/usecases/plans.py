@@ -1,0 +1,149 @@
+"""The individual plan (Law on Probation, art. 16(5)): generate, read, list versions, edit.
+
+Every change is a new version, written with its audit row in one transaction; two changes
+racing for the same version number are decided by the database (one is refused with 409).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+
+from matcher.engine import Engine
+from service.plans import versions as plans
+from service.runtime import Runtime
+from service.store import audit
+from service.store import rows as glue
+from service.store.tables import PlanVersion
+from service.usecases import access
+from service.usecases.actor import Actor
+from service.usecases.errors import Conflict, Invalid, NotFound, Problem
+from service.usecases.shortlists import engine_for
+
+
+@dataclass(frozen=True)
+class Plan:
+    version: PlanVersion
+    labels: dict[str, str]
+    """Names of the items the plan's actions point to, from the engine's catalogs."""
+
+
+def _problem(error: plans.PlanError) -> Problem:
+    params: dict[str, Any] = dict(error.params)
+    if error.code in ("no_plan", "unknown_action"):
+        return NotFound(f"plan_{error.code}", **params)
+    return Invalid(f"plan_{error.code}", **params)
+
+
+def _labelled(version: PlanVersion, engine: Engine) -> Plan:
+    return Plan(version, plans.item_labels(engine, version.body))
+
+
+def generate(rt: Runtime, actor: Actor, person_id: str, *, today: date | None = None) -> Plan:
+    """A new version from the engine; the inspector's decisions in the last one are kept."""
+    with rt.session() as session:
+        person = glue.person(access.person(session, actor, person_id), rt.protector)
+    engine = engine_for(rt, today)
+    with rt.writing() as session:
+        try:
+            version = plans.generate(session, engine, person, author=actor.author)
+            audit.record(session, actor=actor, person_ids=[person_id], action="plan")
+            session.commit()
+        except sa.exc.IntegrityError:
+            raise Conflict("plan_changed", id=person_id) from None
+        session.refresh(version)
+    return _labelled(version, engine)
+
+
+def read(rt: Runtime, actor: Actor, person_id: str, *, version: int | None = None) -> Plan:
+    """The latest version (or ``version``)."""
+    with rt.session() as session:
+        access.person(session, actor, person_id)
+        stored = plans.latest(session, person_id, version)
+        if stored is None:
+            raise NotFound("plan_no_plan", id=person_id)
+    with rt.writing() as session:
+        audit.record(session, actor=actor, person_ids=[person_id], action="plan_read")
+        session.commit()
+    return _labelled(stored, rt.serving.engine(rt))
+
+
+def history(rt: Runtime, actor: Actor, person_id: str) -> Sequence[PlanVersion]:
+    with rt.session() as session:
+        access.person(session, actor, person_id)
+        return plans.versions(session, person_id)
+
+
+def _change(rt: Runtime, actor: Actor, person_id: str, apply: Any) -> Plan:
+    with rt.writing() as session:
+        access.person(session, actor, person_id)
+        try:
+            version = apply(session)
+            audit.record(session, actor=actor, person_ids=[person_id], action="plan_edit")
+            session.commit()
+        except plans.PlanError as error:
+            raise _problem(error) from None
+        except sa.exc.IntegrityError:
+            raise Conflict("plan_changed", id=person_id) from None
+        session.refresh(version)
+    return _labelled(version, rt.serving.engine(rt))
+
+
+def edit_action(
+    rt: Runtime,
+    actor: Actor,
+    person_id: str,
+    action_id: str,
+    *,
+    status: str | None = None,
+    due: date | None = None,
+    responsible: str | None = None,
+    note: str | None = None,
+) -> Plan:
+    """Change one action: status (done, dropped with a reason), due date, who, a note."""
+    return _change(
+        rt,
+        actor,
+        person_id,
+        lambda session: plans.edit_action(
+            session,
+            person_id,
+            action_id,
+            author=actor.author,
+            status=status,
+            due=due,
+            responsible=responsible,
+            note=note,
+        ),
+    )
+
+
+def add_action(
+    rt: Runtime,
+    actor: Actor,
+    person_id: str,
+    *,
+    text: str,
+    part: str,
+    responsible: str,
+    due: date,
+) -> Plan:
+    """An action in free text (a new version)."""
+    return _change(
+        rt,
+        actor,
+        person_id,
+        lambda session: plans.add_action(
+            session,
+            person_id,
+            author=actor.author,
+            text=text,
+            part=part,
+            responsible=responsible,
+            due=due,
+        ),
+    )

@@ -1,0 +1,161 @@
+"""A person's shortlist, a vacancy's candidates, and why an item is or is not on a list.
+
+Each use case reads in one short session, ranks outside any transaction, then writes the
+request's audit rows and the impressions of the list it answers in one write transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from matcher.engine import KINDS, Engine, Recommendation, Why
+from matcher.profile import Person
+from service.runtime import Runtime
+from service.store import audit, impressions
+from service.store import rows as glue
+from service.usecases import access
+from service.usecases.actor import Actor
+from service.usecases.errors import Invalid, NotFound
+
+CANDIDATE_POOL = 100
+"""How many candidates are ranked before consent and region filters pick ``limit`` of them."""
+
+
+@dataclass(frozen=True)
+class Shortlist:
+    subject: str
+    kind: str
+    items: list[Recommendation]
+    engine: Engine
+    """The engine that ranked it (item labels, its day and model version)."""
+
+
+@dataclass(frozen=True)
+class Candidates:
+    vacancy_id: str
+    items: list[tuple[Recommendation, Person]]
+    engine: Engine
+
+
+def _kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise Invalid("unknown_list_kind", kind=kind)
+
+
+def engine_for(rt: Runtime, today: date | None) -> Engine:
+    """The served engine, or for another day one built for that day (the command line's
+    ``--as-of``)."""
+    engine = rt.serving.engine(rt)
+    if today is None or today == engine.today:
+        return engine
+    with rt.session() as session:
+        return glue.load_engine(session, today=today)
+
+
+def person_shortlist(
+    rt: Runtime,
+    actor: Actor,
+    *,
+    person_id: str,
+    kind: str,
+    limit: int,
+    today: date | None = None,
+    record: bool = True,
+) -> Shortlist:
+    """The person's best ``limit`` items of ``kind``, each with its reasons."""
+    _kind(kind)
+    with rt.session() as session:
+        person = glue.person(access.person(session, actor, person_id), rt.protector)
+    engine = engine_for(rt, today)
+    items = engine.recommend(person, kind, limit=limit)
+    with rt.writing() as session:
+        audit.record(session, actor=actor, person_ids=[person_id], action="recommend")
+        if record:
+            impressions.record_impressions(
+                session,
+                subject=person_id,
+                kind=kind,
+                recommendations=items,
+                model_version=engine.model_version,
+                today=engine.today,
+                list_kind="person",
+            )
+        session.commit()
+    return Shortlist(person_id, kind, items, engine)
+
+
+def vacancy_candidates(
+    rt: Runtime,
+    actor: Actor,
+    *,
+    vacancy_id: str,
+    limit: int,
+    today: date | None = None,
+    record: bool = True,
+) -> Candidates:
+    """The persons who fit a vacancy best. An employer sees only its own vacancies and only
+    persons who consented; a regional actor only its region's vacancies and persons."""
+    with rt.session() as session:
+        access.vacancy(session, actor, vacancy_id)
+    if today is None or today == rt.serving.engine(rt).today:
+        engine, people = rt.serving.engine(rt), rt.serving.persons(rt)
+    else:
+        engine = engine_for(rt, today)
+        with rt.session() as session:
+            people = glue.load_persons(session, engine, protector=rt.protector)
+    if vacancy_id not in engine.vacancies.position:
+        raise NotFound("unknown_vacancy", id=vacancy_id)  # imported a moment ago: not served yet
+    chosen: list[tuple[Recommendation, Person]] = []
+    for item in engine.candidates(vacancy_id, people, limit=max(limit * 5, CANDIDATE_POOL)):
+        person = people.items[people.position[item.id]]
+        if actor.role == "employer" and not person.consent_employer_view:
+            continue
+        if not actor.sees_region(person.kato):
+            continue
+        chosen.append((item, person))
+        if len(chosen) == limit:
+            break
+    with rt.writing() as session:
+        audit.record(
+            session, actor=actor, person_ids=[p.person_id for _, p in chosen], action="candidate"
+        )
+        if record:
+            impressions.record_impressions(
+                session,
+                subject=vacancy_id,
+                kind="vacancy",
+                recommendations=[item for item, _ in chosen],
+                model_version=engine.model_version,
+                today=engine.today,
+                list_kind="candidates",
+            )
+        session.commit()
+    return Candidates(vacancy_id, chosen, engine)
+
+
+@dataclass(frozen=True)
+class Explained:
+    person: Person
+    kind: str
+    item_id: str
+    why: Why
+    engine: Engine
+
+
+def why(
+    rt: Runtime, actor: Actor, *, person_id: str, kind: str, item_id: str, today: date | None = None
+) -> Explained:
+    """Eligibility verdicts, features, score and rank of one pair."""
+    _kind(kind)
+    with rt.session() as session:
+        person = glue.person(access.person(session, actor, person_id), rt.protector)
+    engine = engine_for(rt, today)
+    try:
+        result = engine.why(person, kind, item_id)
+    except KeyError:
+        raise NotFound("unknown_item", kind=kind, id=item_id) from None
+    with rt.writing() as session:
+        audit.record(session, actor=actor, person_ids=[person_id], action="why")
+        session.commit()
+    return Explained(person, kind, item_id, result, engine)
