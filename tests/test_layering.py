@@ -33,3 +33,77 @@ def test_imports_flow_one_way(package: str) -> None:
         for path in (ROOT / package).rglob("*.py")
     }
     assert not {k: v for k, v in offenders.items() if v}
+
+
+LAYERS = {
+    # a package of the service: what it must never import
+    "service/store": {"service.usecases", "service.api", "service.cli", "service.serving", "fastapi", "typer", "simulator"},
+    "service/usecases": {"service.api", "service.cli", "fastapi", "typer", "simulator"},
+    "service/serving": {"service.usecases", "service.api", "service.cli", "fastapi", "typer"},
+    "service/api": {"service.cli", "typer", "simulator"},
+    "matcher": {"simulator"},
+}  # fmt: skip
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+@pytest.mark.parametrize("package", sorted(LAYERS))
+def test_service_layers_point_one_way(package: str) -> None:
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(
+            name
+            for name in imported_modules(path)
+            if any(name == f or name.startswith(f + ".") for f in LAYERS[package])
+        )
+        for path in (ROOT / package).rglob("*.py")
+    }
+    assert not {k: v for k, v in offenders.items() if v}
+
+
+def test_no_import_cycles_between_modules() -> None:
+    """Module-level imports (not those inside functions) form no cycle."""
+    modules: dict[str, Path] = {}
+    for package in ("catalogs", "matcher", "service", "simulator"):
+        for path in (ROOT / package).rglob("*.py"):
+            name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+            modules[name] = path
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(), filename=str(path))
+        edges: set[str] = set()
+        for node in tree.body:  # top level only: a lazy import inside a function is no cycle
+            if isinstance(node, ast.If):  # `if TYPE_CHECKING:` blocks are not run
+                continue
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            edges |= {t for t in targets if t in modules and t != name}
+        graph[name] = edges
+    seen: dict[str, int] = {}
+    cycles: list[list[str]] = []
+
+    def visit(node: str, stack: list[str]) -> None:
+        seen[node] = 1
+        for nxt in sorted(graph[node]):
+            if seen.get(nxt) == 1:
+                cycles.append([*stack[stack.index(nxt) :], nxt])
+            elif nxt not in seen:
+                visit(nxt, [*stack, nxt])
+        seen[node] = 2
+
+    for start in sorted(graph):
+        if start not in seen:
+            visit(start, [start])
+    assert not cycles
