@@ -6,20 +6,23 @@ caller's language (``Accept-Language``: ru, kk, en). Bad input is a 4xx; a 500 i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from catalogs.i18n import messages
 from matcher import __version__
 from service.api.deps import language
-from service.api.routes import admin, data, lists, model, persons, plans, reports
+from service.api.routes import admin, data, jobs, lists, model, persons, plans, reports
 from service.config import Settings
+from service.jobs import queue, tasks
 from service.runtime import Runtime
 from service.training.schedule import RetrainSchedule
 from service.usecases.errors import Busy, Problem
@@ -53,6 +56,30 @@ def _text(code: str, lang: str, **params: object) -> str:
     return messages("service").text(f"api_{code}", lang, **params)
 
 
+@asynccontextmanager
+async def job_runner(rt: Runtime) -> AsyncIterator[None]:
+    """Jobs left behind by a stopped process are marked failed; on SQLite this process runs
+    the jobs it queues; on PostgreSQL, with ``MATCHER_WORKER_IN_SERVER=1``, it also runs a
+    procrastinate worker (else ``matcher worker`` does)."""
+    how = queue.backend(rt)
+    if how != "inline":
+        await run_in_threadpool(tasks.reap, rt)
+    worker: asyncio.Task[None] | None = None
+    if how == "procrastinate" and queue.JobSettings().worker_in_server:
+        from service.jobs import procrastinate_app
+
+        await run_in_threadpool(procrastinate_app.ensure_schema, rt)
+        worker = asyncio.create_task(procrastinate_app.run_worker_async(rt))
+    try:
+        yield
+    finally:
+        if worker is not None:
+            worker.cancel()
+            with suppress(asyncio.CancelledError):
+                await worker
+        queue.close(rt)
+
+
 def create_app(runtime: Runtime | None = None) -> FastAPI:
     """The API over ``runtime`` (by default, the database the settings name)."""
 
@@ -62,7 +89,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         schedule = RetrainSchedule(app.state.runtime, every) if every else None
         if schedule is not None:
             schedule.start()
-        yield
+        async with job_runner(app.state.runtime):
+            yield
         if schedule is not None:
             schedule.stop()
 
@@ -84,6 +112,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         data.router,
         model.router,
         reports.router,
+        jobs.router,
     ):
         app.include_router(router, prefix=PREFIX)
 

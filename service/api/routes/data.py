@@ -3,18 +3,21 @@ from __future__ import annotations
 import tempfile
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from catalogs.loader import Format
 from service.api.deps import ApiError, CurrentActor, Lang, RuntimeDep
+from service.api.routes.jobs import ACCEPTED, accepted
 from service.api.routes.persons import ERRORS
-from service.api.schemas import AllocationIn, AllocationOut, Error, EventIn, ImportResult
+from service.api.schemas import AllocationIn, Error, EventIn, ImportResult, JobAccepted
 from service.store.imports import ImportReport
-from service.usecases import access, allocation, data
+from service.usecases import access, data, jobs
 
 router = APIRouter(tags=["data"])
 MAX_UPLOAD = 512 * 1024 * 1024
+LARGE_IMPORT = 2 * 1024 * 1024
+"""A body over this many bytes is imported as a job (``202``)."""
 IMPORT_BODY = {
     "requestBody": {
         "required": True,
@@ -42,19 +45,23 @@ def _result(report: ImportReport) -> ImportResult:
 
 @router.post(
     "/imports/{kind}",
-    response_model=ImportResult,
-    responses={**ERRORS, 413: {"model": Error}, 415: {"model": Error}},
+    response_model=ImportResult | JobAccepted,
+    responses={**ERRORS, **ACCEPTED, 413: {"model": Error}, 415: {"model": Error}},
     openapi_extra=IMPORT_BODY,
 )
 async def import_data(
     kind: Annotated[str, Path(description="vacancies, courses, shelters, persons or outcomes")],
     request: Request,
+    response: Response,
     rt: RuntimeDep,
     actor: CurrentActor,
+    lang: Lang,
     check: Annotated[bool, Query(description="Validate only: write nothing.")] = False,
-) -> ImportResult:
+) -> ImportResult | JobAccepted:
     """Import a CSV (``text/csv``) or JSON array (``application/json``) body: all rows or none;
-    every bad row is reported with its line (or record), column and reason."""
+    every bad row is reported with its line (or record), column and reason. A body over
+    2 MB is queued: ``202`` with a job to poll (``GET /jobs/{id}``), whose result is this
+    answer and whose error lists the bad rows."""
     access.admin_only(actor)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in ("text/csv", "application/json"):
@@ -68,6 +75,13 @@ async def import_data(
                 raise ApiError(413, "too_large")
             spool.write(chunk)
         spool.seek(0)
+        if size > LARGE_IMPORT:
+            job = await run_in_threadpool(
+                lambda: jobs.import_upload(
+                    rt, actor, kind=kind, stream=spool, fmt=fmt, dry_run=check, lang=lang
+                )
+            )
+            return accepted(request, response, job)
         report = await run_in_threadpool(
             lambda: data.import_stream(rt, actor, kind=kind, stream=spool, fmt=fmt, dry_run=check)
         )
@@ -86,16 +100,33 @@ def record_outcomes(
     return _result(data.record_outcomes(rt, actor, rows))
 
 
-@router.post("/allocations", response_model=AllocationOut, responses=ERRORS, tags=["allocation"])
+@router.post(
+    "/allocations",
+    status_code=202,
+    response_model=JobAccepted,
+    responses={**ERRORS, **ACCEPTED},
+    tags=["allocation"],
+)
 async def allocations(
-    body: AllocationIn, rt: RuntimeDep, actor: CurrentActor, lang: Lang
-) -> AllocationOut:
+    body: AllocationIn,
+    request: Request,
+    response: Response,
+    rt: RuntimeDep,
+    actor: CurrentActor,
+    lang: Lang,
+) -> JobAccepted:
     """Share quota slots, course seats and shelter beds across everyone of a region released
     between two dates: the most expected success under every capacity, with a group guard.
-    A proposal: only referrals an officer accepts take places."""
-    result, _ = await run_in_threadpool(
-        lambda: allocation.run(
-            rt, actor, kato=body.kato, release_from=body.release_from, release_to=body.release_to
+    A proposal: only referrals an officer accepts take places. Queued: ``202`` with a job
+    whose result is an ``AllocationOut``; a bad region or window is ``422`` at once."""
+    job = await run_in_threadpool(
+        lambda: jobs.allocate(
+            rt,
+            actor,
+            kato=body.kato,
+            release_from=body.release_from,
+            release_to=body.release_to,
+            lang=lang,
         )
     )
-    return AllocationOut.model_validate(result.as_dict(lang))
+    return accepted(request, response, job)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from service.api.deps import CurrentActor, Lang, RuntimeDep
+from service.api.routes.jobs import ACCEPTED, accepted
 from service.api.routes.persons import ERRORS
-from service.api.schemas import Error, ModelCard, ModelVersionOut, Refusal, RetrainOut, RollbackIn
-from service.store import modelstore
-from service.usecases import model
+from service.api.schemas import Error, JobAccepted, ModelCard, ModelVersionOut, RollbackIn
+from service.usecases import jobs, model
 
 router = APIRouter(tags=["model"])
 
@@ -43,25 +43,20 @@ def model_version_card(
 
 
 @router.post(
-    "/model/retrain", response_model=RetrainOut, responses={**ERRORS, 409: {"model": Error}}
+    "/model/retrain",
+    status_code=202,
+    response_model=JobAccepted,
+    responses={**ERRORS, **ACCEPTED, 409: {"model": Error}},
 )
-async def retrain(rt: RuntimeDep, actor: CurrentActor, lang: Lang) -> RetrainOut:
+async def retrain(
+    request: Request, response: Response, rt: RuntimeDep, actor: CurrentActor, lang: Lang
+) -> JobAccepted:
     """Train on the recorded outcomes, judge on the latest period, promote only if NDCG@10 and
-    AUC are at least the model in force and the fairness audit passes. A refusal is an
-    answer (``promoted: false`` with the reasons), not an error."""
-    outcome = await run_in_threadpool(model.retrain, rt, actor)
-    refused = [
-        Refusal(kind=kind, code=str(reason["code"]), text=modelstore.reason_text(reason, lang))
-        for kind, entry in outcome.card["kinds"].items()
-        for reason in entry.get("refused", [])
-    ]
-    return RetrainOut(
-        version=outcome.version,
-        promoted=outcome.promoted,
-        active=outcome.active,
-        refused=refused,
-        card=ModelCard.model_validate(outcome.card),
-    )
+    AUC are at least the model in force and the fairness audit passes. Queued: ``202`` with a
+    job whose result is a ``RetrainOut``; a refusal is an answer (``promoted: false`` with the
+    reasons), not an error. ``409`` while another retraining is queued or running."""
+    job = await run_in_threadpool(lambda: jobs.retrain(rt, actor, lang=lang))
+    return accepted(request, response, job)
 
 
 @router.post("/model/rollback", response_model=ModelCard, responses=ERRORS)

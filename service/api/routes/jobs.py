@@ -1,0 +1,40 @@
+"""Long work answered ``202`` elsewhere (allocations, retraining, large imports), read back."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from service.api.deps import CurrentActor, RuntimeDep
+from service.api.routes.persons import ERRORS
+from service.api.schemas import JobAccepted, JobOut
+from service.store.tables import Job
+from service.usecases import jobs
+
+router = APIRouter(tags=["jobs"])
+ACCEPTED: dict[int | str, dict[str, Any]] = {
+    202: {"model": JobAccepted, "description": "Queued: poll the job's url."}
+}
+
+
+def accepted(request: Request, response: Response, job: Job) -> JobAccepted:
+    """The ``202`` answer to a queued job, with its address in ``Location``."""
+    url = str(request.url_for("read_job", job_id=job.id).path)
+    response.status_code = 202
+    response.headers["Location"] = url
+    return JobAccepted(job_id=job.id, state=job.state, url=url)  # type: ignore[arg-type]
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut, responses=ERRORS)
+async def read_job(
+    job_id: Annotated[str, Path(max_length=32, pattern=r"^[0-9a-f]+$")],
+    rt: RuntimeDep,
+    actor: CurrentActor,
+) -> JobOut:
+    """A job's state (``queued``, ``running``, ``succeeded``, ``failed``), progress in [0, 1],
+    and its result or error. Only the token that made it, or an admin, can read it. A job that
+    stopped beating for 60 s is ``failed`` with code ``abandoned``."""
+    job = await run_in_threadpool(jobs.read, rt, actor, job_id)
+    return JobOut.model_validate(job)

@@ -1,0 +1,118 @@
+"""Where a job runs, chosen from the database in force:
+
+* PostgreSQL: procrastinate, with ``matcher worker`` (or ``MATCHER_WORKER_IN_SERVER=1``);
+* embedded SQLite: the serving process's own pool of ``JobSettings.threads`` threads;
+* a runtime bound to one connection (the test suite): at once, in the calling thread.
+
+Either way, state, progress and result are in the ``jobs`` table."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import sqlalchemy as sa
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from service.jobs import store, tasks
+from service.runtime import Runtime
+
+log = logging.getLogger("matcher.jobs")
+
+
+class JobSettings(BaseSettings):
+    """How jobs run (``MATCHER_`` environment variables)."""
+
+    model_config = SettingsConfigDict(env_prefix="MATCHER_", extra="ignore")
+
+    worker_in_server: bool = False
+    """PostgreSQL: ``matcher serve`` also runs a procrastinate worker (no ``matcher worker``
+    needed)."""
+    job_threads: int = Field(default=2, ge=1, le=8)
+    """SQLite: threads of the serving process that run jobs."""
+
+
+def backend(rt: Runtime) -> str:
+    """``inline``, ``procrastinate`` or ``in-process``."""
+    if isinstance(rt.bind, sa.Connection):
+        return "inline"
+    return "procrastinate" if rt.bind.dialect.name == "postgresql" else "in-process"
+
+
+class InProcess:
+    """A server's own pool: runs the jobs this process queued, and beats for them while they
+    wait, so that another process can tell them from jobs whose owner has gone."""
+
+    def __init__(self, rt: Runtime, threads: int) -> None:
+        self.rt = rt
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="matcher-job")
+        self._owned: set[str] = set()
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._beater = threading.Thread(target=self._beat, name="matcher-jobs-beat", daemon=True)
+        self._beater.start()
+
+    def submit(self, job_id: str) -> None:
+        with self._lock:
+            self._owned.add(job_id)
+        self._pool.submit(self._run, job_id)
+
+    def _run(self, job_id: str) -> None:
+        try:
+            tasks.run(self.rt, job_id)
+        except Exception:  # tasks.run records its failures; this is a database outage
+            log.exception("job %s could not be run", job_id)
+        finally:
+            with self._lock:
+                self._owned.discard(job_id)
+
+    def _beat(self) -> None:
+        while not self._stop.wait(store.BEAT_EVERY):
+            with self._lock:
+                waiting = list(self._owned)
+            if not waiting:
+                continue
+            try:
+                with self.rt.writing() as session:
+                    store.beat(session, waiting)
+            except Exception:
+                log.debug("heartbeat of queued jobs failed", exc_info=True)
+
+    def close(self) -> None:
+        """Stop taking jobs; those not started are left queued (and later marked abandoned)."""
+        self._stop.set()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+_pools: dict[int, InProcess] = {}
+_pools_lock = threading.Lock()
+
+
+def pool(rt: Runtime) -> InProcess:
+    """This process's pool for ``rt`` (made on first use)."""
+    with _pools_lock:
+        found = _pools.get(id(rt))
+        if found is None or found.rt is not rt:
+            found = _pools[id(rt)] = InProcess(rt, JobSettings().job_threads)
+        return found
+
+
+def close(rt: Runtime) -> None:
+    with _pools_lock:
+        found = _pools.pop(id(rt), None)
+    if found is not None:
+        found.close()
+
+
+def enqueue(rt: Runtime, job_id: str, how: str) -> None:
+    """Hand a stored job to its backend."""
+    if how == "inline":
+        tasks.run(rt, job_id)
+    elif how == "procrastinate":
+        from service.jobs import procrastinate_app
+
+        procrastinate_app.defer(rt, job_id)
+    else:
+        pool(rt).submit(job_id)

@@ -1,0 +1,142 @@
+"""The ``jobs`` rows: created queued, moved to running, finished succeeded or failed. Every
+write is its own short transaction, so any process or host reads the state a runner left."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from service.store.tables import Job, utcnow
+
+STATES = ("queued", "running", "succeeded", "failed")
+ABANDONED_AFTER = timedelta(seconds=60)
+"""A running job whose heartbeat is older than this is marked failed (``abandoned``)."""
+BEAT_EVERY = 10.0
+"""Seconds between heartbeats of a running job (and of jobs queued in a server's pool)."""
+
+
+def create(
+    session: Session, *, kind: str, params: dict[str, object], created_by: str, backend: str
+) -> Job:
+    """A queued job; ``backend`` (``inline``, ``in-process``, ``procrastinate``) says who
+    owes it a run. A job a server's own pool will run beats from the start (see ``reap``)."""
+    job = Job(
+        id=uuid.uuid4().hex,
+        kind=kind,
+        params={**params, "backend": backend},
+        created_by=created_by,
+        heartbeat_at=utcnow() if backend == "in-process" else None,
+    )
+    session.add(job)
+    session.commit()
+    session.refresh(job)
+    return job
+
+
+def get(session: Session, job_id: str) -> Job | None:
+    return session.get(Job, job_id)
+
+
+def unfinished(session: Session, kind: str) -> bool:
+    """Whether a job of ``kind`` is queued or running."""
+    found = session.exec(
+        select(Job.id).where(Job.kind == kind, Job.state.in_(("queued", "running")))  # type: ignore[attr-defined]
+    ).first()
+    return found is not None
+
+
+def start(session: Session, job_id: str) -> Job | None:
+    """Move a queued job to running; None when it is not queued any more (run elsewhere,
+    or marked abandoned)."""
+    now = utcnow()
+    moved = session.execute(
+        sa.update(Job)
+        .where(Job.id == job_id, Job.state == "queued")  # type: ignore[arg-type]
+        .values(state="running", started_at=now, heartbeat_at=now, progress=0.0)
+    )
+    session.commit()
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return session.get(Job, job_id)
+
+
+def beat(session: Session, job_ids: Iterable[str], *, progress: float | None = None) -> None:
+    """Raise the heartbeat of unfinished jobs (and set the progress, when given)."""
+    ids = list(job_ids)
+    if not ids:
+        return
+    values: dict[str, object] = {"heartbeat_at": utcnow()}
+    if progress is not None:
+        values["progress"] = min(1.0, max(0.0, progress))
+    session.execute(
+        sa.update(Job)
+        .where(Job.id.in_(ids), Job.state.in_(("queued", "running")))  # type: ignore[attr-defined]
+        .values(**values)
+    )
+    session.commit()
+
+
+def finish(
+    session: Session,
+    job_id: str,
+    *,
+    result: dict[str, object] | None = None,
+    error: dict[str, object] | None = None,
+) -> None:
+    """Record the outcome: succeeded with ``result``, or failed with ``error``."""
+    now = utcnow()
+    values: dict[str, object] = {"finished_at": now, "heartbeat_at": now}
+    if error is None:
+        values.update(state="succeeded", progress=1.0, result=result)
+    else:
+        values.update(state="failed", error=error)
+    moved = session.execute(
+        sa.update(Job)
+        .where(Job.id == job_id, Job.state.in_(("queued", "running")))  # type: ignore[arg-type,attr-defined]
+        .values(**values)
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        # marked abandoned while it could not beat (a long SQLite import): its end wins
+        job = session.get(Job, job_id)
+        if job is not None and (job.error or {}).get("code") == "abandoned":
+            for name, value in values.items():
+                setattr(job, name, value)
+            if error is None:
+                job.error = None
+    session.commit()
+
+
+def stale(session: Session, *, now: datetime | None = None) -> list[Job]:
+    """Jobs nobody runs any more: running with a heartbeat older than ``ABANDONED_AFTER``, or
+    queued in a server's own pool whose process stopped beating for them."""
+    cutoff = (now or utcnow()) - ABANDONED_AFTER
+    rows = session.exec(
+        select(Job).where(
+            Job.state.in_(("queued", "running")),  # type: ignore[attr-defined]
+            Job.heartbeat_at != None,  # noqa: E711
+            Job.heartbeat_at < cutoff,  # type: ignore[operator]
+        )
+    ).all()
+    return [
+        job for job in rows if job.state == "running" or job.params.get("backend") == "in-process"
+    ]
+
+
+def abandon(session: Session, job: Job, error: dict[str, object]) -> bool:
+    """Mark one stale job failed, unless it moved meanwhile (a late heartbeat wins)."""
+    now = utcnow()
+    moved = session.execute(
+        sa.update(Job)
+        .where(
+            Job.id == job.id,  # type: ignore[arg-type]
+            Job.state == job.state,  # type: ignore[arg-type]
+            Job.heartbeat_at == job.heartbeat_at,  # type: ignore[arg-type]
+        )
+        .values(state="failed", error=error, finished_at=now)
+    )
+    session.commit()
+    return bool(moved.rowcount == 1)  # type: ignore[attr-defined]

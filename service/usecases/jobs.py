@@ -1,0 +1,102 @@
+"""Long work as jobs: what is refused is refused at once (never queued); what is accepted is
+stored in ``jobs`` and run by the backend of ``service.jobs.queue``. A job is read only by the
+actor who made it, or an admin; to anyone else it does not exist."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import IO
+
+from catalogs.kinds import KINDS
+from catalogs.loader import Format
+from service.jobs import queue, store, tasks
+from service.runtime import Runtime
+from service.store.tables import Job
+from service.usecases import access, allocation
+from service.usecases.actor import Actor
+from service.usecases.errors import Conflict, NotFound
+
+log = logging.getLogger("matcher.jobs")
+
+
+def _submit(rt: Runtime, actor: Actor, kind: str, params: dict[str, object], lang: str) -> Job:
+    how = queue.backend(rt)
+    with rt.writing() as session:
+        job = store.create(
+            session,
+            kind=kind,
+            params={**params, "lang": lang, "actor": tasks.actor_params(actor)},
+            created_by=actor.author,
+            backend=how,
+        )
+    try:
+        queue.enqueue(rt, job.id, how)
+    except Exception as error:  # the queue is out of reach: say so in the job, not a 500 later
+        log.exception("job %s could not be queued", job.id)
+        with rt.writing() as session:
+            store.finish(session, job.id, error=tasks.error_of(error, lang))
+    return read(rt, actor, job.id, reap=False)
+
+
+def allocate(
+    rt: Runtime, actor: Actor, *, kato: str, release_from: date, release_to: date, lang: str
+) -> Job:
+    """Queue an allocation (``allocation.run``) after its checks pass."""
+    allocation.check(actor, kato=kato, release_from=release_from, release_to=release_to)
+    params: dict[str, object] = {
+        "kato": kato,
+        "release_from": release_from.isoformat(),
+        "release_to": release_to.isoformat(),
+    }
+    return _submit(rt, actor, "allocation", params, lang)
+
+
+def retrain(rt: Runtime, actor: Actor, *, lang: str) -> Job:
+    """Queue a retraining; one at a time (409 while another is queued or running)."""
+    access.admin_only(actor)
+    tasks.reap(rt)
+    with rt.session() as session:
+        if store.unfinished(session, "retrain"):
+            raise Conflict("retrain_running")
+    return _submit(rt, actor, "retrain", {}, lang)
+
+
+def import_upload(
+    rt: Runtime,
+    actor: Actor,
+    *,
+    kind: str,
+    stream: IO[bytes],
+    fmt: Format,
+    dry_run: bool,
+    lang: str,
+) -> Job:
+    """Queue the import of a large body, kept under ``<home>/uploads`` until it has run
+    (workers on other hosts need that folder shared)."""
+    access.admin_only(actor)
+    if kind not in KINDS:
+        raise NotFound("unknown_kind", kind=kind, kinds=", ".join(KINDS))
+    folder = Path(rt.settings.home) / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, suffix=f".{fmt}", delete=False) as handle:
+        shutil.copyfileobj(stream, handle)
+    params: dict[str, object] = {
+        "kind": kind, "format": fmt, "dry_run": dry_run, "upload": handle.name,
+    }  # fmt: skip
+    return _submit(rt, actor, "import", params, lang)
+
+
+def read(rt: Runtime, actor: Actor, job_id: str, *, reap: bool = True) -> Job:
+    """The job, after marking failed any job nobody runs any more (``abandoned``)."""
+    if reap:
+        tasks.reap(rt)
+    with rt.session() as session:
+        job = store.get(session, job_id)
+        if job is None or not (actor.role == "admin" or job.created_by == actor.author):
+            raise NotFound("unknown_job", id=job_id)
+        session.expunge(job)
+    return job

@@ -1,0 +1,289 @@
+"""Long work as jobs: ``202`` with a job to poll, the same result the synchronous use case
+gives, errors recorded, abandoned jobs marked failed, a job read only by its maker or an admin.
+On the suite's one-connection runtime jobs run at submit time; the last tests run the real
+backends (a thread pool on a SQLite file, procrastinate with a worker on PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from catalogs.demo import DemoSpec
+from service.api.app import create_app
+from service.api.routes import data as data_routes
+from service.config import Settings
+from service.jobs import tasks
+from service.runtime import Runtime
+from service.store import db, demo, tokens
+from service.store.tables import Job, Person, Vacancy, utcnow
+from service.usecases import allocation
+from service.usecases.actor import Actor
+from tests.dbutil import backend_url, scratch_engine
+from tests.factories import csv_bytes, vacancy
+
+Headers = dict[str, str]
+TEST_SECRET = "test-secret-key-not-for-production"
+
+
+@pytest.fixture
+def world(runtime: Runtime, session: Session) -> dict[str, str]:
+    """A small demo database and a token for each of two officers and an admin."""
+    demo.build(
+        session,
+        DemoSpec(seed=7, as_of=date.today(), vacancies=200, courses=20, persons=80),
+        protector=runtime.protector,
+    )
+    made = {
+        name: tokens.create(session, role=role)[0]
+        for name, role in (("officer", "officer"), ("other", "officer"), ("admin", "admin"))
+    }
+    session.commit()
+    return made
+
+
+@pytest.fixture
+def client(runtime: Runtime) -> TestClient:
+    return TestClient(create_app(runtime))
+
+
+@pytest.fixture
+def as_role(world: dict[str, str]) -> Callable[[str], Headers]:
+    def headers(name: str) -> Headers:
+        return {"Authorization": f"Bearer {world[name]}", "Accept-Language": "en"}
+
+    return headers
+
+
+def wait_for(client: TestClient, url: str, headers: Headers, seconds: float = 60) -> Any:
+    """Poll a job until it has finished."""
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = client.get(url, headers=headers)
+        assert answer.status_code == 200, answer.text
+        job = answer.json()
+        if job["state"] in ("succeeded", "failed") or time.monotonic() > deadline:
+            return job
+        time.sleep(0.1)
+
+
+def test_an_allocation_is_a_job_with_the_synchronous_result(
+    client: TestClient, as_role: Callable[[str], Headers], session: Session, runtime: Runtime
+) -> None:
+    person = session.exec(select(Person).where(Person.release_date != None)).first()  # noqa: E711
+    assert person is not None
+    body = {"kato": person.region_kato, "release_from": "2020-01-01", "release_to": "2030-12-31"}
+    answer = client.post("/api/v1/allocations", json=body, headers=as_role("officer"))
+    assert answer.status_code == 202, answer.text
+    accepted = answer.json()
+    assert set(accepted) == {"job_id", "state", "url"}
+    assert answer.headers["Location"] == accepted["url"] == f"/api/v1/jobs/{accepted['job_id']}"
+    job = wait_for(client, accepted["url"], as_role("officer"))
+    assert job["state"] == "succeeded", job
+    assert job["kind"] == "allocation"
+    assert job["progress"] == 1.0
+    assert job["error"] is None
+    assert None not in (job["created_at"], job["started_at"], job["finished_at"])
+    officer = Actor(role="officer")
+    expected, _ = allocation.run(
+        runtime,
+        officer,
+        kato=person.region_kato,
+        release_from=date(2020, 1, 1),
+        release_to=date(2030, 12, 31),
+    )
+    synchronous = json.loads(json.dumps(expected.as_dict("en")))
+    for answer_ in (synchronous, job["result"]):
+        answer_["summary"].pop("seconds")  # how long it took differs, nothing else
+    assert job["result"] == synchronous
+    assert job["result"]["assignments"]
+
+
+def test_a_bad_allocation_is_refused_at_once_never_queued(
+    client: TestClient, as_role: Callable[[str], Headers], session: Session
+) -> None:
+    body = {"kato": "471010000", "release_from": "2020-01-01", "release_to": "2030-12-31"}
+    answer = client.post("/api/v1/allocations", json=body, headers=as_role("officer"))
+    assert answer.status_code == 422
+    assert answer.json()["error"]["code"] == "allocate_bad_region"
+    assert session.exec(select(Job)).all() == []
+
+
+def test_a_failing_job_is_failed_with_its_error(
+    client: TestClient,
+    as_role: Callable[[str], Headers],
+    session: Session,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(data_routes, "LARGE_IMPORT", 10)
+    bad = csv_bytes([vacancy(10), vacancy(11, salary_kzt="lots")])
+    headers = {**as_role("admin"), "Content-Type": "text/csv"}
+    answer = client.post("/api/v1/imports/vacancies", content=bad, headers=headers)
+    assert answer.status_code == 202, answer.text
+    job = wait_for(client, answer.json()["url"], as_role("admin"))
+    assert job["state"] == "failed"
+    assert job["result"] is None
+    assert job["error"]["code"] == "import_rejected"
+    assert job["error"]["message"].startswith("nothing imported")
+    detail = job["error"]["details"][0]
+    assert (detail["line"], detail["column"]) == (3, "salary_kzt")
+    assert session.get(Vacancy, "V00010") is None
+    assert not list((Path(client.app.state.runtime.settings.home) / "uploads").iterdir())  # type: ignore[attr-defined]
+
+    def crash(*_args: object) -> dict[str, object]:
+        raise RuntimeError("the solver ran out of memory")
+
+    monkeypatch.setitem(tasks.KINDS, "retrain", crash)
+    answer = client.post("/api/v1/model/retrain", headers=as_role("admin"))
+    assert answer.status_code == 202
+    job = wait_for(client, answer.json()["url"], as_role("admin"))
+    assert job["state"] == "failed"
+    assert job["error"]["code"] == "internal"
+    assert job["error"]["details"][0]["message"] == "the solver ran out of memory"
+
+
+def test_a_small_import_stays_synchronous_and_a_large_one_is_a_job(
+    client: TestClient,
+    as_role: Callable[[str], Headers],
+    session: Session,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    good = csv_bytes([vacancy(n) for n in range(1, 4)])
+    headers = {**as_role("admin"), "Content-Type": "text/csv"}
+    answer = client.post("/api/v1/imports/vacancies", content=good, headers=headers)
+    assert answer.status_code == 200
+    synchronous = answer.json()
+    monkeypatch.setattr(data_routes, "LARGE_IMPORT", 10)
+    answer = client.post("/api/v1/imports/vacancies", content=good, headers=headers)
+    assert answer.status_code == 202
+    job = wait_for(client, answer.json()["url"], as_role("admin"))
+    assert job["state"] == "succeeded"
+    assert job["result"] == {**synchronous, "inserted": 0, "updated": 3}
+    assert client.post(
+        "/api/v1/imports/rockets", content=good, headers=headers
+    ).status_code == 404
+    assert session.exec(select(Job).where(Job.kind == "import")).all()[0].state == "succeeded"
+
+
+def test_an_abandoned_job_is_marked_failed(
+    client: TestClient, as_role: Callable[[str], Headers], session: Session
+) -> None:
+    long_ago = utcnow() - timedelta(minutes=5)
+
+    def stored(state: str, backend: str, beat: Any) -> str:
+        job = Job(
+            id=uuid.uuid4().hex,
+            kind="retrain",
+            state=state,
+            params={"lang": "en", "backend": backend},
+            created_by="cli",
+            heartbeat_at=beat,
+        )
+        session.add(job)
+        session.commit()
+        return job.id
+
+    dead = stored("running", "procrastinate", long_ago)
+    orphan = stored("queued", "in-process", long_ago)
+    waiting = stored("queued", "procrastinate", None)
+    alive = stored("running", "procrastinate", utcnow())
+    read = {
+        job_id: client.get(f"/api/v1/jobs/{job_id}", headers=as_role("admin")).json()
+        for job_id in (dead, orphan, waiting, alive)
+    }
+    assert read[dead]["state"] == read[orphan]["state"] == "failed"
+    assert read[dead]["error"]["code"] == "abandoned"
+    assert "stopped without finishing" in read[dead]["error"]["message"]
+    assert read[dead]["finished_at"] is not None
+    assert read[waiting]["state"] == "queued"
+    assert read[alive]["state"] == "running"
+
+
+def test_another_officer_cannot_read_my_job(
+    client: TestClient, as_role: Callable[[str], Headers], session: Session
+) -> None:
+    person = session.exec(select(Person).where(Person.release_date != None)).first()  # noqa: E711
+    assert person is not None
+    body = {"kato": person.region_kato, "release_from": "2020-01-01", "release_to": "2030-12-31"}
+    url = client.post("/api/v1/allocations", json=body, headers=as_role("officer")).json()["url"]
+    other = client.get(url, headers=as_role("other"))
+    assert other.status_code == 404
+    assert other.json()["error"]["code"] == "unknown_job"
+    assert client.get(url, headers=as_role("admin")).status_code == 200
+    assert client.get(url, headers=as_role("officer")).status_code == 200
+    assert client.get(url).status_code == 401
+    assert client.get("/api/v1/jobs/0123abcd", headers=as_role("admin")).status_code == 404
+
+
+# the real backends, on a database of their own (committed, not rolled back)
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[tuple[Runtime, Headers]]:
+    """A runtime on its own engine (not one connection), with an admin token."""
+    with scratch_engine(tmp_path) as engine:
+        db.upgrade(engine)
+        settings = Settings(home=tmp_path, secret_key=TEST_SECRET, lang="en")
+        rt = Runtime(settings, engine, _ready=True)
+        with rt.session() as session:
+            secret = tokens.create(session, role="admin")[0]
+            session.commit()
+        yield rt, {"Authorization": f"Bearer {secret}", "Accept-Language": "en"}
+
+
+@pytest.mark.skipif(backend_url() is not None, reason="the SQLite backend")
+def test_sqlite_runs_jobs_in_the_serving_process(
+    live: tuple[Runtime, Headers], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rt, headers = live
+    monkeypatch.setattr(data_routes, "LARGE_IMPORT", 10)
+    good = csv_bytes([vacancy(n) for n in range(1, 6)])
+    with TestClient(create_app(rt)) as client:
+        answer = client.post(
+            "/api/v1/imports/vacancies",
+            content=good,
+            headers={**headers, "Content-Type": "text/csv"},
+        )
+        assert answer.status_code == 202
+        assert answer.json()["state"] in ("queued", "running", "succeeded")
+        job = wait_for(client, answer.json()["url"], headers)
+    assert job["state"] == "succeeded", job
+    assert job["result"]["inserted"] == 5
+    with rt.session() as session:
+        assert len(session.exec(select(Vacancy)).all()) == 5
+
+
+@pytest.mark.skipif(backend_url() is None, reason="the PostgreSQL backend")
+def test_postgresql_queues_jobs_for_a_procrastinate_worker(
+    live: tuple[Runtime, Headers], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.jobs import procrastinate_app
+
+    rt, headers = live
+    monkeypatch.setattr(data_routes, "LARGE_IMPORT", 10)
+    good = csv_bytes([vacancy(n) for n in range(1, 6)])
+    try:
+        with TestClient(create_app(rt)) as client:
+            answer = client.post(
+                "/api/v1/imports/vacancies",
+                content=good,
+                headers={**headers, "Content-Type": "text/csv"},
+            )
+            assert answer.status_code == 202
+            url = answer.json()["url"]
+            assert client.get(url, headers=headers).json()["state"] == "queued"
+            procrastinate_app.run_worker(rt, wait=False, install_signal_handlers=False)
+            job = client.get(url, headers=headers).json()
+    finally:
+        procrastinate_app.close_deferrers()
+    assert job["state"] == "succeeded", job
+    assert job["result"]["inserted"] == 5
+    assert job["started_at"] <= job["finished_at"]
