@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from catalogs.i18n import messages
 from matcher import __version__
+from service.api import docs
 from service.api.deps import language
 from service.api.routes import admin, data, jobs, lists, model, persons, plans, reports
 from service.config import Settings
@@ -100,9 +101,10 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         version=__version__,
         description=DESCRIPTION,
         openapi_url=f"{PREFIX}/openapi.json",
-        docs_url="/docs",
+        docs_url=None,
         redoc_url=None,
     )
+    docs.mount(app, openapi_url=f"{PREFIX}/openapi.json")
     app.state.runtime = runtime or Runtime.from_settings(Settings())
     for router in (
         admin.router,
@@ -143,7 +145,9 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         lang = language(request.headers.get("accept-language"))
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
-        return _error(error.status_code, code, _text(code, lang))
+        response = _error(error.status_code, code, _text(code, lang))
+        response.headers.update(error.headers or {})  # 405 names the methods allowed (Allow)
+        return response
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, error: Exception) -> JSONResponse:
