@@ -1,15 +1,26 @@
-"""Model versions: files on disk, cards in the database, one active at a time.
+"""Model versions: rankers and cards in the database, one active at a time.
 
-A version is a joblib file (the rankers by kind) and a JSON card beside it in
-``MATCHER_HOME/models``, and a ``model_versions`` row holding the same card. Files are written
-to a temporary name and renamed, so a reader never sees half a file; switching the active
+A version is a ``model_versions`` row: its card (JSON) and its rankers as the bytes of a
+joblib file (``artifact``), written in the same transaction, so every host that shares the
+database serves the same rankers and no host keeps anything of its own. A copy of the file
+and card is also written to ``MATCHER_HOME/models`` for people to look at; it is never loaded
+(except for versions saved before the bytes were kept in the database). Switching the active
 version is one transaction, so every server process sees the old version or the new one.
 The baseline is always there, as version ``BASELINE``: rolling back to it is always possible.
+
+Unpickling runs code, so a version is loaded only from this project's own database, and only
+when the SHA-256 of its bytes is the one recorded on its card when it was saved. A version
+whose card names library versions that cannot read it (``compatible``) is refused: rolling
+back to it fails with a clear message, and a server asked to serve it logs the refusal and
+serves the baseline.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import logging
 import os
 import threading
 from collections.abc import Mapping
@@ -28,14 +39,79 @@ from matcher.features.pairs import FEATURES
 from matcher.rank.baseline import WEIGHTS, baseline
 from service.store.tables import ModelVersion
 
+log = logging.getLogger("matcher.models")
 BASELINE = f"baseline-{__version__}"
 RANKER_KINDS = ("vacancy", "candidate", "course", "shelter")
+
+SAME_PARTS = {"scikit-learn": 2, "numpy": 1, "joblib": 1, "matcher": 1}
+"""How many leading parts of a library's version must match the card's for its pickle to be
+read: scikit-learn does not promise that an estimator pickled by one minor release loads (or
+predicts the same) in another, so major.minor; numpy keeps its pickles within a major release
+(2.0 moved ``numpy.core``), joblib its file format, and matcher its ranker classes, so major."""
 
 
 class UnknownVersion(LookupError):
     def __init__(self, version: str) -> None:
         super().__init__(version)
         self.version = version
+
+
+class Refused(Exception):
+    """A version that must not be loaded here; ``code`` names its message (``api_<code>``),
+    which the API answers with 409 and the command line prints."""
+
+    code = ""
+
+    def __init__(self, version: str, **params: object) -> None:
+        super().__init__(version)
+        self.version = version
+        self.params: dict[str, Any] = {"version": version, **params}
+
+    def message(self, lang: str) -> str:
+        return _words(f"api_{self.code}", lang, **self.params)
+
+
+class Incompatible(Refused):
+    """The card names a library version that cannot read this version's rankers."""
+
+    code = "model_incompatible"
+
+    def __init__(self, version: str, library: str, recorded: str, installed: str) -> None:
+        super().__init__(version, library=library, recorded=recorded, installed=installed)
+
+
+class Tampered(Refused):
+    """The stored bytes are not the ones saved: their SHA-256 differs from the card's."""
+
+    code = "model_artifact_mismatch"
+
+
+def installed_versions() -> dict[str, str]:
+    """The versions of the libraries a version's rankers were pickled with, installed here."""
+    import numpy
+    import sklearn
+
+    return {
+        "matcher": __version__,
+        "scikit-learn": sklearn.__version__,
+        "numpy": numpy.__version__,
+        "joblib": joblib.__version__,
+    }
+
+
+def compatible(version: str, card: Mapping[str, Any]) -> None:
+    """Raise ``Incompatible`` when the card's library versions cannot be read here (a card
+    without versions, from before they were recorded, is taken as it is)."""
+    recorded = card.get("versions")
+    if not isinstance(recorded, Mapping):
+        return
+    installed = installed_versions()
+    for library, parts in SAME_PARTS.items():
+        then, now = recorded.get(library), installed.get(library)
+        if not then or not now:
+            continue
+        if str(then).split(".")[:parts] != str(now).split(".")[:parts]:
+            raise Incompatible(version, library, str(then), str(now))
 
 
 def baseline_card(*, active: bool = True) -> dict[str, Any]:
@@ -59,20 +135,57 @@ def new_version(now: datetime | None = None) -> str:
     return f"learned-{moment:%Y%m%d-%H%M%S-%f}"[:-3]
 
 
+def dump(rankers: Mapping[str, Ranker]) -> bytes:
+    """The bytes of a joblib file holding the rankers by kind."""
+    buffer = io.BytesIO()
+    joblib.dump(dict(rankers), buffer, compress=3)
+    return buffer.getvalue()
+
+
 def save(
     session: Session, home: Path, version: str, rankers: Mapping[str, Ranker], card: dict[str, Any]
 ) -> ModelVersion:
-    """Write the files and the row (not yet active); the caller commits."""
+    """Write the row with the rankers' bytes, their SHA-256 recorded on the card (not yet
+    active; the caller commits), and a copy of the file and card under ``home`` to read."""
+    data = dump(rankers)
+    card["artifact"] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    card.setdefault("versions", installed_versions())
     folder = home / "models"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{version}.joblib"
-    _atomic(path, lambda tmp: joblib.dump(dict(rankers), tmp, compress=3))
+    _atomic(path, lambda tmp: Path(tmp).write_bytes(data))
     text = json.dumps(card, ensure_ascii=False, indent=2, default=str)
     _atomic(folder / f"{version}.json", lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
-    row = ModelVersion(version=version, kind="learned", path=str(path), card=card)
+    row = ModelVersion(version=version, kind="learned", path=str(path), card=card, artifact=data)
     session.add(row)
     session.flush()
     return row
+
+
+def _stored(row: ModelVersion) -> bytes | None:
+    """The rankers' bytes: from the database; for a version saved before they were kept
+    there, from the file it was written to, if this host has it."""
+    if row.artifact is not None:
+        return bytes(row.artifact)
+    if row.path is not None and Path(row.path).is_file():
+        return Path(row.path).read_bytes()
+    return None
+
+
+def _verified(row: ModelVersion) -> bytes:
+    """The bytes of a version that may be loaded here: known, readable by the installed
+    libraries, and the very bytes saved (checked against the card's SHA-256)."""
+    data = _stored(row)
+    if data is None:
+        raise UnknownVersion(row.version)
+    compatible(row.version, row.card)
+    recorded = row.card.get("artifact")
+    expected = recorded.get("sha256") if isinstance(recorded, Mapping) else None
+    if expected is None and row.artifact is not None:
+        raise Tampered(row.version)
+    if expected is not None and hashlib.sha256(data).hexdigest() != expected:
+        raise Tampered(row.version)
+    return data
 
 
 def record_refusal(session: Session, version: str, card: dict[str, Any]) -> ModelVersion:
@@ -95,8 +208,9 @@ def activate(session: Session, version: str) -> ModelVersion | None:
     row = None
     if version != BASELINE:
         row = session.get(ModelVersion, version)
-        if row is None or row.path is None or not Path(row.path).is_file():
+        if row is None:
             raise UnknownVersion(version)
+        _verified(row)
     session.execute(
         sa.update(ModelVersion).where(col(ModelVersion.is_active)).values(is_active=False)
     )
@@ -150,18 +264,36 @@ _lock = threading.Lock()
 
 
 def rankers(session: Session, version: str | None = None) -> tuple[str, dict[str, Ranker]]:
-    """The rankers of ``version`` (the active one by default), loaded once per process."""
-    version = version or active_version(session)
+    """The rankers of ``version`` (the active one by default), loaded once per process from
+    the database. The active version, when it cannot be loaded here (other library versions,
+    bytes not the ones saved, no bytes), is logged and the baseline serves instead; a version
+    asked for by name raises ``UnknownVersion`` or ``Refused`` (``Incompatible``, ``Tampered``)."""
+    if version is not None:
+        return version, _load(session, version)
+    version = active_version(session)
+    try:
+        return version, _load(session, version)
+    except (UnknownVersion, Refused) as error:
+        reason = (
+            error.message("en")
+            if isinstance(error, Refused)
+            else _words("api_unknown_version", "en", version=version)
+        )
+        log.error("model %s refused, the baseline serves instead: %s", version, reason)
+        return BASELINE, baseline_rankers()
+
+
+def _load(session: Session, version: str) -> dict[str, Ranker]:
     if version == BASELINE:
-        return version, baseline_rankers()
+        return baseline_rankers()
     with _lock:
         if version not in _cache:
             row = session.get(ModelVersion, version)
-            if row is None or row.path is None:
+            if row is None:
                 raise UnknownVersion(version)
-            loaded: dict[str, Ranker] = joblib.load(row.path)
+            loaded: dict[str, Ranker] = joblib.load(io.BytesIO(_verified(row)))
             _cache[version] = {**baseline_rankers(), **loaded}
-        return version, _cache[version]
+        return _cache[version]
 
 
 def _words(code: str, lang: str, **params: object) -> str:

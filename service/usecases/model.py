@@ -103,5 +103,7 @@ def rollback(rt: Runtime, actor: Actor, version: str) -> Card:
             modelstore.activate(session, version)
         except modelstore.UnknownVersion:
             raise NotFound("unknown_version", version=version) from None
+        except modelstore.Refused as refused:
+            raise Conflict(refused.code, **refused.params) from None
         session.commit()
         return _for(actor, modelstore.card(session))
