@@ -1,0 +1,119 @@
+"""``matcher token create|list|revoke`` and ``matcher serve``: access and the HTTP API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from service.cli.app import JsonOption, answered, echo_json, runtime, text
+from service.usecases.actor import Actor
+
+
+def token_create(
+    ctx: typer.Context,
+    role: Annotated[str, typer.Option("--role", help="officer, inspector, employer or admin")],
+    employer: Annotated[
+        str | None, typer.Option("--employer", help="The employer's BIN (employer role).")
+    ] = None,
+    region: Annotated[
+        str | None, typer.Option("--region", help="KATO code of a region (officer, inspector).")
+    ] = None,
+    label: Annotated[str | None, typer.Option("--label", help="Whose token this is.")] = None,
+) -> None:
+    """Create a token and print it once: only its hash is stored."""
+    from service.usecases import admin
+
+    rt = runtime(ctx)
+    lang = rt.settings.lang
+    with answered(lang):
+        secret, record = admin.create_token(
+            rt,
+            Actor.command("token create"),
+            role=role,
+            employer_bin=employer,
+            region_kato=region,
+            label=label,
+        )
+    typer.echo(text("token_created", lang), err=True)
+    typer.echo(secret)
+    typer.echo(f"id={record.id} role={record.role}", err=True)
+
+
+def token_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Every token: id, role, scope, label, when made and revoked (never the token itself)."""
+    from service.usecases import admin
+
+    rt = runtime(ctx)
+    with answered(rt.settings.lang):
+        rows = [
+            {
+                "id": t.id,
+                "role": t.role,
+                "employer_bin": t.employer_bin,
+                "region_kato": t.region_kato,
+                "label": t.label,
+                "created_at": t.created_at,
+                "revoked_at": t.revoked_at,
+            }
+            for t in admin.list_tokens(rt, Actor.command("token list"))
+        ]
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        scope = row["employer_bin"] or row["region_kato"] or "—"
+        state = f"revoked {row['revoked_at']:%Y-%m-%d}" if row["revoked_at"] else "active"
+        typer.echo(f"{row['id']:>4}  {row['role']:<9} {scope:<12} {state:<18} {row['label'] or ''}")
+
+
+def token_revoke(
+    ctx: typer.Context, token_id: Annotated[int, typer.Argument(help="The token's id.")]
+) -> None:
+    """Revoke a token: it stops working at once."""
+    from service.usecases import admin
+
+    rt = runtime(ctx)
+    lang = rt.settings.lang
+    with answered(lang):
+        admin.revoke_token(rt, Actor.command("token revoke"), token_id)
+    typer.echo(text("token_revoked", lang, id=token_id))
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Processes.")] = 1,
+) -> None:
+    """Serve the HTTP API under /api/v1 (interactive docs at /docs)."""
+    import uvicorn
+
+    from service.api.app import create_app
+
+    rt = runtime(ctx)
+    with rt.session():
+        pass  # create or upgrade the schema before the first request
+    typer.echo(text("serving", rt.settings.lang, host=host, port=port, where=rt.where))
+    if workers > 1:
+        uvicorn.run(
+            "service.api.app:from_settings",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="warning",
+        )
+    else:
+        uvicorn.run(create_app(rt), host=host, port=port, log_level="warning")
+
+
+def register(app: typer.Typer) -> None:
+    tokens = typer.Typer(
+        help="API tokens: create (shown once), list, revoke.", no_args_is_help=True
+    )
+    tokens.command("create")(token_create)
+    tokens.command("list")(token_list)
+    tokens.command("revoke")(token_revoke)
+    app.add_typer(tokens, name="token")
+    app.command()(serve)

@@ -1,0 +1,170 @@
+"""``matcher recommend``, ``candidates`` and ``why``: a person's shortlist, a vacancy's
+candidates and why an item is, or is not, on a list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from service.cli.app import (
+    AsOfOption,
+    JsonOption,
+    KindOption,
+    LimitOption,
+    NoRecordOption,
+    answered,
+    day,
+    echo_json,
+    label,
+    runtime,
+    text,
+)
+from service.usecases.actor import Actor
+
+
+def recommend(
+    ctx: typer.Context,
+    person_id: Annotated[str, typer.Argument(help="The person's id.")],
+    kind: KindOption = "vacancy",
+    limit: LimitOption = 10,
+    as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+    no_record: NoRecordOption = False,
+) -> None:
+    """A person's shortlist of vacancies, courses or shelters, best first, with reasons."""
+    from service.usecases import shortlists
+
+    rt = runtime(ctx)
+    lang = rt.settings.lang
+    with answered(lang):
+        found = shortlists.person_shortlist(
+            rt,
+            Actor.command("recommend"),
+            person_id=person_id,
+            kind=kind,
+            limit=limit,
+            today=day(as_of, lang),
+            record=not no_record,
+        )
+    if as_json:
+        echo_json({"items": [item.as_dict(lang) for item in found.items]})
+        return
+    typer.echo(text(f"list_{kind}", lang, id=person_id, count=len(found.items)))
+    for number, item in enumerate(found.items, start=1):
+        name = label(found.engine.item(kind, item.id))
+        typer.echo(f"{number:>3}. {item.id}  {item.score:.3f}  {name}")
+        for reason in item.reasons:
+            typer.echo(f"       • {reason.text(lang)}")
+
+
+def candidates(
+    ctx: typer.Context,
+    vacancy_id: Annotated[str, typer.Argument(help="The vacancy's id.")],
+    limit: LimitOption = 20,
+    as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+    no_record: NoRecordOption = False,
+) -> None:
+    """The persons who fit a vacancy best (eligible ones only), with reasons."""
+    from service.usecases import shortlists
+
+    rt = runtime(ctx)
+    lang = rt.settings.lang
+    with answered(lang):
+        found = shortlists.vacancy_candidates(
+            rt,
+            Actor.command("candidates"),
+            vacancy_id=vacancy_id,
+            limit=limit,
+            today=day(as_of, lang),
+            record=not no_record,
+        )
+    items = [item for item, _ in found.items]
+    if as_json:
+        echo_json({"items": [item.as_dict(lang) for item in items]})
+        return
+    job = label(found.engine.item("vacancy", vacancy_id))
+    typer.echo(text("list_candidates", lang, id=vacancy_id, title=job, count=len(items)))
+    for number, item in enumerate(items, start=1):
+        typer.echo(f"{number:>3}. {item.id}  {item.score:.3f}")
+        for reason in item.reasons:
+            typer.echo(f"       • {reason.text(lang)}")
+
+
+def why(
+    ctx: typer.Context,
+    person_id: Annotated[str, typer.Argument(help="The person's id.")],
+    kind: Annotated[str, typer.Argument(help="vacancy, course or shelter")],
+    item_id: Annotated[str, typer.Argument(help="The item's id.")],
+    as_json: JsonOption = False,
+    as_of: AsOfOption = None,
+) -> None:
+    """Why an item is, or is not, on a person's list: rules, features, score, rank."""
+    from catalogs.i18n import messages
+    from service.usecases import shortlists
+
+    rt = runtime(ctx)
+    lang = rt.settings.lang
+    with answered(lang):
+        found = shortlists.why(
+            rt,
+            Actor.command("why"),
+            person_id=person_id,
+            kind=kind,
+            item_id=item_id,
+            today=day(as_of, lang),
+        )
+    result, engine = found.why, found.engine
+    engine_text = messages("matcher")
+    if as_json:
+        echo_json(
+            {
+                "person_id": person_id,
+                "kind": kind,
+                "item_id": item_id,
+                "eligible": result.eligible,
+                "verdicts": [
+                    {"code": v.code, "text": engine_text.text(v.code, lang, **v.params)}
+                    for v in result.verdicts
+                ],
+                "score": round(result.score, 4),
+                "rank": result.rank,
+                "features": {
+                    name: {
+                        "value": round(value, 4),
+                        "contribution": round(result.contributions[name], 4),
+                    }
+                    for name, value in result.features.items()
+                },
+                "reasons": [reason.as_dict(lang) for reason in result.reasons],
+            }
+        )
+        return
+    typer.echo(f"{person_id} · {item_id} · {label(engine.item(kind, item_id))}")
+    if result.eligible:
+        typer.echo(engine_text.text("eligible", lang))
+    else:
+        typer.echo(engine_text.text("excluded", lang) + ":")
+        for verdict in result.verdicts:
+            typer.echo(f"  ✗ {engine_text.text(verdict.code, lang, **verdict.params)}")
+    rank = (
+        str(result.rank)
+        if result.rank is not None
+        else engine_text.text(
+            "not_in_list", lang, limit=len(engine.recommend(found.person, kind, limit=200))
+        )
+    )
+    score, place = engine_text.text("score", lang), engine_text.text("rank", lang)
+    typer.echo(f"{score}: {result.score:.3f} · {place}: {rank}")
+    for name, value in result.features.items():
+        feature = engine_text.text(f"feature_{name}", lang)
+        typer.echo(f"  {feature:<28} {value:5.2f} → {result.contributions[name]:.3f}")
+    for reason in result.reasons:
+        typer.echo(f"  • {reason.text(lang)}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(recommend)
+    app.command()(candidates)
+    app.command()(why)
