@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
         Jobs left running by a stopped worker are marked failed ("abandoned")."""
         from service.jobs import procrastinate_app, queue
 
-        runtime: Runtime = ctx.obj
+        runtime: Runtime = ctx.find_root().obj
         lang = runtime.settings.lang
         if queue.backend(runtime) != "procrastinate":
             typer.echo(messages("service").text("worker_not_needed", lang), err=True)

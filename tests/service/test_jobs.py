@@ -167,9 +167,7 @@ def test_a_small_import_stays_synchronous_and_a_large_one_is_a_job(
     job = wait_for(client, answer.json()["url"], as_role("admin"))
     assert job["state"] == "succeeded"
     assert job["result"] == {**synchronous, "inserted": 0, "updated": 3}
-    assert client.post(
-        "/api/v1/imports/rockets", content=good, headers=headers
-    ).status_code == 404
+    assert client.post("/api/v1/imports/rockets", content=good, headers=headers).status_code == 404
     assert session.exec(select(Job).where(Job.kind == "import")).all()[0].state == "succeeded"
 
 
@@ -287,3 +285,28 @@ def test_postgresql_queues_jobs_for_a_procrastinate_worker(
     assert job["state"] == "succeeded", job
     assert job["result"]["inserted"] == 5
     assert job["started_at"] <= job["finished_at"]
+
+
+@pytest.mark.skipif(backend_url() is None, reason="the PostgreSQL backend")
+def test_a_server_can_run_the_worker_itself(
+    live: tuple[Runtime, Headers], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from service.jobs import procrastinate_app
+
+    rt, headers = live
+    monkeypatch.setattr(data_routes, "LARGE_IMPORT", 10)
+    monkeypatch.setenv("MATCHER_WORKER_IN_SERVER", "1")
+    good = csv_bytes([vacancy(n) for n in range(1, 4)])
+    try:
+        with TestClient(create_app(rt)) as client:
+            answer = client.post(
+                "/api/v1/imports/vacancies",
+                content=good,
+                headers={**headers, "Content-Type": "text/csv"},
+            )
+            assert answer.status_code == 202
+            job = wait_for(client, answer.json()["url"], headers, seconds=30)
+    finally:
+        procrastinate_app.close_deferrers()
+    assert job["state"] == "succeeded", job
+    assert job["result"]["inserted"] == 3
