@@ -15,7 +15,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from catalogs.i18n import messages
@@ -56,30 +55,6 @@ def _error(
 
 def _text(code: str, lang: str, **params: object) -> str:
     return messages("service").text(f"api_{code}", lang, **params)
-
-
-@asynccontextmanager
-async def job_runner(rt: Runtime) -> AsyncIterator[None]:
-    """Jobs left behind by a stopped process are marked failed; on SQLite this process runs
-    the jobs it queues; on PostgreSQL, with ``MATCHER_WORKER_IN_SERVER=1``, it also runs a
-    procrastinate worker (else ``matcher worker`` does)."""
-    how = queue.backend(rt)
-    if how != "inline":
-        await run_in_threadpool(tasks.reap, rt)
-    worker: asyncio.Task[None] | None = None
-    if how == "procrastinate" and queue.JobSettings().worker_in_server:
-        from service.jobs import procrastinate_app
-
-        await run_in_threadpool(procrastinate_app.ensure_schema, rt)
-        worker = asyncio.create_task(procrastinate_app.run_worker_async(rt))
-    try:
-        yield
-    finally:
-        if worker is not None:
-            worker.cancel()
-            with suppress(asyncio.CancelledError):
-                await worker
-        queue.close(rt)
 
 
 @asynccontextmanager
