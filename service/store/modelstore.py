@@ -286,11 +286,12 @@ def rankers(session: Session, version: str | None = None) -> tuple[str, dict[str
 def _load(session: Session, version: str) -> dict[str, Ranker]:
     if version == BASELINE:
         return baseline_rankers()
+    row = session.get(ModelVersion, version)
+    if row is None:
+        raise UnknownVersion(version)
+    compatible(version, row.card)  # every time: the card may have been corrected since
     with _lock:
         if version not in _cache:
-            row = session.get(ModelVersion, version)
-            if row is None:
-                raise UnknownVersion(version)
             loaded: dict[str, Ranker] = joblib.load(io.BytesIO(_verified(row)))
             _cache[version] = {**baseline_rankers(), **loaded}
         return _cache[version]

@@ -6,6 +6,7 @@ import json
 import threading
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -273,3 +274,73 @@ def test_one_retraining_at_a_time(run, world: Runtime, session: Session) -> None
         assert run("--lang", "en", "retrain").exit_code == 3
         assert RetrainSchedule(world, every_hours=1).run_once() is None
     assert session.exec(select(ModelVersion)).all() == []
+
+
+def test_a_version_the_installed_libraries_cannot_read_is_refused(  # type: ignore[no-untyped-def]
+    run, world: Runtime, session: Session, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import sklearn
+
+    engine = glue.load_engine(session, today=TODAY, congestion=False, learned=False)
+    _import(
+        run,
+        world,
+        session,
+        lambda p, rec, rank, day: 0.75 if good_employer(engine, rec.id) else 0.1,
+        tmp_path,
+        "outcomes.csv",
+    )
+    promoted = run("retrain", "--json")
+    assert promoted.exit_code == 0, promoted.output
+    version = json.loads(promoted.stdout)["version"]
+    row = session.get(ModelVersion, version)
+    assert row is not None
+    assert row.artifact is not None
+    card: dict[str, Any] = dict(row.card)
+    assert card["artifact"]["bytes"] == len(row.artifact)
+    # the database copy is what loads: the file under home may go
+    Path(str(row.path)).unlink()
+    assert modelstore.rankers(session, version)[0] == version
+    assert run("model", "rollback", modelstore.BASELINE).exit_code == 0
+
+    # the card says it was pickled by another scikit-learn minor release
+    row.card = {**card, "versions": {**card["versions"], "scikit-learn": "0.24.2"}}
+    session.add(row)
+    session.commit()
+    refused = run("--lang", "en", "model", "rollback", version)
+    assert refused.exit_code != 0
+    assert f"scikit-learn 0.24.2, but {sklearn.__version__} is installed" in refused.output
+    assert "0.24.2" in run("--lang", "kk", "model", "rollback", version).output
+    assert modelstore.active_version(session) == modelstore.BASELINE
+    admin = tokens.create(session, role="admin")[0]
+    session.commit()
+    client = TestClient(create_app(world))
+    answer = client.post(
+        "/api/v1/model/rollback",
+        json={"version": version},
+        headers={"Authorization": f"Bearer {admin}", "Accept-Language": "ru"},
+    )
+    assert answer.status_code == 409
+    assert "0.24.2" in answer.json()["error"]["message"]
+    assert sklearn.__version__ in answer.json()["error"]["message"]
+
+    # made active elsewhere (a host with other libraries promoted it): this one serves the
+    # baseline and says why, rather than failing
+    row.is_active = True
+    session.add(row)
+    session.commit()
+    with caplog.at_level("ERROR", logger="matcher.models"):
+        served = glue.load_engine(session, today=TODAY, congestion=False)
+    assert served.model_version == modelstore.BASELINE
+    assert any("0.24.2" in r.getMessage() for r in caplog.records)
+
+    # bytes that are not the ones saved are never unpickled
+    row.is_active = False
+    row.card = {**row.card, "versions": modelstore.installed_versions()}
+    row.artifact = bytes(row.artifact[:-1]) + b"\0"
+    session.add(row)
+    session.commit()
+    tampered = run("--lang", "en", "model", "rollback", version)
+    assert tampered.exit_code != 0
+    assert "SHA-256" in tampered.output
+    assert modelstore.active_version(session) == modelstore.BASELINE
