@@ -126,8 +126,8 @@ def quality(seeds: int, days: int) -> None:
             scores: dict[str, np.ndarray] = {}
             scores["baseline"] = baseline("vacancy").predict_proba(held.X[:, :nbase])[:, 1]
             started = time.perf_counter()
-            learned = LearnedRanker("vacancy").fit(
-                train.X, train.y, train.weight, feature_names=train.names, order=train.day
+            learned = LearnedRanker("vacancy", features=train.names).fit(
+                train.X, train.y, train.weight, order=train.day
             )
             fit_learned = time.perf_counter() - started
             scores["learned"] = learned.predict_proba(held.X)[:, 1]

@@ -148,7 +148,7 @@ class Engine:
         }
         self.rankers.update(rankers or {})
         self._names = {
-            kind: tuple(str(n) for n in getattr(ranker, "feature_names_in_", FEATURES[kind]))
+            kind: tuple(str(n) for n in getattr(ranker, "features_", FEATURES[kind]))
             for kind, ranker in self.rankers.items()
         }
         self._reads_track = {kind: TRACK_FEATURES[0] in n for kind, n in self._names.items()}

@@ -1,9 +1,10 @@
 """The transparent baseline ranker: a weighted sum of features in [0, 1].
 
-It follows scikit-learn's conventions so that the learned ranker trained on outcomes can take
-its place without the engine noticing: ``__init__`` only stores parameters, ``fit`` validates
-the feature columns and returns ``self``, learned attributes end in ``_``, and scores come from
-``predict_proba(X)[:, 1]``. The weights and the reasons for them are in ``docs/algorithm.md``.
+It is a scikit-learn estimator so that the learned ranker trained on outcomes can take its
+place without the engine noticing: ``__init__`` only stores parameters, ``fit`` validates X
+and returns ``self``, learned attributes end in ``_``, and scores come from
+``predict_proba(X)[:, 1]``. ``tests/matcher/test_estimators.py`` runs scikit-learn's
+estimator checks on it. The weights and the reasons for them are in ``docs/algorithm.md``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from matcher.rank.inputs import binary_target, column_names, row_weights, upgrade_state
 
 WEIGHTS: dict[str, dict[str, float]] = {
     # a person's list of jobs: the trade first, then whether the job is within reach, then
@@ -56,27 +59,47 @@ WEIGHTS: dict[str, dict[str, float]] = {
 
 
 class BaselineRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
-    """Scores rows of features with fixed weights; ``weights`` maps feature name to weight.
+    """Scores rows of features with fixed weights.
 
-    ``fit(X)`` needs the feature names (a pandas DataFrame's columns, or ``feature_names``),
-    checks that every weighted feature is present, and normalises the weights to sum 1, so a
-    score stays in [0, 1] when every feature does. ``y`` is accepted and ignored.
+    Parameters: ``weights`` maps a column's name to its weight (None: every column weighs the
+    same); ``features`` names X's columns in order, for an X that carries no names (a NumPy
+    array); without it a DataFrame's column names are used, else ``x0``, ``x1``, ….
+
+    ``fit(X, y=None, sample_weight=None)`` checks that every weighted feature is a column of X
+    and normalises the weights to sum 1, so a score stays in [0, 1] when every feature does.
+    Nothing is learned from ``y``: if given, it only names the two classes (the greater label
+    means a good match) and must hold both; without it the classes are 0 and 1.
+
+    Attributes: ``features_`` (the names of X's columns, which the engine builds rows by),
+    ``coef_`` (each column's normalised weight), ``classes_``, ``n_features_in_``, and
+    ``feature_names_in_`` when X was a DataFrame with string column names.
     """
 
-    def __init__(self, weights: Mapping[str, float] | None = None) -> None:
+    def __init__(
+        self, weights: Mapping[str, float] | None = None, *, features: Sequence[str] | None = None
+    ) -> None:
         self.weights = weights
+        self.features = features
 
-    def fit(
-        self, X: Any, y: Any = None, *, feature_names: Sequence[str] | None = None
-    ) -> BaselineRanker:
-        names = feature_names
-        if names is None and hasattr(X, "columns"):
-            names = [str(c) for c in X.columns]
-        array = check_array(X, dtype=np.float64, ensure_all_finite=True)
-        if names is None:
-            names = [f"x{i}" for i in range(array.shape[1])]
-        if len(names) != array.shape[1]:
-            raise ValueError(f"{len(names)} feature names for {array.shape[1]} columns")
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = False  # the weights are fixed: y only names the classes
+        tags.classifier_tags.multi_class = False
+        tags.classifier_tags.poor_score = True  # nothing is learned from y
+        return tags
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(upgrade_state(state))
+
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> BaselineRanker:
+        if y is None:
+            array = validate_data(self, X, dtype=np.float64)
+            row_weights(sample_weight, array)
+            classes = np.array([0, 1])
+        else:
+            array, labels = validate_data(self, X, y, dtype=np.float64)
+            classes, _ = binary_target(labels, row_weights(sample_weight, array))
+        names = column_names(self, self.features, array.shape[1])
         weights = dict(self.weights) if self.weights is not None else dict.fromkeys(names, 1.0)
         unknown = set(weights) - set(names)
         if unknown:
@@ -84,34 +107,34 @@ class BaselineRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
             raise ValueError("weights must be non-negative and not all zero")
         total = sum(weights.values())
-        self.feature_names_in_ = np.asarray(names, dtype=object)
-        self.n_features_in_ = array.shape[1]
+        self.features_ = names
         self.coef_ = np.array([weights.get(n, 0.0) / total for n in names])
-        self.classes_ = np.array([0, 1])
+        self.classes_ = classes
         return self
 
-    def decision_function(self, X: Any) -> npt.NDArray[np.float64]:
+    def _score(self, X: Any) -> npt.NDArray[np.float64]:
         check_is_fitted(self)
-        array = check_array(X, dtype=np.float64, ensure_all_finite=True)
-        if array.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {array.shape[1]} features, expected {self.n_features_in_}")
+        array = validate_data(self, X, reset=False, dtype=np.float64)
         scores: npt.NDArray[np.float64] = np.clip(array, 0.0, 1.0) @ self.coef_
         return scores
 
     def predict_proba(self, X: Any) -> npt.NDArray[np.float64]:
         """Columns: [not a good match, good match]; the second is the score in [0, 1]."""
-        score = self.decision_function(X)
+        score = self._score(X)
         return np.column_stack([1.0 - score, score])
 
-    def predict(self, X: Any) -> npt.NDArray[np.int64]:
-        return (self.decision_function(X) >= 0.5).astype(np.int64)
+    def predict(self, X: Any) -> npt.NDArray[Any]:
+        """``classes_[1]`` where the score is above one half."""
+        good = self._score(X) > 0.5
+        found: npt.NDArray[Any] = self.classes_[good.astype(np.intp)]
+        return found
 
     def contributions(self, row: Sequence[float]) -> dict[str, float]:
         """Each feature's share of one row's score (for ``matcher why``)."""
         check_is_fitted(self)
         return {
             str(name): float(weight) * min(1.0, max(0.0, value))
-            for name, weight, value in zip(self.feature_names_in_, self.coef_, row, strict=True)
+            for name, weight, value in zip(self.features_, self.coef_, row, strict=True)
         }
 
 
@@ -120,4 +143,4 @@ def baseline(kind: str) -> BaselineRanker:
     from matcher.features.pairs import FEATURES
 
     names = FEATURES[kind]
-    return BaselineRanker(WEIGHTS[kind]).fit(np.zeros((1, len(names))), feature_names=names)
+    return BaselineRanker(WEIGHTS[kind], features=names).fit(np.zeros((1, len(names))))

@@ -17,6 +17,8 @@ successes it follows a rule instead, ``w = successes / (successes + PRIOR_POSITI
 order stays essentially the baseline's. The mix is then mapped to a probability by a logistic
 fit on the later 20 % (Platt scaling), which is monotone and so changes no order. The rules
 and their reasons are in ``docs/retraining.md``.
+
+It is a scikit-learn estimator, checked by ``tests/matcher/test_estimators.py``.
 """
 
 from __future__ import annotations
@@ -32,10 +34,16 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.isotonic import IsotonicRegression
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
-from sklearn.utils.validation import check_array, check_is_fitted
+from sklearn.utils.validation import (
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
 from threadpoolctl import ThreadpoolController
 
 from matcher.rank.baseline import WEIGHTS, BaselineRanker
+from matcher.rank.inputs import binary_target, column_names, row_weights, upgrade_state
 
 PRIOR_POSITIVES = 200.0
 """Successes at which the trees and the calibrated baseline weigh the same."""
@@ -54,23 +62,43 @@ def _threads() -> ThreadpoolController:
 
 
 class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
-    """Probability of success of a referral. ``fit(X, y, sample_weight, feature_names,
-    order)``: ``X`` holds the baseline's features of ``kind`` and any others (track records);
-    ``order`` (e.g. referral days) says which rows are latest, for calibration."""
+    """Probability of success of a referral.
+
+    ``fit(X, y, sample_weight=None, *, order=None)``:
+
+    - ``X``: a row per referral. Its columns are named by ``features`` (for an X that carries
+      no names, a NumPy array), else by a DataFrame's column names, else ``x0``, ``x1``, ….
+      The baseline reads the columns named in ``WEIGHTS[kind]`` (every column, weighed the
+      same, when ``kind`` is None); the trees read every column. The engine's rows are the
+      baseline's features of ``kind`` (``matcher.features.pairs.FEATURES``) followed by the
+      items' track records (``matcher.rank.track.TRACK_FEATURES``).
+    - ``y``: two labels; the greater one means success (1 for a job kept, a course completed).
+    - ``sample_weight``: each referral's weight (against position bias); 1 each by default.
+    - ``order``: a value per referral that sorts them in time (e.g. its day); the latest
+      ``CALIBRATION_SHARE`` calibrate the trees. Without it, the rows' own order is time's.
+
+    Attributes: ``features_`` (the names of X's columns, which the engine builds rows by),
+    ``baseline_``, ``trees_``, ``isotonic_``, ``platt_`` (None when left out), ``blend_`` (the
+    weight of the trees), ``positives_``, ``reference_`` (the weighted mean row), ``n_iter_``,
+    ``classes_``, ``n_features_in_``, and ``feature_names_in_`` when X was a DataFrame with
+    string column names.
+    """
 
     def __init__(
         self,
-        kind: str = "vacancy",
+        kind: str | None = None,
         *,
+        features: Sequence[str] | None = None,
         prior_positives: float = PRIOR_POSITIVES,
         max_iter: int = 200,
         learning_rate: float = 0.08,
         max_leaf_nodes: int = 31,
         min_samples_leaf: int = 40,
         l2_regularization: float = 1.0,
-        random_state: int = 0,
+        random_state: int | np.random.RandomState | None = 0,
     ) -> None:
         self.kind = kind
+        self.features = features
         self.prior_positives = prior_positives
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -79,35 +107,43 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         self.l2_regularization = l2_regularization
         self.random_state = random_state
 
-    def fit(
-        self,
-        X: Any,
-        y: Any,
-        sample_weight: Any = None,
-        *,
-        feature_names: Sequence[str] | None = None,
-        order: Any = None,
-    ) -> LearnedRanker:
-        names = list(feature_names) if feature_names is not None else None
-        if names is None and hasattr(X, "columns"):
-            names = [str(c) for c in X.columns]
-        array = check_array(X, dtype=np.float64, ensure_all_finite=True)
-        target = np.asarray(y, dtype=np.int64)
-        if names is None or len(names) != array.shape[1]:
-            raise ValueError("feature_names must name every column of X")
-        if set(np.unique(target)) - {0, 1} or len(np.unique(target)) < 2:
-            raise ValueError("y must hold both 0 and 1")
-        weight = np.ones(len(target)) if sample_weight is None else np.asarray(sample_weight, float)
-        self.feature_names_in_ = np.asarray(names, dtype=object)
-        self.n_features_in_ = array.shape[1]
-        self.classes_ = np.array([0, 1])
-        self.baseline_ = BaselineRanker(WEIGHTS[self.kind]).fit(
-            array[:, self._base_columns()], feature_names=self._base_names()
-        )
-        rank = np.argsort(np.argsort(order, kind="stable")) if order is not None else None
-        split = int(len(target) * (1 - CALIBRATION_SHARE))
-        fit_rows = rank < split if rank is not None else np.arange(len(target)) < split
-        if len(np.unique(target[fit_rows])) < 2 or len(np.unique(target[~fit_rows])) < 2:
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        # while successes are few (fewer than ``prior_positives``) the order stays close to
+        # the baseline's fixed weights, by design: on data those weights do not fit, such as
+        # scikit-learn's accuracy check, the score is poor until outcomes accumulate
+        tags.classifier_tags.poor_score = True
+        return tags
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        super().__setstate__(upgrade_state(state))
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None, *, order: Any = None) -> LearnedRanker:
+        array, labels = validate_data(self, X, y, dtype=np.float64)
+        weight = row_weights(sample_weight, array)
+        self.classes_, target = binary_target(labels, weight)
+        if self.kind is not None and self.kind not in WEIGHTS:
+            raise ValueError(f"kind must be one of {sorted(WEIGHTS)} or None, not {self.kind!r}")
+        names = column_names(self, self.features, array.shape[1])
+        missing = [n for n in WEIGHTS.get(self.kind or "", {}) if n not in set(names)]
+        if missing:
+            raise ValueError(f"X has no columns named {missing}: name them with `features`")
+        self.features_ = names
+        self.baseline_ = BaselineRanker(
+            WEIGHTS[self.kind] if self.kind is not None else None, features=self._base_names()
+        ).fit(array[:, self._base_columns()])
+        if order is None:
+            rank = np.arange(len(target))
+        else:
+            order = column_or_1d(order)
+            check_consistent_length(target, order)
+            rank = np.argsort(np.argsort(order, kind="stable"))
+        fit_rows = rank < int(len(target) * (1 - CALIBRATION_SHARE))
+        weighs = weight > 0
+        if len(np.unique(target[fit_rows & weighs])) < 2 or (
+            len(np.unique(target[~fit_rows & weighs])) < 2
+        ):
             fit_rows = np.ones(len(target), dtype=bool)
         self.trees_ = HistGradientBoostingClassifier(
             max_iter=self.max_iter,
@@ -118,6 +154,7 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             early_stopping=False,
             random_state=self.random_state,
         ).fit(array[fit_rows], target[fit_rows], sample_weight=weight[fit_rows])
+        self.n_iter_ = self.trees_.n_iter_
         held = ~fit_rows if (~fit_rows).any() else fit_rows
         raw = self.trees_.predict_proba(array[held])[:, 1]
         self.isotonic_ = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(
@@ -151,19 +188,19 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         return max((w / 10 for w in range(11)), key=quality)
 
     def _base_names(self) -> list[str]:
+        if self.kind is None:
+            return [str(n) for n in self.features_]
         return list(WEIGHTS[self.kind])
 
     def _base_columns(self) -> list[int]:
-        names = [str(n) for n in self.feature_names_in_]
+        names = [str(n) for n in self.features_]
         return [names.index(n) for n in self._base_names()]
 
     def parts(self, X: Any) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """The baseline's score and the trees' calibrated probability, before mixing."""
         check_is_fitted(self)
-        array = check_array(X, dtype=np.float64, ensure_all_finite=True)
-        if array.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {array.shape[1]} features, expected {self.n_features_in_}")
-        base = self.baseline_.decision_function(array[:, self._base_columns()])
+        array = validate_data(self, X, reset=False, dtype=np.float64)
+        base = self.baseline_.predict_proba(array[:, self._base_columns()])[:, 1]
         if len(array) <= SMALL_BATCH:
             # a list's few hundred rows: threads cost more than they save
             with _threads().limit(limits=1, user_api="openmp"):
@@ -190,14 +227,20 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             score = np.clip(mixed, 0.0, 1.0)
         return np.column_stack([1.0 - score, score])
 
-    def predict(self, X: Any) -> npt.NDArray[np.int64]:
-        return (self.predict_proba(X)[:, 1] >= 0.5).astype(np.int64)
+    def predict(self, X: Any) -> npt.NDArray[Any]:
+        """``classes_[1]`` where the probability of success is above one half."""
+        good = self.predict_proba(X)[:, 1] > 0.5
+        found: npt.NDArray[Any] = self.classes_[good.astype(np.intp)]
+        return found
 
     def prescore(self, X: Any) -> npt.NDArray[np.float64]:
         """The baseline's score: cheap, for choosing which rows to score in full."""
         check_is_fitted(self)
         array = np.asarray(X, dtype=np.float64)
-        return self.baseline_.decision_function(array[:, self._base_columns()])
+        score: npt.NDArray[np.float64] = self.baseline_.predict_proba(
+            array[:, self._base_columns()]
+        )[:, 1]
+        return score
 
     def contributions_many(self, rows: Sequence[Sequence[float]]) -> list[dict[str, float]]:
         """``contributions`` of several rows, with one call to the trees."""
@@ -209,7 +252,7 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             probes[np.arange(n) * (width + 1) + i + 1, i] = self.reference_[i]
         _, trees = self.parts(probes)
         trees = trees.reshape(n, width + 1)
-        names = [str(name) for name in self.feature_names_in_]
+        names = [str(name) for name in self.features_]
         result = []
         for r in range(n):
             base = self.baseline_.contributions(values[r, self._base_columns()].tolist())
@@ -231,9 +274,13 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         check_is_fitted(self)
         return {
             "kind": self.kind,
-            "features": [str(n) for n in self.feature_names_in_],
+            "features": [str(n) for n in self.features_],
             "blend": round(float(self.blend_), 4),
             "positives": round(float(self.positives_), 1),
             "trees": int(self.trees_.n_iter_),
-            "baseline_weights": dict(WEIGHTS[self.kind]),
+            "baseline_weights": (
+                dict(WEIGHTS[self.kind])
+                if self.kind is not None
+                else dict.fromkeys(self._base_names(), 1.0)
+            ),
         }

@@ -147,8 +147,8 @@ def _data(n: int, seed: int = 0):  # type: ignore[no-untyped-def]
 
 def test_the_learned_ranker_follows_scikit_learn_and_learns_the_track_record() -> None:
     X, y, names = _data(3000)
-    ranker = LearnedRanker("vacancy", max_iter=60).fit(
-        X, y, feature_names=names, order=np.arange(len(y))
+    ranker = LearnedRanker("vacancy", features=names, max_iter=60).fit(
+        X, y, order=np.arange(len(y))
     )
     assert clone(ranker).get_params()["max_iter"] == 60
     proba = ranker.predict_proba(X[:500])
@@ -171,11 +171,13 @@ def test_with_few_successes_the_baseline_order_prevails() -> None:
     X, y, names = _data(400)
     y[:] = 0
     y[:12] = 1
-    ranker = LearnedRanker("vacancy", max_iter=30).fit(X, y, feature_names=names)
+    ranker = LearnedRanker("vacancy", features=names, max_iter=30).fit(X, y)
     assert ranker.blend_ < 0.1
-    base = ranker.baseline_.decision_function(X[:, :9])
+    base = ranker.baseline_.predict_proba(X[:, :9])[:, 1]
     blended = ranker.predict_proba(X)[:, 1]
     top_base, top_blend = set(np.argsort(-base)[:20]), set(np.argsort(-blended)[:20])
     assert len(top_base & top_blend) >= 15
-    with pytest.raises(ValueError, match="both 0 and 1"):
-        LearnedRanker().fit(X, np.zeros(len(X)), feature_names=names)
+    with pytest.raises(ValueError, match="both classes"):
+        LearnedRanker("vacancy", features=names).fit(X, np.zeros(len(X)))
+    with pytest.raises(ValueError, match="no columns named"):
+        LearnedRanker("vacancy").fit(X, y)
