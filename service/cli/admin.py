@@ -6,8 +6,7 @@ from typing import Annotated
 
 import typer
 
-from service.cli.app import JsonOption, answered, echo_json, runtime, text
-from service.usecases.actor import Actor
+from service.cli.app import JsonOption, answered, command, echo_json, runtime, text
 
 
 def token_create(
@@ -29,7 +28,7 @@ def token_create(
     with answered(lang):
         secret, record = admin.create_token(
             rt,
-            Actor.command("token create"),
+            command("token create"),
             role=role,
             employer_bin=employer,
             region_kato=region,
@@ -56,7 +55,7 @@ def token_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
                 "created_at": t.created_at,
                 "revoked_at": t.revoked_at,
             }
-            for t in admin.list_tokens(rt, Actor.command("token list"))
+            for t in admin.list_tokens(rt, command("token list"))
         ]
     if as_json:
         echo_json(rows)
@@ -76,7 +75,7 @@ def token_revoke(
     rt = runtime(ctx)
     lang = rt.settings.lang
     with answered(lang):
-        admin.revoke_token(rt, Actor.command("token revoke"), token_id)
+        admin.revoke_token(rt, command("token revoke"), token_id)
     typer.echo(text("token_revoked", lang, id=token_id))
 
 

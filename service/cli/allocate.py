@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from service.cli.app import AsOfOption, JsonOption, answered, day, echo_json, runtime, text
-from service.usecases.actor import Actor
+from service.cli.app import AsOfOption, JsonOption, answered, command, day, echo_json, runtime, text
 
 
 def allocate(
@@ -33,7 +32,7 @@ def allocate(
     with answered(lang):
         result, count = allocation.run(
             rt,
-            Actor.command("allocate"),
+            command("allocate"),
             kato=kato,
             release_from=start,
             release_to=end,

@@ -24,6 +24,7 @@ from catalogs.i18n import LANGS, messages
 
 if TYPE_CHECKING:
     from service.runtime import Runtime
+    from service.usecases.actor import Actor
     from service.usecases.errors import Problem
 
 USAGE = frozenset(
@@ -138,6 +139,13 @@ def text(code: str, lang: str, **params: object) -> str:
 def runtime(ctx: typer.Context) -> Runtime:
     found: Runtime = ctx.find_root().obj
     return found
+
+
+def command(name: str) -> Actor:
+    """The operator at the command line, as the use cases and the audit trail see them."""
+    from service.usecases.actor import Actor
+
+    return Actor.command(name)
 
 
 def echo_json(payload: Any) -> None:

@@ -10,8 +10,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from service.cli.app import JsonOption, day, echo_json, exit_code, problem_text, runtime, text
-from service.usecases.actor import Actor
+from service.cli.app import (
+    JsonOption,
+    command,
+    day,
+    echo_json,
+    exit_code,
+    problem_text,
+    runtime,
+    text,
+)
 
 if TYPE_CHECKING:
     from simulator.play import SimulationReport
@@ -61,7 +69,7 @@ def import_command(
         try:
             report = data.import_stream(
                 rt,
-                Actor.command("import"),
+                command("import"),
                 kind=kind,
                 stream=stream,
                 fmt=chosen,
@@ -169,7 +177,7 @@ def demo(
 
         ctx.invoke(simulate, ctx, days=history, seed=seed, as_of=as_of)
         with answered(lang):
-            outcome = model.retrain(rt, Actor.command("demo"), today=reference)
+            outcome = model.retrain(rt, command("demo"), today=reference)
         key = "retrain_promoted" if outcome.promoted else "retrain_refused"
         typer.echo(text(key, lang, version=outcome.version, active=outcome.active))
 

@@ -14,13 +14,13 @@ from service.cli.app import (
     LimitOption,
     NoRecordOption,
     answered,
+    command,
     day,
     echo_json,
     label,
     runtime,
     text,
 )
-from service.usecases.actor import Actor
 
 
 def recommend(
@@ -40,7 +40,7 @@ def recommend(
     with answered(lang):
         found = shortlists.person_shortlist(
             rt,
-            Actor.command("recommend"),
+            command("recommend"),
             person_id=person_id,
             kind=kind,
             limit=limit,
@@ -74,7 +74,7 @@ def candidates(
     with answered(lang):
         found = shortlists.vacancy_candidates(
             rt,
-            Actor.command("candidates"),
+            command("candidates"),
             vacancy_id=vacancy_id,
             limit=limit,
             today=day(as_of, lang),
@@ -109,7 +109,7 @@ def why(
     with answered(lang):
         found = shortlists.why(
             rt,
-            Actor.command("why"),
+            command("why"),
             person_id=person_id,
             kind=kind,
             item_id=item_id,

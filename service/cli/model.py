@@ -6,8 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from service.cli.app import JsonOption, answered, day, echo_json, runtime, text
-from service.usecases.actor import Actor
+from service.cli.app import JsonOption, answered, command, day, echo_json, runtime, text
 
 
 def _figures(entry: dict[str, Any]) -> str:
@@ -35,7 +34,7 @@ def retrain(
     rt = runtime(ctx)
     lang = rt.settings.lang
     with answered(lang):
-        outcome = model.retrain(rt, Actor.command("retrain"), today=day(as_of, lang))
+        outcome = model.retrain(rt, command("retrain"), today=day(as_of, lang))
     if as_json:
         echo_json(outcome.card)
         raise typer.Exit(0 if outcome.promoted else 1)
@@ -61,7 +60,7 @@ def show(
 
     rt = runtime(ctx)
     lang = rt.settings.lang
-    actor = Actor.command("model show")
+    actor = command("model show")
     with answered(lang):
         card = model.card(rt, actor) if version is None else model.version_card(rt, actor, version)
     if as_json:
@@ -91,7 +90,7 @@ def listing(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
     rt = runtime(ctx)
     with answered(rt.settings.lang):
-        lines = model.versions(rt, Actor.command("model list"))
+        lines = model.versions(rt, command("model list"))
     rows = [
         {"version": line.version, "status": line.status, "created_at": line.created_at,
          "file": line.has_file}
@@ -115,7 +114,7 @@ def rollback(
     rt = runtime(ctx)
     lang = rt.settings.lang
     with answered(lang):
-        model.rollback(rt, Actor.command("model rollback"), version)
+        model.rollback(rt, command("model rollback"), version)
     typer.echo(text("model_rolled_back", lang, version=version))
 
 

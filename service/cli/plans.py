@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from service.cli.app import AsOfOption, answered, day, runtime, text
-from service.usecases.actor import Actor
+from service.cli.app import AsOfOption, answered, command, day, runtime, text
 
 if TYPE_CHECKING:
     from service.usecases.plans import Plan
@@ -62,9 +61,9 @@ def plan(
     today = day(as_of, lang)
     with answered(lang):
         if show:
-            found = plans.read(rt, Actor.command("plan"), person_id, version=version)
+            found = plans.read(rt, command("plan"), person_id, version=version)
         else:
-            found = plans.generate(rt, Actor.command("plan"), person_id, today=today)
+            found = plans.generate(rt, command("plan"), person_id, today=today)
     _output(found, lang, fmt, output)
 
 
@@ -90,7 +89,7 @@ def plan_action(
     with answered(lang):
         saved = plans.edit_action(
             rt,
-            Actor.command("plan-action"),
+            command("plan-action"),
             person_id,
             action_id,
             status=status,
@@ -122,7 +121,7 @@ def plan_add(
     with answered(lang):
         saved = plans.add_action(
             rt,
-            Actor.command("plan-add"),
+            command("plan-add"),
             person_id,
             text=what,
             part=part,

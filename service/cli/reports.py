@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from service.cli.app import answered, day, echo_json, runtime, text
-from service.usecases.actor import Actor
+from service.cli.app import answered, command, day, echo_json, runtime, text
 
 
 def quota(
@@ -37,7 +36,7 @@ def quota(
         typer.echo(text("report_bad_format", lang), err=True)
         raise typer.Exit(2)
     today = day(as_of, lang)
-    actor = Actor.command("report quota")
+    actor = command("report quota")
     with answered(lang):
         ledger = reports.ledger(rt, actor, kato=kato, as_of=today)
     if as_json:
