@@ -9,6 +9,7 @@ The rankers are the baseline until a learned ranker is handed in: same interface
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -257,7 +258,7 @@ class Engine:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}")
         view = self.view(person)
-        scored = self._scored(view, kind, self._shortlist_positions(view, kind))[:limit]
+        scored = self._scored(view, kind, self._shortlist_positions(view, kind), limit)
         names = self.names(kind)
         shares = _shares(self.rankers[kind], [pair.vector(names) for _, pair, _ in scored])
         return [
@@ -473,8 +474,13 @@ class Engine:
         return shelter_pair(view, item)
 
     def _scored(
-        self, view: PersonView, kind: str, positions: npt.NDArray[np.int64]
+        self,
+        view: PersonView,
+        kind: str,
+        positions: npt.NDArray[np.int64],
+        limit: int | None = None,
     ) -> list[tuple[Vacancy | Course | Shelter, Pair, float]]:
+        """The eligible items, best first (only the best ``limit`` when given)."""
         index = self._index(kind)
         pairs: list[tuple[Vacancy | Course | Shelter, Pair]] = []
         for position in positions:
@@ -488,9 +494,17 @@ class Engine:
         matrix = np.array([pair.vector(names) for _, pair in pairs])
         scores = _score(self.rankers[kind], matrix)
         if self.congestion is None:
-            ranked = sorted(
-                zip(pairs, scores, strict=True),
-                key=lambda entry: (-entry[1], self._id(kind, entry[0][0])),
+
+            def order(
+                entry: tuple[tuple[Vacancy | Course | Shelter, Pair], Any],
+            ) -> tuple[Any, str]:
+                return (-entry[1], self._id(kind, entry[0][0]))
+
+            entries = zip(pairs, scores, strict=True)
+            ranked = (
+                sorted(entries, key=order)
+                if limit is None
+                else heapq.nsmallest(limit, entries, key=order)
             )
             return [(item, pair, float(score)) for (item, pair), score in ranked]
         congestion = self.congestion
@@ -505,13 +519,27 @@ class Engine:
                 )
             discounted.append((item, pair, float(score) * factor))
         person_id = view.person.person_id
-        discounted.sort(
-            key=lambda entry: (
-                -round(entry[2], 3),
-                -congestion.tie_key(person_id, self.today, self._id(kind, entry[0]), entry[2]),
-            )
-        )
-        return discounted
+        # equal scores (to the three decimals a list shows) are shuffled by a seeded key; the
+        # key is drawn only where a tie reaches into the first ``limit`` places
+        discounted.sort(key=lambda entry: -round(entry[2], 3))
+        end = len(discounted) if limit is None else min(limit, len(discounted))
+        start = 0
+        while start < end:
+            shown = round(discounted[start][2], 3)
+            stop = start + 1
+            while stop < len(discounted) and round(discounted[stop][2], 3) == shown:
+                stop += 1
+            if stop - start > 1:
+                discounted[start:stop] = sorted(
+                    discounted[start:stop],
+                    key=lambda entry: (
+                        -congestion.tie_key(
+                            person_id, self.today, self._id(kind, entry[0]), entry[2]
+                        )
+                    ),
+                )
+            start = stop
+        return discounted if limit is None else discounted[:limit]
 
     def _recommendation(
         self,
