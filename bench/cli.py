@@ -4,7 +4,8 @@
     .venv/bin/python -m bench.cli --home DIR [--runs 5] [--person P00001]
 
 Each command runs ``--runs`` times in a fresh process (``.venv/bin/matcher``, as a user runs
-it, ``--no-record`` where the command has it so the runs do not change the data). Printed per
+it, ``--no-record`` where the command has it; each ``plan`` run adds a plan version to the
+person, as the command does). Printed per
 command: the median wall time, the median CPU time of the process (user + system: what the
 command itself costs when the machine is shared with other work), and the median wall time as
 a ratio to the target (below 1.0 meets it).
@@ -31,8 +32,8 @@ def commands(person: str) -> dict[str, list[str]]:
         "stats": ["stats"],
         "recommend": ["recommend", person, "--no-record"],
         "recommend --kind course": ["recommend", person, "--kind", "course", "--no-record"],
-        "plan --show": ["plan", person, "--show"],
         "plan": ["plan", person],
+        "plan --show": ["plan", person, "--show"],
     }
 
 
@@ -54,6 +55,7 @@ def main() -> None:
     parser.add_argument("--home", type=Path, required=True, help="MATCHER_HOME of a demo")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--person", default="P00001")
+    parser.add_argument("--only", nargs="*", help="Run only these commands (names as printed).")
     options = parser.parse_args()
     env = {**os.environ, "MATCHER_HOME": str(options.home)}
     env.pop("DATABASE_URL", None)
@@ -61,6 +63,8 @@ def main() -> None:
     print(f"{options.runs} runs each, {os.cpu_count()} CPUs, load average {load:.1f}")
     print(f"{'command':<26} {'wall s':>8} {'cpu s':>8} {'wall/2 s':>9}")
     for name, args in commands(options.person).items():
+        if options.only and name not in options.only:
+            continue
         runs = [timed(args, env) for _ in range(options.runs)]
         wall = statistics.median(w for w, _ in runs)
         cpu = statistics.median(c for _, c in runs)
