@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from catalogs import law
+
 EDUCATION_LEVELS: Final = (
     "none",
     "primary",
@@ -107,5 +109,4 @@ STATUS_PROBATION_KINDS: Final[dict[str, tuple[str, ...]]] = {
 }
 """Which probation kinds go with which status; the first is the default."""
 
-MAX_SHELTER_STAY_DAYS: Final = 180
-"""A temporary adaptation centre gives a stay of up to six months (DOMAIN.md)."""
+MAX_SHELTER_STAY_DAYS: Final = law.MAX_SHELTER_STAY_DAYS

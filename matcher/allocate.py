@@ -29,7 +29,7 @@ from datetime import date, timedelta
 
 from ortools.graph.python import min_cost_flow
 
-from matcher.eligibility import QUOTA_WINDOW_DAYS
+from catalogs import law
 from matcher.engine import Engine, Recommendation
 from matcher.explain import Reason
 from matcher.profile import Course, Person, Shelter, Vacancy
@@ -92,10 +92,7 @@ class Allocation:
 
 
 def age_band(person: Person, today: date) -> str:
-    age = person.age(today)
-    if age is None:
-        return "unknown"
-    return "18-24" if age < 25 else "25-34" if age < 35 else "35-44" if age < 45 else "45+"
+    return law.age_band(person.age(today))
 
 
 def groups(person: Person, today: date) -> tuple[str, ...]:
@@ -128,11 +125,11 @@ def dates_hold(item: Vacancy | Course | Shelter, person: Person, today: date) ->
     if isinstance(item, Vacancy):
         if not item.is_quota or item.quota_from is None:
             return False
-        return item.quota_from <= release <= item.quota_from + timedelta(QUOTA_WINDOW_DAYS)
+        return law.quota_window_open(item.quota_from, release)
     if isinstance(item, Course):
         start = item.starts_on
-        return start is None or today - timedelta(14) <= start <= release + timedelta(
-            QUOTA_WINDOW_DAYS
+        return start is None or today - timedelta(14) <= start <= law.add_months(
+            release, law.QUOTA_OFFER_MONTHS
         )
     return item.free_beds > 0
 

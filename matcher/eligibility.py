@@ -12,11 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from catalogs import law
 from matcher.features.geo import haversine_km
 from matcher.profile import Course, Item, Person, Shelter, Vacancy, education_rank
 
-QUOTA_WINDOW_DAYS = 183
-"""An employer must offer a quota job within 6 calendar months of the quota's start."""
 COURSE_JOIN_GRACE_DAYS = 14
 """A course that started up to two weeks ago can still be joined."""
 EDUCATION_GAP_ALLOWED = 1
@@ -35,7 +34,8 @@ Rule = Callable[[Person, Item, date], Verdict | None]
 
 
 def quota_window_end(vacancy: Vacancy) -> date | None:
-    return None if vacancy.quota_from is None else vacancy.quota_from + timedelta(QUOTA_WINDOW_DAYS)
+    """The last day a quota vacancy may be offered (``catalogs.law``)."""
+    return None if vacancy.quota_from is None else law.quota_window_last_day(vacancy.quota_from)
 
 
 def vacancy_open(person: Person, item: Item, today: date) -> Verdict | None:

@@ -107,3 +107,36 @@ def test_no_import_cycles_between_modules() -> None:
         if start not in seen:
             visit(start, [start])
     assert not cycles
+
+
+def test_the_service_uses_the_engines_public_api() -> None:
+    """The service imports ``matcher`` (and ``matcher.rank`` for training), not the modules
+    behind them; the simulator, a research tool, may reach further."""
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(
+            name
+            for name in imported_modules(path)
+            if name.startswith("matcher.")
+            and not name.startswith("matcher.rank")
+            and name not in {f"matcher.{n}" for n in __import__("matcher").__all__}
+        )
+        for path in (ROOT / "service").rglob("*.py")
+    }
+    assert not {k: v for k, v in offenders.items() if v}
+
+
+@pytest.mark.parametrize("package", ["matcher", "matcher.rank"])
+def test_public_names_are_not_shadowed_by_modules(package: str) -> None:
+    """A public name that is also a submodule would turn into the module once that is imported."""
+    import importlib
+
+    module = importlib.import_module(package)
+    for name in module.__all__:
+        value = getattr(module, name)
+        exported = module._EXPORTS.get(name) if hasattr(module, "_EXPORTS") else None
+        if exported is not None and exported[1] is not None:
+            importlib.import_module(exported[0])
+            assert getattr(module, name) is getattr(
+                importlib.import_module(exported[0]), exported[1]
+            ), name
+        assert value is not None

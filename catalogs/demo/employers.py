@@ -40,8 +40,8 @@ _ENTREPRENEURS = ("ИП", "КХ")
 _QUOTA_RATE = {"ТОО": 0.4, "АО": 0.6, "ГКП": 0.65, "КГУ": 0.65, "ИП": 0.15, "КХ": 0.2}
 _SIZE_FACTOR = {"ТОО": 1.0, "АО": 2.5, "ГКП": 1.8, "КГУ": 1.2, "ИП": 0.5, "КХ": 0.6}
 
-QUOTA_WINDOW_DAYS = 183
-"""An employer must offer its quota jobs within six calendar months (DOMAIN.md)."""
+EXPIRED_QUOTA_DAYS_AGO = (188, 300)
+"""A tenth of the quotas started this many days ago: past the 6-month window (``catalogs.law``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +110,7 @@ def _name(rng: random.Random, sector: Sector, form: str, spot: Spot) -> str:
 def _quota_from(rng: random.Random, as_of: date) -> date:
     """Mostly an open window (started up to 5 months ago or starting within a month)."""
     if chance(rng, 0.1):
-        return as_of - timedelta(days=rng.randint(QUOTA_WINDOW_DAYS + 5, 300))
+        return as_of - timedelta(days=rng.randint(*EXPIRED_QUOTA_DAYS_AGO))
     return as_of + timedelta(days=rng.randint(-152, 30))
 
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from catalogs.demo.employers import QUOTA_WINDOW_DAYS, Employer
+from catalogs import law
+from catalogs.demo.employers import Employer
 from catalogs.demo.sampling import Weighted, round_to
 from catalogs.demo.tables import Job, tables
 
@@ -128,7 +129,6 @@ def stream(
     ads = _ads(known_codes)
     pick_employer = Weighted((e, e.size) for e in employers).pick
     width = max(6, len(str(count)))
-    expired_before = as_of - timedelta(days=QUOTA_WINDOW_DAYS)
     for number in range(1, count + 1):
         employer = pick_employer(rng)
         sector = employer.sector
@@ -155,7 +155,12 @@ def stream(
         excluded: list[str] = []
         if ad.excluded is not None and rng.random() < ad.excluded[1]:
             excluded = list(ad.excluded[0])
-        expired = quota and employer.quota_from is not None and employer.quota_from < expired_before
+        expired = (
+            quota
+            and employer.quota_from is not None
+            and employer.quota_from < as_of
+            and not law.quota_window_open(employer.quota_from, as_of)
+        )
         closed = rng.random() < (0.5 if expired else 0.08)
         experience = job.experience.pick(rng)
         yield {

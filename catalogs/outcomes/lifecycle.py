@@ -18,8 +18,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
 from typing import Final, NamedTuple
 
-RETENTION_DAYS: Final = 90
-RETENTION_CONTRACT_MONTHS: Final = 3
+from catalogs import law
+
+RETENTION_DAYS: Final = law.RETENTION_DAYS
+RETENTION_CONTRACT_MONTHS: Final = law.FULFILMENT_MONTHS
 
 NEEDS: Final[dict[str, tuple[str, str]]] = {
     "completed": ("enrolled", "completed_without_enrolment"),

@@ -21,12 +21,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from catalogs import law
+
 HORIZON_DAYS = {"vacancy": 150, "course": 120, "shelter": 30}
 """Days after a referral when its outcome is known: a hire within weeks, then 90 days kept;
 a course begun and finished; a bed taken or not."""
 STAGE_DAYS = {"vacancy": 30, "course": 30, "shelter": 14}
 """Days after a referral when its first step (hired, enrolled, admitted) is known."""
-KEPT_DAYS = 90
+KEPT_DAYS = law.RETENTION_DAYS
 JOB_WITHIN_DAYS = 365
 STAGE = {"vacancy": "hired", "course": "enrolled", "shelter": "admitted"}
 SUCCESS = {"vacancy": "retained_3m", "course": "completed", "shelter": "admitted"}

@@ -264,7 +264,7 @@ class EmployerCandidates(BaseModel):
                     "items": [
                         {
                             "pseudonym": "C-3F9A1B20",
-                            "age_band": "30–39",
+                            "age_band": "25–34",
                             "district": "Актау",
                             "education": "vocational",
                             "professions": ["электрогазосварщик"],

@@ -7,8 +7,9 @@ import hashlib
 import hmac
 from datetime import date
 
-from matcher.engine import Recommendation
-from matcher.profile import Person as EnginePerson
+from catalogs import law
+from matcher import Person as EnginePerson
+from matcher import Recommendation
 from service.api.schemas import AnonymousCandidate, PersonPublic, ReasonOut
 from service.store.protect import Protector, mask_iin
 from service.store.tables import Person
@@ -53,11 +54,8 @@ def pseudonym(person_id: str, *, protector: Protector) -> str:
 
 
 def age_band(birth_year: int | None, today: date) -> str | None:
-    if birth_year is None:
-        return None
-    age = today.year - birth_year
-    low = 18 if age < 25 else (age // 10) * 10 if age < 60 else 60
-    return f"{low}–{24 if low == 18 else low + 9}" if low < 60 else "60+"
+    """The candidate's age band (``catalogs.law.AGE_BANDS``); None when the age is unknown."""
+    return None if birth_year is None else law.age_band(today.year - birth_year)
 
 
 def anonymous(

@@ -191,7 +191,7 @@ def answered(lang: str) -> Iterator[None]:
 
 def label(item: object) -> str:
     """How an item is named in a list: a job with its employer, a course with its provider."""
-    from matcher.profile import Course, Vacancy
+    from matcher import Course, Vacancy
 
     if isinstance(item, Vacancy):
         return f"{item.title} — {item.employer_name}" if item.employer_name else item.title

@@ -19,9 +19,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlmodel import Session, col
 
 from catalogs.i18n import messages
+from matcher import Engine, Person
 from matcher import plan as planner
-from matcher.engine import Engine
-from matcher.profile import Person
 from service.store.tables import PlanVersion
 
 STATUSES = ("planned", "done", "dropped")

@@ -20,12 +20,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from catalogs import law
 from catalogs.i18n import messages
 from catalogs.reference.places import places
-from matcher.eligibility import QUOTA_WINDOW_DAYS
 from service.store.tables import OutcomeEvent, Person, Vacancy
 
-FULFILMENT_MONTHS = 3
+FULFILMENT_MONTHS = law.FULFILMENT_MONTHS
 """A quota is fulfilled by a labour contract of at least 3 months (Order No. 412)."""
 RETENTION_DAYS = {3: 90, 6: 180, 12: 365}
 """Retention spans: months and the days a hire must be old before it is judged."""
@@ -232,7 +232,7 @@ def _vacancy_figures(
     window_open = sa.and_(
         col(Vacancy.status) == "open",
         col(Vacancy.quota_from) <= today,
-        col(Vacancy.quota_from) >= today - timedelta(QUOTA_WINDOW_DAYS),
+        col(Vacancy.quota_from) >= law.earliest_open_quota_start(today),
     )
     found = session.execute(
         sa.select(
@@ -339,9 +339,7 @@ def _rows(
         referred, hired, fulfilled, outside = events.get(key, (0, 0, 0, 0))
         if isinstance(soonest, str):  # SQLite hands back an aggregated date as text
             soonest = date.fromisoformat(soonest)
-        days_left = (
-            None if soonest is None else (soonest + timedelta(QUOTA_WINDOW_DAYS) - today).days
-        )
+        days_left = None if soonest is None else (law.quota_window_last_day(soonest) - today).days
         if level == "employer":
             bin_, district = key
             code, region, district = bin_, region_of(district), district_of(district)
@@ -389,7 +387,7 @@ def _windows(session: Session, area: sa.ColumnElement[bool], today: date) -> lis
     ).all()
     windows = []
     for vacancy_id, bin_, kato, slots, status, start in found:
-        end = start + timedelta(QUOTA_WINDOW_DAYS)
+        end = law.quota_window_last_day(start)
         windows.append(
             VacancyWindow(
                 vacancy_id=vacancy_id,

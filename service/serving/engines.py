@@ -23,8 +23,7 @@ from datetime import date
 
 from sqlalchemy.engine import Engine as DatabaseEngine
 
-from matcher.engine import Engine
-from matcher.index import PersonIndex
+from matcher import Engine, PersonIndex
 from service.runtime import Runtime
 from service.store import changes, modelstore
 from service.store import rows as glue

@@ -46,7 +46,9 @@ def bump(session: Session, name: Data) -> None:
 
 def current(session: Session, *, baseline: str) -> Versions:
     """The counters and the active model version."""
-    counters = dict(session.execute(sa.select(col(DataVersion.name), col(DataVersion.version))).all())
+    counters = dict(
+        session.execute(sa.select(col(DataVersion.name), col(DataVersion.version))).all()
+    )
     active = session.scalar(
         sa.select(col(ModelVersion.version)).where(col(ModelVersion.is_active)).limit(1)
     )

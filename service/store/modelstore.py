@@ -33,10 +33,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from catalogs.i18n import messages
-from matcher import __version__
-from matcher.engine import Ranker
-from matcher.features.pairs import FEATURES
-from matcher.rank.baseline import WEIGHTS, baseline
+from matcher import FEATURES, Ranker, __version__
+from matcher.rank import WEIGHTS, baseline_ranker
 from service.store.tables import ModelVersion
 
 log = logging.getLogger("matcher.models")
@@ -127,7 +125,7 @@ def baseline_card(*, active: bool = True) -> dict[str, Any]:
 
 
 def baseline_rankers() -> dict[str, Ranker]:
-    return {kind: baseline(kind) for kind in RANKER_KINDS}
+    return {kind: baseline_ranker(kind) for kind in RANKER_KINDS}
 
 
 def new_version(now: datetime | None = None) -> str:
@@ -320,6 +318,6 @@ def group_label(attribute: str, group: str, lang: str) -> str:
 
         place = places().get(group.ljust(9, "0"))
         return place.name(lang) if place is not None else group
-    if attribute == "age_band":
+    if attribute == "age_band" and group != "unknown":
         return group
     return _words(f"group_{group}", lang)

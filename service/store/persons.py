@@ -57,5 +57,3 @@ def save_person(
     saved = session.get(Person, person_id, populate_existing=True)
     assert saved is not None
     return saved
-
-

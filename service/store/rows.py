@@ -12,10 +12,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from matcher.congestion import WINDOW_DAYS, Congestion
-from matcher.engine import Engine
-from matcher.index import PersonIndex
-from matcher.profile import Course, Person, Shelter, Vacancy
+from matcher import CONGESTION_WINDOW_DAYS as WINDOW_DAYS
+from matcher import Congestion, Course, Engine, Person, PersonIndex, Shelter, Vacancy
 from service.store import tables as models
 from service.store.protect import Protector
 

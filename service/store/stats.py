@@ -8,20 +8,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from catalogs import law
 from service.store.tables import Course, OutcomeEvent, Person, Shelter, Vacancy
-
-
-def months_before(day: date, months: int) -> date:
-    """The same day ``months`` calendar months earlier (the last day of a shorter month)."""
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 @dataclass(frozen=True)
@@ -57,7 +45,7 @@ def collect(session: Session, *, today: date | None = None) -> Stats:
         col(Vacancy.status) == "open",
         col(Vacancy.is_quota),
         col(Vacancy.quota_from) <= today,
-        col(Vacancy.quota_from) > months_before(today, 6),
+        col(Vacancy.quota_from) >= law.earliest_open_quota_start(today),
     )
     vacancies, vacancies_open, quota, slots = session.execute(
         sa.select(

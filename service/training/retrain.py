@@ -29,16 +29,20 @@ import numpy.typing as npt
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from catalogs import law
 from catalogs.reference.places import places
-from matcher.engine import Engine, Ranker
-from matcher.features.pairs import FEATURES, PersonView
-from matcher.index import person_codes
-from matcher.profile import Person
-from matcher.rank import evaluate, outcomes
-from matcher.rank.learned import LearnedRanker
-from matcher.rank.outcomes import HORIZON_DAYS, STAGE_DAYS
-from matcher.rank.track import TRACK_FEATURES, Outcomes, TrackRecords
-from matcher.rank.track import snapshot as track_snapshot
+from matcher import FEATURES, Engine, Person, PersonView, Ranker, person_codes
+from matcher.rank import (
+    HORIZON_DAYS,
+    STAGE_DAYS,
+    TRACK_FEATURES,
+    LearnedRanker,
+    Outcomes,
+    TrackRecords,
+    evaluate,
+    outcomes,
+    track_snapshot,
+)
 from service.store import modelstore
 from service.store import rows as glue
 from service.store.protect import Protector
@@ -125,10 +129,7 @@ def position_weights(ranks: list[int | None]) -> npt.NDArray[np.float64]:
 
 
 def _age_band(birth_year: int | None, on: date) -> str:
-    if birth_year is None:
-        return "unknown"
-    age = on.year - birth_year
-    return "18-24" if age < 25 else "25-34" if age < 35 else "35-49" if age < 50 else "50+"
+    return law.age_band(None if birth_year is None else on.year - birth_year)
 
 
 def _urban(kato: str) -> str:
@@ -249,6 +250,13 @@ class Busy(RuntimeError):
 
 
 _running = threading.Lock()
+
+
+def running_here() -> bool:
+    """Whether this process is retraining now (a command, a schedule or a job)."""
+    return _running.locked()
+
+
 ADVISORY_KEY = 0x6D61746368
 """PostgreSQL advisory lock taken while retraining (one at a time across servers)."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from catalogs.reference.places import places
-from matcher.allocate import Allocation, allocate, scarce
+from matcher import Allocation, allocate_cohort, scarce
 from service.runtime import Runtime
 from service.store import rows as glue
 from service.usecases import access
@@ -50,4 +50,4 @@ def run(
         if len(cohort) > MAX_COHORT:
             raise Invalid("cohort_too_large", count=len(cohort))
         engine = glue.load_engine(session, today=today or date.today(), congestion=False)
-    return allocate(scarce(engine), cohort), len(cohort)
+    return allocate_cohort(scarce(engine), cohort), len(cohort)

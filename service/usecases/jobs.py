@@ -16,6 +16,7 @@ from catalogs.loader import Format
 from service.jobs import queue, store, tasks
 from service.runtime import Runtime
 from service.store.tables import Job
+from service.training import retrain as retraining
 from service.usecases import access, allocation
 from service.usecases.actor import Actor
 from service.usecases.errors import Conflict, NotFound
@@ -60,7 +61,7 @@ def retrain(rt: Runtime, actor: Actor, *, lang: str) -> Job:
     access.admin_only(actor)
     tasks.reap(rt)
     with rt.session() as session:
-        if store.unfinished(session, "retrain"):
+        if store.unfinished(session, "retrain") or retraining.running_here():
             raise Conflict("retrain_running")
     return _submit(rt, actor, "retrain", {}, lang)
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from matcher.engine import Engine
+from matcher import Engine
 from service.plans import versions as plans
 from service.runtime import Runtime
 from service.store import audit

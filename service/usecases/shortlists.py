@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from matcher.engine import KINDS, Engine, Recommendation, Why
-from matcher.profile import Person
+from matcher import KINDS, Engine, Person, Recommendation, Why
 from service.runtime import Runtime
 from service.store import audit, impressions
 from service.store import rows as glue

@@ -197,8 +197,10 @@ def test_model_routes(  # type: ignore[no-untyped-def]
     )
     assert listed.status_code == 200
     answer = client.post("/api/v1/model/retrain", headers=headers(admin))
-    assert answer.status_code == 200, answer.text
-    body = answer.json()
+    assert answer.status_code == 202, answer.text
+    job = client.get(answer.headers["Location"], headers=headers(admin)).json()
+    assert job["state"] == "succeeded", job
+    body = job["result"]
     assert body["promoted"] is True
     assert body["active"] == body["version"]
     assert {r["kind"] for r in body["refused"]} == {"course", "shelter"}
