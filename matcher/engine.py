@@ -44,8 +44,8 @@ from matcher.index import (
     person_codes,
 )
 from matcher.profile import Course, Person, Shelter, Vacancy
-from matcher.rank.baseline import baseline
 from matcher.rank.track import TRACK_FEATURES, Snapshot
+from matcher.rank.weights import baseline
 from matcher.text import OccupationMatcher, occupation_matcher
 
 KINDS = ("vacancy", "course", "shelter")

@@ -10,9 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matcher.rank import evaluate as evaluate
     from matcher.rank import outcomes as outcomes
-    from matcher.rank.baseline import WEIGHTS as WEIGHTS
     from matcher.rank.baseline import BaselineRanker as BaselineRanker
-    from matcher.rank.baseline import baseline as baseline_ranker
     from matcher.rank.learned import LearnedRanker as LearnedRanker
     from matcher.rank.outcomes import HORIZON_DAYS as HORIZON_DAYS
     from matcher.rank.outcomes import STAGE_DAYS as STAGE_DAYS
@@ -20,13 +18,15 @@ if TYPE_CHECKING:
     from matcher.rank.track import Outcomes as Outcomes
     from matcher.rank.track import TrackRecords as TrackRecords
     from matcher.rank.track import snapshot as track_snapshot
+    from matcher.rank.weights import WEIGHTS as WEIGHTS
+    from matcher.rank.weights import baseline as baseline_ranker
 
 _EXPORTS = {
     "evaluate": ("matcher.rank.evaluate", None),
     "outcomes": ("matcher.rank.outcomes", None),
-    "WEIGHTS": ("matcher.rank.baseline", "WEIGHTS"),
+    "WEIGHTS": ("matcher.rank.weights", "WEIGHTS"),
     "BaselineRanker": ("matcher.rank.baseline", "BaselineRanker"),
-    "baseline_ranker": ("matcher.rank.baseline", "baseline"),
+    "baseline_ranker": ("matcher.rank.weights", "baseline"),
     "LearnedRanker": ("matcher.rank.learned", "LearnedRanker"),
     "HORIZON_DAYS": ("matcher.rank.outcomes", "HORIZON_DAYS"),
     "STAGE_DAYS": ("matcher.rank.outcomes", "STAGE_DAYS"),

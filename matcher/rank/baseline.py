@@ -4,7 +4,9 @@ It is a scikit-learn estimator so that the learned ranker trained on outcomes ca
 place without the engine noticing: ``__init__`` only stores parameters, ``fit`` validates X
 and returns ``self``, learned attributes end in ``_``, and scores come from
 ``predict_proba(X)[:, 1]``. ``tests/matcher/test_estimators.py`` runs scikit-learn's
-estimator checks on it. The weights and the reasons for them are in ``docs/algorithm.md``.
+estimator checks on it. Its weights and arithmetic are those of ``matcher.rank.weights``,
+whose ``baseline(kind)`` the engine scores with (the same sums without scikit-learn, which
+is slow to import); the reasons for the weights are in ``docs/algorithm.md``.
 """
 
 from __future__ import annotations
@@ -18,44 +20,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from matcher.rank.inputs import binary_target, column_names, row_weights, upgrade_state
+from matcher.rank.weights import WEIGHTS, baseline, coefficients, shares, weighted_sum
 
-WEIGHTS: dict[str, dict[str, float]] = {
-    # a person's list of jobs: the trade first, then whether the job is within reach, then
-    # what makes a first job after prison work (quota slot, a roof, the formal fit)
-    "vacancy": {
-        "occupation": 0.34,
-        "proximity": 0.20,
-        "quota": 0.12,
-        "housing": 0.10,
-        "education": 0.06,
-        "skills": 0.05,
-        "salary": 0.05,
-        "experience": 0.05,
-        "urgency": 0.03,
-    },
-    # a vacancy's list of candidates: the trade and the distance, then who needs the job most
-    # (the first months after release) and who the employer can actually take on
-    "candidate": {
-        "occupation": 0.36,
-        "proximity": 0.20,
-        "urgency": 0.14,
-        "housing": 0.08,
-        "education": 0.08,
-        "experience": 0.07,
-        "skills": 0.07,
-        "quota": 0.0,
-        "salary": 0.0,
-    },
-    "course": {
-        "relevance": 0.40,
-        "reach": 0.20,
-        "timing": 0.20,
-        "cost": 0.08,
-        "seats": 0.07,
-        "language": 0.05,
-    },
-    "shelter": {"proximity": 0.45, "services": 0.20, "beds": 0.20, "stay": 0.15},
-}
+__all__ = ["WEIGHTS", "BaselineRanker", "baseline"]
 
 
 class BaselineRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
@@ -101,22 +68,15 @@ class BaselineRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             classes, _ = binary_target(labels, row_weights(sample_weight, array))
         names = column_names(self, self.features, array.shape[1])
         weights = dict(self.weights) if self.weights is not None else dict.fromkeys(names, 1.0)
-        unknown = set(weights) - set(names)
-        if unknown:
-            raise ValueError(f"weights for features not in X: {sorted(unknown)}")
-        if any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
-            raise ValueError("weights must be non-negative and not all zero")
-        total = sum(weights.values())
+        self.coef_ = coefficients(weights, list(names))
         self.features_ = names
-        self.coef_ = np.array([weights.get(n, 0.0) / total for n in names])
         self.classes_ = classes
         return self
 
     def _score(self, X: Any) -> npt.NDArray[np.float64]:
         check_is_fitted(self)
         array = validate_data(self, X, reset=False, dtype=np.float64)
-        scores: npt.NDArray[np.float64] = np.clip(array, 0.0, 1.0) @ self.coef_
-        return scores
+        return weighted_sum(array, self.coef_)
 
     def predict_proba(self, X: Any) -> npt.NDArray[np.float64]:
         """Columns: [not a good match, good match]; the second is the score in [0, 1]."""
@@ -132,15 +92,4 @@ class BaselineRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     def contributions(self, row: Sequence[float]) -> dict[str, float]:
         """Each feature's share of one row's score (for ``matcher why``)."""
         check_is_fitted(self)
-        return {
-            str(name): float(weight) * min(1.0, max(0.0, value))
-            for name, weight, value in zip(self.features_, self.coef_, row, strict=True)
-        }
-
-
-def baseline(kind: str) -> BaselineRanker:
-    """The fitted baseline ranker of ``kind`` (vacancy, candidate, course, shelter)."""
-    from matcher.features.pairs import FEATURES
-
-    names = FEATURES[kind]
-    return BaselineRanker(WEIGHTS[kind], features=names).fit(np.zeros((1, len(names))))
+        return shares(self.features_, self.coef_, row)

@@ -166,13 +166,14 @@ def load_engine(
 def with_active_model(session: Session, engine: Engine) -> Engine:
     """``engine`` scored by the active model version (its track records as of today)."""
     from service.store import modelstore
-    from service.training.retrain import tracks
 
     version, rankers = modelstore.rankers(session)
     if version == engine.model_version:
         return engine
     if version == modelstore.BASELINE:
         return engine.with_rankers(rankers, model_version=version, tracks={})
+    from service.training.retrain import tracks  # training code: only for a learned version
+
     found = tracks(session, engine, today=engine.today)
     return engine.with_rankers(rankers, model_version=version, tracks=found)
 
