@@ -142,27 +142,29 @@ def test_every_figure_matches_the_hand_count(session: Session, world: None) -> N
     ]
     by = {(row.level, row.key): row for row in ledger.rows}
     # vacancies, slots, open, windows open, days left, referred, hired, fulfilled, rate, outside
-    assert figures(by["total", ""]) == (6, 13, 5, 3, 34, 6, 5, 4, 0.3077, 2)
+    assert figures(by["total", ""]) == (6, 13, 5, 3, 31, 6, 5, 4, 0.3077, 2)
     assert figures(by["region", "470000000"]) == (4, 8, 3, 2, 62, 5, 3, 2, 0.25, 1)
-    assert figures(by["region", "110000000"]) == (2, 5, 2, 1, 34, 2, 2, 2, 0.4, 1)
+    assert figures(by["region", "110000000"]) == (2, 5, 2, 1, 31, 2, 2, 2, 0.4, 1)
     assert figures(by["district", "471000000"]) == (2, 5, 2, 2, 62, 3, 2, 1, 0.2, 1)
     assert figures(by["district", "473600000"]) == (2, 3, 1, 0, None, 2, 1, 1, 0.3333, 0)
-    assert figures(by["district", "111000000"]) == (2, 5, 2, 1, 34, 2, 2, 2, 0.4, 1)
+    assert figures(by["district", "111000000"]) == (2, 5, 2, 1, 31, 2, 2, 2, 0.4, 1)
     assert figures(by["employer", E1]) == (2, 5, 2, 2, 62, 3, 2, 1, 0.2, 1)
     assert figures(by["employer", E2]) == (2, 3, 1, 0, None, 2, 1, 1, 0.3333, 0)
-    assert figures(by["employer", E3]) == (2, 5, 2, 1, 34, 2, 2, 2, 0.4, 1)
+    assert figures(by["employer", E3]) == (2, 5, 2, 1, 31, 2, 2, 2, 0.4, 1)
     assert by["employer", E2].employer_name == "ТОО «Бейнеу Газ»"
     assert by["employer", E2].district_kato == "473600000"
     assert by["employer", E2].region_kato == "470000000"
 
+    # a window runs 6 calendar months: the last day is the day before the same date 6 months on
+    # (1 September + 6 months = 1 March; the last day is 28 February)
     windows = {w.vacancy_id: (w.window_end.isoformat(), w.days_left) for w in ledger.windows}
     assert windows == {
         "V00001": ("2026-08-31", 62),
         "V00002": ("2026-10-31", 123),
-        "V00004": ("2026-04-02", 0),
-        "V00005": ("2026-05-03", 0),
-        "V00006": ("2026-08-03", 34),
-        "V00008": ("2027-03-03", 246),
+        "V00004": ("2026-03-31", 0),
+        "V00005": ("2026-04-30", 0),
+        "V00006": ("2026-07-31", 31),
+        "V00008": ("2027-02-28", 243),
     }
 
     outcomes = ledger.outcomes
@@ -185,7 +187,7 @@ def test_an_area_narrows_vacancies_and_persons(session: Session, world: None) ->
     assert district.outcomes.released == 1
 
     town = reports.quota_ledger(session, kato=KOKSHETAU, today=AS_OF)
-    assert figures(town.total) == (2, 5, 2, 1, 34, 2, 2, 2, 0.4, 1)
+    assert figures(town.total) == (2, 5, 2, 1, 31, 2, 2, 2, 0.4, 1)
 
     empty = reports.quota_ledger(session, kato="750000000", today=AS_OF)
     assert figures(empty.total) == (0, 0, 0, 0, None, 0, 0, 0, None, 0)
@@ -205,7 +207,7 @@ def test_csv_has_a_header_in_the_language_and_one_line_per_row(
     english = list(csv.reader(io.StringIO(reports.to_csv(ledger, "en"))))
     assert english[0] == list(reports.CSV_COLUMNS)
     assert len(english) == 1 + 9
-    assert ",".join(english[1]) == "total,,Total,,,6,13,5,3,34,6,5,4,0.3077,2"
+    assert ",".join(english[1]) == "total,,Total,,,6,13,5,3,31,6,5,4,0.3077,2"
     assert ",".join(english[8]) == (
         "district,473600000,Бейнеуский район,470000000,473600000,2,3,1,0,,2,1,1,0.3333,0"
     )
