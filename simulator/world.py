@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Final
 
+from catalogs import law
 from catalogs.enums import REASONS_BY_EVENT
 from matcher.engine import Engine
 from matcher.features.pairs import PersonView, course_pair, vacancy_pair
@@ -100,7 +101,7 @@ substance_refused·[needs addiction treatment and the centre does not admit subs
 
 CONTRACT_MONTHS: Final = ((1, 0.1), (3, 0.25), (6, 0.3), (12, 0.35))
 """Contract lengths of a hire and their shares; a 1-month contract cannot reach 3 months."""
-RETENTION_DAYS: Final = 90
+RETENTION_DAYS: Final = law.RETENTION_DAYS
 FIRST_MONTHS_DAYS: Final = 61
 
 
