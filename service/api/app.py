@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager, suppress
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -51,6 +52,15 @@ def _error(
         status_code=status,
         content={"error": {"code": code, "message": message, "details": details or []}},
     )
+
+
+def _allowed(app: FastAPI, path: str) -> str:
+    """Every method some route of ``path`` answers (Starlette names only the first route's)."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        if isinstance(route, APIRoute) and route.path_regex.match(path):
+            methods |= route.methods or set()
+    return ", ".join(sorted(methods))
 
 
 def _text(code: str, lang: str, **params: object) -> str:
@@ -144,9 +154,18 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         lang = language(request.headers.get("accept-language"))
+        if error.status_code == 400:
+            # FastAPI's own refusal of a body it cannot parse (not UTF-8, say): the documented
+            # 422 of any request that does not pass validation
+            details: list[dict[str, object]] = [
+                {"column": "body", "code": "json_invalid", "message": str(error.detail)}
+            ]
+            return _error(422, "invalid_request", _text("invalid_request", lang), details)
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
         response = _error(error.status_code, code, _text(code, lang))
-        response.headers.update(error.headers or {})  # 405 names the methods allowed (Allow)
+        response.headers.update(error.headers or {})
+        if error.status_code == 405:
+            response.headers["Allow"] = _allowed(app, request.url.path)
         return response
 
     @app.exception_handler(Exception)

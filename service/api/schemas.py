@@ -7,10 +7,22 @@ claim, health or needs, whatever the code that fills it does.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    JsonValue,
+    Strict,
+    WithJsonSchema,
+)
+from pydantic.json_schema import SkipJsonSchema
 
 
 def _utc(moment: datetime) -> datetime:
@@ -19,6 +31,43 @@ def _utc(moment: datetime) -> datetime:
 
 
 Moment = Annotated[datetime, AfterValidator(_utc)]
+
+DAY_PATTERN = (
+    r"^(?:(?:20[0-9]{2}|2100)-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+    r"|20(?:[02468][048]|[13579][26])-02-29)$"
+)
+"""A calendar day ``YYYY-MM-DD`` from 2000-01-01 to 2100-12-31, leap days included."""
+_DAY = re.compile(DAY_PATTERN)
+DAY_SCHEMA: dict[str, Any] = {"type": "string", "format": "date", "pattern": DAY_PATTERN}
+
+
+def _day(value: object) -> object:
+    """Only the written form the schema states: no timestamps, no times, no other years."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DAY.match(value):
+        raise ValueError("expected a day YYYY-MM-DD from 2000-01-01 to 2100-12-31")
+    return value
+
+
+def _iso(value: object) -> object:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO.match(value):
+        raise ValueError("expected a date YYYY-MM-DD")
+    return value
+
+
+_ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# Input models are strict (no number for a string, no "1" for a boolean); a date is the one
+# field read from a string, in the one form the schema states.
+IsoDate = Annotated[date, Strict(False), BeforeValidator(_iso)]
+"""A date written ``YYYY-MM-DD`` (a string: not a timestamp, not a date-time)."""
+Day = Annotated[date, Strict(False), BeforeValidator(_day), WithJsonSchema(DAY_SCHEMA)]
+"""A day the API accepts (dates of reports, releases, plan actions): years 2000 to 2100."""
+REGION_KATO = r"^[0-9]{2}0{7}$"
+"""The KATO code of a region or of a city of national significance (Astana, Almaty, Shymkent)."""
 Education = Literal[
     "none", "primary", "basic_secondary", "general_secondary", "vocational", "higher"
 ]
@@ -83,39 +132,51 @@ class Health(BaseModel):
 _ID = r"^[\w.:/-]{1,64}$"
 
 
-class PersonIn(BaseModel):
-    """A person as CONTRACT.md's ``persons`` format has it (lists as JSON arrays)."""
+_LOCATION: list[JsonValue] = [
+    {"required": ["kato"], "properties": {"kato": {"type": "string"}}},
+    {
+        "required": ["region", "locality"],
+        "properties": {"region": {"type": "string"}, "locality": {"type": "string"}},
+    },
+]
+"""A person's location: a KATO code, or region and locality names (coordinates optional)."""
+_PERSON_EXAMPLE: dict[str, Any] = {
+    "person_id": "P-2026-0001",
+    "iin": "880101300010",
+    "full_name": "Синтетический Пример",
+    "birth_year": 1988,
+    "sex": "m",
+    "region": "Мангистауская область",
+    "locality": "Актау",
+    "status": "in_custody",
+    "release_date": "2027-02-20",
+    "institution": "ГМ-172/6",
+    "education": "vocational",
+    "professions": ["электрогазосварщик"],
+    "languages": ["kk", "ru"],
+    "need_housing": True,
+    "offence_category": "property",
+    "consent_employer_view": True,
+}
+_YOUNGEST = date.today().year - 14
+"""A person is at least 14 (the age of criminal responsibility)."""
+
+
+class PersonFields(BaseModel):
+    """A person's fields as CONTRACT.md's ``persons`` format has them, the id aside."""
 
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
-            "examples": [
-                {
-                    "person_id": "P-2026-0001",
-                    "iin": "880101300010",
-                    "full_name": "Синтетический Пример",
-                    "birth_year": 1988,
-                    "sex": "m",
-                    "region": "Мангистауская область",
-                    "locality": "Актау",
-                    "status": "in_custody",
-                    "release_date": "2027-02-20",
-                    "institution": "ГМ-172/6",
-                    "education": "vocational",
-                    "professions": ["электрогазосварщик"],
-                    "languages": ["kk", "ru"],
-                    "need_housing": True,
-                    "offence_category": "property",
-                    "consent_employer_view": True,
-                }
-            ]
+            "anyOf": _LOCATION,
+            "examples": [{k: v for k, v in _PERSON_EXAMPLE.items() if k != "person_id"}],
         },
     )
 
-    person_id: str = Field(pattern=_ID)
     iin: str | None = Field(default=None, pattern=r"^\d{12}$")
     full_name: str | None = Field(default=None, max_length=300)
-    birth_year: int | None = Field(default=None, ge=1920, le=2100)
+    birth_year: int | None = Field(default=None, ge=1920, le=_YOUNGEST)
     sex: Literal["m", "f"] | None = None
     kato: str | None = Field(default=None, pattern=r"^\d{9}$")
     region: str | None = Field(default=None, max_length=200)
@@ -126,7 +187,7 @@ class PersonIn(BaseModel):
     probation_kind: Literal["pretrial", "sentence", "penitentiary", "post_penitentiary"] | None = (
         None
     )
-    release_date: date | None = None
+    release_date: IsoDate | None = None
     institution: str | None = Field(default=None, max_length=200)
     education: Education | None = None
     professions: list[str] = Field(default_factory=list, max_length=20)
@@ -150,6 +211,21 @@ class PersonIn(BaseModel):
     relocation_ok: bool = False
     max_commute_km: float = Field(default=30.0, ge=0, le=2000)
     consent_employer_view: bool = False
+
+
+class PersonIn(PersonFields):
+    """A new person as CONTRACT.md's ``persons`` format has it (lists as JSON arrays)."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": _LOCATION, "examples": [_PERSON_EXAMPLE]})
+
+    person_id: str = Field(pattern=_ID)
+
+
+class PersonReplace(PersonFields):
+    """A person's new record: the path names the person. A ``person_id`` equal to the path's
+    is still read (older clients send it); a different one is refused."""
+
+    person_id: SkipJsonSchema[str | None] = None
 
 
 class PersonPublic(BaseModel):
@@ -294,6 +370,7 @@ class EventIn(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -314,11 +391,15 @@ class EventIn(BaseModel):
         "referred", "applied", "interviewed", "hired", "rejected", "quit", "retained_3m",
         "enrolled", "completed", "dropped", "admitted", "left",
     ]  # fmt: skip
-    date: date
+    date: IsoDate
     reason: str | None = Field(
         default=None, max_length=40, description="A reason code of the event (docs/formats.md)."
     )
     contract_months: int | None = Field(default=None, ge=0, le=600)
+
+
+Events = Annotated[list[EventIn], Field(min_length=1)]
+"""Several outcome events, recorded all or none (at least one)."""
 
 
 class ImportResult(BaseModel):
@@ -392,7 +473,7 @@ class ModelVersionOut(BaseModel):
 
 
 class RollbackIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
     version: str = Field(min_length=1, max_length=40, pattern=r"^[\w.:-]+$")
 
 
@@ -424,9 +505,25 @@ class AuditOut(BaseModel):
     action: str
 
 
-class TokenIn(BaseModel):
+class _TokenBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    label: str | None = Field(default=None, max_length=200)
+
+
+class StaffTokenIn(_TokenBase):
+    """An officer's or an inspector's token, limited to one region when ``region_kato`` says so."""
+
+    role: Literal["officer", "inspector"]
+    region_kato: str | None = Field(
+        default=None, pattern=REGION_KATO, description="KATO code of a region"
+    )
+
+
+class EmployerTokenIn(_TokenBase):
+    """An employer's token: it sees candidates for the vacancies of this BIN only."""
+
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -435,13 +532,22 @@ class TokenIn(BaseModel):
                     "label": "ТОО «KazСтрой», отдел кадров",
                 }
             ]
-        },
+        }
     )
 
-    role: Literal["officer", "inspector", "employer", "admin"]
-    employer_bin: str | None = Field(default=None, pattern=r"^\d{12}$")
-    region_kato: str | None = Field(default=None, pattern=r"^\d{9}$")
-    label: str | None = Field(default=None, max_length=200)
+    role: Literal["employer"]
+    employer_bin: str = Field(pattern=r"^\d{12}$")
+
+
+class AdminTokenIn(_TokenBase):
+    role: Literal["admin"]
+
+
+TokenIn = Annotated[
+    StaffTokenIn | EmployerTokenIn | AdminTokenIn,
+    Discriminator("role"),
+]
+"""A token request: what a token may carry depends on its role."""
 
 
 class TokenOut(BaseModel):
@@ -478,11 +584,12 @@ class PlanVersionOut(BaseModel):
 class ActionEdit(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={"examples": [{"status": "dropped", "note": "Семья предоставила жильё"}]},
     )
 
     status: Literal["planned", "done", "dropped"] | None = None
-    due: date | None = None
+    due: Day | None = None
     responsible: Responsible | None = None
     note: str | None = Field(default=None, max_length=1000)
 
@@ -490,6 +597,7 @@ class ActionEdit(BaseModel):
 class ActionNew(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {
@@ -505,12 +613,13 @@ class ActionNew(BaseModel):
     text: str = Field(min_length=1, max_length=1000)
     part: Literal["before_release", "social_legal", "employment", "housing"]
     responsible: Responsible
-    due: date
+    due: Day
 
 
 class AllocationIn(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
+        strict=True,
         json_schema_extra={
             "examples": [
                 {"kato": "470000000", "release_from": "2026-12-01", "release_to": "2026-12-31"}
@@ -519,10 +628,13 @@ class AllocationIn(BaseModel):
     )
 
     kato: str = Field(
-        pattern=r"^\d{9}$", description="KATO code of a region or a city of national significance"
+        pattern=r"^\d{9}$",
+        json_schema_extra={"pattern": REGION_KATO},
+        description="KATO code of a region or a city of national significance "
+        "(another code is 422 at once; a region KATO does not know, 404)",
     )
-    release_from: date
-    release_to: date
+    release_from: Day
+    release_to: Day
 
 
 class OptionOut(BaseModel):

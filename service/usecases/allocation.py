@@ -3,6 +3,7 @@ released between two dates (a proposal; only referrals an officer accepts take p
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from catalogs.reference.places import places
@@ -11,17 +12,21 @@ from service.runtime import Runtime
 from service.store import rows as glue
 from service.usecases import access
 from service.usecases.actor import Actor
-from service.usecases.errors import Forbidden, Invalid
+from service.usecases.errors import Forbidden, Invalid, NotFound
 
 MAX_COHORT = 20_000
+REGION_KATO = re.compile(r"^[0-9]{2}0{7}$")
+"""How the code of a region (or a city of national significance) looks: two digits, seven zeros."""
 
 
 def check(actor: Actor, *, kato: str, release_from: date, release_to: date) -> None:
     """What can be refused before any work starts (so that a job is never queued for it)."""
     access.staff_only(actor)
+    if not REGION_KATO.match(kato):
+        raise Invalid("allocate_bad_region", kato=kato)
     region = places().get(kato)
     if region is None or region.level != "region":
-        raise Invalid("allocate_bad_region", kato=kato)
+        raise NotFound("allocate_unknown_region", kato=kato)
     if actor.region_kato is not None and actor.region_kato != kato:
         raise Forbidden("out_of_region")
     if release_to < release_from:

@@ -52,10 +52,11 @@ def create(rt: Runtime, actor: Actor, data: Mapping[str, object]) -> Person:
 
 
 def replace(rt: Runtime, actor: Actor, person_id: str, data: Mapping[str, object]) -> Person:
-    """Replace a person's record (fields left out take their defaults)."""
-    if data.get("person_id") != person_id:
+    """Replace a person's record (fields left out take their defaults). The record's
+    ``person_id``, when given, must be ``person_id``."""
+    if data.get("person_id") not in (None, person_id):
         raise Invalid("id_mismatch")
-    return _save(rt, actor, data, must_exist=True)
+    return _save(rt, actor, {**data, "person_id": person_id}, must_exist=True)
 
 
 def read(rt: Runtime, actor: Actor, person_id: str, *, reveal_iin: bool = False) -> Person:

@@ -14,7 +14,7 @@ from service.reports import quota
 from service.runtime import Runtime
 from service.usecases import access
 from service.usecases.actor import Actor
-from service.usecases.errors import Forbidden, Invalid
+from service.usecases.errors import Forbidden, Invalid, NotFound
 
 EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 
@@ -22,7 +22,8 @@ EARLIEST, LATEST = date(2000, 1, 1), date(2100, 12, 31)
 def ledger(
     rt: Runtime, actor: Actor, *, kato: str | None = None, as_of: date | None = None
 ) -> quota.QuotaLedger:
-    """The ledger the actor may see: 422 for an unknown area or day, 403 outside its region."""
+    """The ledger the actor may see: 422 for a day out of range, 404 for an area KATO does not
+    know (which codes exist is reference data), 403 outside the actor's region."""
     today = as_of or date.today()
     if not EARLIEST <= today <= LATEST:
         raise Invalid("report_bad_as_of", value=today.isoformat())
@@ -31,7 +32,7 @@ def ledger(
     try:
         prefix = quota.area_prefix(kato)
     except quota.UnknownArea:
-        raise Invalid("report_bad_kato", kato=kato) from None
+        raise NotFound("report_bad_kato", kato=kato) from None
     if actor.region_kato is not None and not prefix.startswith(actor.region_kato[:2]):
         raise Forbidden("out_of_region")
     with rt.session() as session:

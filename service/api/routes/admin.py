@@ -50,8 +50,8 @@ def create_token(body: TokenIn, rt: RuntimeDep, actor: CurrentActor) -> TokenCre
         rt,
         actor,
         role=body.role,
-        employer_bin=body.employer_bin,
-        region_kato=body.region_kato,
+        employer_bin=getattr(body, "employer_bin", None),
+        region_kato=getattr(body, "region_kato", None),
         label=body.label,
     )
     return TokenCreated(**_token_out(record).model_dump(), token=secret)

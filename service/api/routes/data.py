@@ -10,7 +10,7 @@ from catalogs.loader import Format
 from service.api.deps import ApiError, CurrentActor, Lang, RuntimeDep
 from service.api.routes.jobs import ACCEPTED, accepted
 from service.api.routes.persons import ERRORS
-from service.api.schemas import AllocationIn, Error, EventIn, ImportResult, JobAccepted
+from service.api.schemas import AllocationIn, Error, EventIn, Events, ImportResult, JobAccepted
 from service.store.imports import ImportReport
 from service.usecases import access, data, jobs
 
@@ -89,9 +89,7 @@ async def import_data(
 
 
 @router.post("/outcomes", status_code=201, response_model=ImportResult, responses=ERRORS)
-def record_outcomes(
-    events: EventIn | list[EventIn], rt: RuntimeDep, actor: CurrentActor
-) -> ImportResult:
+def record_outcomes(events: EventIn | Events, rt: RuntimeDep, actor: CurrentActor) -> ImportResult:
     """Record one outcome event or several (all or none): referrals, hires, 3-month retention,
     course and shelter events. The same event twice is one event. Each must fit the pair's
     history (a hire before its retention or quit, ...); a referral takes its rank from the
@@ -118,7 +116,8 @@ async def allocations(
     """Share quota slots, course seats and shelter beds across everyone of a region released
     between two dates: the most expected success under every capacity, with a group guard.
     A proposal: only referrals an officer accepts take places. Queued: ``202`` with a job
-    whose result is an ``AllocationOut``; a bad region or window is ``422`` at once."""
+    whose result is an ``AllocationOut``; a code that is not a region's or a bad window is
+    ``422`` at once, a region KATO does not know ``404``."""
     job = await run_in_threadpool(
         lambda: jobs.allocate(
             rt,

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from service.api.deps import CurrentActor, RuntimeDep
-from service.api.schemas import Error, PersonIn, PersonPublic
+from service.api.schemas import Error, PersonIn, PersonPublic, PersonReplace
 from service.api.views import person_public
 from service.usecases import persons
 
@@ -45,9 +45,9 @@ def read_person(
 
 @router.put("/persons/{person_id}", response_model=PersonPublic, responses=ERRORS)
 def replace_person(
-    person_id: PersonId, body: PersonIn, rt: RuntimeDep, actor: CurrentActor
+    person_id: PersonId, body: PersonReplace, rt: RuntimeDep, actor: CurrentActor
 ) -> PersonPublic:
-    """Replace a person's record (fields left out take their defaults). The body's
-    ``person_id`` must be the path's."""
+    """Replace a person's record (fields left out take their defaults). The path names the
+    person; a ``person_id`` in the body, if any, must be the path's (else 422)."""
     row = persons.replace(rt, actor, person_id, body.model_dump())
     return person_public(row, protector=rt.protector, reveal_iin=False)

@@ -8,7 +8,6 @@ count other employers' hires).
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -16,7 +15,7 @@ from fastapi.responses import Response
 
 from service.api.deps import CurrentActor, Lang, RuntimeDep
 from service.api.routes.persons import ERRORS
-from service.api.schemas import QuotaLedgerOut
+from service.api.schemas import Day, QuotaLedgerOut
 from service.reports import quota
 from service.usecases import reports
 
@@ -26,7 +25,7 @@ KatoParam = Annotated[
     Query(
         pattern=r"^\d{2,9}$",
         description="Region, district or place (KATO, 9 digits or its leading digits); "
-        "default: the whole country, or the token's region.",
+        "default: the whole country, or the token's region. A code KATO does not know is 404.",
         examples=["470000000"],
     ),
 ]
@@ -35,7 +34,7 @@ LangParam = Annotated[
     Query(alias="lang", description="ru, kk or en (default: Accept-Language)."),
 ]
 AsOfParam = Annotated[
-    date | None, Query(description="Day of the report, 2000-01-01 to 2100-12-31 (default today).")
+    Day | None, Query(description="Day of the report, 2000-01-01 to 2100-12-31 (default today).")
 ]
 CSV_OR_JSON: dict[int | str, dict[str, object]] = {
     **ERRORS,
