@@ -283,10 +283,18 @@ def test_create_and_replace_a_person(client: TestClient, as_role: Callable[[str]
         ).status_code
         == 404
     )
+    mismatch = client.put(
+        "/api/v1/persons/API-1", json={**body, "person_id": "API-3"}, headers=as_role("officer")
+    )
+    assert mismatch.status_code == 422
+    assert mismatch.json()["error"]["code"] == "id_mismatch"
+    without_id = {k: v for k, v in body.items() if k != "person_id"}
+    named_by_path = client.put("/api/v1/persons/API-1", json=without_id, headers=as_role("officer"))
+    assert named_by_path.status_code == 200, named_by_path.text
+    assert named_by_path.json()["person_id"] == "API-1"
+    nowhere = {k: v for k, v in without_id.items() if k not in ("region", "locality")}
     assert (
-        client.put(
-            "/api/v1/persons/API-1", json={**body, "person_id": "API-3"}, headers=as_role("officer")
-        ).status_code
+        client.put("/api/v1/persons/API-1", json=nowhere, headers=as_role("officer")).status_code
         == 422
     )
     assert (
@@ -605,3 +613,53 @@ def test_outcomes_that_contradict_the_history_are_422_and_write_nothing(
         client.post("/api/v1/outcomes", json=events[:2], headers=as_role("officer")).status_code
         == 201
     )
+
+
+def test_requests_outside_the_schema_are_422(
+    client: TestClient, as_role: Callable[[str], Headers]
+) -> None:
+    officer = {**as_role("officer"), "Content-Type": "application/json"}
+    not_utf8 = client.post("/api/v1/persons", content=b"\xff\xfe{", headers=officer)
+    assert not_utf8.status_code == 422
+    assert not_utf8.json()["error"]["code"] == "invalid_request"
+    assert client.post("/api/v1/outcomes", json=[], headers=officer).status_code == 422
+    for day in ("0398-10-10", "2101-01-01", 0):
+        answer = client.post(
+            "/api/v1/allocations",
+            json={"kato": "470000000", "release_from": day, "release_to": "2026-12-31"},
+            headers=officer,
+        )
+        assert answer.status_code == 422, day
+    timestamp = {"text": "Встреча", "part": "housing", "responsible": "akimat", "due": 0}
+    assert (
+        client.post("/api/v1/persons/P00001/plan/actions", json=timestamp, headers=officer)
+        .status_code
+        == 422
+    )
+    as_of = client.get("/api/v1/reports/quota?as_of=1999-12-31", headers=officer)
+    assert as_of.status_code == 422
+    employer = client.post("/api/v1/tokens", json={"role": "employer"}, headers=as_role("admin"))
+    assert employer.status_code == 422
+    admin_bin = {"role": "admin", "employer_bin": "150340000307"}
+    assert client.post("/api/v1/tokens", json=admin_bin, headers=as_role("admin")).status_code == 422
+
+
+def test_unknown_areas_are_404(client: TestClient, as_role: Callable[[str], Headers]) -> None:
+    officer = as_role("officer")
+    report = client.get("/api/v1/reports/quota?kato=999999999", headers=officer)
+    assert report.status_code == 404
+    assert "999999999" in report.json()["error"]["message"]
+    chart = client.get("/api/v1/reports/quota/chart.png?kato=98", headers=officer)
+    assert chart.status_code == 404
+    body = {"kato": "990000000", "release_from": "2026-12-01", "release_to": "2026-12-31"}
+    region = client.post("/api/v1/allocations", json=body, headers=officer)
+    assert region.status_code == 404
+    assert region.json()["error"]["code"] == "allocate_unknown_region"
+
+
+def test_405_names_every_method_of_the_path(client: TestClient) -> None:
+    answer = client.request("OPTIONS", "/api/v1/persons/P00001")
+    assert answer.status_code == 405
+    assert set(answer.headers["Allow"].split(", ")) == {"GET", "PUT"}
+    tokens_answer = client.request("OPTIONS", "/api/v1/tokens")
+    assert set(tokens_answer.headers["Allow"].split(", ")) == {"GET", "POST"}

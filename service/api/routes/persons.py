@@ -12,9 +12,26 @@ from service.usecases import persons
 router = APIRouter(tags=["persons"])
 PersonId = Annotated[str, Path(pattern=r"^[\w.:/-]{1,64}$", examples=["P00001"])]
 ERRORS: dict[int | str, dict[str, object]] = {
-    401: {"model": Error}, 403: {"model": Error}, 404: {"model": Error}, 422: {"model": Error},
-    503: {"model": Error, "description": "The database is busy: try again (see Retry-After)."},
-}  # fmt: skip
+    401: {
+        "model": Error,
+        "description": "No token, or a token not valid or revoked.",
+        "headers": {"WWW-Authenticate": {"schema": {"type": "string", "enum": ["Bearer"]}}},
+    },
+    403: {"model": Error, "description": "The token's role or region does not allow it."},
+    404: {"model": Error, "description": "No such record, area or address."},
+    422: {"model": Error, "description": "The request did not pass validation: see details."},
+    503: {
+        "model": Error,
+        "description": "The database is busy (database_busy): try again (see Retry-After).",
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {"type": "integer", "minimum": 0},
+            }
+        },
+    },
+}
+"""What any route with a token may answer besides its success."""
 
 
 @router.post(

@@ -1,0 +1,151 @@
+"""The OpenAPI schema states the constraints the code enforces (tools/fuzz/run.sh checks the
+live API against it; these tests pin what the schema says)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from service.api.app import PREFIX, create_app
+from service.api.schemas import DAY_PATTERN, REGION_KATO
+from service.runtime import Runtime
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    return create_app(runtime=Runtime.__new__(Runtime)).openapi()
+
+
+def _component(schema: dict[str, Any], name: str) -> dict[str, Any]:
+    found: dict[str, Any] = schema["components"]["schemas"][name]
+    return found
+
+
+def _body(schema: dict[str, Any], path: str, method: str) -> dict[str, Any]:
+    body: dict[str, Any] = schema["paths"][PREFIX + path][method]["requestBody"]
+    return body["content"]["application/json"]["schema"]
+
+
+def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    if "$ref" in node:
+        return _component(schema, node["$ref"].rsplit("/", 1)[-1])
+    return node
+
+
+def _parameter(schema: dict[str, Any], path: str, name: str) -> dict[str, Any]:
+    for parameter in schema["paths"][PREFIX + path]["get"]["parameters"]:
+        if parameter["name"] == name:
+            found: dict[str, Any] = parameter["schema"]
+            return found
+    raise AssertionError(name)
+
+
+def _day_branch(node: dict[str, Any]) -> dict[str, Any]:
+    for branch in node.get("anyOf", [node]):
+        if branch.get("pattern") == DAY_PATTERN:
+            return branch
+    raise AssertionError(node)
+
+
+@pytest.mark.parametrize(
+    ("day", "valid"),
+    [
+        ("2000-01-01", True),
+        ("2100-12-31", True),
+        ("2024-02-29", True),
+        ("2000-02-29", True),
+        ("2026-04-30", True),
+        ("1999-12-31", False),
+        ("2101-01-01", False),
+        ("0398-10-10", False),
+        ("2100-02-29", False),
+        ("2025-02-29", False),
+        ("2026-04-31", False),
+        ("2026-13-01", False),
+        ("2026-01-01T00:00:00", False),
+        ("20260101", False),
+    ],
+)
+def test_the_day_pattern_is_years_2000_to_2100(day: str, valid: bool) -> None:
+    assert bool(re.match(DAY_PATTERN, day)) is valid
+
+
+def test_report_days_are_2000_to_2100(schema: dict[str, Any]) -> None:
+    for path in ("/reports/quota", "/reports/quota/chart.png"):
+        day = _day_branch(_parameter(schema, path, "as_of"))
+        assert day["format"] == "date"
+
+
+def test_unknown_areas_are_404_not_422(schema: dict[str, Any]) -> None:
+    for path in ("/reports/quota", "/reports/quota/chart.png", "/allocations"):
+        operation = schema["paths"][PREFIX + path]
+        answers = next(iter(operation.values()))["responses"]
+        assert "404" in answers and "422" in answers
+
+
+def test_allocations_take_a_region_code_and_days(schema: dict[str, Any]) -> None:
+    body = _resolve(schema, _body(schema, "/allocations", "post"))
+    assert body["properties"]["kato"]["pattern"] == REGION_KATO
+    assert re.match(REGION_KATO, "750000000") and not re.match(REGION_KATO, "471010000")
+    for name in ("release_from", "release_to"):
+        assert body["properties"][name]["pattern"] == DAY_PATTERN
+    assert "202" in schema["paths"][PREFIX + "/allocations"]["post"]["responses"]
+
+
+def test_outcomes_are_one_event_or_a_nonempty_list(schema: dict[str, Any]) -> None:
+    body = _body(schema, "/outcomes", "post")
+    lists = [branch for branch in body["anyOf"] if branch.get("type") == "array"]
+    assert len(lists) == 1 and lists[0]["minItems"] == 1
+
+
+def test_a_person_needs_a_location(schema: dict[str, Any]) -> None:
+    for path, method, name in (
+        ("/persons", "post", "PersonIn"),
+        ("/persons/{person_id}", "put", "PersonReplace"),
+    ):
+        body = _body(schema, path, method)
+        assert body["$ref"].endswith(name)
+        required = [set(branch["required"]) for branch in _component(schema, name)["anyOf"]]
+        assert required == [{"kato"}, {"region", "locality"}]
+
+
+def test_a_replacement_names_the_person_in_its_path_only(schema: dict[str, Any]) -> None:
+    replacement = _component(schema, "PersonReplace")
+    assert "person_id" not in replacement["properties"]
+    assert replacement["additionalProperties"] is False
+    assert "person_id" in _component(schema, "PersonIn")["required"]
+
+
+def test_a_token_request_is_a_union_on_its_role(schema: dict[str, Any]) -> None:
+    body = _body(schema, "/tokens", "post")
+    assert body["discriminator"]["propertyName"] == "role"
+    mapping = body["discriminator"]["mapping"]
+    assert set(mapping) == {"officer", "inspector", "employer", "admin"}
+    employer = _component(schema, "EmployerTokenIn")
+    assert "employer_bin" in employer["required"]
+    assert employer["properties"]["employer_bin"]["pattern"] == r"^\d{12}$"
+    staff = _component(schema, "StaffTokenIn")
+    assert "employer_bin" not in staff["properties"]
+    assert "region_kato" in staff["properties"]
+    admin = _component(schema, "AdminTokenIn")
+    assert not {"employer_bin", "region_kato"} & set(admin["properties"])
+
+
+def test_plan_action_days_are_2000_to_2100(schema: dict[str, Any]) -> None:
+    new = _resolve(schema, _body(schema, "/persons/{person_id}/plan/actions", "post"))
+    assert new["properties"]["due"]["pattern"] == DAY_PATTERN
+    edit = _resolve(schema, _body(schema, "/persons/{person_id}/plan/actions/{action_id}", "patch"))
+    _day_branch(edit["properties"]["due"])
+
+
+def test_every_guarded_route_documents_its_refusals(schema: dict[str, Any]) -> None:
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            answers = set(operation["responses"])
+            if path == PREFIX + "/health":
+                continue
+            assert {"401", "403", "422", "503"} <= answers, (method, path)
+            if method != "get" or "{" in path:
+                assert "404" in answers, (method, path)
