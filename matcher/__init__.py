@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from matcher.profile import Person as Person
     from matcher.profile import Shelter as Shelter
     from matcher.profile import Vacancy as Vacancy
+    from matcher.text import OccupationMatch as OccupationMatch
+    from matcher.text import OccupationMatcher as OccupationMatcher
+    from matcher.text import occupation_matcher as occupation_matcher
 
 _EXPORTS = {
     "Allocation": ("matcher.allocate", "Allocation"),
@@ -52,6 +55,9 @@ _EXPORTS = {
     "Person": ("matcher.profile", "Person"),
     "Shelter": ("matcher.profile", "Shelter"),
     "Vacancy": ("matcher.profile", "Vacancy"),
+    "OccupationMatch": ("matcher.text", "OccupationMatch"),
+    "OccupationMatcher": ("matcher.text", "OccupationMatcher"),
+    "occupation_matcher": ("matcher.text", "occupation_matcher"),
     "plan": ("matcher.plan", None),
 }
 __all__ = [
@@ -62,6 +68,8 @@ __all__ = [
     "Congestion",
     "Course",
     "Engine",
+    "OccupationMatch",
+    "OccupationMatcher",
     "Person",
     "PersonIndex",
     "PersonView",
@@ -72,6 +80,7 @@ __all__ = [
     "Why",
     "__version__",
     "allocate_cohort",
+    "occupation_matcher",
     "person_codes",
     "plan",
     "scarce",

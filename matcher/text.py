@@ -18,6 +18,7 @@ use it without the shipped reference.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -62,6 +63,11 @@ def loose(text: str) -> str:
     return normalize_occupation(text).translate(_KAZAKH_LOOSE)
 
 
+def _fold(normalized: str) -> str:
+    """``loose`` of a text that ``normalize_occupation`` has normalised already."""
+    return normalized.translate(_KAZAKH_LOOSE)
+
+
 _WORD = re.compile(r"\w{2,}")
 
 
@@ -104,8 +110,12 @@ class OccupationMatcher:
         labels: Iterable[tuple[str, str]],
         *,
         exact: Callable[[str], str | None] | None = None,
+        normalized: bool = False,
     ) -> None:
-        pairs = list(dict.fromkeys((code, loose(label)) for code, label in labels))
+        """``normalized``: the labels are ``normalize_occupation``'s output already, which
+        normalising again would not change (it applies its rules until nothing changes)."""
+        fold: Callable[[str], str] = _fold if normalized else loose
+        pairs = list(dict.fromkeys((code, fold(label)) for code, label in labels))
         pairs = [(code, label) for code, label in pairs if label]
         self.codes = np.array([code for code, _ in pairs])
         self.labels = [label for _, label in pairs]
@@ -118,22 +128,18 @@ class OccupationMatcher:
 
     def match(self, text: str, *, limit: int = 3, cutoff: float = 0.8) -> list[OccupationMatch]:
         """Up to ``limit`` occupations for ``text``, most likely first, none below ``cutoff``.
-        Single texts are remembered: a person's professions are read at every query."""
-        key = (text, limit, cutoff)
-        found = self._remembered.get(key)
-        if found is None:
-            if len(self._remembered) > 100_000:
-                self._remembered.clear()
-            found = self._remembered[key] = self.match_many([text], limit=limit, cutoff=cutoff)[0]
-        return list(found)
+        Texts are remembered: a person's professions are read at every query."""
+        return self.match_many([text], limit=limit, cutoff=cutoff)[0]
 
     def match_many(
         self, texts: Sequence[str], *, limit: int = 3, cutoff: float = 0.8
     ) -> list[list[OccupationMatch]]:
         """``match`` for every text, with one ``cdist`` call for the whole batch (each distinct
-        text is matched once: vacancy titles repeat a lot). An exact hit comes first with
-        confidence 1.0; when ``limit`` allows, the closest other occupations follow it."""
-        distinct = list(dict.fromkeys(texts))
+        text is matched once: vacancy titles repeat a lot; a text read before, with the same
+        ``limit`` and ``cutoff``, is not read again). An exact hit comes first with confidence
+        1.0; when ``limit`` allows, the closest other occupations follow it."""
+        known = {text: self._remembered.get((text, limit, cutoff)) for text in dict.fromkeys(texts)}
+        distinct = [text for text, found in known.items() if found is None]
         certain = {text: self._certain(text) for text in distinct}
         queries: list[str] = []
         owners: list[str] = []
@@ -155,7 +161,55 @@ class OccupationMatcher:
                     if m.code != exact.code
                 ]
             found[text] = ranked[:limit]
-        return [found[text] for text in texts]
+        self._remember({(text, limit, cutoff): found[text] for text in distinct})
+        found.update((text, reading) for text, reading in known.items() if reading is not None)
+        return [list(found[text]) for text in texts]
+
+    def _remember(self, readings: dict[tuple[str, int, float], list[OccupationMatch]]) -> None:
+        if len(self._remembered) + len(readings) > 100_000:
+            self._remembered.clear()
+        self._remembered.update(readings)
+
+    @property
+    def fingerprint(self) -> str:
+        """What every reading depends on besides the text, the limit and the cutoff: the labels
+        and codes, how texts are normalised and compared (the source of this module and of
+        ``catalogs.normalize``) and the RapidFuzz version. Readings kept under one fingerprint
+        are this matcher's own readings, whatever process made them."""
+        import hashlib
+        import inspect
+
+        import rapidfuzz
+
+        from catalogs import normalize
+
+        digest = hashlib.sha256()
+        for part in (
+            rapidfuzz.__version__,
+            inspect.getsource(sys.modules[__name__]),
+            inspect.getsource(normalize),
+            # the exact lookup's code (its data are the labels')
+            "" if self._exact is None else inspect.getsource(inspect.getmodule(self._exact) or sys),
+        ):
+            digest.update(part.encode())
+        digest.update(
+            "\x00".join(
+                f"{c}\x01{label}" for c, label in zip(self.codes, self.labels, strict=True)
+            ).encode()
+        )
+        return digest.hexdigest()
+
+    def readings(self) -> list[tuple[str, int, float, list[OccupationMatch]]]:
+        """Every text read so far, with its limit, cutoff and reading (to keep elsewhere)."""
+        return [
+            (t, limit, cutoff, list(found))
+            for (t, limit, cutoff), found in self._remembered.items()
+        ]
+
+    def remember(self, readings: Iterable[tuple[str, int, float, list[OccupationMatch]]]) -> None:
+        """Take readings made earlier by a matcher with the same ``fingerprint``: those texts
+        are not read again."""
+        self._remember({(t, limit, cutoff): list(found) for t, limit, cutoff, found in readings})
 
     def _fuzzy(
         self, queries: list[str], owners: list[str], *, cutoff: float
@@ -213,4 +267,4 @@ def occupation_matcher() -> OccupationMatcher:
     from catalogs.reference.occupations import occupations
 
     registry = occupations()
-    return OccupationMatcher(registry.labels(), exact=registry.lookup)
+    return OccupationMatcher(registry.labels(), exact=registry.lookup, normalized=True)

@@ -30,6 +30,8 @@ from service.store import rows as glue
 
 log = logging.getLogger("matcher.serving")
 Today = Callable[[], date]
+READINGS = "readings.json"
+"""Job titles read into occupation codes, kept between processes (``rows.remembered_readings``)."""
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,6 @@ class Serving:
                 engine = glue.with_active_model(session, old.engine)
                 return Snapshot(engine, versions, today, persons=old.persons)
             started = time.perf_counter()
-            engine = glue.load_engine(session, today=today)
+            engine = glue.load_engine(session, today=today, readings=rt.settings.home / READINGS)
             log.info("engine built in %.1f s", time.perf_counter() - started)
         return Snapshot(engine, versions, today)

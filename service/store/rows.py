@@ -7,15 +7,35 @@ person's protected data reaches the engine.
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from matcher import CONGESTION_WINDOW_DAYS as WINDOW_DAYS
-from matcher import Congestion, Course, Engine, Person, PersonIndex, Shelter, Vacancy
+from matcher import (
+    Congestion,
+    Course,
+    Engine,
+    OccupationMatch,
+    OccupationMatcher,
+    Person,
+    PersonIndex,
+    Shelter,
+    Vacancy,
+    occupation_matcher,
+)
 from service.store import tables as models
 from service.store.protect import Protector
+
+log = logging.getLogger("matcher.readings")
 
 
 class NotFound(LookupError):
@@ -139,11 +159,70 @@ def recent_referrals(session: Session, *, today: date) -> dict[tuple[str, str], 
 
 
 def load_engine(
-    session: Session, *, today: date, congestion: bool = True, learned: bool = True
+    session: Session,
+    *,
+    today: date,
+    congestion: bool = True,
+    learned: bool = True,
+    readings: Path | None = None,
 ) -> Engine:
     """An engine over every vacancy, course and shelter in the database, scored by the active
     model version (the baseline with ``learned=False``); with ``congestion``, scarce items with
-    many recent referrals are discounted (``matcher.congestion``)."""
+    many recent referrals are discounted (``matcher.congestion``). With ``readings`` (a file
+    in the service's home), job titles read by an earlier build are not read again
+    (``remembered_readings``)."""
+    matcher = occupation_matcher()
+    if readings is not None:
+        with remembered_readings(readings, matcher):
+            return _load_engine(session, today=today, congestion=congestion, learned=learned)
+    return _load_engine(session, today=today, congestion=congestion, learned=learned)
+
+
+@contextmanager
+def remembered_readings(path: Path, matcher: OccupationMatcher) -> Iterator[None]:
+    """Job titles read into occupation codes by earlier builds, kept in a JSON file.
+
+    Reading 6,000 titles with RapidFuzz is most of an engine build. A reading depends only on
+    the text, the limit, the cutoff and the matcher's ``fingerprint`` (its labels, its code,
+    RapidFuzz's version), so the file holds readings under the fingerprint they were made
+    with and is used only when that is the matcher's fingerprint now: a title not in the
+    file, or any change to the vocabulary or the code, means reading again, never a stale
+    code. Written atomically with mode 0600 after the block, when it read new texts; plain
+    JSON (nothing in it can run)."""
+    fingerprint = matcher.fingerprint
+    try:
+        kept = json.loads(path.read_text("utf-8"))
+        if kept.get("fingerprint") == fingerprint:
+            matcher.remember(
+                (str(text), int(limit), float(cutoff), [OccupationMatch(*m) for m in found])
+                for text, limit, cutoff, found in kept["readings"]
+            )
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
+        log.warning("readings in %s ignored: %s", path, error)
+    before = len(matcher.readings())
+    yield
+    now = matcher.readings()
+    if len(now) == before:
+        return
+    document = {
+        "fingerprint": fingerprint,
+        "readings": [
+            [text, limit, cutoff, [[m.code, m.confidence, m.label] for m in found]]
+            for text, limit, cutoff, found in now
+        ],
+    }
+    try:
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=".readings-")  # mode 0600
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(document, out, ensure_ascii=False)
+        os.replace(name, path)
+    except OSError as error:
+        log.warning("readings not kept in %s: %s", path, error)
+
+
+def _load_engine(session: Session, *, today: date, congestion: bool, learned: bool) -> Engine:
     by_id = [
         col(models.Vacancy.vacancy_id),
         col(models.Course.course_id),
@@ -159,6 +238,7 @@ def load_engine(
         ],
         today=today,
         congestion=Congestion(recent_referrals(session, today=today)) if congestion else None,
+        matcher=occupation_matcher(),
     )
     return with_active_model(session, engine) if learned else engine
 
