@@ -66,6 +66,17 @@ IsoDate = Annotated[date, Strict(False), BeforeValidator(_iso)]
 """A date written ``YYYY-MM-DD`` (a string: not a timestamp, not a date-time)."""
 Day = Annotated[date, Strict(False), BeforeValidator(_day), WithJsonSchema(DAY_SCHEMA)]
 """A day the API accepts (dates of reports, releases, plan actions): years 2000 to 2100."""
+
+
+def _whole(value: object) -> object:
+    """JSON Schema counts ``141.0`` as an integer: so does the API (a boolean stays refused)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_whole)]
+"""An integer of a strict input model, written ``141`` or ``141.0``."""
 REGION_KATO = r"^[0-9]{2}0{7}$"
 """The KATO code of a region or of a city of national significance (Astana, Almaty, Shymkent)."""
 Education = Literal[
@@ -176,7 +187,7 @@ class PersonFields(BaseModel):
 
     iin: str | None = Field(default=None, pattern=r"^\d{12}$")
     full_name: str | None = Field(default=None, max_length=300)
-    birth_year: int | None = Field(default=None, ge=1920, le=_YOUNGEST)
+    birth_year: Whole | None = Field(default=None, ge=1920, le=_YOUNGEST)
     sex: Literal["m", "f"] | None = None
     kato: str | None = Field(default=None, pattern=r"^\d{9}$")
     region: str | None = Field(default=None, max_length=200)
@@ -202,7 +213,7 @@ class PersonFields(BaseModel):
     need_addiction_treatment: bool = False
     need_legal_aid: bool = False
     has_disability: bool = False
-    civil_claim_kzt: int = Field(default=0, ge=0, le=10_000_000_000)
+    civil_claim_kzt: Whole = Field(default=0, ge=0, le=10_000_000_000)
     family_ties: Literal["none", "tense", "supportive"] | None = None
     offence_category: (
         Literal["violent", "property", "drug", "economic", "traffic", "other"] | None
@@ -395,7 +406,7 @@ class EventIn(BaseModel):
     reason: str | None = Field(
         default=None, max_length=40, description="A reason code of the event (docs/formats.md)."
     )
-    contract_months: int | None = Field(default=None, ge=0, le=600)
+    contract_months: Whole | None = Field(default=None, ge=0, le=600)
 
 
 Events = Annotated[list[EventIn], Field(min_length=1)]

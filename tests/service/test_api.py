@@ -632,8 +632,9 @@ def test_requests_outside_the_schema_are_422(
         assert answer.status_code == 422, day
     timestamp = {"text": "Встреча", "part": "housing", "responsible": "akimat", "due": 0}
     assert (
-        client.post("/api/v1/persons/P00001/plan/actions", json=timestamp, headers=officer)
-        .status_code
+        client.post(
+            "/api/v1/persons/P00001/plan/actions", json=timestamp, headers=officer
+        ).status_code
         == 422
     )
     as_of = client.get("/api/v1/reports/quota?as_of=1999-12-31", headers=officer)
@@ -641,7 +642,9 @@ def test_requests_outside_the_schema_are_422(
     employer = client.post("/api/v1/tokens", json={"role": "employer"}, headers=as_role("admin"))
     assert employer.status_code == 422
     admin_bin = {"role": "admin", "employer_bin": "150340000307"}
-    assert client.post("/api/v1/tokens", json=admin_bin, headers=as_role("admin")).status_code == 422
+    assert (
+        client.post("/api/v1/tokens", json=admin_bin, headers=as_role("admin")).status_code == 422
+    )
 
 
 def test_unknown_areas_are_404(client: TestClient, as_role: Callable[[str], Headers]) -> None:

@@ -82,13 +82,15 @@ def test_unknown_areas_are_404_not_422(schema: dict[str, Any]) -> None:
     for path in ("/reports/quota", "/reports/quota/chart.png", "/allocations"):
         operation = schema["paths"][PREFIX + path]
         answers = next(iter(operation.values()))["responses"]
-        assert "404" in answers and "422" in answers
+        assert "404" in answers
+        assert "422" in answers
 
 
 def test_allocations_take_a_region_code_and_days(schema: dict[str, Any]) -> None:
     body = _resolve(schema, _body(schema, "/allocations", "post"))
     assert body["properties"]["kato"]["pattern"] == REGION_KATO
-    assert re.match(REGION_KATO, "750000000") and not re.match(REGION_KATO, "471010000")
+    assert re.match(REGION_KATO, "750000000")
+    assert not re.match(REGION_KATO, "471010000")
     for name in ("release_from", "release_to"):
         assert body["properties"][name]["pattern"] == DAY_PATTERN
     assert "202" in schema["paths"][PREFIX + "/allocations"]["post"]["responses"]
@@ -97,7 +99,8 @@ def test_allocations_take_a_region_code_and_days(schema: dict[str, Any]) -> None
 def test_outcomes_are_one_event_or_a_nonempty_list(schema: dict[str, Any]) -> None:
     body = _body(schema, "/outcomes", "post")
     lists = [branch for branch in body["anyOf"] if branch.get("type") == "array"]
-    assert len(lists) == 1 and lists[0]["minItems"] == 1
+    assert len(lists) == 1
+    assert lists[0]["minItems"] == 1
 
 
 def test_a_person_needs_a_location(schema: dict[str, Any]) -> None:

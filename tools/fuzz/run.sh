@@ -15,7 +15,8 @@
 # `matcher token create`; then through POST /api/v1/tokens: officer; inspector scoped to the
 # region of the schema's example person; employer owning the schema's example vacancy), runs
 # `st run` with every check and every phase (examples, coverage, fuzzing, stateful) once per
-# token, then prints a summary per token, the distinct failures with a curl reproduction each,
+# token (checks configured per operation in tools/fuzz/schemathesis.toml: read its reasons),
+# then prints a summary per token, the distinct failures with a curl reproduction each,
 # and the unexpected errors of the server log. The server is stopped and the temporary data
 # removed on exit, whatever happens. Reports stay in FUZZ_REPORT_DIR.
 #
@@ -180,7 +181,8 @@ for role in "${ROLES[@]}"; do
   started=$SECONDS
   # in the background and waited for, so that a signal to this script is handled at once
   FUZZ_PROTECTED_TOKEN_IDS="$PROTECTED" SCHEMATHESIS_HOOKS="$ROOT/tools/fuzz/hooks.py" \
-  timeout -k 15 "$TOKEN_TIMEOUT" "${ST_CMD[@]}" run "$BASE/api/v1/openapi.json" \
+  timeout -k 15 "$TOKEN_TIMEOUT" "${ST_CMD[@]}" --config-file "$ROOT/tools/fuzz/schemathesis.toml" \
+    run "$BASE/api/v1/openapi.json" \
     --header "Authorization: Bearer ${TOKENS[$role]}" \
     --checks all \
     --phases examples,coverage,fuzzing,stateful \
