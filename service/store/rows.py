@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -222,6 +223,12 @@ def remembered_readings(path: Path, matcher: OccupationMatcher) -> Iterator[None
         log.warning("readings not kept in %s: %s", path, error)
 
 
+def _plain_rows(session: Session, table: Any, key: Any) -> Iterator[Any]:
+    """Every row of ``table`` in ``key`` order, with the table's columns read by name as on
+    its ORM objects, without making those (a third of the time for 6,000 vacancies)."""
+    return iter(session.execute(sa.select(table.__table__).order_by(key)))
+
+
 def _load_engine(session: Session, *, today: date, congestion: bool, learned: bool) -> Engine:
     by_id = [
         col(models.Vacancy.vacancy_id),
@@ -229,13 +236,9 @@ def _load_engine(session: Session, *, today: date, congestion: bool, learned: bo
         col(models.Shelter.shelter_id),
     ]
     engine = Engine.build(
-        vacancies=[
-            vacancy(r) for r in session.scalars(sa.select(models.Vacancy).order_by(by_id[0]))
-        ],
-        courses=[course(r) for r in session.scalars(sa.select(models.Course).order_by(by_id[1]))],
-        shelters=[
-            shelter(r) for r in session.scalars(sa.select(models.Shelter).order_by(by_id[2]))
-        ],
+        vacancies=[vacancy(r) for r in _plain_rows(session, models.Vacancy, by_id[0])],
+        courses=[course(r) for r in _plain_rows(session, models.Course, by_id[1])],
+        shelters=[shelter(r) for r in _plain_rows(session, models.Shelter, by_id[2])],
         today=today,
         congestion=Congestion(recent_referrals(session, today=today)) if congestion else None,
         matcher=occupation_matcher(),
