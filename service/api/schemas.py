@@ -140,7 +140,7 @@ class Health(BaseModel):
     version: str
 
 
-_ID = r"^[\w.:/-]{1,64}$"
+_ID = r"^[\p{L}\p{N}_.:/-]{1,64}$"
 
 
 _LOCATION: list[JsonValue] = [
@@ -485,7 +485,7 @@ class ModelVersionOut(BaseModel):
 
 class RollbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    version: str = Field(min_length=1, max_length=40, pattern=r"^[\w.:-]+$")
+    version: str = Field(min_length=1, max_length=40, pattern=r"^[\p{L}\p{N}_.:-]+$")
 
 
 class AuditOut(BaseModel):

@@ -184,7 +184,6 @@ for role in "${ROLES[@]}"; do
   timeout -k 15 "$TOKEN_TIMEOUT" "${ST_CMD[@]}" --config-file "$ROOT/tools/fuzz/schemathesis.toml" \
     run "$BASE/api/v1/openapi.json" \
     --header "Authorization: Bearer ${TOKENS[$role]}" \
-    --checks all \
     --phases examples,coverage,fuzzing,stateful \
     --workers "$WORKERS" \
     --max-examples "$EXAMPLES" \

@@ -27,7 +27,7 @@ def health(rt: RuntimeDep) -> Health:
 def audit_trail(
     rt: RuntimeDep,
     actor: CurrentActor,
-    person_id: Annotated[str | None, Query(pattern=r"^[\w.:/-]{1,64}$")] = None,
+    person_id: Annotated[str | None, Query(pattern=r"^[\p{L}\p{N}_.:/-]{1,64}$")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AuditOut]:
     """Who read or changed a person's record, when and through which route, newest first."""

@@ -12,7 +12,7 @@ from service.api.views import anonymous
 from service.usecases import shortlists
 
 router = APIRouter(tags=["shortlists"])
-VacancyId = Annotated[str, Path(pattern=r"^[\w.:/-]{1,64}$", examples=["V000170"])]
+VacancyId = Annotated[str, Path(pattern=r"^[\p{L}\p{N}_.:/-]{1,64}$", examples=["V000170"])]
 
 
 @router.get("/persons/{person_id}/recommendations", response_model=ItemList, responses=ERRORS)

@@ -34,7 +34,7 @@ def model_versions(rt: RuntimeDep, actor: CurrentActor) -> list[ModelVersionOut]
 
 @router.get("/model/versions/{version}", response_model=ModelCard, responses=ERRORS)
 def model_version_card(
-    version: Annotated[str, Path(max_length=40, pattern=r"^[\w.:-]+$")],
+    version: Annotated[str, Path(max_length=40, pattern=r"^[\p{L}\p{N}_.:-]+$")],
     rt: RuntimeDep,
     actor: CurrentActor,
 ) -> ModelCard:

@@ -10,7 +10,7 @@ from service.api.views import person_public
 from service.usecases import persons
 
 router = APIRouter(tags=["persons"])
-PersonId = Annotated[str, Path(pattern=r"^[\w.:/-]{1,64}$", examples=["P00001"])]
+PersonId = Annotated[str, Path(pattern=r"^[\p{L}\p{N}_.:/-]{1,64}$", examples=["P00001"])]
 ERRORS: dict[int | str, dict[str, object]] = {
     401: {
         "model": Error,

@@ -86,7 +86,7 @@ def plan_versions(person_id: PersonId, rt: RuntimeDep, actor: CurrentActor) -> l
 )
 def edit_plan_action(
     person_id: PersonId,
-    action_id: Annotated[str, Path(pattern=r"^[\w.-]{1,64}$", examples=["shelter"])],
+    action_id: Annotated[str, Path(pattern=r"^[\p{L}\p{N}_.-]{1,64}$", examples=["shelter"])],
     body: ActionEdit,
     rt: RuntimeDep,
     actor: CurrentActor,
