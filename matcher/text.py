@@ -201,10 +201,8 @@ class OccupationMatcher:
 
     def readings(self) -> list[tuple[str, int, float, list[OccupationMatch]]]:
         """Every text read so far, with its limit, cutoff and reading (to keep elsewhere)."""
-        return [
-            (t, limit, cutoff, list(found))
-            for (t, limit, cutoff), found in self._remembered.items()
-        ]
+        remembered = self._remembered.copy()  # one step: other threads may be reading texts
+        return [(t, limit, cutoff, list(found)) for (t, limit, cutoff), found in remembered.items()]
 
     def remember(self, readings: Iterable[tuple[str, int, float, list[OccupationMatch]]]) -> None:
         """Take readings made earlier by a matcher with the same ``fingerprint``: those texts
