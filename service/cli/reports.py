@@ -27,7 +27,7 @@ def quota(
 ) -> None:
     """The quota ledger: slots, referrals, hires and 3-month contracts by region, district and
     employer, offer windows, and outcomes of released persons (docs/reports.md)."""
-    from service.reports import quota as rendering
+    from service.reports import render as rendering
     from service.usecases import reports
 
     rt = runtime(ctx)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from service.reports import quota
+from service.reports import quota, render
 from service.runtime import Runtime
 from service.usecases import access
 from service.usecases.actor import Actor
@@ -50,4 +50,4 @@ def ledger(
 
 def chart(rt: Runtime, actor: Actor, *, kato: str | None, as_of: date | None, lang: str) -> bytes:
     access.staff_only(actor)
-    return quota.chart_png(ledger(rt, actor, kato=kato, as_of=as_of), lang)
+    return render.chart_png(ledger(rt, actor, kato=kato, as_of=as_of), lang)

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from service.api.app import create_app
 from service.reports import quota as reports
+from service.reports import render
 from service.runtime import Runtime
 from service.store import tokens
 from service.store.imports import import_records
@@ -204,28 +205,28 @@ def test_csv_has_a_header_in_the_language_and_one_line_per_row(
     session: Session, world: None
 ) -> None:
     ledger = reports.quota_ledger(session, kato=None, today=AS_OF)
-    english = list(csv.reader(io.StringIO(reports.to_csv(ledger, "en"))))
-    assert english[0] == list(reports.CSV_COLUMNS)
+    english = list(csv.reader(io.StringIO(render.to_csv(ledger, "en"))))
+    assert english[0] == list(render.CSV_COLUMNS)
     assert len(english) == 1 + 9
     assert ",".join(english[1]) == "total,,Total,,,6,13,5,3,31,6,5,4,0.3077,2"
     assert ",".join(english[8]) == (
         "district,473600000,Бейнеуский район,470000000,473600000,2,3,1,0,,2,1,1,0.3333,0"
     )
-    kazakh = list(csv.reader(io.StringIO(reports.to_csv(ledger, "kk"))))
+    kazakh = list(csv.reader(io.StringIO(render.to_csv(ledger, "kk"))))
     assert kazakh[0][:3] == ["деңгей", "код", "атауы"]
     assert kazakh[1][2] == "Барлығы"
     assert kazakh[8][2] == "Бейнеу ауданы"
-    russian = list(csv.reader(io.StringIO(reports.to_csv(ledger, "ru"))))
+    russian = list(csv.reader(io.StringIO(render.to_csv(ledger, "ru"))))
     assert russian[0][5] == "квотных вакансий"
 
 
 def test_the_chart_is_a_png(session: Session, world: None) -> None:
     ledger = reports.quota_ledger(session, kato=None, today=AS_OF)
     for lang in ("ru", "kk", "en"):
-        png = reports.chart_png(ledger, lang)
+        png = render.chart_png(ledger, lang)
         assert png.startswith(b"\x89PNG\r\n\x1a\n")
         assert 5_000 < len(png) < 500_000
-    assert reports.chart_png(reports.quota_ledger(session, kato="75", today=AS_OF)).startswith(
+    assert render.chart_png(reports.quota_ledger(session, kato="75", today=AS_OF)).startswith(
         b"\x89PNG"
     )
 

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from service.api.deps import CurrentActor, Lang, RuntimeDep
 from service.api.routes.persons import ERRORS
 from service.api.schemas import Day, QuotaLedgerOut
-from service.reports import quota
+from service.reports import render
 from service.usecases import reports
 
 router = APIRouter(tags=["reports"])
@@ -66,7 +66,7 @@ def quota_ledger(
     chosen = text_lang or lang
     ledger = reports.ledger(rt, actor, kato=kato, as_of=as_of)
     if format == "csv":
-        return Response(quota.to_csv(ledger, chosen), media_type="text/csv; charset=utf-8")
+        return Response(render.to_csv(ledger, chosen), media_type="text/csv; charset=utf-8")
     return QuotaLedgerOut.model_validate(ledger.as_dict(chosen))
 
 

@@ -1,0 +1,162 @@
+"""The quota ledger for people: a CSV file, a PNG chart and the lines ``matcher report quota``
+prints, in the reader's language (docs/reports.md)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from catalogs.i18n import messages
+from service.reports.quota import (
+    LedgerRow,
+    QuotaLedger,
+    place_name,
+)
+
+CSV_COLUMNS = (
+    "level", "key", "name", "region_kato", "district_kato", "quota_vacancies", "quota_slots",
+    "open_quota_vacancies", "windows_open", "days_left", "referred", "hired", "fulfilled",
+    "fulfilment_rate", "hired_outside_quota",
+)  # fmt: skip
+
+
+def to_csv(ledger: QuotaLedger, lang: str = "ru") -> str:
+    """One row per (level, key); headers in ``lang``; numbers plain, empty for none."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    text = messages("service").text
+    writer.writerow([text(f"report_col_{column}", lang) for column in CSV_COLUMNS])
+    for row in ledger.rows:
+        values = row.as_dict(lang)
+        writer.writerow(["" if values[c] is None else values[c] for c in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def chart_png(ledger: QuotaLedger, lang: str = "ru") -> bytes:
+    """Fulfilment rate by district as horizontal bars (slots annotated), as PNG bytes.
+
+    Rendered with matplotlib's Agg backend and DejaVu Sans (shipped with matplotlib: it has
+    the Cyrillic and Kazakh letters), so no display, network or font download is needed.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    text = messages("service").text
+    districts = ledger.level("district")
+    districts = [d for d in districts if d.quota_slots] or districts
+    height = 1.6 + 0.42 * max(1, len(districts))
+    figure = Figure(figsize=(9, min(height, 60)), dpi=100)
+    axes = figure.subplots()
+    area = ledger.area(lang)
+    figure.suptitle(
+        text("report_chart_title", lang, area=area, date=ledger.today.isoformat()),
+        fontsize=11,
+        fontfamily="DejaVu Sans",
+    )
+    if not districts:
+        axes.set_axis_off()
+        axes.text(0.5, 0.5, text("report_chart_empty", lang), ha="center", va="center")
+    else:
+        labels = [
+            f"{place_name(d.region_kato, lang)} · {d.name(lang)}"
+            if d.region_kato and ledger.kato is None
+            else d.name(lang)
+            for d in districts
+        ]
+        rates = [d.fulfilment_rate or 0.0 for d in districts]
+        positions = list(range(len(districts)))
+        axes.barh(positions, rates, color="#2b7bb9")
+        axes.set_yticks(positions, labels, fontsize=8, fontfamily="DejaVu Sans")
+        axes.invert_yaxis()
+        axes.set_xlim(0, max(1.0, max(rates) * 1.25))
+        axes.set_xlabel(text("report_chart_axis", lang), fontfamily="DejaVu Sans")
+        for position, district, rate in zip(positions, districts, rates, strict=True):
+            note = text(
+                "report_chart_slots", lang, fulfilled=district.fulfilled, slots=district.quota_slots
+            )
+            axes.text(rate + 0.01, position, note, va="center", fontsize=8)
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate:.1%}"
+
+
+def table_lines(ledger: QuotaLedger, lang: str = "ru", *, top: int = 5) -> list[str]:
+    """The ledger as readable lines: total, each region, its districts, each district's
+    ``top`` employers by slots."""
+    text = messages("service").text
+    area = ledger.area(lang)
+
+    def line(row: LedgerRow) -> str:
+        return (
+            text(
+                "report_line",
+                lang,
+                slots=row.quota_slots,
+                vacancies=row.quota_vacancies,
+                open=row.open_quota_vacancies,
+                referred=row.referred,
+                hired=row.hired,
+                fulfilled=row.fulfilled,
+                rate=_percent(row.fulfilment_rate),
+            )
+            + " · "
+            + (
+                text("report_no_window", lang)
+                if row.days_left is None
+                else text("report_windows", lang, windows=row.windows_open, days=row.days_left)
+            )
+        )
+
+    lines = [text("report_header", lang, area=area, date=ledger.today.isoformat()), ""]
+    total = ledger.total
+    lines += [f"{total.name(lang)}: {line(total)}"]
+    lines += [f"  {text('report_outside', lang, count=total.hired_outside_quota)}", ""]
+    employers = ledger.level("employer")
+    for region in ledger.level("region"):
+        lines += ["", f"{region.name(lang)} ({region.key})", f"  {line(region)}"]
+        for district in ledger.level("district"):
+            if district.region_kato != region.key:
+                continue
+            lines += [f"  {district.name(lang)} ({district.key})", f"    {line(district)}"]
+            own = [e for e in employers if e.district_kato == district.key]
+            for employer in own[:top]:
+                lines += [
+                    f"    • {employer.name(lang)} ({employer.key})",
+                    f"        {line(employer)}",
+                ]
+            if len(own) > top:
+                lines.append("    " + text("report_more_employers", lang, count=len(own) - top))
+    outcomes = ledger.outcomes
+    if outcomes is None:
+        return lines
+    median = outcomes.median_days_to_hire
+    lines += [
+        "",
+        text(
+            "report_outcomes",
+            lang,
+            released=outcomes.released,
+            hired=outcomes.hired,
+            median="—" if median is None else f"{median:g}",
+        ),
+    ]
+    for retention in outcomes.retention:
+        lines.append(
+            "  "
+            + text(
+                "report_retention",
+                lang,
+                months=retention.months,
+                kept=retention.kept,
+                judged=retention.judged,
+                rate=_percent(retention.rate),
+            )
+        )
+    return lines
