@@ -4,12 +4,14 @@ itself and no worker is needed."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from catalogs.i18n import messages
-from service.runtime import Runtime
+
+if TYPE_CHECKING:
+    from service.runtime import Runtime
 
 
 def register(app: typer.Typer) -> None:

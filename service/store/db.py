@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+HEAD = "0006"
+"""The newest migration (a test checks it against the migrations folder): a database already
+there is recognised without loading Alembic, which a command would pay for on every start."""
 
 BUSY_TIMEOUT_MS = 5000
 """How long a SQLite writer waits for another one before giving up (answered 503)."""
@@ -51,6 +54,8 @@ def make_engine(url: str, **options: Any) -> Engine:
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     return config
@@ -58,30 +63,40 @@ def _alembic_config() -> Config:
 
 def head_revision() -> str:
     """The newest migration this code knows."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
 def current_revision(connection: sa.Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    """The migration the database is at (None: no schema yet), read without Alembic."""
+    if not sa.inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine | sa.Connection, revision: str = "head") -> None:
     """Create the schema or bring it up to ``revision``, in place, keeping the data."""
-    config = _alembic_config()
+    from alembic import command
+
     if isinstance(engine, sa.Connection):
+        config = _alembic_config()
         config.attributes["connection"] = engine
         command.upgrade(config, revision)
         return
     with engine.begin() as connection:
-        if current_revision(connection) == head_revision() and revision == "head":
+        if revision == "head" and current_revision(connection) == HEAD:
             return
+        config = _alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
 
 def downgrade(connection: sa.Connection, revision: str) -> None:
+    from alembic import command
+
     config = _alembic_config()
     config.attributes["connection"] = connection
     command.downgrade(config, revision)

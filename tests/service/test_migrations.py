@@ -54,3 +54,8 @@ def test_downgrade_and_upgrade_again(tmp_path: Path) -> None:
         db.upgrade(engine)  # a second run is a no-op
         with engine.connect() as connection:
             assert db.current_revision(connection) == db.head_revision()
+
+
+def test_the_head_constant_is_the_newest_migration() -> None:
+    """``db.HEAD`` lets a command recognise an up-to-date database without loading Alembic."""
+    assert db.HEAD == db.head_revision()
