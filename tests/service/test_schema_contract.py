@@ -7,9 +7,10 @@ import re
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from service.api.app import PREFIX, create_app
-from service.api.schemas import DAY_PATTERN, REGION_KATO
+from service.api.schemas import DAY_PATTERN, REGION_KATO, EventIn
 from service.runtime import Runtime
 
 
@@ -152,3 +153,20 @@ def test_every_guarded_route_documents_its_refusals(schema: dict[str, Any]) -> N
             assert {"401", "403", "422", "503"} <= answers, (method, path)
             if method != "get" or "{" in path:
                 assert "404" in answers, (method, path)
+
+
+def test_inputs_take_only_the_types_the_schema_states() -> None:
+    event = {
+        "person_id": "P00001",
+        "item_kind": "vacancy",
+        "item_id": "V000170",
+        "event": "hired",
+        "date": "2026-11-20",
+    }
+    assert EventIn.model_validate({**event, "contract_months": 12.0}).contract_months == 12
+    for wrong in ({"contract_months": True}, {"contract_months": "12"}, {"date": 0}):
+        with pytest.raises(ValidationError):
+            EventIn.model_validate({**event, **wrong})
+    with pytest.raises(ValidationError):
+        EventIn.model_validate({**event, "date": "2026-11-20T00:00:00"})
+    assert EventIn.model_validate({**event, "person_id": "Сәуле.1"}).person_id == "Сәуле.1"
