@@ -66,7 +66,7 @@ def quality(seeds: int, days: int) -> None:
     from service.store import rows as glue
     from service.store.tables import Person as PersonRow
     from service.store.tables import Vacancy as VacancyRow
-    from service.training import retrain
+    from service.training import dataset
     from simulator.play import simulate
     from simulator.world import World, job_fit
 
@@ -94,9 +94,9 @@ def quality(seeds: int, days: int) -> None:
                         sa.select(VacancyRow.employer_bin).where(VacancyRow.is_quota)
                     )
                 }
-                sets, _ = retrain.build(engine, persons, retrain.load_events(session), end=TODAY)
+                sets, _ = dataset.build(engine, persons, dataset.load_events(session), end=TODAY)
             data = sets["vacancy"]
-            cutoff = int(np.quantile(data.day, 1 - retrain.HELD_OUT_SHARE))
+            cutoff = int(np.quantile(data.day, 1 - dataset.HELD_OUT_SHARE))
             train, held = data.rows(data.day < cutoff), data.rows(data.day >= cutoff)
             sizes.append(
                 (report.total_events, len(train), int(train.y.sum()), len(held), int(held.y.sum()))

@@ -255,7 +255,7 @@ def with_active_model(session: Session, engine: Engine) -> Engine:
         return engine
     if version == modelstore.BASELINE:
         return engine.with_rankers(rankers, model_version=version, tracks={})
-    from service.training.retrain import tracks  # training code: only for a learned version
+    from service.training.dataset import tracks  # training code: only for a learned version
 
     found = tracks(session, engine, today=engine.today)
     return engine.with_rankers(rankers, model_version=version, tracks=found)

@@ -58,4 +58,4 @@ def test_downgrade_and_upgrade_again(tmp_path: Path) -> None:
 
 def test_the_head_constant_is_the_newest_migration() -> None:
     """``db.HEAD`` lets a command recognise an up-to-date database without loading Alembic."""
-    assert db.HEAD == db.head_revision()
+    assert db.head_revision() == db.HEAD
