@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     """How often a server compares its engine with the database (imports, promotions and
     rollbacks made on any host are served within this many seconds, plus the rebuild)."""
 
+    worker_in_server: bool = False
+    """PostgreSQL: ``matcher serve`` also runs a job worker (then no ``matcher worker`` is
+    needed)."""
+    job_threads: int = Field(default=2, ge=1, le=8)
+    """SQLite: the threads of the serving process that run jobs."""
+
     @field_validator("lang")
     @classmethod
     def _known_lang(cls, value: str) -> str:

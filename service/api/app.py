@@ -78,7 +78,7 @@ async def job_runner(rt: Runtime) -> AsyncIterator[None]:
     if how != "inline":
         await run_in_threadpool(tasks.reap, rt)
     worker: asyncio.Task[None] | None = None
-    if how == "procrastinate" and queue.JobSettings().worker_in_server:
+    if how == "procrastinate" and rt.settings.worker_in_server:
         from service.jobs import procrastinate_app
 
         await run_in_threadpool(procrastinate_app.ensure_schema, rt)

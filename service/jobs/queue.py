@@ -1,7 +1,7 @@
 """Where a job runs, chosen from the database in force:
 
 * PostgreSQL: procrastinate, with ``matcher worker`` (or ``MATCHER_WORKER_IN_SERVER=1``);
-* embedded SQLite: the serving process's own pool of ``JobSettings.threads`` threads;
+* embedded SQLite: the serving process's own pool of ``Settings.job_threads`` threads;
 * a runtime bound to one connection (the test suite): at once, in the calling thread.
 
 Either way, state, progress and result are in the ``jobs`` table."""
@@ -13,25 +13,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import sqlalchemy as sa
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from service.jobs import store, tasks
 from service.runtime import Runtime
 
 log = logging.getLogger("matcher.jobs")
-
-
-class JobSettings(BaseSettings):
-    """How jobs run (``MATCHER_`` environment variables)."""
-
-    model_config = SettingsConfigDict(env_prefix="MATCHER_", extra="ignore")
-
-    worker_in_server: bool = False
-    """PostgreSQL: ``matcher serve`` also runs a procrastinate worker (no ``matcher worker``
-    needed)."""
-    job_threads: int = Field(default=2, ge=1, le=8)
-    """SQLite: threads of the serving process that run jobs."""
 
 
 def backend(rt: Runtime) -> str:
@@ -95,7 +81,7 @@ def pool(rt: Runtime) -> InProcess:
     with _pools_lock:
         found = _pools.get(id(rt))
         if found is None or found.rt is not rt:
-            found = _pools[id(rt)] = InProcess(rt, JobSettings().job_threads)
+            found = _pools[id(rt)] = InProcess(rt, rt.settings.job_threads)
         return found
 
 
