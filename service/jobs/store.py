@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from service.store.tables import Job, utcnow
+from service.store.tables import Job, JobUpload, utcnow
 
 STATES = ("queued", "running", "succeeded", "failed")
 ABANDONED_AFTER = timedelta(seconds=60)
@@ -20,10 +20,17 @@ BEAT_EVERY = 10.0
 
 
 def create(
-    session: Session, *, kind: str, params: dict[str, object], created_by: str, backend: str
+    session: Session,
+    *,
+    kind: str,
+    params: dict[str, object],
+    created_by: str,
+    backend: str,
+    upload: bytes | None = None,
 ) -> Job:
     """A queued job; ``backend`` (``inline``, ``in-process``, ``procrastinate``) says who
-    owes it a run. A job a server's own pool will run beats from the start (see ``reap``)."""
+    owes it a run. A job a server's own pool will run beats from the start (see ``reap``).
+    ``upload``, an import's body, is stored with it in the same transaction."""
     job = Job(
         id=uuid.uuid4().hex,
         kind=kind,
@@ -32,9 +39,22 @@ def create(
         heartbeat_at=utcnow() if backend == "in-process" else None,
     )
     session.add(job)
+    if upload is not None:
+        session.flush()
+        session.add(JobUpload(job_id=job.id, body=upload))
     session.commit()
     session.refresh(job)
     return job
+
+
+def take_upload(session: Session, job_id: str) -> bytes | None:
+    """An import job's body (None when there is none)."""
+    return session.scalar(select(JobUpload.body).where(JobUpload.job_id == job_id))
+
+
+def drop_upload(session: Session, job_id: str) -> None:
+    session.execute(sa.delete(JobUpload).where(col(JobUpload.job_id) == job_id))
+    session.commit()
 
 
 def get(session: Session, job_id: str) -> Job | None:

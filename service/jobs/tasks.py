@@ -4,14 +4,13 @@ a code and a message: the runner catches every exception, and beats while it wor
 
 from __future__ import annotations
 
+import io
 import json
 import logging
-import os
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -95,13 +94,12 @@ def import_result(report_: ImportReport) -> Result:
 
 
 def _import(rt: Runtime, actor: Actor, params: dict[str, Any], report: Report) -> Result:
-    upload = Path(params["upload"])
-    try:
-        stream = upload.open("rb")
-    except OSError:
-        raise Problem("job_upload_missing") from None
-    size = max(1, upload.stat().st_size)
-    with stream:
+    with rt.session() as session:
+        body = store.take_upload(session, params["job_id"])
+    if body is None:
+        raise Problem("job_upload_missing")
+    size = max(1, len(body))
+    with io.BytesIO(body) as stream:
         done = data.import_stream(
             rt,
             actor,
@@ -188,7 +186,7 @@ def run(rt: Runtime, job_id: str) -> str | None:
 
     try:
         with _heartbeat(rt, job_id):
-            result = _plain(KINDS[kind](rt, _actor(params), params, report))
+            result = _plain(KINDS[kind](rt, _actor(params), {**params, "job_id": job_id}, report))
     except Exception as error:
         if not isinstance(error, Problem):
             log.exception("job %s (%s) failed", job_id, kind)
@@ -196,16 +194,12 @@ def run(rt: Runtime, job_id: str) -> str | None:
             store.finish(session, job_id, error=error_of(error, lang))
         return "failed"
     finally:
-        if kind == "import" and params.get("upload"):
-            _remove(params["upload"])
+        if kind == "import":
+            with rt.writing() as session:
+                store.drop_upload(session, job_id)
     with rt.writing() as session:
         store.finish(session, job_id, result=result)
     return "succeeded"
-
-
-def _remove(path: object) -> None:
-    with suppress(OSError):
-        os.unlink(str(path))
 
 
 def reap(rt: Runtime) -> int:

@@ -316,3 +316,17 @@ class Job(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     heartbeat_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     """Raised while the job runs; a running job whose heartbeat stops is marked failed."""
+
+
+class JobUpload(SQLModel, table=True):
+    """The body of a queued import, kept in the database until its job has run, so that a
+    worker on any host can read it."""
+
+    __tablename__ = "job_uploads"
+
+    job_id: str = Field(
+        sa_column=Column(
+            sa.String(32), sa.ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    body: bytes = Field(sa_column=Column(sa.LargeBinary, nullable=False))

@@ -5,10 +5,7 @@ actor who made it, or an admin; to anyone else it does not exist."""
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 from datetime import date
-from pathlib import Path
 from typing import IO
 
 from catalogs.kinds import KINDS
@@ -24,7 +21,15 @@ from service.usecases.errors import Conflict, NotFound
 log = logging.getLogger("matcher.jobs")
 
 
-def _submit(rt: Runtime, actor: Actor, kind: str, params: dict[str, object], lang: str) -> Job:
+def _submit(
+    rt: Runtime,
+    actor: Actor,
+    kind: str,
+    params: dict[str, object],
+    lang: str,
+    *,
+    upload: bytes | None = None,
+) -> Job:
     how = queue.backend(rt)
     with rt.writing() as session:
         job = store.create(
@@ -33,6 +38,7 @@ def _submit(rt: Runtime, actor: Actor, kind: str, params: dict[str, object], lan
             params={**params, "lang": lang, "actor": tasks.actor_params(actor)},
             created_by=actor.author,
             backend=how,
+            upload=upload,
         )
     try:
         queue.enqueue(rt, job.id, how)
@@ -76,19 +82,13 @@ def import_upload(
     dry_run: bool,
     lang: str,
 ) -> Job:
-    """Queue the import of a large body, kept under ``<home>/uploads`` until it has run
-    (workers on other hosts need that folder shared)."""
+    """Queue the import of a large body, kept in the database (``job_uploads``) until it has
+    run, so that a worker on any host reads it."""
     access.admin_only(actor)
     if kind not in KINDS:
         raise NotFound("unknown_kind", kind=kind, kinds=", ".join(KINDS))
-    folder = Path(rt.settings.home) / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=folder, suffix=f".{fmt}", delete=False) as handle:
-        shutil.copyfileobj(stream, handle)
-    params: dict[str, object] = {
-        "kind": kind, "format": fmt, "dry_run": dry_run, "upload": handle.name,
-    }  # fmt: skip
-    return _submit(rt, actor, "import", params, lang)
+    params: dict[str, object] = {"kind": kind, "format": fmt, "dry_run": dry_run}
+    return _submit(rt, actor, "import", params, lang, upload=stream.read())
 
 
 def read(rt: Runtime, actor: Actor, job_id: str, *, reap: bool = True) -> Job:

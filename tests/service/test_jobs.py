@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -24,7 +25,7 @@ from service.config import Settings
 from service.jobs import tasks
 from service.runtime import Runtime
 from service.store import db, demo, tokens
-from service.store.tables import Job, Person, Vacancy, utcnow
+from service.store.tables import Job, JobUpload, Person, Vacancy, utcnow
 from service.usecases import allocation
 from service.usecases.actor import Actor
 from tests.dbutil import backend_url, scratch_engine
@@ -136,7 +137,7 @@ def test_a_failing_job_is_failed_with_its_error(
     detail = job["error"]["details"][0]
     assert (detail["line"], detail["column"]) == (3, "salary_kzt")
     assert session.get(Vacancy, "V00010") is None
-    assert not list((Path(client.app.state.runtime.settings.home) / "uploads").iterdir())  # type: ignore[attr-defined]
+    assert session.scalar(sa.select(sa.func.count()).select_from(JobUpload)) == 0
 
     def crash(*_args: object) -> dict[str, object]:
         raise RuntimeError("the solver ran out of memory")
@@ -295,7 +296,7 @@ def test_a_server_can_run_the_worker_itself(
 
     rt, headers = live
     monkeypatch.setattr(data_routes, "LARGE_IMPORT", 10)
-    monkeypatch.setenv("MATCHER_WORKER_IN_SERVER", "1")
+    monkeypatch.setattr(rt, "settings", rt.settings.model_copy(update={"worker_in_server": True}))
     good = csv_bytes([vacancy(n) for n in range(1, 4)])
     try:
         with TestClient(create_app(rt)) as client:

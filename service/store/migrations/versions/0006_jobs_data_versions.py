@@ -1,4 +1,5 @@
-"""Jobs, data versions for serving caches, model files kept in the database.
+"""Jobs (with the bodies of queued imports), data versions for serving caches, model files
+kept in the database.
 
 Revision ID: 0006
 Revises: 0005
@@ -57,6 +58,13 @@ def upgrade() -> None:
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_jobs_kind"), ["kind"], unique=False)
         batch_op.create_index(batch_op.f("ix_jobs_state"), ["state"], unique=False)
+    op.create_table(
+        "job_uploads",
+        sa.Column("job_id", sa.String(length=32), nullable=False),
+        sa.Column("body", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(["job_id"], ["jobs.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("job_id"),
+    )
     with op.batch_alter_table("model_versions", schema=None) as batch_op:
         batch_op.add_column(sa.Column("artifact", sa.LargeBinary(), nullable=True))
 
@@ -64,6 +72,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("model_versions", schema=None) as batch_op:
         batch_op.drop_column("artifact")
+    op.drop_table("job_uploads")
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_jobs_state"))
         batch_op.drop_index(batch_op.f("ix_jobs_kind"))
