@@ -46,8 +46,13 @@ class InProcess:
         self._pool.submit(self._run, job_id)
 
     def _run(self, job_id: str) -> None:
+        # the server answers requests on the same cores: a job's numerical libraries (the
+        # learner's OpenMP, BLAS) get one thread instead of all of them
+        from threadpoolctl import threadpool_limits
+
         try:
-            tasks.run(self.rt, job_id)
+            with threadpool_limits(limits=1):
+                tasks.run(self.rt, job_id)
         except Exception:  # tasks.run records its failures; this is a database outage
             log.exception("job %s could not be run", job_id)
         finally:

@@ -228,6 +228,7 @@ def _retrain(
             entry["model"] = dict(challenger.card())
     card["seconds"] = round(time.perf_counter() - started, 1)
     card["timings"] = {phase: round(seconds, 1) for phase, seconds in timings.items()}
+    _to_writing(session)
     promoted = bool(final)
     if not promoted:
         card["status"] = "refused"
@@ -250,6 +251,17 @@ def _retrain(
     modelstore.save(session, home, version, rankers, card)
     modelstore.activate(session, version)
     return Outcome(version, True, version, card)
+
+
+def _to_writing(session: Session) -> None:
+    """End the long read on SQLite and take the write lock for what is left: a read
+    transaction that writes after others have committed fails at once, while one that begins
+    as a writer waits its turn (``service.store.db``). PostgreSQL keeps its one transaction,
+    which holds the advisory lock."""
+    bind = session.get_bind()
+    if isinstance(bind, sa.Engine) and bind.dialect.name == "sqlite":
+        session.commit()
+        session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 def _fit(kind: str, data: TrainingSet) -> LearnedRanker:

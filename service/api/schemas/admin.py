@@ -1,0 +1,105 @@
+"""The audit trail and tokens."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+)
+
+from service.api.schemas.common import (
+    REGION_KATO,
+    Moment,
+)
+
+
+class AuditOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": 41,
+                    "at": "2026-11-25T09:12:03+00:00",
+                    "token_id": 3,
+                    "role": "officer",
+                    "method": "GET",
+                    "route": "/api/v1/persons/P00001",
+                    "person_id": "P00001",
+                    "action": "read",
+                }
+            ]
+        }
+    )
+
+    id: int
+    at: Moment
+    token_id: int | None
+    role: str
+    method: str
+    route: str
+    person_id: str
+    action: str
+
+
+class _TokenBase(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    label: str | None = Field(default=None, max_length=200)
+
+
+class StaffTokenIn(_TokenBase):
+    """An officer's or an inspector's token, limited to one region when ``region_kato`` says so."""
+
+    role: Literal["officer", "inspector"]
+    region_kato: str | None = Field(
+        default=None, pattern=REGION_KATO, description="KATO code of a region"
+    )
+
+
+class EmployerTokenIn(_TokenBase):
+    """An employer's token: it sees candidates for the vacancies of this BIN only."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "role": "employer",
+                    "employer_bin": "150340000307",
+                    "label": "ТОО «KazСтрой», отдел кадров",
+                }
+            ]
+        }
+    )
+
+    role: Literal["employer"]
+    employer_bin: str = Field(pattern=r"^\d{12}$")
+
+
+class AdminTokenIn(_TokenBase):
+    role: Literal["admin"]
+
+
+TokenIn = Annotated[
+    StaffTokenIn | EmployerTokenIn | AdminTokenIn,
+    Discriminator("role"),
+]
+"""A token request: what a token may carry depends on its role."""
+
+
+class TokenOut(BaseModel):
+    id: int
+    role: str
+    employer_bin: str | None
+    region_kato: str | None
+    label: str | None
+    created_at: Moment
+    revoked_at: Moment | None
+
+
+class TokenCreated(TokenOut):
+    token: str
+    """Shown once: only its hash is stored."""

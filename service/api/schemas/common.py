@@ -1,0 +1,135 @@
+"""Shapes and field types every part of the API shares: errors, health, days, ids."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Strict,
+    WithJsonSchema,
+)
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands back naive timestamps: they are UTC, and the API says so."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+Moment = Annotated[datetime, AfterValidator(_utc)]
+
+DAY_PATTERN = (
+    r"^(?:(?:20[0-9]{2}|2100)-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+    r"|20(?:[02468][048]|[13579][26])-02-29)$"
+)
+"""A calendar day ``YYYY-MM-DD`` from 2000-01-01 to 2100-12-31, leap days included."""
+_DAY = re.compile(DAY_PATTERN)
+DAY_SCHEMA: dict[str, Any] = {"type": "string", "format": "date", "pattern": DAY_PATTERN}
+
+
+def _day(value: object) -> object:
+    """Only the written form the schema states: no timestamps, no times, no other years."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _DAY.match(value):
+        raise ValueError("expected a day YYYY-MM-DD from 2000-01-01 to 2100-12-31")
+    return value
+
+
+def _iso(value: object) -> object:
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not _ISO.match(value):
+        raise ValueError("expected a date YYYY-MM-DD")
+    return value
+
+
+_ISO = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# Input models are strict (no number for a string, no "1" for a boolean); a date is the one
+# field read from a string, in the one form the schema states.
+IsoDate = Annotated[date, Strict(False), BeforeValidator(_iso)]
+"""A date written ``YYYY-MM-DD`` (a string: not a timestamp, not a date-time)."""
+Day = Annotated[date, Strict(False), BeforeValidator(_day), WithJsonSchema(DAY_SCHEMA)]
+"""A day the API accepts (dates of reports, releases, plan actions): years 2000 to 2100."""
+
+
+def _whole(value: object) -> object:
+    """JSON Schema counts ``141.0`` as an integer: so does the API (a boolean stays refused)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_whole)]
+"""An integer of a strict input model, written ``141`` or ``141.0``."""
+REGION_KATO = r"^[0-9]{2}0{7}$"
+"""The KATO code of a region or of a city of national significance (Astana, Almaty, Shymkent)."""
+Education = Literal[
+    "none", "primary", "basic_secondary", "general_secondary", "vocational", "higher"
+]
+Kind = Literal["vacancy", "course", "shelter"]
+Responsible = Literal[
+    "probation_service", "institution", "employment_centre", "akimat",
+    "adaptation_centre", "ngo", "medical_organisation",
+]  # fmt: skip
+
+
+class ErrorDetail(BaseModel):
+    line: int | None = None
+    record: int | None = None
+    column: str | None = None
+    code: str
+    value: str | None = None
+    message: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: list[ErrorDetail] = []
+
+
+class Error(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "error": {
+                        "code": "import_rejected",
+                        "message": "ничего не импортировано — ошибок: 1 (прочитано строк: 1001)",
+                        "details": [
+                            {
+                                "line": 502,
+                                "column": "quota_from",
+                                "code": "bad_date",
+                                "value": "2026-02-30",
+                                "message": "такой даты не существует",
+                            }
+                        ],
+                    }
+                }
+            ]
+        }
+    )
+
+    error: ErrorBody
+
+
+_ID = r"^[\p{L}\p{N}_.:/-]{1,64}$"
+"""An id as the exchange formats allow it (letters and digits of any alphabet)."""
+
+
+class Health(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "ok", "database": "sqlite", "version": "0.1.0"}]}
+    )
+
+    status: Literal["ok"]
+    database: str
+    version: str
