@@ -79,9 +79,9 @@ def current_revision(connection: sa.Connection) -> str | None:
 
 def upgrade(engine: Engine | sa.Connection, revision: str = "head") -> None:
     """Create the schema or bring it up to ``revision``, in place, keeping the data."""
-    from alembic import command
-
     if isinstance(engine, sa.Connection):
+        from alembic import command
+
         config = _alembic_config()
         config.attributes["connection"] = engine
         command.upgrade(config, revision)
@@ -89,6 +89,8 @@ def upgrade(engine: Engine | sa.Connection, revision: str = "head") -> None:
     with engine.begin() as connection:
         if revision == "head" and current_revision(connection) == HEAD:
             return
+        from alembic import command
+
         config = _alembic_config()
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

@@ -18,6 +18,7 @@ serves the baseline.
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import io
 import json
 import logging
@@ -28,7 +29,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import joblib
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
@@ -86,14 +86,9 @@ class Tampered(Refused):
 
 def installed_versions() -> dict[str, str]:
     """The versions of the libraries a version's rankers were pickled with, installed here."""
-    import numpy
-    import sklearn
-
     return {
         "matcher": __version__,
-        "scikit-learn": sklearn.__version__,
-        "numpy": numpy.__version__,
-        "joblib": joblib.__version__,
+        **{name: importlib.metadata.version(name) for name in ("scikit-learn", "numpy", "joblib")},
     }
 
 
@@ -136,6 +131,8 @@ def new_version(now: datetime | None = None) -> str:
 def dump(rankers: Mapping[str, Ranker]) -> bytes:
     """The bytes of a joblib file holding the rankers by kind."""
     buffer = io.BytesIO()
+    import joblib  # loaded only where a learned model is saved or read
+
     joblib.dump(dict(rankers), buffer, compress=3)
     return buffer.getvalue()
 
@@ -290,6 +287,8 @@ def _load(session: Session, version: str) -> dict[str, Ranker]:
     compatible(version, row.card)  # every time: the card may have been corrected since
     with _lock:
         if version not in _cache:
+            import joblib
+
             loaded: dict[str, Ranker] = joblib.load(io.BytesIO(_verified(row)))
             _cache[version] = {**baseline_rankers(), **loaded}
         return _cache[version]
