@@ -138,11 +138,19 @@ def dump(rankers: Mapping[str, Ranker]) -> bytes:
 
 
 def save(
-    session: Session, home: Path, version: str, rankers: Mapping[str, Ranker], card: dict[str, Any]
+    session: Session,
+    home: Path,
+    version: str,
+    rankers: Mapping[str, Ranker],
+    card: dict[str, Any],
+    *,
+    data: bytes | None = None,
 ) -> ModelVersion:
     """Write the row with the rankers' bytes, their SHA-256 recorded on the card (not yet
-    active; the caller commits), and a copy of the file and card under ``home`` to read."""
-    data = dump(rankers)
+    active; the caller commits), and a copy of the file and card under ``home`` to read.
+    ``data``: the rankers already packed with ``dump`` (so that a caller holding a write
+    lock does not compress while others wait)."""
+    data = dump(rankers) if data is None else data
     card["artifact"] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
     card.setdefault("versions", installed_versions())
     folder = home / "models"

@@ -228,10 +228,10 @@ def _retrain(
             entry["model"] = dict(challenger.card())
     card["seconds"] = round(time.perf_counter() - started, 1)
     card["timings"] = {phase: round(seconds, 1) for phase, seconds in timings.items()}
-    _to_writing(session)
     promoted = bool(final)
     if not promoted:
         card["status"] = "refused"
+        _to_writing(session)
         modelstore.record_refusal(session, version, card)
         return Outcome(version, False, champion_version, card)
     rankers = {k: v for k, v in champion.items() if k in modelstore.RANKER_KINDS}
@@ -248,7 +248,9 @@ def _retrain(
         for kind in modelstore.RANKER_KINDS
     }
     card["tracks"] = {kind: records[kind].size for kind in KINDS}
-    modelstore.save(session, home, version, rankers, card)
+    packed = modelstore.dump(rankers)  # compressing takes seconds: not while holding the lock
+    _to_writing(session)
+    modelstore.save(session, home, version, rankers, card, data=packed)
     modelstore.activate(session, version)
     return Outcome(version, True, version, card)
 
