@@ -1,3 +1,5 @@
+"""Health (no token), the audit trail and tokens (administrators)."""
+
 from __future__ import annotations
 
 from typing import Annotated

@@ -1,3 +1,5 @@
+"""Imports (a large one queued as a job), outcome events and cohort allocation (a job)."""
+
 from __future__ import annotations
 
 import tempfile

@@ -1,3 +1,5 @@
+"""A person's shortlist and a vacancy's candidates (anonymised for its employer)."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,3 +1,5 @@
+"""Registering, reading and replacing a person's record; the responses every route documents."""
+
 from __future__ import annotations
 
 from typing import Annotated

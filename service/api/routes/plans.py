@@ -1,3 +1,5 @@
+"""The individual plan: generate, read (JSON or a printable page), versions, edits."""
+
 from __future__ import annotations
 
 from typing import Annotated, Literal
