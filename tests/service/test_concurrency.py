@@ -22,7 +22,8 @@ from service.store import db, demo, tokens
 from service.store.tables import AuditEvent, Impression
 
 pytestmark = pytest.mark.skipif(
-    Settings().url.startswith("postgresql"), reason="SQLite's write lock (PostgreSQL: see races)"
+    Settings().url.startswith("postgresql"),
+    reason="SQLite's write lock (PostgreSQL queues writers itself)",
 )
 
 
