@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -104,6 +105,18 @@ def downgrade(connection: sa.Connection, revision: str) -> None:
     command.downgrade(config, revision)
 
 
+_WRITERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+def _writer(engine: Engine) -> Engine:
+    """``engine`` whose transactions begin ``IMMEDIATE``: made once per engine, not per
+    request (it shares the engine's pool)."""
+    found = _WRITERS.get(engine)
+    if found is None:
+        found = _WRITERS[engine] = engine.execution_options(sqlite_begin="IMMEDIATE")
+    return found
+
+
 def is_busy(error: BaseException) -> bool:
     """Whether ``error`` says another writer held the database past the busy timeout."""
     if not isinstance(error, sa.exc.OperationalError):
@@ -119,7 +132,7 @@ def session_scope(engine: Engine | sa.Connection, *, write: bool = False) -> Ite
     if isinstance(engine, sa.Connection):
         session = Session(bind=engine, join_transaction_mode="create_savepoint")
     elif write and engine.dialect.name == "sqlite":
-        session = Session(engine.execution_options(sqlite_begin="IMMEDIATE"))
+        session = Session(_writer(engine))
     else:
         session = Session(engine)
     try:
