@@ -60,6 +60,9 @@ class Vacancy(SQLModel, table=True):
     provides_housing: bool = False
     employment_type: str = Field(default="full", max_length=10)
     status: str = Field(default="open", index=True, max_length=10)
+    capacity_confirmed_on: date | None = None
+    """The last day someone confirmed the vacancy is still open (an import confirms it); after
+    ``STALE_CAPACITY_DAYS`` without it the vacancy leaves the lists until confirmed."""
     created_at: datetime = _created()  # type: ignore[assignment]
     updated_at: datetime = _updated()  # type: ignore[assignment]
 
@@ -110,6 +113,8 @@ class Shelter(SQLModel, table=True):
     services: list[str] = _json_list()  # type: ignore[assignment]
     admits_substance_use: bool = False
     phone: str | None = Field(default=None, max_length=40)
+    capacity_confirmed_on: date | None = None
+    """The last day the centre's free beds were confirmed (as for vacancies)."""
     created_at: datetime = _created()  # type: ignore[assignment]
     updated_at: datetime = _updated()  # type: ignore[assignment]
 
@@ -246,6 +251,9 @@ class ApiToken(SQLModel, table=True):
     employer_bin: str | None = Field(default=None, max_length=12)
     region_kato: str | None = Field(default=None, max_length=9)
     label: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    """Where notifications for this token's holder go (none: read in the application only)."""
+    lang: str = Field(default="ru", max_length=2)
     created_at: datetime = _created()  # type: ignore[assignment]
     revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
@@ -330,3 +338,37 @@ class JobUpload(SQLModel, table=True):
         )
     )
     body: bytes = Field(sa_column=Column(sa.LargeBinary, nullable=False))
+
+
+# The referral workflow's tables are kept in their own module and registered with these.
+from service.store.workflow import (  # noqa: E402
+    ClockRun,
+    Employer,
+    Notification,
+    NotificationSetting,
+    Referral,
+    ReferralEvent,
+)
+
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "ClockRun",
+    "Course",
+    "DataVersion",
+    "Employer",
+    "Impression",
+    "Job",
+    "JobUpload",
+    "ModelVersion",
+    "Notification",
+    "NotificationSetting",
+    "OutcomeEvent",
+    "Person",
+    "PlanVersion",
+    "Referral",
+    "ReferralEvent",
+    "Shelter",
+    "Vacancy",
+    "utcnow",
+]
