@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 def import_command(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(help="vacancies, courses, shelters, persons or outcomes")],
+    kind: Annotated[
+        str, typer.Argument(help="employers, vacancies, courses, shelters, persons or outcomes")
+    ],
     file: Annotated[Path, typer.Argument(help="CSV (header row) or JSON array; - reads stdin")],
     fmt: Annotated[
         str | None, typer.Option("--format", help="csv or json (default: from the name)")

@@ -6,6 +6,11 @@ The first bad row stops the writing; reading goes on so that every bad row is re
 the end, any error rolls the whole import back. Re-importing a row with the same id replaces
 it (columns left out take their documented defaults).
 
+A vacancies import also makes sure every employer it names has a row in ``employers``: a BIN
+without one gets a *stub* (the vacancy's employer name, or the BIN, and the vacancy's place),
+which a later employers import completes. Vacancies and shelters written by an import have
+their capacity confirmed on the import's day (``capacity_confirmed_on``).
+
 Outcome events are also checked against the history of their (person, item) pair once every
 row is written (``catalogs.outcomes.lifecycle``), so that a hire may come after its 3-month
 retention in the file; a referral takes its rank from the list it was shown in.
@@ -30,17 +35,21 @@ from service.store import changes
 from service.store import impressions as outcomes
 from service.store.protect import Protector
 from service.store.tables import Course, OutcomeEvent, Person, Shelter, Vacancy, utcnow
+from service.store.workflow import Employer
 
 BATCH = 500
 PROGRESS_EVERY = 100_000
 
 TABLES: dict[str, type[SQLModel]] = {
+    "employers": Employer,
     "vacancies": Vacancy,
     "courses": Course,
     "shelters": Shelter,
     "persons": Person,
     "outcomes": OutcomeEvent,
 }
+CONFIRMS_CAPACITY = frozenset({"vacancies", "shelters"})
+"""Kinds whose rows, once imported, count as confirmed still open on the import's day."""
 ITEM_TABLES: dict[str, tuple[type[SQLModel], str]] = {
     "vacancy": (Vacancy, "vacancy_id"),
     "course": (Course, "course_id"),
@@ -62,6 +71,8 @@ class ImportReport:
     """Checked only: the rows were validated and written, then rolled back."""
     inserted: int = 0
     updated: int = 0
+    stubs: int = 0
+    """Employers a vacancies import had to create as stubs (BINs without a record)."""
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -95,8 +106,10 @@ def import_file(
 
     Raises ``catalogs.loader.FileFormatError`` (after rolling back) when the file cannot be read.
     """
-    schema = schema_for(kind, today=today or date.today())
-    return _run(session, schema, load(schema, stream, fmt=fmt), protector, progress, dry_run)
+    day = today or date.today()
+    schema = schema_for(kind, today=day)
+    results = load(schema, stream, fmt=fmt)
+    return _run(session, schema, results, protector, progress, dry_run, today=day)
 
 
 def import_records(
@@ -114,9 +127,10 @@ def import_records(
     """Import rows given as mappings (native values allowed), with the same validation.
     ``source`` is recorded with outcome events (``import``, ``api``). With ``commit`` False
     the rows are left in the caller's transaction (which then commits or rolls back)."""
-    schema = schema_for(kind, today=today or date.today())
+    day = today or date.today()
+    schema = schema_for(kind, today=day)
     results = validate_records(schema, records)
-    return _run(session, schema, results, protector, progress, dry_run, source, commit)
+    return _run(session, schema, results, protector, progress, dry_run, source, commit, today=day)
 
 
 def _run(
@@ -128,8 +142,10 @@ def _run(
     dry_run: bool = False,
     source: str = "import",
     commit: bool = True,
+    *,
+    today: date,
 ) -> ImportReport:
-    writer = _Writer(session, schema, protector, source)
+    writer = _Writer(session, schema, protector, source, today=today)
     report = ImportReport(schema.kind, dry_run=dry_run)
     batch: list[Valid] = []
     try:
@@ -171,12 +187,19 @@ class _Writer:
     """Turns valid records into table rows and upserts them a batch at a time."""
 
     def __init__(
-        self, session: Session, schema: Schema, protector: Protector, source: str = "import"
+        self,
+        session: Session,
+        schema: Schema,
+        protector: Protector,
+        source: str = "import",
+        *,
+        today: date,
     ) -> None:
         self.session = session
         self.schema = schema
         self.protector = protector
         self.source = source
+        self.today = today
         self.table: sa.Table = TABLES[schema.kind].__table__  # type: ignore[attr-defined]
         self.iins: dict[str, int] = {}
         self.checked: dict[tuple[Any, ...], tuple[int, Literal["line", "record"]]] = {}
@@ -204,6 +227,8 @@ class _Writer:
         report.updated += existing
         report.inserted += len(rows) - existing
         self._upsert(rows)
+        if self.schema.kind == "vacancies":
+            report.stubs += self._stubs(rows)
 
     def _row(self, record: Record) -> dict[str, Any]:
         row = dict(record)
@@ -217,11 +242,50 @@ class _Writer:
             row["iin_cipher"] = self.protector.encrypt(iin)
             row["full_name_cipher"] = self.protector.encrypt(row.pop("full_name"))
             row["offence_cipher"] = self.protector.encrypt(row.pop("offence_category"))
+        if self.schema.kind == "employers":
+            row["is_stub"] = False
+        if self.schema.kind in CONFIRMS_CAPACITY:
+            row["capacity_confirmed_on"] = self.today
         if self.schema.kind == "outcomes":
             row["source"] = self.source
         else:
             row["updated_at"] = utcnow()
         return row
+
+    def _stubs(self, rows: list[dict[str, Any]]) -> int:
+        """A stub in ``employers`` for each BIN of ``rows`` that has no row there yet (named
+        as the first of its vacancies names it, else by its BIN; placed where that vacancy
+        is). Returns how many were made."""
+        first: dict[str, dict[str, Any]] = {}
+        for row in rows:
+            first.setdefault(row["employer_bin"], row)
+        table: sa.Table = Employer.__table__  # type: ignore[attr-defined]
+        known = set(
+            self.session.scalars(
+                sa.select(table.c.employer_bin).where(table.c.employer_bin.in_(first))
+            )
+        )
+        stubs = [
+            {
+                "employer_bin": number,
+                "name": row["employer_name"] or number,
+                "oked": row["employer_oked"],
+                "kato": row["kato"],
+                "region_kato": row["region_kato"],
+                "lat": row["lat"],
+                "lon": row["lon"],
+                "lang": "ru",
+                "is_stub": True,
+            }
+            for number, row in first.items()
+            if number not in known
+        ]
+        if stubs:
+            dialect = self.session.get_bind().dialect.name
+            insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+            statement = insert(table).on_conflict_do_nothing(index_elements=["employer_bin"])
+            self.session.execute(statement, stubs)
+        return len(stubs)
 
     def _remember(self, batch: list[Valid]) -> None:
         for valid in batch:

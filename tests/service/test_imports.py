@@ -12,8 +12,9 @@ from catalogs.loader import FileFormatError
 from service.store.imports import import_file
 from service.store.protect import Protector
 from service.store.tables import Course, OutcomeEvent, Person, Shelter, Vacancy
+from service.store.workflow import Employer
 from tests.conftest import TEST_SECRET
-from tests.factories import AKTAU, KOKSHETAU, csv_bytes, person, vacancy
+from tests.factories import AKTAU, KOKSHETAU, bin_number, csv_bytes, person, vacancy
 
 PROTECTOR = Protector(TEST_SECRET.encode())
 TODAY = date(2026, 11, 25)
@@ -330,3 +331,134 @@ def test_long_imports_report_progress(session: Session, monkeypatch: pytest.Monk
     )
     assert report.ok
     assert seen == [4, 8]
+
+
+def employer(serial: int, **overrides: object) -> dict[str, object]:
+    row: dict[str, object] = {
+        "employer_bin": bin_number(serial),
+        "name": "ТОО «Каспий Строй»",
+        "oked": "41201",
+        "kato": AKTAU,
+        "headcount": "140",
+        "quota_percent": "2,5",
+        "quota_year": "2026",
+        "phone": "+7 729 250 10 10",
+        "email": "hr@kaspiy-stroy.kz",
+        "lang": "kk",
+    }
+    row.update(overrides)
+    return row
+
+
+def test_employers_import(session: Session) -> None:
+    rows = [
+        employer(1),
+        employer(2, kato="", region="Акмолинская область", locality="г. Кокшетау", lang=""),
+        employer(3, kato="", headcount="", quota_percent="", email="", phone=""),
+    ]
+    report = run_import(session, "employers", csv_bytes(rows))
+    assert report.ok, report.errors
+    assert (report.rows, report.inserted, report.updated) == (3, 3, 0)
+    first = session.get(Employer, bin_number(1))
+    assert first is not None
+    assert (first.name, first.oked, first.kato, first.region_kato) == (
+        "ТОО «Каспий Строй»", "41201", AKTAU, "470000000"
+    )  # fmt: skip
+    assert (first.headcount, first.quota_percent, first.quota_year) == (140, 2.5, 2026)
+    assert (first.lang, first.is_stub, first.email) == ("kk", False, "hr@kaspiy-stroy.kz")
+    second = session.get(Employer, bin_number(2))
+    assert second is not None
+    assert second.region_kato == "110000000"
+    assert second.lang == "ru"
+    third = session.get(Employer, bin_number(3))
+    assert third is not None
+    assert (third.kato, third.region_kato, third.headcount, third.quota_percent) == (
+        None, None, None, None
+    )  # fmt: skip
+
+
+def test_bad_employer_rows_import_nothing(session: Session) -> None:
+    good = bin_number(1)
+    bad_bin = good[:11] + str((int(good[11]) + 1) % 10)
+    rows = [
+        employer(1),
+        employer(2, employer_bin=bad_bin),
+        employer(3, email="hr@kaspiy"),
+        employer(4, quota_percent="100,5"),
+        employer(5, headcount="-1", quota_year="1999", lang="en"),
+        employer(6, email="hr kaspiy@mail.kz"),
+    ]
+    report = run_import(session, "employers", csv_bytes(rows))
+    assert [(e.line, e.column, e.code) for e in report.errors] == [
+        (3, "employer_bin", "bad_checksum"),
+        (4, "email", "bad_email"),
+        (5, "quota_percent", "above_maximum"),
+        (6, "headcount", "below_minimum"),
+        (6, "quota_year", "below_minimum"),
+        (6, "lang", "not_one_of"),
+        (7, "email", "bad_email"),
+    ]
+    assert count(session, Employer) == 0
+    assert "e-mail" in report.errors[1].message("en")
+    assert "BIN" in report.errors[0].message("en")
+
+
+def test_vacancies_create_stubs_that_an_employers_import_completes(session: Session) -> None:
+    known, unknown, nameless = bin_number(11), bin_number(12), bin_number(13)
+    assert run_import(session, "employers", csv_bytes([employer(11)])).ok
+    rows = [
+        vacancy(1, employer_bin=known, employer_name="другое имя"),
+        vacancy(2, employer_bin=unknown, employer_name="ИП «Кокше»", kato=KOKSHETAU,
+                employer_oked="01111"),
+        vacancy(3, employer_bin=unknown, employer_name="ИП «Кокше» (второе)", kato=AKTAU),
+        vacancy(4, employer_bin=nameless, employer_name=""),
+    ]  # fmt: skip
+    report = run_import(session, "vacancies", csv_bytes(rows))
+    assert report.ok, report.errors
+    assert (report.inserted, report.stubs) == (4, 2)
+    record = session.get(Employer, known)
+    assert record is not None
+    assert not record.is_stub
+    assert record.name == "ТОО «Каспий Строй»"
+    stub = session.get(Employer, unknown)
+    assert stub is not None
+    assert stub.is_stub
+    assert (stub.name, stub.oked, stub.kato, stub.region_kato) == (
+        "ИП «Кокше»", "01111", KOKSHETAU, "110000000"
+    )  # fmt: skip
+    assert stub.headcount is None
+    assert stub.quota_percent is None
+    assert session.get(Employer, nameless).name == nameless  # type: ignore[union-attr]
+    again = run_import(session, "vacancies", csv_bytes(rows))
+    assert again.ok
+    assert again.stubs == 0
+    assert count(session, Employer) == 3
+
+    completed = run_import(session, "employers", csv_bytes([employer(12, name="ИП «Кокше»")]))
+    assert (completed.inserted, completed.updated) == (0, 1)
+    session.expire_all()
+    full = session.get(Employer, unknown)
+    assert full is not None
+    assert not full.is_stub
+    assert (full.headcount, full.kato) == (140, AKTAU)
+
+
+def test_a_rejected_vacancies_import_makes_no_stub(session: Session) -> None:
+    rows = [vacancy(1, employer_bin=bin_number(21)), vacancy(2, salary_kzt="много")]
+    assert not run_import(session, "vacancies", csv_bytes(rows)).ok
+    assert count(session, Employer) == 0
+
+
+def test_an_import_confirms_capacity_on_its_day(session: Session) -> None:
+    assert run_import(session, "vacancies", csv_bytes([vacancy(1)])).ok
+    shelter = {"shelter_id": "S1", "name": "Центр", "kato": KOKSHETAU, "capacity": "30"}
+    assert run_import(session, "shelters", csv_bytes([shelter])).ok
+    assert session.get(Vacancy, "V00001").capacity_confirmed_on == TODAY  # type: ignore[union-attr]
+    assert session.get(Shelter, "S1").capacity_confirmed_on == TODAY  # type: ignore[union-attr]
+    later = date(2026, 12, 1)
+    import_file(
+        session, "vacancies", io.BytesIO(csv_bytes([vacancy(1)])), fmt="csv",
+        protector=PROTECTOR, today=later,
+    )  # fmt: skip
+    session.expire_all()
+    assert session.get(Vacancy, "V00001").capacity_confirmed_on == later  # type: ignore[union-attr]

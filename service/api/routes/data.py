@@ -52,7 +52,9 @@ def _result(report: ImportReport) -> ImportResult:
     openapi_extra=IMPORT_BODY,
 )
 async def import_data(
-    kind: Annotated[str, Path(description="vacancies, courses, shelters, persons or outcomes")],
+    kind: Annotated[
+        str, Path(description="employers, vacancies, courses, shelters, persons or outcomes")
+    ],
     request: Request,
     response: Response,
     rt: RuntimeDep,
