@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import calendar
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
 QUOTA_OFFER_MONTHS: Final = 6
@@ -53,6 +54,27 @@ def earliest_open_quota_start(today: date) -> date:
     while quota_window_closes(start) <= today:
         start += timedelta(days=1)
     return start
+
+
+def quota_obligation(headcount: int | None, percent: float | None) -> int | None:
+    """The jobs an employer owes under its quota: ``headcount × percent / 100`` (Order No. 412
+    sets the quota as a percentage of the list headcount), rounded half up to a whole job, and
+    at least 1 job when the percentage and the headcount are both positive. None when either
+    is unknown.
+
+    The Order fixes no rounding. Half up is the rounding people do by hand (2.5 jobs are 3);
+    the floor of one job keeps a quota the akimat did set from vanishing at a small employer
+    (2 % of 20 people is 0.4 of a job, yet the employer was given a quota). docs/reports.md.
+    """
+    if headcount is None or percent is None:
+        return None
+    if headcount < 0 or percent < 0:
+        raise ValueError("headcount and percent must not be negative")
+    exact = Decimal(headcount) * Decimal(str(percent)) / 100
+    jobs = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    if percent > 0 and headcount > 0:
+        return max(1, jobs)
+    return jobs
 
 
 def age_band(age: int | None) -> str:
