@@ -26,6 +26,7 @@ def is_working_day(day: date) -> bool:
     return bool(_for(day).is_working_day(day))
 
 
+@lru_cache(maxsize=65536)
 def add_working_days(day: date, count: int) -> date:
     """The ``count``-th working day after ``day`` (``day`` itself is not counted; 0 gives
     ``day``). Counting from a Friday, 1 is the next working Monday."""

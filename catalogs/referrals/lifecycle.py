@@ -136,7 +136,8 @@ def place(kind: str, state: str) -> Place:
 @dataclass(frozen=True)
 class Refusal:
     """Why a move cannot be made: a message code (``referral_<code>`` in the service
-    locales) and its parameters."""
+    locales) and its parameters: states and reasons as codes (a tuple for a list of them),
+    which the reader sees by their labels."""
 
     code: str
     params: dict[str, object]
@@ -146,7 +147,7 @@ def check_move(kind: str, current: str, target: str, *, role: str) -> Refusal | 
     """Whether ``role`` (``officer``, ``inspector``, ``admin``, ``employer`` or ``clock``) may
     move a referral of ``kind`` from ``current`` to ``target``."""
     if target not in STATES[kind]:
-        allowed = ", ".join(s for s in STATES[kind] if s not in CLOCK_ONLY)
+        allowed = tuple(s for s in STATES[kind] if s not in CLOCK_ONLY)
         return Refusal("unknown_state", {"state": target, "allowed": allowed})
     if target in CLOCK_ONLY and role != "clock":
         return Refusal("only_the_clock", {"state": target})
@@ -161,8 +162,10 @@ def check_reason(target: str, reason: str | None) -> Refusal | None:
     allowed = REASONS.get(target)
     if reason is None:
         if target in NEEDS_REASON:
-            return Refusal("reason_needed", {"state": target, "allowed": ", ".join(allowed or ())})
+            return Refusal("reason_needed", {"state": target, "allowed": tuple(allowed or ())})
         return None
     if not allowed or reason not in allowed:
-        return Refusal("bad_reason", {"state": target, "reason": reason})
+        return Refusal(
+            "bad_reason", {"state": target, "reason": reason, "allowed": tuple(allowed or ())}
+        )
     return None

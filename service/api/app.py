@@ -22,7 +22,7 @@ from catalogs.i18n import messages
 from matcher import __version__
 from service.api import docs
 from service.api.deps import language
-from service.api.routes import admin, data, jobs, lists, model, persons, plans, reports
+from service.api.routes import admin, data, jobs, lists, model, persons, plans, referrals, reports
 from service.config import Settings
 from service.jobs import queue, tasks
 from service.runtime import Runtime
@@ -127,6 +127,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         model.router,
         reports.router,
         jobs.router,
+        referrals.router,
     ):
         app.include_router(router, prefix=PREFIX)
 

@@ -3,8 +3,6 @@ with the IIN masked; employers see anonymised candidates with only the reasons t
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import date
 
 from catalogs import law
@@ -49,8 +47,7 @@ EMPLOYER_REASONS = frozenset(
 
 def pseudonym(person_id: str, *, protector: Protector) -> str:
     """A stable pseudonym: the same person always shows as the same code to employers."""
-    key = protector.lookup_hash("pseudonym:" + person_id)
-    return "C-" + hmac.new(key.encode(), person_id.encode(), hashlib.sha256).hexdigest()[:8].upper()
+    return protector.pseudonym(person_id)
 
 
 def age_band(birth_year: int | None, today: date) -> str | None:

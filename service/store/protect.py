@@ -33,6 +33,12 @@ class Protector:
         """A stable keyed hash of an IIN, for finding a person by IIN."""
         return hmac.new(self._lookup_key, iin.encode(), hashlib.sha256).hexdigest()
 
+    def pseudonym(self, person_id: str) -> str:
+        """A stable code that stands for a person wherever an employer could see them."""
+        key = self.lookup_hash("pseudonym:" + person_id)
+        digest = hmac.new(key.encode(), person_id.encode(), hashlib.sha256).hexdigest()
+        return "C-" + digest[:8].upper()
+
     def encrypt(self, value: str | None) -> str | None:
         return None if value is None else self._fernet.encrypt(value.encode()).decode()
 

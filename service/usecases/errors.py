@@ -10,6 +10,23 @@ from catalogs.i18n import messages
 from catalogs.loader import RowError
 
 
+class Label:
+    """A code shown to people by its label in the reader's language (``prefix + code`` in
+    ``package``'s locales), never as the code itself; a list of codes joins their labels."""
+
+    def __init__(self, prefix: str, *codes: str, package: str = "service") -> None:
+        self.prefix = prefix
+        self.codes = codes
+        self.package = package
+
+    def render(self, lang: str) -> str:
+        table = messages(self.package)
+        return ", ".join(table.text(self.prefix + code, lang) for code in self.codes)
+
+    def __str__(self) -> str:
+        return ", ".join(self.codes)
+
+
 class Problem(Exception):
     """A refusal with a code, parameters for its message and optional per-field details."""
 
@@ -31,7 +48,11 @@ class Problem(Exception):
         """Bad rows of an import or a record, each with its line, column and reason."""
 
     def message(self, lang: str) -> str:
-        return messages("service").text(f"api_{self.code}", lang, **self.params)
+        params = {
+            key: value.render(lang) if isinstance(value, Label) else value
+            for key, value in self.params.items()
+        }
+        return messages("service").text(f"api_{self.code}", lang, **params)
 
     def details_in(self, lang: str) -> list[dict[str, object]]:
         return self.details + [row.as_dict(lang) for row in self.bad_rows]

@@ -1,0 +1,102 @@
+"""Referrals: what a referral and its moves read and write (CONTRACT.md ``/referrals``)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from service.api.schemas.common import _ID, Day, Kind, Moment, Whole
+
+State = Literal[
+    "proposed", "sent", "viewed", "interview", "hired", "declined", "no_show", "withdrawn",
+    "expired", "retained_3m", "quit", "enrolled", "completed", "dropped", "requested",
+    "confirmed", "arrived", "departed", "extended",
+]  # fmt: skip
+Destination = Literal[
+    "rented", "family", "employer_housing", "another_centre", "street", "custody", "unknown"
+]
+
+
+class ReferralIn(BaseModel):
+    """A referral to make: it holds one place of the item until it is answered."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={
+            "examples": [{"person_id": "P00001", "item_kind": "vacancy", "item_id": "V000170"}]
+        },
+    )
+
+    person_id: str = Field(pattern=_ID)
+    item_kind: Kind
+    item_id: str = Field(pattern=_ID)
+    state: Literal["proposed", "sent", "requested"] | None = Field(
+        default=None,
+        description="Where it starts: `sent` (a vacancy or course, the default), `requested` "
+        "(a shelter) or `proposed` (a vacancy agreed with the person, not yet sent).",
+    )
+    source: Literal["shortlist", "plan", "allocation"] = "shortlist"
+    note: str | None = Field(default=None, max_length=500)
+
+
+class TransitionIn(BaseModel):
+    """A move along the referral's lifecycle (docs/referrals.md)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        json_schema_extra={"examples": [{"to": "declined", "reason": "lacking_skills"}]},
+    )
+
+    to: State
+    reason: str | None = Field(default=None, max_length=40, pattern=r"^[a-z_0-9]{1,40}$")
+    date: Day | None = Field(default=None, description="The day it happened (default: today).")
+    contract_start: Day | None = None
+    contract_months: Whole | None = Field(default=None, ge=1, le=600)
+    destination: Destination | None = None
+    until: Day | None = Field(default=None, description="A stay's new last day (`extended`).")
+    note: str | None = Field(default=None, max_length=500)
+
+
+class ReferralEventOut(BaseModel):
+    from_state: str | None
+    to_state: str
+    label: str
+    on: date
+    actor: str
+    reason: str | None
+    reason_label: str | None
+    note: str | None
+    at: Moment
+
+
+class ReferralOut(BaseModel):
+    """A referral. An employer sees the person as a pseudonym until the hire."""
+
+    id: int
+    person: str
+    item_kind: Kind
+    item_id: str
+    item_title: str
+    employer_bin: str | None
+    employer_name: str | None
+    state: State
+    state_label: str
+    place: Literal["held", "taken", "free"]
+    source: str
+    sent_on: date
+    state_on: date
+    reason: str | None
+    reason_label: str | None
+    contract_start: date | None
+    contract_months: int | None
+    destination: Destination | None
+    deadlines: dict[str, date]
+    history: list[ReferralEventOut]
+
+
+class ReferralList(BaseModel):
+    items: list[ReferralOut]

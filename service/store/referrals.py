@@ -1,0 +1,256 @@
+"""Reading and writing referrals: the places they hold, their history, the outcome events
+they write, and the lists officers and employers work from.
+
+The capacity check and the insert of a new referral happen in one write transaction that has
+locked the item's row first (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite's write
+transactions are serialised already), so that two referrals to the last free place cannot
+both succeed: the database decides, not timing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from catalogs.referrals import lifecycle
+from service.store.tables import Course, OutcomeEvent, Shelter, Vacancy
+from service.store.workflow import Employer, Referral, ReferralEvent
+
+Item = Vacancy | Course | Shelter
+_TABLES: dict[str, type[Vacancy] | type[Course] | type[Shelter]] = {
+    "vacancy": Vacancy,
+    "course": Course,
+    "shelter": Shelter,
+}
+_KEYS = {"vacancy": "vacancy_id", "course": "course_id", "shelter": "shelter_id"}
+
+
+def lock_item(session: Session, kind: str, item_id: str) -> Item | None:
+    """The item's row, locked until the transaction ends (on PostgreSQL)."""
+    table = _TABLES[kind]
+    key = getattr(table, _KEYS[kind])
+    return session.exec(  # type: ignore[call-overload, no-any-return]
+        sa.select(table).where(key == item_id).with_for_update()
+    ).scalar_one_or_none()
+
+
+def item_row(session: Session, kind: str, item_id: str) -> Item | None:
+    return session.get(_TABLES[kind], item_id)
+
+
+@dataclass(frozen=True)
+class Places:
+    """An item's places as referrals use them: ``limit`` None means no limit."""
+
+    limit: int | None
+    held: int
+    taken: int
+
+    @property
+    def free(self) -> int | None:
+        return None if self.limit is None else max(0, self.limit - self.held - self.taken)
+
+
+def place_counts(
+    session: Session, kind: str, item_ids: Iterable[str]
+) -> dict[str, tuple[int, int]]:
+    """Held and taken places per item, for the items named."""
+    ids = list(dict.fromkeys(item_ids))
+    found: dict[str, tuple[int, int]] = {}
+    for start in range(0, len(ids), 500):
+        query = (
+            sa.select(col(Referral.item_id), col(Referral.place), sa.func.count())
+            .where(
+                col(Referral.item_kind) == kind, col(Referral.item_id).in_(ids[start : start + 500])
+            )
+            .where(col(Referral.place).in_(("held", "taken")))
+            .group_by(col(Referral.item_id), col(Referral.place))
+        )
+        for item_id, place, count in session.execute(query):
+            held, taken = found.get(item_id, (0, 0))
+            found[item_id] = (held + count, taken) if place == "held" else (held, taken + count)
+    return found
+
+
+def places_of(item: Item, held: int, taken: int) -> Places:
+    """How many places ``item`` has for referrals. A quota vacancy has its quota slots; an
+    ordinary vacancy any number of referrals until one is hired; a course its seats (none
+    given: no limit); a centre its beds not occupied by people placed outside this system."""
+    if isinstance(item, Vacancy):
+        if item.is_quota:
+            return Places(item.quota_slots, held, taken)
+        return Places(None if taken == 0 else 0, held, taken)
+    if isinstance(item, Course):
+        return Places(item.seats, held, taken)
+    return Places(max(0, item.capacity - item.occupied), held, taken)
+
+
+def open_referral(session: Session, person_id: str, kind: str, item_id: str) -> Referral | None:
+    return session.exec(  # type: ignore[call-overload, no-any-return]
+        sa.select(Referral)
+        .where(
+            col(Referral.person_id) == person_id,
+            col(Referral.item_kind) == kind,
+            col(Referral.item_id) == item_id,
+            col(Referral.place).in_(("held", "taken")),
+        )
+        .limit(1)
+    ).scalar_one_or_none()
+
+
+def cooldowns(
+    session: Session, person_id: str, today: date, days: dict[str, int]
+) -> dict[str, date]:
+    """Employers that declined the person recently: BIN -> the first day they may be proposed
+    again (``days``: cool-down per reason)."""
+    longest = max(days.values(), default=0)
+    query = sa.select(
+        col(Referral.employer_bin), col(Referral.reason), col(Referral.state_on)
+    ).where(
+        col(Referral.person_id) == person_id,
+        col(Referral.state) == "declined",
+        col(Referral.employer_bin).is_not(None),
+        col(Referral.state_on) > today - timedelta(days=longest),
+    )
+    found: dict[str, date] = {}
+    for employer_bin, reason, state_on in session.execute(query):
+        until = state_on + timedelta(days=days.get(reason or "other", days.get("other", 0)))
+        if until > today and until > found.get(employer_bin, date.min):
+            found[employer_bin] = until
+    return found
+
+
+def add_event(
+    session: Session,
+    referral: Referral,
+    *,
+    from_state: str | None,
+    on: date,
+    actor: str,
+    reason: str | None = None,
+    note: str | None = None,
+) -> None:
+    assert referral.id is not None
+    session.add(
+        ReferralEvent(
+            referral_id=referral.id,
+            from_state=from_state,
+            to_state=referral.state,
+            on=on,
+            actor=actor,
+            reason=reason,
+            note=note,
+        )
+    )
+
+
+def write_outcome(session: Session, referral: Referral, *, on: date) -> None:
+    """The outcome event of the referral's new state (``lifecycle.OUTCOME``), unless the same
+    event is recorded already."""
+    event = lifecycle.OUTCOME.get((referral.item_kind, referral.state))
+    if event is None:
+        return
+    reason = referral.reason
+    if referral.state == "no_show":
+        reason = "no_show"
+    elif referral.state == "expired":
+        reason = "no_answer"
+    elif event == "left" and reason not in lifecycle.REASONS["departed"]:
+        reason = None
+    exists = session.scalar(
+        sa.select(sa.func.count()).where(
+            col(OutcomeEvent.person_id) == referral.person_id,
+            col(OutcomeEvent.item_kind) == referral.item_kind,
+            col(OutcomeEvent.item_id) == referral.item_id,
+            col(OutcomeEvent.event) == event,
+            col(OutcomeEvent.date) == on,
+        )
+    )
+    if exists:
+        return
+    session.add(
+        OutcomeEvent(
+            person_id=referral.person_id,
+            item_kind=referral.item_kind,
+            item_id=referral.item_id,
+            event=event,
+            date=on,
+            reason=reason,
+            contract_months=referral.contract_months if event == "hired" else None,
+            source="referral",
+        )
+    )
+
+
+def history(session: Session, referral_ids: Sequence[int]) -> dict[int, list[ReferralEvent]]:
+    found: dict[int, list[ReferralEvent]] = {}
+    if not referral_ids:
+        return found
+    rows = session.exec(  # type: ignore[call-overload]
+        sa.select(ReferralEvent)
+        .where(col(ReferralEvent.referral_id).in_(list(referral_ids)))
+        .order_by(col(ReferralEvent.referral_id), col(ReferralEvent.id))
+    ).scalars()
+    for event in rows:
+        found.setdefault(event.referral_id, []).append(event)
+    return found
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What a list of referrals is narrowed to (every field optional)."""
+
+    person_id: str | None = None
+    state: str | None = None
+    employer_bin: str | None = None
+    region_kato: str | None = None
+    item_kind: str | None = None
+    item_id: str | None = None
+    awaiting: bool = False
+    answer_due_before: date | None = None
+    expired_since: date | None = None
+
+
+def find(session: Session, where: Filter, *, limit: int, offset: int = 0) -> list[Referral]:
+    query = sa.select(Referral)
+    if where.person_id is not None:
+        query = query.where(col(Referral.person_id) == where.person_id)
+    if where.state is not None:
+        query = query.where(col(Referral.state) == where.state)
+    if where.employer_bin is not None:
+        query = query.where(col(Referral.employer_bin) == where.employer_bin)
+    if where.region_kato is not None:
+        query = query.where(col(Referral.region_kato).startswith(where.region_kato[:2]))
+    if where.item_kind is not None:
+        query = query.where(col(Referral.item_kind) == where.item_kind)
+    if where.item_id is not None:
+        query = query.where(col(Referral.item_id) == where.item_id)
+    if where.awaiting:
+        query = query.where(col(Referral.answer_due).is_not(None))
+    if where.answer_due_before is not None:
+        query = query.where(col(Referral.answer_due) < where.answer_due_before)
+    if where.expired_since is not None:
+        query = query.where(
+            col(Referral.state) == "expired", col(Referral.state_on) >= where.expired_since
+        )
+    if where.awaiting:
+        query = query.order_by(col(Referral.answer_due), col(Referral.id))
+    else:
+        query = query.order_by(col(Referral.id).desc())
+    return list(session.exec(query.limit(limit).offset(offset)).scalars())  # type: ignore[call-overload]
+
+
+def employer_names(session: Session, bins: Iterable[str | None]) -> dict[str, str]:
+    wanted = {b for b in bins if b}
+    if not wanted:
+        return {}
+    rows = session.execute(
+        sa.select(col(Employer.employer_bin), col(Employer.name)).where(
+            col(Employer.employer_bin).in_(wanted)
+        )
+    )
+    return {str(b): str(n) for b, n in rows.all()}

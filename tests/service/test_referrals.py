@@ -1,0 +1,199 @@
+"""Referrals over HTTP: a referral holds a place, the last place goes to one of two at once,
+an employer answers only its own, each move writes its history and outcome event, and a move
+that makes no sense changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
+
+from service.api.app import create_app
+from service.runtime import Runtime
+from service.store import tokens
+from service.store.imports import import_records
+from service.store.tables import OutcomeEvent
+from service.store.workflow import Referral, ReferralEvent
+from tests.factories import AKTAU, bin_number, person, vacancy
+
+Headers = dict[str, str]
+EMPLOYER = bin_number(7)
+OTHER_EMPLOYER = bin_number(11)
+
+
+@pytest.fixture
+def world(runtime: Runtime, session: Session) -> dict[str, Headers]:
+    today = date.today()
+    window = (today - timedelta(days=30)).isoformat()
+    vacancies = [
+        vacancy(1, quota_slots="2", quota_from=window),
+        vacancy(2, employer_bin=OTHER_EMPLOYER, quota_slots="1", quota_from=window),
+        vacancy(3, is_quota="false", quota_slots="0", quota_from=""),
+    ]
+    for kind, rows in (
+        ("vacancies", vacancies),
+        (
+            "persons",
+            [
+                person(n, kato=AKTAU, status="released", release_date=today.isoformat(),
+                       probation_kind="post_penitentiary", consent_employer_view="true")
+                for n in range(1, 6)
+            ],
+        ),
+    ):  # fmt: skip
+        report = import_records(session, kind, rows, protector=runtime.protector, commit=False)
+        assert report.ok, report.as_dict()
+    made = {
+        "officer": tokens.create(session, role="officer", region_kato="470000000")[0],
+        "far": tokens.create(session, role="officer", region_kato="750000000")[0],
+        "employer": tokens.create(session, role="employer", employer_bin=EMPLOYER)[0],
+        "other": tokens.create(session, role="employer", employer_bin=OTHER_EMPLOYER)[0],
+    }
+    session.commit()
+    return {name: {"Authorization": f"Bearer {token}"} for name, token in made.items()}
+
+
+@pytest.fixture
+def client(runtime: Runtime) -> TestClient:
+    return TestClient(create_app(runtime))
+
+
+def refer(client: TestClient, headers: Headers, person_id: str, item_id: str = "V00001") -> dict:  # type: ignore[type-arg]
+    response = client.post(
+        "/api/v1/referrals",
+        json={"person_id": person_id, "item_kind": "vacancy", "item_id": item_id},
+        headers=headers,
+    )
+    return {"status": response.status_code, **response.json()}
+
+
+def move(client: TestClient, headers: Headers, referral_id: int, **body: object) -> dict:  # type: ignore[type-arg]
+    response = client.post(
+        f"/api/v1/referrals/{referral_id}/transitions", json=body, headers=headers
+    )
+    return {"status": response.status_code, **response.json()}
+
+
+def test_two_slots_hold_two_referrals_and_a_decline_frees_one(
+    client: TestClient, world: dict[str, Headers], session: Session
+) -> None:
+    first = refer(client, world["officer"], "P00001")
+    second = refer(client, world["officer"], "P00002")
+    assert (first["status"], second["status"]) == (201, 201)
+    assert first["state"] == "sent" and first["place"] == "held"
+    assert "answer_due" in first["deadlines"]
+    third = refer(client, world["officer"] | {"Accept-Language": "kk"}, "P00003")
+    assert third["status"] == 409
+    assert third["error"]["code"] == "referral_no_place"
+    assert "бос орын жоқ" in third["error"]["message"]
+
+    waiting = client.get("/api/v1/referrals?view=waiting", headers=world["employer"]).json()
+    assert [r["id"] for r in waiting["items"]] == [first["id"], second["id"]]
+    assert all(r["person"].startswith("C-") for r in waiting["items"])  # pseudonyms only
+
+    hired = move(client, world["employer"], first["id"], to="hired", contract_months=12)
+    assert hired["status"] == 200 and hired["place"] == "taken"
+    assert hired["person"] == "Тестов Тест Тестович"  # consented: the name, once hired
+    declined = move(client, world["employer"], second["id"], to="declined",
+                    reason="lacking_skills")  # fmt: skip
+    assert declined["status"] == 200 and declined["place"] == "free"
+    assert declined["reason_label"]
+
+    again = refer(client, world["officer"], "P00003")
+    assert again["status"] == 201
+    assert refer(client, world["officer"], "P00004")["status"] == 409  # one taken, one held
+
+    events = session.exec(
+        select(OutcomeEvent.person_id, OutcomeEvent.event, OutcomeEvent.reason)
+        .where(OutcomeEvent.item_id == "V00001")
+        .order_by(OutcomeEvent.id)
+    ).all()
+    assert ("P00001", "hired", None) in events
+    assert ("P00002", "rejected", "lacking_skills") in events
+    assert sum(1 for e in events if e[1] == "referred") == 3
+
+
+def test_a_decline_starts_a_cool_down_with_that_employer(
+    client: TestClient, world: dict[str, Headers]
+) -> None:
+    made = refer(client, world["officer"], "P00001")
+    move(client, world["employer"], made["id"], to="declined", reason="no_show")
+    again = refer(client, world["officer"] | {"Accept-Language": "ru"}, "P00001")
+    assert again["status"] == 409 and again["error"]["code"] == "referral_cooldown"
+    until = (date.today() + timedelta(days=60)).strftime("%d.%m.%Y")
+    assert until in again["error"]["message"]
+
+
+def test_moves_that_make_no_sense_change_nothing(
+    client: TestClient, world: dict[str, Headers], session: Session
+) -> None:
+    made = refer(client, world["officer"], "P00001")
+    rid = made["id"]
+    declined = move(client, world["employer"], rid, to="declined", reason="other")
+    assert declined["status"] == 200
+    before = session.scalar(sa.select(sa.func.count()).select_from(ReferralEvent))
+    cases = [
+        (world["employer"], {"to": "hired", "contract_months": 6}, 409, "referral_bad_move"),
+        (world["officer"], {"to": "expired"}, 403, "referral_only_the_clock"),
+        (world["other"], {"to": "interview"}, 404, "unknown_referral"),
+        (world["far"], {"to": "withdrawn"}, 404, "unknown_referral"),
+    ]
+    for headers, body, status, code in cases:
+        answer = move(client, headers | {"Accept-Language": "kk"}, rid, **body)
+        assert (answer["status"], answer["error"]["code"]) == (status, code), answer
+        assert "declined" not in answer["error"]["message"]  # labels, not codes
+    fresh = refer(client, world["officer"], "P00002")
+    for body, status, code in [
+        ({"to": "declined"}, 422, "referral_reason_needed"),
+        ({"to": "declined", "reason": "salary"}, 422, "referral_bad_reason"),
+        ({"to": "hired"}, 422, "referral_contract_needed"),
+        ({"to": "retained_3m"}, 409, "referral_bad_move"),
+    ]:
+        answer = move(client, world["employer"], fresh["id"], **body)
+        assert (answer["status"], answer["error"]["code"]) == (status, code), answer
+    hired = move(client, world["employer"], fresh["id"], to="hired", contract_months=6)
+    assert hired["status"] == 200
+    early = move(client, world["employer"], fresh["id"], to="retained_3m")
+    assert early["status"] == 422 and early["error"]["code"] == "referral_retention_too_soon"
+    after = session.scalar(sa.select(sa.func.count()).select_from(ReferralEvent))
+    assert after == before + 2  # the new referral and its hire, nothing from the refusals
+
+
+def test_an_ordinary_vacancy_takes_referrals_until_a_hire(
+    client: TestClient, world: dict[str, Headers]
+) -> None:
+    made = [refer(client, world["officer"], f"P0000{n}", "V00003") for n in (1, 2, 3)]
+    assert [m["status"] for m in made] == [201, 201, 201]
+    move(client, world["employer"], made[0]["id"], to="hired", contract_months=3)
+    assert refer(client, world["officer"], "P00004", "V00003")["status"] == 409
+
+
+def test_staff_see_their_region_and_employers_their_own(
+    client: TestClient, world: dict[str, Headers]
+) -> None:
+    refer(client, world["officer"], "P00001")
+    refer(client, world["officer"], "P00002", "V00002")
+    assert len(client.get("/api/v1/referrals", headers=world["officer"]).json()["items"]) == 2
+    assert client.get("/api/v1/referrals", headers=world["far"]).json()["items"] == []
+    other = client.get("/api/v1/referrals", headers=world["other"]).json()["items"]
+    assert [r["item_id"] for r in other] == ["V00002"]
+    asked = client.get(f"/api/v1/referrals?employer_bin={EMPLOYER}", headers=world["other"])
+    assert asked.status_code == 403
+    person = client.get("/api/v1/referrals?person_id=P00001", headers=world["officer"]).json()
+    assert [r["item_id"] for r in person["items"]] == ["V00001"]
+    assert person["items"][0]["history"][0]["to_state"] == "sent"
+
+
+def test_a_withdrawal_frees_the_place_and_the_referral_can_be_made_again(
+    client: TestClient, world: dict[str, Headers], session: Session
+) -> None:
+    made = refer(client, world["officer"], "P00001", "V00002")
+    assert refer(client, world["officer"], "P00002", "V00002")["status"] == 409
+    withdrawn = move(client, world["officer"], made["id"], to="withdrawn", reason="person_refused")
+    assert withdrawn["status"] == 200 and withdrawn["place"] == "free"
+    assert refer(client, world["officer"], "P00002", "V00002")["status"] == 201
+    rows = session.exec(select(Referral).where(Referral.item_id == "V00002")).all()
+    assert sorted(r.place for r in rows) == ["free", "held"]
