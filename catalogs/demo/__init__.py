@@ -13,6 +13,8 @@ Rows are dicts keyed by the exchange-format columns of CONTRACT.md, with native 
 the ``catalogs`` schemas::
 
     data = generate(DemoSpec(seed=0, as_of=today))
+    for row in data.employer_records():  # the employers behind the vacancies, first
+        ...
     for row in data.vacancies():  # a generator: 1,000,000 rows stream in constant memory
         ...
 
@@ -29,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from catalogs.demo import courses, persons, shelters, vacancies
-from catalogs.demo.employers import Employer, employer_count, employers
+from catalogs.demo.employers import Employer, employer_count, employers, records
 from catalogs.demo.tables import tables
 
 __all__ = ["DemoData", "DemoSpec", "generate"]
@@ -59,6 +61,10 @@ class DemoData:
         self.spec = spec
         self.employers = employers
         """The employer pool behind the vacancies (a few thousand)."""
+
+    def employer_records(self) -> Iterator[dict[str, object]]:
+        """The ``employers`` rows of the pool: every vacancy's BIN has a full record."""
+        return records(self.employers, seed=self.spec.seed, as_of=self.spec.as_of)
 
     def vacancies(self) -> Iterator[dict[str, object]]:
         return vacancies.stream(

@@ -6,17 +6,24 @@ five-digit serial, the check digit), a name built from plausible parts ("ТОО 
 "ГКП на ПХВ «Горводоканал» акимата города Актау", "КХ «Ахметов»"), one OKED sector consistent
 with the jobs it offers, one location, and, for some, an akimat quota with the start of its
 six-month offer window.
+
+``records`` turns the pool into rows of the ``employers`` exchange format: a list headcount
+that fits the legal form, the size and the sector, the quota percentage the region's akimats
+set for the year (1 to 4 %, one figure per region), a telephone number and a synthetic e-mail
+address ``hr@<BIN>.example.kz`` (``example.kz`` marks it as invented: nobody receives it).
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from catalogs.demo.geo import RegionGeo, Spot, geography
 from catalogs.demo.names import surname
 from catalogs.demo.sampling import Weighted, chance
+from catalogs.demo.shelters import phone
 from catalogs.demo.tables import Region, Sector, tables
 from catalogs.identifiers import complete
 
@@ -39,6 +46,23 @@ _FORM_KIND = {
 _ENTREPRENEURS = ("ИП", "КХ")
 _QUOTA_RATE = {"ТОО": 0.4, "АО": 0.6, "ГКП": 0.65, "КГУ": 0.65, "ИП": 0.15, "КХ": 0.2}
 _SIZE_FACTOR = {"ТОО": 1.0, "АО": 2.5, "ГКП": 1.8, "КГУ": 1.2, "ИП": 0.5, "КХ": 0.6}
+
+_HEADCOUNT = {
+    # legal form: (typical list headcount of a size-1 employer, fewest, most)
+    "ИП": (4, 1, 60),
+    "КХ": (6, 1, 80),
+    "ТОО": (25, 3, 3000),
+    "АО": (180, 30, 20_000),
+    "ГКП": (90, 15, 3000),
+    "КГУ": (35, 8, 800),
+}
+_BIG_SECTORS = frozenset(
+    {"coal_mining", "ore_mining", "oil_services", "steel", "port", "power_grid"}
+)
+_SMALL_SECTORS = frozenset({"hairdresser", "taxi", "courier", "car_service", "accounting"})
+QUOTA_PERCENTS = (1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0)
+"""The quota percentages the demo's akimats set: one per region, the same for the year."""
+SYNTHETIC_EMAIL_DOMAIN = "example.kz"
 
 EXPIRED_QUOTA_DAYS_AGO = (188, 300)
 """A tenth of the quotas started this many days ago: past the 6-month window (``catalogs.law``)."""
@@ -161,3 +185,41 @@ def employers(seed: int, count: int, as_of: date) -> list[Employer]:
             taken_names.add(name)
             pool.append(employer)
     return pool
+
+
+def headcount(rng: random.Random, employer: Employer) -> int:
+    """A list headcount for ``employer``: its form's typical size grown with the number of
+    vacancies it posts (``size``), larger in mining, metals, oil and ports, smaller in
+    one-person trades, with some spread; within the form's bounds."""
+    typical, fewest, most = _HEADCOUNT[employer.form]
+    sector = 3.0 if employer.sector.key in _BIG_SECTORS else 1.0
+    if employer.sector.key in _SMALL_SECTORS:
+        sector = 0.6
+    value = typical * employer.size**0.8 * sector * rng.lognormvariate(0.0, 0.35)
+    return max(fewest, min(most, round(value)))
+
+
+def quota_percent(seed: int, region: Region) -> float:
+    """The quota percentage of ``region``'s employers (1 to 4 %), the same for a seed."""
+    return random.Random(f"matcher-demo:{seed}:quota-percent:{region.kato}").choice(QUOTA_PERCENTS)
+
+
+def records(pool: Sequence[Employer], *, seed: int, as_of: date) -> Iterator[dict[str, object]]:
+    """The pool as rows of the ``employers`` exchange format (all synthetic), the same for the
+    same seed; the quota year is ``as_of``'s."""
+    rng = random.Random(f"matcher-demo:{seed}:employer-records")
+    for employer in pool:
+        region = employer.region
+        kazakh = region.kazakh_share * (0.8 if _FORM_KIND[employer.form] == "state" else 0.5)
+        yield {
+            "employer_bin": employer.bin,
+            "name": employer.name,
+            "oked": employer.oked,
+            "kato": employer.spot.kato,
+            "headcount": headcount(rng, employer),
+            "quota_percent": quota_percent(seed, region),
+            "quota_year": as_of.year,
+            "phone": phone(rng, region),
+            "email": f"hr@{employer.bin}.{SYNTHETIC_EMAIL_DOMAIN}",
+            "lang": "kk" if chance(rng, kazakh) else "ru",
+        }

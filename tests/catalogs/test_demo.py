@@ -19,6 +19,7 @@ from catalogs.demo.names import patronymic
 from catalogs.demo.tables import tables
 from catalogs.identifiers import is_valid_12
 from catalogs.kinds import schema_for
+from catalogs.law import quota_obligation
 from catalogs.reference.occupations import occupations
 from catalogs.reference.places import Place, places
 
@@ -34,6 +35,11 @@ def data() -> DemoData:
 @pytest.fixture(scope="module")
 def vacancies(data: DemoData) -> list[Row]:
     return list(data.vacancies())
+
+
+@pytest.fixture(scope="module")
+def employers(data: DemoData) -> list[Row]:
+    return list(data.employer_records())
 
 
 @pytest.fixture(scope="module")
@@ -85,9 +91,14 @@ def as_list(value: object) -> list[str]:
 
 
 def test_the_same_spec_gives_the_same_rows(
-    vacancies: list[Row], courses: list[Row], shelters: list[Row], persons: list[Row]
+    employers: list[Row],
+    vacancies: list[Row],
+    courses: list[Row],
+    shelters: list[Row],
+    persons: list[Row],
 ) -> None:
     again = generate(DemoSpec(seed=0, as_of=AS_OF))
+    assert list(again.employer_records()) == employers
     assert list(again.vacancies()) == vacancies
     assert list(again.courses()) == courses
     assert list(again.shelters()) == shelters
@@ -115,7 +126,7 @@ def test_counts_follow_the_spec() -> None:
 # -- every row fits the exchange formats ---------------------------------------------------
 
 
-@pytest.mark.parametrize("kind", ["vacancies", "courses", "shelters", "persons"])
+@pytest.mark.parametrize("kind", ["employers", "vacancies", "courses", "shelters", "persons"])
 def test_rows_pass_the_import_schema(kind: str, request: pytest.FixtureRequest) -> None:
     rows: list[Row] = request.getfixturevalue(kind)
     schema = schema_for(kind, today=AS_OF)
@@ -190,6 +201,54 @@ def test_employers_are_a_pool_with_valid_bins(data: DemoData, vacancies: list[Ro
         assert (number[4] == "6") == entrepreneur, name
         assert str(row["employer_oked"]) in tables().oked_names
     assert len({e.bin for e in data.employers}) == len(data.employers)
+
+
+def test_every_vacancy_employer_has_a_full_record(
+    data: DemoData, employers: list[Row], vacancies: list[Row]
+) -> None:
+    records = {row["employer_bin"]: row for row in employers}
+    assert len(records) == len(employers) == len(data.employers)
+    for vacancy in vacancies:
+        record = records[vacancy["employer_bin"]]
+        assert record["name"] == vacancy["employer_name"]
+        assert record["oked"] == vacancy["employer_oked"]
+        assert record["kato"] == vacancy["kato"]
+    for row in employers:
+        number = str(row["employer_bin"])
+        assert row["email"] == f"hr@{number}.example.kz"  # synthetic, and says so
+        assert re.fullmatch(r"\+7 7\d\d \d{3} \d\d \d\d", str(row["phone"]))
+        assert row["quota_year"] == AS_OF.year
+        assert row["lang"] in ("ru", "kk")
+        percent = row["quota_percent"]
+        assert isinstance(percent, float)
+        assert 1 <= percent <= 4
+        assert as_int(row["headcount"]) >= 1
+    percents: dict[str, set[object]] = {}
+    for row in employers:
+        percents.setdefault(region_of(row["kato"]), set()).add(row["quota_percent"])
+    assert all(len(found) == 1 for found in percents.values())  # one figure per region
+    assert len({p for found in percents.values() for p in found}) >= 3
+    assert share(employers, lambda row: row["lang"] == "kk") > 0.15
+
+
+def test_employer_headcounts_fit_form_and_sector(employers: list[Row]) -> None:
+    def median(prefix: str) -> float:
+        return statistics.median(
+            as_int(row["headcount"]) for row in employers if str(row["name"]).startswith(prefix)
+        )
+
+    assert median("ИП") < 10
+    assert 15 < median("ТОО") < 120
+    assert median("АО") > median("ТОО") * 3
+    heads = [as_int(row["headcount"]) for row in employers]
+    assert max(heads) <= 20_000
+    mining = [as_int(r["headcount"]) for r in employers if r["oked"] in ("05102", "07292")]
+    shops = [as_int(r["headcount"]) for r in employers if r["oked"] == "96020"]
+    assert statistics.median(mining) > 3 * statistics.median(shops)
+    owed = [
+        quota_obligation(as_int(r["headcount"]), float(str(r["quota_percent"]))) for r in employers
+    ]
+    assert all(jobs is not None and jobs >= 1 for jobs in owed)
 
 
 def test_employers_offer_jobs_of_their_sector(vacancies: list[Row]) -> None:
