@@ -44,6 +44,22 @@ class Settings(BaseSettings):
     job_threads: int = Field(default=2, ge=1, le=8)
     """SQLite: the threads of the serving process that run jobs."""
 
+    smtp_host: str | None = None
+    """The mail server notifications are sent through; empty: no e-mail is sent (notifications
+    stay queued and are read in the application)."""
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_user: str | None = None
+    """Logs in when set (with ``smtp_password``)."""
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    """Upgrade the connection with STARTTLS before logging in and sending."""
+    smtp_from: str = "matcher@localhost"
+    smtp_timeout: float = Field(default=30.0, gt=0, le=600)
+    """Seconds to wait for the mail server on each step."""
+    sms_sender: str | None = None
+    """``module:Class`` of the sender of notifications whose channel is ``sms`` (made with the
+    settings as its one argument); empty: those stay queued."""
+
     @field_validator("lang")
     @classmethod
     def _known_lang(cls, value: str) -> str:

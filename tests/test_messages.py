@@ -13,7 +13,7 @@ def fields_of(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-@pytest.mark.parametrize("package", ["catalogs", "service", "matcher"])
+@pytest.mark.parametrize("package", ["catalogs", "service", "matcher", "service.notify"])
 def test_three_languages_same_keys_same_fields(package: str) -> None:
     templates = messages(package).templates
     keys = {lang: set(templates[lang]) for lang in LANGS}
