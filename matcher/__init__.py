@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from matcher.engine import Ranker as Ranker
     from matcher.engine import Recommendation as Recommendation
     from matcher.engine import Why as Why
+    from matcher.explain import Reason as Reason
     from matcher.features.pairs import FEATURES as FEATURES
     from matcher.features.pairs import PersonView as PersonView
     from matcher.index import PersonIndex as PersonIndex
@@ -47,6 +48,7 @@ _EXPORTS = {
     "Ranker": ("matcher.engine", "Ranker"),
     "Recommendation": ("matcher.engine", "Recommendation"),
     "Why": ("matcher.engine", "Why"),
+    "Reason": ("matcher.explain", "Reason"),
     "FEATURES": ("matcher.features.pairs", "FEATURES"),
     "PersonView": ("matcher.features.pairs", "PersonView"),
     "PersonIndex": ("matcher.index", "PersonIndex"),
@@ -74,6 +76,7 @@ __all__ = [
     "PersonIndex",
     "PersonView",
     "Ranker",
+    "Reason",
     "Recommendation",
     "Shelter",
     "Vacancy",

@@ -49,7 +49,8 @@ class Reason:
 
     def text(self, lang: str = "ru") -> str:
         params = {
-            k: v.render(lang) if isinstance(v, Terms | Title) else v for k, v in self.params.items()
+            k: v.render(lang) if callable(getattr(v, "render", None)) else v
+            for k, v in self.params.items()
         }
         return messages("matcher").text(self.code, lang, **params)
 

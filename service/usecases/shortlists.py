@@ -13,7 +13,7 @@ from matcher import KINDS, Engine, Person, Recommendation, Why
 from service.runtime import Runtime
 from service.store import audit, impressions
 from service.store import rows as glue
-from service.usecases import access
+from service.usecases import access, places
 from service.usecases.actor import Actor
 from service.usecases.errors import Invalid, NotFound
 
@@ -67,7 +67,9 @@ def person_shortlist(
     with rt.session() as session:
         person = glue.person(access.person(session, actor, person_id), rt.protector)
     engine = engine_for(rt, today)
-    items = engine.recommend(person, kind, limit=limit)
+    ranked = engine.recommend(person, kind, limit=limit + places.PAD)
+    with rt.session() as session:
+        items = places.live(session, person_id, kind, ranked, today=engine.today, limit=limit)
     with rt.writing() as session:
         audit.record(session, actor=actor, person_ids=[person_id], action="recommend")
         if record:

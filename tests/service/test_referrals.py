@@ -15,7 +15,7 @@ from service.api.app import create_app
 from service.runtime import Runtime
 from service.store import tokens
 from service.store.imports import import_records
-from service.store.tables import OutcomeEvent
+from service.store.tables import OutcomeEvent, Vacancy
 from service.store.workflow import Referral, ReferralEvent
 from tests.factories import AKTAU, bin_number, person, vacancy
 
@@ -39,7 +39,8 @@ def world(runtime: Runtime, session: Session) -> dict[str, Headers]:
             "persons",
             [
                 person(n, kato=AKTAU, status="released", release_date=today.isoformat(),
-                       probation_kind="post_penitentiary", consent_employer_view="true")
+                       probation_kind="post_penitentiary", consent_employer_view="true",
+                       education="vocational")
                 for n in range(1, 6)
             ],
         ),
@@ -197,3 +198,42 @@ def test_a_withdrawal_frees_the_place_and_the_referral_can_be_made_again(
     assert refer(client, world["officer"], "P00002", "V00002")["status"] == 201
     rows = session.exec(select(Referral).where(Referral.item_id == "V00002")).all()
     assert sorted(r.place for r in rows) == ["free", "held"]
+
+
+def _list(client: TestClient, headers: Headers, person_id: str) -> dict[str, list[str]]:
+    answer = client.get(
+        f"/api/v1/persons/{person_id}/recommendations?kind=vacancy&limit=20", headers=headers
+    )
+    assert answer.status_code == 200, answer.text
+    return {item["id"]: [r["code"] for r in item["reasons"]] for item in answer.json()["items"]}
+
+
+def test_lists_count_only_free_places_and_say_who_is_referred(
+    client: TestClient, world: dict[str, Headers], session: Session
+) -> None:
+    before = _list(client, world["officer"], "P00003")
+    assert "V00001" in before and "places_free" in before["V00001"]
+    refer(client, world["officer"], "P00001")
+    refer(client, world["officer"], "P00002")
+    assert "V00001" not in _list(client, world["officer"], "P00003")  # both slots held
+    mine = _list(client, world["officer"], "P00001")
+    assert mine["V00001"][0] == "already_referred"
+    kk = client.get(
+        "/api/v1/persons/P00001/recommendations?kind=vacancy&limit=20",
+        headers=world["officer"] | {"Accept-Language": "kk"},
+    ).json()["items"]
+    first = next(i for i in kk if i["id"] == "V00001")["reasons"][0]["text"]
+    assert "жіберілді" in first and date.today().strftime("%d.%m.%Y") in first
+
+
+def test_a_capacity_nobody_confirmed_for_90_days_leaves_the_lists(
+    client: TestClient, world: dict[str, Headers], session: Session
+) -> None:
+    assert "V00003" in _list(client, world["officer"], "P00004")
+    session.execute(
+        sa.update(Vacancy)
+        .where(Vacancy.vacancy_id == "V00003")
+        .values(capacity_confirmed_on=date.today() - timedelta(days=90))
+    )
+    session.commit()
+    assert "V00003" not in _list(client, world["officer"], "P00004")
