@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from catalogs.i18n import LANGS, messages
 
@@ -42,6 +42,13 @@ class Title:
         return found.title(lang) if found is not None else self.code
 
 
+@runtime_checkable
+class Rendered(Protocol):
+    """A parameter shown in the reader's language (a term, a title, a label)."""
+
+    def render(self, lang: str) -> str: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Reason:
     code: str
@@ -49,8 +56,7 @@ class Reason:
 
     def text(self, lang: str = "ru") -> str:
         params = {
-            k: v.render(lang) if callable(getattr(v, "render", None)) else v
-            for k, v in self.params.items()
+            k: v.render(lang) if isinstance(v, Rendered) else v for k, v in self.params.items()
         }
         return messages("matcher").text(self.code, lang, **params)
 

@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     job_threads: int = Field(default=2, ge=1, le=8)
     """SQLite: the threads of the serving process that run jobs."""
 
+    public_url: str = "http://localhost:8000"
+    """The address people reach the pages at: links in notifications start with it."""
+    clock_hour: int | None = Field(default=2, ge=0, le=23)
+    """The hour (server time) after which a server runs the day's clocks once, if no host has
+    yet (``matcher clock``); empty: the server leaves it to a scheduled command."""
+
     smtp_host: str | None = None
     """The mail server notifications are sent through; empty: no e-mail is sent (notifications
     stay queued and are read in the application)."""

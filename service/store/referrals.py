@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -33,13 +34,12 @@ def lock_item(session: Session, kind: str, item_id: str) -> Item | None:
     """The item's row, locked until the transaction ends (on PostgreSQL)."""
     table = _TABLES[kind]
     key = getattr(table, _KEYS[kind])
-    return session.exec(  # type: ignore[call-overload, no-any-return]
-        sa.select(table).where(key == item_id).with_for_update()
-    ).scalar_one_or_none()
+    found = session.scalars(sa.select(table).where(key == item_id).with_for_update()).one_or_none()
+    return cast(Item | None, found)
 
 
 def item_row(session: Session, kind: str, item_id: str) -> Item | None:
-    return session.get(_TABLES[kind], item_id)
+    return cast(Item | None, session.get(_TABLES[kind], item_id))
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,12 @@ own short write transaction, so that a national run never holds the write lock f
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from catalogs import law
 from catalogs.i18n import messages
@@ -96,67 +97,55 @@ def run(
         found.finished_at = sa.func.now()  # type: ignore[assignment]
         session.commit()
     if deliver:
-        from service.notify import delivery
-
-        report = delivery.deliver(rt)
-        summary.delivery = _delivery_counts(report)
+        summary.delivery = send_due(rt)
     return summary
 
 
-def _delivery_counts(report: object) -> dict[str, int]:
-    return {
-        key: int(getattr(report, key))
-        for key in ("sent", "failed", "waiting", "retried")
-        if isinstance(getattr(report, key, None), int)
-    }
+def send_due(rt: Runtime) -> dict[str, int]:
+    """Send every notification that is due, in rounds of ``BATCH``."""
+    from service.notify import delivery
+
+    totals: Counter[str] = Counter()
+    while True:
+        report = delivery.deliver(rt, limit=BATCH)
+        handled = report.sent + report.retrying + report.failed + report.taken
+        totals.update(sent=report.sent, retrying=report.retrying, failed=report.failed)
+        totals["waiting"] = report.waiting
+        if handled < BATCH:
+            return dict(totals)
 
 
-def _batches(rt: Runtime, query: sa.Select[tuple[Referral]]) -> list[list[int]]:
+Step = Callable[[Runtime, Session, Referral, date, ClockSummary], None]
+
+
+def _in_batches(
+    rt: Runtime, where: list[sa.ColumnElement[bool]], step: Step, day: date, summary: ClockSummary
+) -> None:
+    """``step`` on every referral ``where`` selects, ``BATCH`` at a time, each batch in its
+    own write transaction."""
     with rt.session() as session:
-        ids = list(session.execute(query.with_only_columns(col(Referral.id))))
-    flat = [int(i[0]) for i in ids]
-    return [flat[start : start + BATCH] for start in range(0, len(flat), BATCH)]
+        ids = list(session.exec(select(col(Referral.id)).where(*where).order_by(col(Referral.id))))
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        with rt.writing() as session:
+            for row in session.exec(select(Referral).where(col(Referral.id).in_(chunk))):
+                step(rt, session, row, day, summary)
+            session.commit()
 
 
 def _referrals(rt: Runtime, day: date, summary: ClockSummary) -> None:
-    waiting = (
-        sa.select(Referral)
-        .where(sa.or_(col(Referral.answer_due).is_not(None), col(Referral.state) == "proposed"))
-        .order_by(col(Referral.id))
-    )
-    for chunk in _batches(rt, waiting):
-        with rt.writing() as session:
-            rows = list(
-                session.exec(sa.select(Referral).where(col(Referral.id).in_(chunk))).scalars()
-            )  # type: ignore[call-overload]
-            for row in rows:
-                _waiting(rt, session, row, day, summary)
-            session.commit()
-    hired = (
-        sa.select(Referral)
-        .where(
-            col(Referral.state) == "hired",
-            col(Referral.contract_start) <= day - timedelta(days=law.RETENTION_DAYS),
-        )
-        .order_by(col(Referral.id))
-    )
-    staying = (
-        sa.select(Referral)
-        .where(
-            col(Referral.state).in_(("arrived", "extended")),
-            col(Referral.stay_until) <= day + timedelta(days=clocks.STAY_ENDING_NOTICE_DAYS),
-        )
-        .order_by(col(Referral.id))
-    )
-    for query, step in ((hired, _retention), (staying, _stay)):
-        for chunk in _batches(rt, query):
-            with rt.writing() as session:
-                rows = list(
-                    session.exec(sa.select(Referral).where(col(Referral.id).in_(chunk))).scalars()
-                )  # type: ignore[call-overload]
-                for row in rows:
-                    step(rt, session, row, day, summary)
-                session.commit()
+    waiting = [sa.or_(col(Referral.answer_due).is_not(None), col(Referral.state) == "proposed")]
+    _in_batches(rt, waiting, _waiting, day, summary)
+    hired = [
+        col(Referral.state) == "hired",
+        col(Referral.contract_start) <= day - timedelta(days=law.RETENTION_DAYS),
+    ]
+    _in_batches(rt, hired, _retention, day, summary)
+    staying = [
+        col(Referral.state).in_(("arrived", "extended")),
+        col(Referral.stay_until) <= day + timedelta(days=clocks.STAY_ENDING_NOTICE_DAYS),
+    ]
+    _in_batches(rt, staying, _stay, day, summary)
 
 
 def _title(session: Session, row: Referral) -> str:

@@ -27,9 +27,12 @@ from service.store.tables import ApiToken, Person, Shelter, Vacancy
 from service.store.workflow import Referral, ReferralEvent
 from service.usecases import access
 from service.usecases.actor import Actor
-from service.usecases.errors import Conflict, Forbidden, Invalid, Label, NotFound
+from service.usecases.errors import Conflict, Forbidden, Invalid, Label, NotFound, Problem
 
 MAX_LIST = 500
+PRIVATE_REASONS = frozenset({"health", "record_refused", "returned_to_custody"})
+"""Reasons that speak of health or the criminal record: never written into a message (the
+officer reads them in the application, through the link)."""
 VIEWS = ("waiting", "overdue", "expired_this_week")
 """Ready-made lists: waiting for an answer (by deadline), past the answer deadline, expired
 since Monday."""
@@ -100,7 +103,7 @@ def _today(today: date | None) -> date:
 
 
 def _item_title(item: store.Item) -> str:
-    return getattr(item, "title", None) or getattr(item, "name", "")
+    return str(getattr(item, "title", None) or getattr(item, "name", ""))
 
 
 def _deadlines(row: Referral, item: store.Item | None) -> dict[str, date]:
@@ -282,10 +285,10 @@ def move(
         refusal = lifecycle.check_move(row.item_kind, row.state, change.to, role=actor.role)
         if refusal is not None:
             kind = Forbidden if refusal.code in ("not_for_employer", "only_the_clock") else Conflict
-            raise kind(f"referral_{refusal.code}", **_labelled(refusal))
+            raise _refused(kind, refusal)
         refusal = lifecycle.check_reason(change.to, change.reason)
         if refusal is not None:
-            raise Invalid(f"referral_{refusal.code}", **_labelled(refusal))
+            raise _refused(Invalid, refusal)
         if on > day:
             raise Invalid("referral_date_in_future", date=on.strftime("%d.%m.%Y"))
         if on < row.state_on:
@@ -322,6 +325,12 @@ def move(
         audit.record(session, actor=actor, person_ids=[row.person_id], action="referral")
         session.commit()
         return _view(rt, session, actor, [row])[0]
+
+
+def _refused(kind: type[Problem], refusal: lifecycle.Refusal) -> Problem:
+    problem = kind(f"referral_{refusal.code}")
+    problem.params = _labelled(refusal)
+    return problem
 
 
 def _labelled(refusal: lifecycle.Refusal) -> dict[str, object]:
@@ -404,8 +413,9 @@ def _tell_officer(rt: Runtime, session: Session, row: Referral, before: str) -> 
     lang = token.lang if token is not None else "ru"
     item = store.item_row(session, row.item_kind, row.item_id)
     suggestion = ""
-    if row.state == "declined" and row.reason:
-        found = reasons.decline_reasons().get(row.reason)
+    shown_reason = row.reason if row.reason not in PRIVATE_REASONS else None
+    if row.state == "declined" and shown_reason:
+        found = reasons.decline_reasons().get(shown_reason)
         suggestion = found.message.get(lang, "") if found else ""
     outbox.queue(
         session,
@@ -417,8 +427,8 @@ def _tell_officer(rt: Runtime, session: Session, row: Referral, before: str) -> 
             "person_ref": row.person_id,
             "item_title": _item_title(item) if item is not None else row.item_id,
             "state_label": messages("service").text(f"referral_state_{row.state}", lang),
-            "reason_label": messages("catalogs").text(f"reason_{row.reason}", lang)
-            if row.reason
+            "reason_label": messages("catalogs").text(f"reason_{shown_reason}", lang)
+            if shown_reason
             else "",
             "suggestion": suggestion,
         },

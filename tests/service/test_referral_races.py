@@ -49,9 +49,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str, Runtime]]:
                 for n in range(1, 2 * ROUNDS + 1)
             ]  # fmt: skip
             for kind, batch in (("vacancies", rows), ("persons", people)):
-                assert import_records(
-                    session, kind, batch, protector=rt.protector, commit=False
-                ).ok
+                assert import_records(session, kind, batch, protector=rt.protector, commit=False).ok
             secret, _ = tokens.create(session, role="officer")
             session.commit()
         port = _free_port()
@@ -79,7 +77,9 @@ def test_the_last_place_goes_to_exactly_one(served: tuple[str, str, Runtime]) ->
         gate = threading.Barrier(2)
         found: list[int] = []
 
-        def refer(person_id: str, item_id: str) -> None:
+        def refer(
+            person_id: str, item_id: str, gate: threading.Barrier = gate, found: list[int] = found
+        ) -> None:
             with httpx.Client(base_url=base, headers=headers, timeout=30) as client:
                 gate.wait()
                 answer = client.post(
