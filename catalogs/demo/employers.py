@@ -195,7 +195,7 @@ def headcount(rng: random.Random, employer: Employer) -> int:
     sector = 3.0 if employer.sector.key in _BIG_SECTORS else 1.0
     if employer.sector.key in _SMALL_SECTORS:
         sector = 0.6
-    value = typical * employer.size**0.8 * sector * rng.lognormvariate(0.0, 0.35)
+    value: float = typical * employer.size**0.8 * sector * rng.lognormvariate(0.0, 0.35)
     return max(fewest, min(most, round(value)))
 
 
