@@ -7,17 +7,18 @@ import csv
 import io
 
 from catalogs.i18n import messages
-from service.reports.quota import (
-    LedgerRow,
-    QuotaLedger,
-    place_name,
-)
+from service.reports.areas import place_name
+from service.reports.shapes import LedgerRow, QuotaLedger
 
 CSV_COLUMNS = (
     "level", "key", "name", "region_kato", "district_kato", "quota_vacancies", "quota_slots",
     "open_quota_vacancies", "windows_open", "days_left", "referred", "hired", "fulfilled",
-    "fulfilment_rate", "hired_outside_quota",
+    "fulfilment_rate", "hired_outside_quota", "obligation", "incomplete", "referrals_open",
+    "expired_no_answer", "median_days_to_answer",
 )  # fmt: skip
+"""The columns of the CSV, in order (later additions go at the end)."""
+INCOMPLETE_SHOWN = 20
+"""Employers with an unknown obligation listed by name in the table (the rest are counted)."""
 
 
 def to_csv(ledger: QuotaLedger, lang: str = "ru") -> str:
@@ -74,7 +75,11 @@ def chart_png(ledger: QuotaLedger, lang: str = "ru") -> bytes:
         axes.set_xlabel(text("report_chart_axis", lang), fontfamily="DejaVu Sans")
         for position, district, rate in zip(positions, districts, rates, strict=True):
             note = text(
-                "report_chart_slots", lang, fulfilled=district.fulfilled, slots=district.quota_slots
+                "report_chart_slots",
+                lang,
+                fulfilled=district.fulfilled,
+                slots=district.quota_slots,
+                obligation=_number(district.obligation),
             )
             axes.text(rate + 0.01, position, note, va="center", fontsize=8)
     figure.tight_layout()
@@ -87,11 +92,28 @@ def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:.1%}"
 
 
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
 def table_lines(ledger: QuotaLedger, lang: str = "ru", *, top: int = 5) -> list[str]:
     """The ledger as readable lines: total, each region, its districts, each district's
     ``top`` employers by slots."""
     text = messages("service").text
     area = ledger.area(lang)
+
+    def employers_side(row: LedgerRow) -> str:
+        owed = text("report_line_owed", lang, obligation=_number(row.obligation))
+        if row.incomplete:
+            owed += " " + text("report_line_incomplete", lang, count=row.incomplete)
+        answers = text(
+            "report_line_referrals",
+            lang,
+            open=row.referrals_open,
+            expired=row.expired_no_answer,
+            median=_number(row.median_days_to_answer),
+        )
+        return f"{owed} · {answers}"
 
     def line(row: LedgerRow) -> str:
         return (
@@ -116,23 +138,34 @@ def table_lines(ledger: QuotaLedger, lang: str = "ru", *, top: int = 5) -> list[
 
     lines = [text("report_header", lang, area=area, date=ledger.today.isoformat()), ""]
     total = ledger.total
-    lines += [f"{total.name(lang)}: {line(total)}"]
+    lines += [f"{total.name(lang)}: {line(total)}", f"  {employers_side(total)}"]
     lines += [f"  {text('report_outside', lang, count=total.hired_outside_quota)}", ""]
     employers = ledger.level("employer")
     for region in ledger.level("region"):
         lines += ["", f"{region.name(lang)} ({region.key})", f"  {line(region)}"]
+        lines += [f"  {employers_side(region)}"]
         for district in ledger.level("district"):
             if district.region_kato != region.key:
                 continue
             lines += [f"  {district.name(lang)} ({district.key})", f"    {line(district)}"]
+            lines += [f"    {employers_side(district)}"]
             own = [e for e in employers if e.district_kato == district.key]
             for employer in own[:top]:
                 lines += [
                     f"    • {employer.name(lang)} ({employer.key})",
                     f"        {line(employer)}",
+                    f"        {employers_side(employer)}",
                 ]
             if len(own) > top:
                 lines.append("    " + text("report_more_employers", lang, count=len(own) - top))
+    if ledger.incomplete:
+        lines += ["", text("report_incomplete", lang, count=len(ledger.incomplete))]
+        for unknown in ledger.incomplete[:INCOMPLETE_SHOWN]:
+            reason = text(f"report_incomplete_{unknown.reason}", lang)
+            lines.append(f"  • {unknown.name} ({unknown.employer_bin}): {reason}")
+        if len(ledger.incomplete) > INCOMPLETE_SHOWN:
+            more = len(ledger.incomplete) - INCOMPLETE_SHOWN
+            lines.append("  " + text("report_more_employers", lang, count=more))
     outcomes = ledger.outcomes
     if outcomes is None:
         return lines

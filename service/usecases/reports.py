@@ -1,8 +1,8 @@
 """The quota ledger, as each actor may see it (docs/reports.md).
 
 Staff see any area; a regional actor only areas inside its region (its region by default).
-An employer sees only its own employer rows and offer windows, without outcome indicators,
-and no chart (district bars count other employers' hires).
+An employer sees only its own employer rows, offer windows and (if its obligation is unknown)
+its own entry of the incomplete list, without outcome indicators, and no chart (district bars count other employers' hires).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ def ledger(
         found,
         rows=[r for r in found.level("employer") if r.key == own],
         windows=[w for w in found.windows if w.employer_bin == own],
+        incomplete=[e for e in found.incomplete if e.employer_bin == own],
         outcomes=None,
     )
 

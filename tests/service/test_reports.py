@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -18,6 +19,8 @@ from service.reports import render
 from service.runtime import Runtime
 from service.store import tokens
 from service.store.imports import import_records
+from service.store.protect import Protector
+from service.store.workflow import Referral, ReferralEvent
 from tests.factories import bin_number, person, vacancy
 
 AS_OF = date(2026, 6, 30)
@@ -208,16 +211,18 @@ def test_csv_has_a_header_in_the_language_and_one_line_per_row(
     english = list(csv.reader(io.StringIO(render.to_csv(ledger, "en"))))
     assert english[0] == list(render.CSV_COLUMNS)
     assert len(english) == 1 + 9
-    assert ",".join(english[1]) == "total,,Total,,,6,13,5,3,31,6,5,4,0.3077,2"
+    assert ",".join(english[1]) == "total,,Total,,,6,13,5,3,31,6,5,4,0.3077,2,0,3,0,0,"
     assert ",".join(english[8]) == (
-        "district,473600000,Бейнеуский район,470000000,473600000,2,3,1,0,,2,1,1,0.3333,0"
+        "district,473600000,Бейнеуский район,470000000,473600000,2,3,1,0,,2,1,1,0.3333,0,0,1,0,0,"
     )
+    assert ",".join(english[9][-5:]) == ",1,0,0,"  # a stub employer: obligation unknown
     kazakh = list(csv.reader(io.StringIO(render.to_csv(ledger, "kk"))))
     assert kazakh[0][:3] == ["деңгей", "код", "атауы"]
     assert kazakh[1][2] == "Барлығы"
     assert kazakh[8][2] == "Бейнеу ауданы"
     russian = list(csv.reader(io.StringIO(render.to_csv(ledger, "ru"))))
     assert russian[0][5] == "квотных вакансий"
+    assert russian[0][15] == "обязательство (рабочих мест)"
 
 
 def test_the_chart_is_a_png(session: Session, world: None) -> None:
@@ -348,3 +353,218 @@ def test_api_employer_sees_only_its_own_rows(client: TestClient, bearer: dict[st
     assert {w["employer_bin"] for w in windows} == {E2}
     assert answer.json()["outcomes"] is None
     assert _get(client, bearer["employer"], "/api/v1/reports/quota/chart.png").status_code == 403
+
+
+# -- employers' obligations and the referrals ----------------------------------------------
+
+E4, E5, E6, E7 = bin_number(104), bin_number(105), bin_number(106), bin_number(107)
+
+
+def _employer(bin_: str, name: str, kato: str, **more: str) -> dict[str, str]:
+    return {"employer_bin": bin_, "name": name, "kato": kato, "quota_year": "2026", **more}
+
+
+EMPLOYERS = [
+    # 2.5 % of 140 is 3.5 jobs: 4 (half up)
+    _employer(E1, "ТОО «Каспий Строй»", AKTAU, headcount="140", quota_percent="2,5"),
+    # 2 % of 20 is 0.4 of a job: 1 (a positive quota owes at least one job)
+    _employer(E2, "ТОО «Бейнеу Газ»", BEINEU, headcount="20", quota_percent="2"),
+    # E3 stays the stub its vacancies made
+    # no quota vacancy, 3 % of 50 = 1.5: 2 jobs owed in Aktau's district
+    _employer(E4, "АО «Порт Актау»", AKTAU, headcount="50", quota_percent="3"),
+    # a quota percentage but no headcount: counted, obligation unknown
+    _employer(E5, "ТОО «Кокше Нан»", KOKSHETAU, quota_percent="2,5"),
+    # last year's quota and no quota vacancy: not a quota employer this year
+    _employer(E6, "ТОО «Старая квота»", AKTAU, headcount="100", quota_percent="3",
+              quota_year="2025"),
+    # no quota
+    _employer(E7, "ТОО «Без квоты»", AKTAU, headcount="500", quota_percent="0"),
+]  # fmt: skip
+
+
+def _referral(
+    session: Session,
+    person: int,
+    vacancy: int,
+    employer: str,
+    history: list[tuple[str, str]],
+    *,
+    reason: str | None = None,
+    months: int | None = None,
+) -> None:
+    """A referral written straight into the tables: its events (state, day), the last being
+    its state now."""
+    from catalogs.referrals.lifecycle import place
+
+    state, state_on = history[-1]
+    row = Referral(
+        person_id=f"P{person:05d}",
+        item_kind="vacancy",
+        item_id=f"V{vacancy:05d}",
+        employer_bin=employer,
+        region_kato="470000000",
+        state=state,
+        place=place("vacancy", state),
+        sent_on=date.fromisoformat(history[0][1]),
+        state_on=date.fromisoformat(state_on),
+        reason=reason,
+        contract_months=months,
+        created_by="test",
+    )
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    before = None
+    for to_state, day in history:
+        session.add(
+            ReferralEvent(
+                referral_id=row.id,
+                from_state=before,
+                to_state=to_state,
+                on=date.fromisoformat(day),
+                actor="test",
+            )
+        )
+        before = to_state
+    session.flush()
+
+
+@pytest.fixture
+def quota_world(session: Session, runtime: Runtime, world: None) -> None:
+    report = import_records(session, "employers", EMPLOYERS, protector=runtime.protector)
+    assert report.ok, [e.as_dict("en") for e in report.errors]
+    # P3 referred to V2 (E1), only viewed: holds a place, no answer yet
+    _referral(session, 3, 2, E1, [("sent", "2026-06-10"), ("viewed", "2026-06-12")])
+    # P5 hired on V1 (E1) with a 12-month contract: first answer (interview) after 7 days
+    _referral(
+        session, 5, 1, E1,
+        [("sent", "2026-05-04"), ("viewed", "2026-05-05"), ("interview", "2026-05-11"),
+         ("hired", "2026-05-20")],
+        months=12,
+    )  # fmt: skip
+    # P1's hire on V1, also in the outcome events: one pair, counted once; answered in 15 days
+    _referral(
+        session, 1, 1, E1,
+        [("sent", "2026-01-05"), ("hired", "2026-01-20"), ("retained_3m", "2026-04-25")],
+        months=12,
+    )  # fmt: skip
+    # P4's referral to V5 (E2) expired: the employer never answered
+    _referral(
+        session, 4, 5, E2, [("sent", "2025-12-01"), ("expired", "2025-12-15")], reason="no_answer"
+    )
+    # P1 declined by E3 on V6 after 3 days
+    _referral(
+        session, 1, 6, E3, [("sent", "2026-06-20"), ("declined", "2026-06-23")], reason="other"
+    )
+    # P2 invited by E3 after the report's day: holds a place, no answer yet on 30 June
+    _referral(session, 2, 6, E3, [("sent", "2026-06-25"), ("interview", "2026-07-02")])
+    # made after the report's day: not counted at all
+    _referral(session, 5, 8, E3, [("sent", "2026-07-05")])
+
+
+OWED = (
+    "obligation", "incomplete", "referrals_open", "expired_no_answer", "median_days_to_answer",
+    "referred", "hired", "fulfilled", "quota_slots",
+)  # fmt: skip
+
+
+def owed(row: reports.LedgerRow) -> tuple[object, ...]:
+    return tuple(row.as_dict("en")[name] for name in OWED)
+
+
+def test_obligations_and_referrals_match_the_hand_count(
+    session: Session, quota_world: None
+) -> None:
+    ledger = reports.quota_ledger(session, kato=None, today=AS_OF)
+    assert [(row.level, row.key) for row in ledger.rows] == [
+        ("total", ""),
+        ("region", "110000000"),
+        ("district", "111000000"),
+        ("employer", E3),
+        ("employer", E5),
+        ("region", "470000000"),
+        ("district", "471000000"),
+        ("employer", E1),
+        ("employer", E4),
+        ("district", "473600000"),
+        ("employer", E2),
+    ]
+    by = {(row.level, row.key): row for row in ledger.rows}
+    # obligation, incomplete, open, expired unanswered, median days to answer,
+    # referred persons, hired pairs, fulfilled pairs, slots
+    assert owed(by["employer", E1]) == (4, 0, 1, 0, 11.0, 5, 3, 2, 5)
+    assert owed(by["employer", E4]) == (2, 0, 0, 0, None, 0, 0, 0, 0)
+    assert owed(by["employer", E2]) == (1, 0, 0, 1, None, 2, 1, 1, 3)
+    assert owed(by["employer", E3]) == (None, 1, 1, 0, 3.0, 4, 2, 2, 5)
+    assert owed(by["employer", E5]) == (None, 1, 0, 0, None, 0, 0, 0, 0)
+    assert owed(by["district", "471000000"]) == (6, 0, 1, 0, 11.0, 5, 3, 2, 5)
+    assert owed(by["district", "473600000"]) == (1, 0, 0, 1, None, 2, 1, 1, 3)
+    assert owed(by["district", "111000000"]) == (0, 2, 1, 0, 3.0, 4, 2, 2, 5)
+    assert owed(by["region", "470000000"]) == (7, 0, 1, 1, 11.0, 6, 4, 3, 8)
+    assert owed(by["region", "110000000"]) == (0, 2, 1, 0, 3.0, 4, 2, 2, 5)
+    assert owed(by["total", ""]) == (7, 2, 2, 1, 7.0, 6, 6, 5, 13)
+    assert by["employer", E4].employer_name == "АО «Порт Актау»"
+    assert by["total", ""].fulfilment_rate == round(5 / 13, 4)
+    assert [(e.employer_bin, e.district_kato, e.reason) for e in ledger.incomplete] == [
+        (E3, "111000000", "stub"),
+        (E5, "111000000", "no_headcount"),
+    ]
+    # the outcome indicators still read the outcome events only
+    assert (ledger.outcomes.released, ledger.outcomes.hired) == (5, 5)
+
+    mangystau = reports.quota_ledger(session, kato="47", today=AS_OF)
+    assert owed(mangystau.total) == (7, 0, 1, 1, 11.0, 6, 4, 3, 8)
+    assert mangystau.incomplete == []
+    before = reports.quota_ledger(session, kato="47", today=date(2026, 5, 31))
+    # on 31 May: P3's referral not made yet, P5's hire made, P1's answered
+    assert owed(before.total)[2:5] == (0, 1, 11.0)
+
+
+def test_an_employer_known_only_from_vacancies_is_incomplete(session: Session) -> None:
+    from service.store.workflow import Employer
+
+    rows = [_vacancy(1, E1, "ТОО «Каспий Строй»", AKTAU, 2, "2026-03-01")]
+    session.execute(sa.delete(Employer))
+    report = import_records(session, "vacancies", rows, protector=Protector(b"k" * 32))
+    assert report.ok
+    session.execute(sa.delete(Employer))  # a database from before employers were recorded
+    ledger = reports.quota_ledger(session, kato=None, today=AS_OF)
+    assert [(e.employer_bin, e.reason) for e in ledger.incomplete] == [(E1, "no_record")]
+    assert ledger.total.incomplete == 1
+    assert ledger.level("employer")[0].obligation is None
+
+
+def test_renderings_show_obligations(session: Session, quota_world: None) -> None:
+    ledger = reports.quota_ledger(session, kato=None, today=AS_OF)
+    english = list(csv.reader(io.StringIO(render.to_csv(ledger, "en"))))
+    assert english[0][-5:] == [
+        "obligation", "incomplete", "referrals_open", "expired_no_answer", "median_days_to_answer"
+    ]  # fmt: skip
+    assert english[1][-5:] == ["7", "2", "2", "1", "7.0"]
+    lines = render.table_lines(ledger, "en")
+    assert lines[3] == (
+        "  owed 7 (+ 2 employers without full figures) · referrals open 2 · expired "
+        "unanswered 1 · median days to answer 7"
+    )
+    assert any("Employers whose obligation is unknown: 2" in line for line in lines)
+    assert any(E5 in line and "no list headcount" in line for line in lines)
+    kazakh = "\n".join(render.table_lines(ledger, "kk"))
+    assert "міндеттеме 7" in kazakh
+    payload = ledger.as_dict("ru")
+    assert payload["rows"][0]["obligation"] == 7
+    assert payload["incomplete"][0]["reason"] == "stub"
+    assert render.chart_png(ledger, "kk").startswith(b"\x89PNG")
+
+
+def test_api_shows_obligations_and_an_employer_its_own(
+    client: TestClient, bearer: dict[str, str], quota_world: None
+) -> None:
+    body = _get(client, bearer["officer"], "/api/v1/reports/quota?as_of=2026-06-30").json()
+    assert body["rows"][0]["obligation"] == 7
+    assert body["rows"][0]["median_days_to_answer"] == 7.0
+    assert [e["employer_bin"] for e in body["incomplete"]] == [E3, E5]
+    own = _get(client, bearer["employer"], "/api/v1/reports/quota?as_of=2026-06-30").json()
+    assert [(r["key"], r["obligation"], r["expired_no_answer"]) for r in own["rows"]] == [
+        (E2, 1, 1)
+    ]
+    assert own["incomplete"] == []

@@ -29,6 +29,11 @@ class QuotaRowOut(BaseModel):
     fulfilled: int
     fulfilment_rate: float | None
     hired_outside_quota: int
+    obligation: int | None
+    incomplete: int
+    referrals_open: int
+    expired_no_answer: int
+    median_days_to_answer: float | None
 
 
 class QuotaWindowOut(BaseModel):
@@ -40,6 +45,16 @@ class QuotaWindowOut(BaseModel):
     quota_from: date
     window_end: date
     days_left: int
+
+
+class IncompleteEmployerOut(BaseModel):
+    """An employer counted in the ledger whose quota obligation is not known, and why
+    (``no_record``, ``stub``, ``other_year``, ``no_headcount``, ``no_percent``)."""
+
+    employer_bin: str
+    name: str
+    district_kato: str
+    reason: Literal["no_record", "stub", "other_year", "no_headcount", "no_percent"]
 
 
 class RetentionOut(BaseModel):
@@ -57,12 +72,13 @@ class QuotaOutcomesOut(BaseModel):
 
 
 class QuotaLedgerOut(BaseModel):
-    """The quota ledger of an area. Employers get only their own rows and windows, and no
-    outcome indicators (``outcomes`` is null)."""
+    """The quota ledger of an area. Employers get only their own rows, windows and entry of
+    ``incomplete``, and no outcome indicators (``outcomes`` is null)."""
 
     as_of: date
     kato: str | None
     area: str
     rows: list[QuotaRowOut]
     windows: list[QuotaWindowOut]
+    incomplete: list[IncompleteEmployerOut]
     outcomes: QuotaOutcomesOut | None
