@@ -50,6 +50,13 @@ class Runtime:
         return self._serving
 
     @property
+    def is_served(self) -> bool:
+        """Whether this runtime owns a pool of connections (a server or a command), not one
+        connection lent by a caller (the test suite): only then may it run work of its own
+        on other threads."""
+        return isinstance(self.bind, Engine)
+
+    @property
     def where(self) -> str:
         """The database in force, with any password hidden."""
         return make_url(self.settings.url).render_as_string(hide_password=True)

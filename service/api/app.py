@@ -22,11 +22,23 @@ from catalogs.i18n import messages
 from matcher import __version__
 from service.api import docs
 from service.api.deps import language
-from service.api.routes import admin, data, jobs, lists, model, persons, plans, referrals, reports
+from service.api.routes import (
+    admin,
+    data,
+    employers,
+    jobs,
+    lists,
+    model,
+    persons,
+    plans,
+    referrals,
+    reports,
+)
 from service.config import Settings
 from service.jobs import queue, tasks
 from service.runtime import Runtime
 from service.training.schedule import RetrainSchedule
+from service.usecases.daily import DailyClock
 from service.usecases.errors import Busy, Problem
 
 log = logging.getLogger("matcher.api")
@@ -98,14 +110,21 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        every = app.state.runtime.settings.retrain_every_hours
-        schedule = RetrainSchedule(app.state.runtime, every) if every else None
+        rt = app.state.runtime
+        every = rt.settings.retrain_every_hours
+        schedule = RetrainSchedule(rt, every) if every else None
         if schedule is not None:
             schedule.start()
-        async with job_runner(app.state.runtime):
+        hour = rt.settings.clock_hour
+        daily = DailyClock(rt, hour=hour) if hour is not None and rt.is_served else None
+        if daily is not None:
+            daily.start()
+        async with job_runner(rt):
             yield
         if schedule is not None:
             schedule.stop()
+        if daily is not None:
+            daily.stop()
 
     app = FastAPI(
         lifespan=lifespan,
@@ -128,6 +147,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         reports.router,
         jobs.router,
         referrals.router,
+        employers.router,
     ):
         app.include_router(router, prefix=PREFIX)
 

@@ -15,7 +15,7 @@ from service.api.schemas.referrals import ReferralIn, ReferralList, ReferralOut,
 from service.usecases import referrals
 
 router = APIRouter(tags=["referrals"])
-ReferralId = Annotated[int, Path(ge=1, le=2**62)]
+ReferralId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 REFUSED: dict[int | str, dict[str, object]] = {
     **ERRORS,
     409: {"model": Error, "description": "The referral's state or the item's places forbid it."},
