@@ -48,7 +48,11 @@ class NotFound(LookupError):
         self.item_id = item_id
 
 
-def vacancy(row: models.Vacancy) -> Vacancy:
+Used = tuple[int, int]
+"""Places of an item held and taken by referrals."""
+
+
+def vacancy(row: models.Vacancy, used: Used = (0, 0)) -> Vacancy:
     return Vacancy(
         vacancy_id=row.vacancy_id,
         employer_bin=row.employer_bin,
@@ -63,16 +67,16 @@ def vacancy(row: models.Vacancy) -> Vacancy:
         experience_min_years=row.experience_min_years,
         salary_kzt=row.salary_kzt,
         is_quota=row.is_quota,
-        quota_slots=row.quota_slots,
+        quota_slots=max(0, row.quota_slots - sum(used)) if row.is_quota else row.quota_slots,
         quota_from=row.quota_from,
         excluded_offences=tuple(row.excluded_offences),
         provides_housing=row.provides_housing,
         employment_type=row.employment_type,
-        status=row.status,
+        status="closed" if not row.is_quota and used[1] else row.status,
     )
 
 
-def course(row: models.Course) -> Course:
+def course(row: models.Course, used: Used = (0, 0)) -> Course:
     return Course(
         course_id=row.course_id,
         programme=row.programme,
@@ -87,14 +91,14 @@ def course(row: models.Course) -> Course:
         lat=row.lat,
         lon=row.lon,
         education_min=row.education_min,
-        seats=row.seats,
+        seats=None if row.seats is None else max(0, row.seats - sum(used)),
         starts_on=row.starts_on,
         cost_kzt=row.cost_kzt,
         available_in_custody=row.available_in_custody,
     )
 
 
-def shelter(row: models.Shelter) -> Shelter:
+def shelter(row: models.Shelter, used: Used = (0, 0)) -> Shelter:
     return Shelter(
         shelter_id=row.shelter_id,
         name=row.name,
@@ -102,7 +106,7 @@ def shelter(row: models.Shelter) -> Shelter:
         lat=row.lat,
         lon=row.lon,
         capacity=row.capacity,
-        occupied=row.occupied,
+        occupied=row.occupied + used[0],
         max_stay_days=row.max_stay_days,
         accepts=row.accepts,
         min_age=row.min_age,
@@ -223,6 +227,28 @@ def remembered_readings(path: Path, matcher: OccupationMatcher) -> Iterator[None
         log.warning("readings not kept in %s: %s", path, error)
 
 
+def places_used(session: Session) -> dict[tuple[str, str], Used]:
+    """Places held and taken by referrals, per item: an engine counts only the free ones (a
+    quota slot or a seat less, a bed more occupied, an ordinary vacancy closed by a hire)."""
+    query = (
+        sa.select(
+            col(models.Referral.item_kind),
+            col(models.Referral.item_id),
+            col(models.Referral.place),
+            sa.func.count(),
+        )
+        .where(col(models.Referral.place).in_(("held", "taken")))
+        .group_by(
+            col(models.Referral.item_kind), col(models.Referral.item_id), col(models.Referral.place)
+        )
+    )
+    found: dict[tuple[str, str], Used] = {}
+    for kind, item_id, place, count in session.execute(query):
+        held, taken = found.get((kind, item_id), (0, 0))
+        found[kind, item_id] = (held + count, taken) if place == "held" else (held, taken + count)
+    return found
+
+
 def _plain_rows(session: Session, table: Any, key: Any) -> Iterator[Any]:
     """Every row of ``table`` in ``key`` order, with the table's columns read by name as on
     its ORM objects, without making those (a third of the time for 6,000 vacancies)."""
@@ -235,10 +261,21 @@ def _load_engine(session: Session, *, today: date, congestion: bool, learned: bo
         col(models.Course.course_id),
         col(models.Shelter.shelter_id),
     ]
+    used = places_used(session)
+    none = (0, 0)
     engine = Engine.build(
-        vacancies=[vacancy(r) for r in _plain_rows(session, models.Vacancy, by_id[0])],
-        courses=[course(r) for r in _plain_rows(session, models.Course, by_id[1])],
-        shelters=[shelter(r) for r in _plain_rows(session, models.Shelter, by_id[2])],
+        vacancies=[
+            vacancy(r, used.get(("vacancy", r.vacancy_id), none))
+            for r in _plain_rows(session, models.Vacancy, by_id[0])
+        ],
+        courses=[
+            course(r, used.get(("course", r.course_id), none))
+            for r in _plain_rows(session, models.Course, by_id[1])
+        ],
+        shelters=[
+            shelter(r, used.get(("shelter", r.shelter_id), none))
+            for r in _plain_rows(session, models.Shelter, by_id[2])
+        ],
         today=today,
         congestion=Congestion(recent_referrals(session, today=today)) if congestion else None,
         matcher=occupation_matcher(),

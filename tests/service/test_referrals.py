@@ -245,3 +245,16 @@ def test_a_capacity_nobody_confirmed_for_90_days_leaves_the_lists(
     )
     session.commit()
     assert "V00003" not in _list(client, world["officer"], "P00004")
+
+
+def test_an_engine_built_now_counts_only_free_places(
+    client: TestClient, world: dict[str, Headers], session: Session
+) -> None:
+    from service.store import rows
+
+    refer(client, world["officer"], "P00001")
+    made = refer(client, world["officer"], "P00002", "V00003")
+    move(client, world["employer"], made["id"], to="hired", contract_months=3)
+    engine = rows.load_engine(session, today=date.today(), learned=False)
+    assert engine.item("vacancy", "V00001").quota_slots == 1  # two slots, one held
+    assert engine.item("vacancy", "V00003").status == "closed"  # an ordinary job, filled
