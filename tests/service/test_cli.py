@@ -66,7 +66,7 @@ def test_import_report_as_json_in_kazakh(run, tmp_path: Path) -> None:  # type: 
 
 
 def test_unknown_kind_and_missing_file(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    result = run("import", "employers", str(tmp_path / "x.csv"))
+    result = run("import", "contracts", str(tmp_path / "x.csv"))
     assert result.exit_code == 2
     assert "unknown kind" in result.stderr
     result = run("import", "vacancies", str(tmp_path / "missing.csv"))
