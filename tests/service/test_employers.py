@@ -193,3 +193,57 @@ def test_who_may_read_an_employer(client: TestClient, bearer: dict[str, str]) ->
         _get(client, bearer["admin"], f"/api/v1/employers/{E1}?as_of=1999-12-31").status_code == 422
     )
     assert _get(client, None, f"/api/v1/employers/{E1}").status_code == 401
+
+
+def _employers_csv(*rows: dict[str, str]) -> bytes:
+    from tests.factories import csv_bytes
+
+    return csv_bytes(rows, ["employer_bin", "name", "kato", "headcount", "quota_percent", "email"])
+
+
+def test_import_employers_from_the_command_line(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    good = tmp_path / "employers.csv"
+    good.write_bytes(
+        _employers_csv(
+            {"employer_bin": E1, "name": "ТОО «Каспий Строй»", "kato": AKTAU, "headcount": "140",
+             "quota_percent": "2,5", "email": "hr@kaspiy.kz"}
+        )
+    )  # fmt: skip
+    result = run("import", "employers", str(good))
+    assert result.exit_code == 0, result.output
+    assert "employers" in result.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(
+        _employers_csv(
+            {"employer_bin": E2, "name": "x", "kato": "", "headcount": "", "quota_percent": "",
+             "email": "hr@kokshe"},
+            {"employer_bin": "123456789012", "name": "y", "kato": "", "headcount": "",
+             "quota_percent": "101", "email": ""},
+        )
+    )  # fmt: skip
+    result = run("import", "employers", str(bad))
+    assert result.exit_code != 0
+    assert "line 2, column email" in result.stderr
+    assert "line 3, column employer_bin" in result.stderr
+    assert "line 3, column quota_percent" in result.stderr
+
+
+def test_import_employers_over_http(client: TestClient, session: Session) -> None:
+    admin = tokens.create(session, role="admin")[0]
+    headers = {"Authorization": f"Bearer {admin}", "Content-Type": "text/csv"}
+    body = _employers_csv(
+        {"employer_bin": E1, "name": "ТОО «Каспий Строй»", "kato": AKTAU, "headcount": "140",
+         "quota_percent": "2,5", "email": "hr@kaspiy.kz"}
+    )  # fmt: skip
+    answer = client.post("/api/v1/imports/employers", content=body, headers=headers)
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["kind"], answer.json()["inserted"]) == ("employers", 1)
+    bad = _employers_csv(
+        {"employer_bin": E2, "name": "x", "kato": "", "headcount": "-1", "quota_percent": "",
+         "email": ""}
+    )  # fmt: skip
+    refused = client.post("/api/v1/imports/employers", content=bad, headers=headers)
+    assert refused.status_code == 422
+    assert [(d["line"], d["column"]) for d in refused.json()["error"]["details"]] == [
+        (2, "headcount")
+    ]
