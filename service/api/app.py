@@ -29,6 +29,7 @@ from service.api.routes import (
     jobs,
     lists,
     model,
+    notifications,
     persons,
     plans,
     referrals,
@@ -147,6 +148,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         reports.router,
         jobs.router,
         referrals.router,
+        notifications.router,
         employers.router,
     ):
         app.include_router(router, prefix=PREFIX)

@@ -19,6 +19,12 @@ def token_create(
         str | None, typer.Option("--region", help="KATO code of a region (officer, inspector).")
     ] = None,
     label: Annotated[str | None, typer.Option("--label", help="Whose token this is.")] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", help="Where its holder's notifications go.")
+    ] = None,
+    notify_lang: Annotated[
+        str, typer.Option("--notify-lang", help="kk, ru or en: the notifications' language.")
+    ] = "ru",
 ) -> None:
     """Create a token and print it once: only its hash is stored."""
     from service.usecases import admin
@@ -33,6 +39,8 @@ def token_create(
             employer_bin=employer,
             region_kato=region,
             label=label,
+            email=email,
+            lang=notify_lang,
         )
     typer.echo(text("token_created", lang), err=True)
     typer.echo(secret)

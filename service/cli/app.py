@@ -42,6 +42,10 @@ USAGE = frozenset(
         "token_bin_only_for_employers",
         "token_bad_region",
         "token_region_only_for_staff",
+        "token_bad_email",
+        "token_bad_lang",
+        "referral_unknown_state",
+        "referral_unknown_view",
     }
 )
 """Refusals that say an option or argument is wrong in itself: exit code 2."""

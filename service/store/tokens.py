@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Sequence
 
@@ -24,6 +25,10 @@ class TokenError(ValueError):
         self.params = params
 
 
+EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}")
+"""An address worth trying (the mail server is the real judge)."""
+
+
 def digest(token: str) -> str:
     """Tokens carry 256 random bits: a plain SHA-256 is enough to store them."""
     return hashlib.sha256(token.encode()).hexdigest()
@@ -36,8 +41,11 @@ def create(
     employer_bin: str | None = None,
     region_kato: str | None = None,
     label: str | None = None,
+    email: str | None = None,
+    lang: str = "ru",
 ) -> tuple[str, ApiToken]:
-    """A new token (returned once, in clear) and its stored record."""
+    """A new token (returned once, in clear) and its stored record; ``email`` and ``lang``:
+    where and in which language its holder's notifications go."""
     from catalogs.identifiers import is_valid_12
     from catalogs.reference.places import places
 
@@ -53,6 +61,10 @@ def create(
             raise TokenError("bad_region")
         if role in ("employer", "admin"):
             raise TokenError("region_only_for_staff")
+    if email is not None and not EMAIL.fullmatch(email):
+        raise TokenError("bad_email", value=email)
+    if lang not in ("kk", "ru", "en"):
+        raise TokenError("bad_lang")
     token = PREFIX + secrets.token_urlsafe(32)
     record = ApiToken(
         token_hash=digest(token),
@@ -60,6 +72,8 @@ def create(
         employer_bin=employer_bin,
         region_kato=region_kato,
         label=label,
+        email=email,
+        lang=lang,
     )
     session.add(record)
     session.commit()

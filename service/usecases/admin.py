@@ -38,14 +38,17 @@ def create_token(
     employer_bin: str | None = None,
     region_kato: str | None = None,
     label: str | None = None,
+    email: str | None = None,
+    lang: str = "ru",
 ) -> tuple[str, ApiToken]:
     """A new token, shown once: only its hash is stored."""
     access.admin_only(actor)
     with rt.writing() as session:
         try:
             return tokens.create(
-                session, role=role, employer_bin=employer_bin, region_kato=region_kato, label=label
-            )
+                session, role=role, employer_bin=employer_bin, region_kato=region_kato,
+                label=label, email=email, lang=lang,
+            )  # fmt: skip
         except tokens.TokenError as error:
             params: dict[str, Any] = dict(error.params)
             raise Invalid(f"token_{error.code}", **params) from None

@@ -267,3 +267,34 @@ def test_a_shelter_stay_from_request_to_departure(
         json={"person_id": "P00002", "item_kind": "shelter", "item_id": "S001"},
     )  # fmt: skip
     assert again.status_code == 201  # the departure freed the bed
+
+
+def test_each_recipient_reads_its_notifications_and_switches_kinds_off(
+    rt: Runtime, world: dict[str, dict[str, str]], mailbox: tuple[Mailbox, int]
+) -> None:
+    client = TestClient(create_app(rt))
+    off = client.put(
+        "/api/v1/notifications/settings/referral_reminder",
+        headers=world["employer"], json={"enabled": False},
+    )  # fmt: skip
+    assert off.status_code == 200
+    made = client.post(
+        "/api/v1/referrals", headers=world["officer"],
+        json={"person_id": "P00001", "item_kind": "vacancy", "item_id": "V00001"},
+    ).json()  # fmt: skip
+    clock(rt, add_working_days(date.today(), 5))
+    mine = client.get("/api/v1/notifications", headers=world["employer"]).json()
+    assert [(n["kind"], n["state"]) for n in mine] == [
+        ("referral_reminder", "off"),
+        ("referral_new", "sent"),
+    ]
+    assert all(n["referral_id"] == made["id"] for n in mine)
+    assert client.get("/api/v1/notifications", headers=world["officer"]).json() == []
+    kinds = client.get("/api/v1/notifications/settings", headers=world["employer"]).json()
+    assert {"kind": "referral_reminder", "enabled": False} in kinds
+    reasons = client.get(
+        "/api/v1/referral-reasons", headers=world["employer"] | {"Accept-Language": "kk"}
+    ).json()
+    no_show = next(r for r in reasons["declined"] if r["code"] == "no_show")
+    assert no_show["cooldown_days"] == 60
+    assert "сұхбат" in no_show["suggestion"]

@@ -49,6 +49,15 @@ class _TokenBase(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     label: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(
+        default=None,
+        max_length=254,
+        pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$",
+        description="Where the holder's notifications go (none: read them in the application).",
+    )
+    lang: Literal["kk", "ru", "en"] = Field(
+        default="ru", description="The notifications' language."
+    )
 
 
 class StaffTokenIn(_TokenBase):
