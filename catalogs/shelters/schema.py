@@ -27,7 +27,11 @@ SCHEMA = Schema(
         Field("address", text(500)),
         Field("capacity", integer(1, 10_000), required=True),
         Field("occupied", integer(0, 10_000), default=0),
-        Field("max_stay_days", integer(1, enums.MAX_SHELTER_STAY_DAYS), default=enums.MAX_SHELTER_STAY_DAYS),
+        Field(
+            "max_stay_days",
+            integer(1, enums.MAX_SHELTER_STAY_DAYS),
+            default=enums.MAX_SHELTER_STAY_DAYS,
+        ),
         Field("accepts", choice(enums.SHELTER_ACCEPTS), default="all"),
         Field("min_age", integer(14, 100), default=18),
         Field("services", list_of(choice(enums.SHELTER_SERVICES)), default=()),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -23,10 +22,6 @@ from service.cli.app import (
 )
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
-    from catalogs.demo import DemoSpec
-    from service.store.protect import Protector
     from simulator.play import SimulationReport
 
 
@@ -175,7 +170,6 @@ def demo(
         typer.echo(text("demo_progress", lang, kind=kind, rows=report.rows, seconds=seconds))
 
     with rt.session() as session:
-        _demo_employers(session, spec, protector=rt.protector, fresh=fresh, progress=progress)
         demo_module.build(session, spec, protector=rt.protector, fresh=fresh, progress=progress)
     seconds = f"{time.perf_counter() - started:.1f}"
     typer.echo(text("demo_done", lang, where=rt.where, seconds=seconds))
@@ -188,38 +182,6 @@ def demo(
             outcome = model.retrain(rt, command("demo"), today=reference)
         key = "retrain_promoted" if outcome.promoted else "retrain_refused"
         typer.echo(text(key, lang, version=outcome.version, active=outcome.active))
-
-
-def _demo_employers(
-    session: Session,
-    spec: DemoSpec,
-    *,
-    protector: Protector,
-    fresh: bool,
-    progress: Callable[[str, Any], None],
-) -> None:
-    """The demo's employer records, imported before its vacancies name them (``fresh``: the
-    employers table is emptied first, as the catalogs are)."""
-    import sqlalchemy as sa
-
-    from catalogs.demo import generate
-    from service.store.demo import DemoError
-    from service.store.imports import import_records
-    from service.store.workflow import Employer
-
-    if fresh:
-        session.execute(sa.delete(Employer))
-    report = import_records(
-        session,
-        "employers",
-        generate(spec).employer_records(),
-        protector=protector,
-        today=spec.as_of,
-        progress=lambda so_far: progress("employers", so_far),
-    )
-    if not report.ok:
-        raise DemoError(report)
-    progress("employers", report)
 
 
 def simulate(

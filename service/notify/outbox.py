@@ -48,13 +48,18 @@ def queue(
         raise ValueError(f"unknown channel {channel!r}")
     if link is not None and len(link) > LINK_MAX:
         raise ValueError(f"a link has at most {LINK_MAX} characters")
-    found = _recipient(session, recipient, channel)
+    memo = session.info.setdefault(MEMO, {})
+    if (recipient, channel) not in memo:
+        memo[recipient, channel] = _recipient(session, recipient, channel)
+    found = memo[recipient, channel]
     if found is None:
         return None
     lang, address = found
     subject, body = render(kind, lang, params, link=link)
     moment = as_utc(now or utcnow())
-    if not is_enabled(session, recipient, kind):
+    if (recipient, kind) not in memo:
+        memo[recipient, kind] = is_enabled(session, recipient, kind)
+    if not memo[recipient, kind]:
         state, next_attempt_at = "off", None
     elif address is None:
         state, next_attempt_at = "nowhere", None
@@ -80,7 +85,7 @@ def queue(
     added = session.execute(
         insert.on_conflict_do_nothing(index_elements=["key"]).returning(col(Notification.id))
     ).scalar_one_or_none()
-    return None if added is None else session.get(Notification, added)
+    return None if added is None else Notification(id=added, **row)
 
 
 def set_enabled(session: Session, recipient: str, kind: str, enabled: bool) -> None:
@@ -89,6 +94,7 @@ def set_enabled(session: Session, recipient: str, kind: str, enabled: bool) -> N
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     _parse(recipient)
+    session.info.pop(MEMO, None)
     insert = _insert(session)(NotificationSetting).values(
         recipient=recipient, kind=kind, enabled=enabled
     )
@@ -97,6 +103,11 @@ def set_enabled(session: Session, recipient: str, kind: str, enabled: bool) -> N
             index_elements=["recipient", "kind"], set_={"enabled": enabled}
         )
     )
+
+
+MEMO = "matcher.outbox"
+"""Where a session keeps the recipients and settings it has read (``Session.info``): a batch
+of a thousand notifications to one employer reads its address once."""
 
 
 def is_enabled(session: Session, recipient: str, kind: str) -> bool:

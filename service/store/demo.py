@@ -15,8 +15,10 @@ from catalogs.demo import DemoSpec, generate
 from service.store.imports import ImportReport, import_records
 from service.store.protect import Protector
 from service.store.tables import Course, OutcomeEvent, Person, Shelter, Vacancy
+from service.store.workflow import Employer, Notification, Referral, ReferralEvent
 
-ORDER = ("shelters", "courses", "vacancies", "persons")
+ORDER = ("employers", "shelters", "courses", "vacancies", "persons")
+"""Employers first: the vacancies name them."""
 
 
 class DemoError(RuntimeError):
@@ -29,8 +31,12 @@ class DemoError(RuntimeError):
 
 
 def reset(session: Session) -> None:
-    """Delete every catalog row, person and event (tokens and model versions stay)."""
-    for table in (OutcomeEvent, Person, Vacancy, Course, Shelter):
+    """Delete every catalog row, person, referral and event (tokens and model versions
+    stay)."""
+    for table in (
+        Notification, ReferralEvent, Referral, OutcomeEvent, Person, Vacancy, Course, Shelter,
+        Employer,
+    ):  # fmt: skip
         session.execute(sa.delete(table))
     session.commit()
 
@@ -48,6 +54,7 @@ def build(
         reset(session)
     data = generate(spec)
     sources = {
+        "employers": data.employer_records,
         "shelters": data.shelters,
         "courses": data.courses,
         "vacancies": data.vacancies,

@@ -244,6 +244,21 @@ def find(session: Session, where: Filter, *, limit: int, offset: int = 0) -> lis
     return list(session.exec(query.limit(limit).offset(offset)).scalars())  # type: ignore[call-overload]
 
 
+def item_titles(session: Session, items: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Titles of vacancies and courses, names of shelters."""
+    wanted: dict[str, set[str]] = {}
+    for kind, item_id in items:
+        wanted.setdefault(kind, set()).add(item_id)
+    found: dict[tuple[str, str], str] = {}
+    for kind, ids in wanted.items():
+        table = _TABLES[kind]
+        key = getattr(table, _KEYS[kind])
+        label = getattr(table, "name" if kind == "shelter" else "title")
+        for item_id, title in session.execute(sa.select(key, label).where(key.in_(ids))):
+            found[kind, item_id] = title
+    return found
+
+
 def employer_names(session: Session, bins: Iterable[str | None]) -> dict[str, str]:
     wanted = {b for b in bins if b}
     if not wanted:

@@ -84,6 +84,9 @@ class Referral(SQLModel, table=True):
     destination: str | None = Field(default=None, max_length=20)
     stay_until: date | None = None
     """A shelter stay's last day (arrival + the centre's stay, at most 180 days)."""
+    clock_step: int = 0
+    """How far the answer clock has told people: 1 and 2 after the employer's reminders, 3
+    after the officer heard the answer is overdue (so a daily run does only what is new)."""
     created_by: str = Field(max_length=64)
     created_by_token: int | None = Field(default=None, index=True)
     created_at: datetime = _stamp()  # type: ignore[assignment]

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from catalogs import law
@@ -29,11 +30,10 @@ from catalogs.referrals import clocks, lifecycle
 from catalogs.workdays import add_working_days
 from service.notify import outbox
 from service.runtime import Runtime
-from service.store import changes
 from service.store import referrals as store
-from service.store.tables import ApiToken, Person, Shelter, Vacancy
 from service.store.workflow import ClockRun, Referral
 from service.usecases import access
+from service.usecases import clock_catalog as catalog_clocks
 from service.usecases.actor import Actor
 
 BATCH = 500
@@ -86,8 +86,8 @@ def run(
     day = as_of or date.today()
     summary = ClockSummary(day)
     _referrals(rt, day, summary)
-    _capacity(rt, day, summary)
-    _released(rt, day, summary)
+    catalog_clocks.capacity(rt, day, summary.counts)
+    catalog_clocks.released(rt, day, summary.counts)
     with rt.writing() as session:
         found = session.get(ClockRun, day)
         if found is None:
@@ -115,11 +115,30 @@ def send_due(rt: Runtime) -> dict[str, int]:
             return dict(totals)
 
 
-Step = Callable[[Runtime, Session, Referral, date, ClockSummary], None]
+@dataclass
+class Batch:
+    """One batch of referrals in its write transaction, with the names its messages need."""
+
+    session: Session
+    titles: dict[tuple[str, str], str]
+    employers: dict[str, str]
+
+    def title(self, row: Referral) -> str:
+        return self.titles.get((row.item_kind, row.item_id), row.item_id)
+
+    def employer(self, row: Referral) -> str:
+        return self.employers.get(row.employer_bin or "", row.employer_bin or "")
+
+
+Step = Callable[[Runtime, Batch, Referral, date, ClockSummary], None]
 
 
 def _in_batches(
-    rt: Runtime, where: list[sa.ColumnElement[bool]], step: Step, day: date, summary: ClockSummary
+    rt: Runtime,
+    where: list[sa.ColumnElement[bool]],
+    step: Step,
+    day: date,
+    summary: ClockSummary,
 ) -> None:
     """``step`` on every referral ``where`` selects, ``BATCH`` at a time, each batch in its
     own write transaction."""
@@ -128,8 +147,14 @@ def _in_batches(
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
         with rt.writing() as session:
-            for row in session.exec(select(Referral).where(col(Referral.id).in_(chunk))):
-                step(rt, session, row, day, summary)
+            rows = list(session.exec(select(Referral).where(col(Referral.id).in_(chunk))))
+            batch = Batch(
+                session,
+                store.item_titles(session, [(r.item_kind, r.item_id) for r in rows]),
+                store.employer_names(session, (r.employer_bin for r in rows)),
+            )
+            for row in rows:
+                step(rt, batch, row, day, summary)
             session.commit()
 
 
@@ -148,75 +173,69 @@ def _referrals(rt: Runtime, day: date, summary: ClockSummary) -> None:
     _in_batches(rt, staying, _stay, day, summary)
 
 
-def _title(session: Session, row: Referral) -> str:
-    item = store.item_row(session, row.item_kind, row.item_id)
-    return getattr(item, "title", None) or getattr(item, "name", None) or row.item_id
-
-
 def _link(rt: Runtime, referral_id: int) -> str:
-    base = rt.settings.public_url
-    return f"{base.rstrip('/')}/referrals/{referral_id}"
+    return f"{rt.settings.public_url.rstrip('/')}/referrals/{referral_id}"
 
 
-def _waiting(
-    rt: Runtime, session: Session, row: Referral, day: date, summary: ClockSummary
-) -> None:
+OVERDUE_STEP = len(clocks.REMINDER_WORKING_DAYS) + 1
+
+
+def _waiting(rt: Runtime, batch: Batch, row: Referral, day: date, summary: ClockSummary) -> None:
+    """Reminders, the overdue notice and the expiry of one referral awaiting an answer; each
+    is done once (``clock_step``), so a daily run touches only what is new."""
     assert row.id is not None
-    if row.state == "proposed":
-        if day >= clocks.expires_on(row.sent_on):
-            _expire(rt, session, row, day, summary, reason="not_sent")
-        return
     if day >= clocks.expires_on(row.sent_on):
-        _expire(rt, session, row, day, summary, reason="no_answer")
-        return
-    names = store.employer_names(session, [row.employer_bin])
-    if row.employer_bin is not None:
-        for number, when in zip(
-            clocks.REMINDER_WORKING_DAYS, clocks.reminder_days(row.sent_on), strict=True
-        ):
-            if day >= when and row.answer_due is not None:
-                left = _working_days_left(when, row.answer_due)
-                if (
-                    outbox.queue(
-                        session,
-                        key=f"referral_reminder:{row.id}:{number}",
-                        kind="referral_reminder",
-                        recipient=f"employer:{row.employer_bin}",
-                        params={
-                            "referral_id": row.id,
-                            "person_ref": rt.protector.pseudonym(row.person_id),
-                            "item_title": _title(session, row),
-                            "answer_due": row.answer_due,
-                            "working_days_left": left,
-                        },
-                        link=_link(rt, row.id),
-                        referral_id=row.id,
-                    )
-                    is not None
-                ):
-                    summary.counts["reminders"] += 1
-    overdue = row.answer_due is not None and day > row.answer_due
-    if (
-        overdue
-        and row.created_by_token is not None
-        and outbox.queue(
-            session,
-            key=f"referral_overdue:{row.id}",
-            kind="referral_overdue",
-            recipient=f"token:{row.created_by_token}",
-            params={
-                "referral_id": row.id,
-                "person_ref": row.person_id,
-                "item_title": _title(session, row),
-                "employer_name": names.get(row.employer_bin or "", row.employer_bin or ""),
-                "answer_due": row.answer_due,
-            },
-            link=_link(rt, row.id),
-            referral_id=row.id,
+        _expire(
+            rt,
+            batch,
+            row,
+            day,
+            summary,
+            reason="no_answer" if row.state != "proposed" else "not_sent",
         )
-        is not None
-    ):
-        summary.counts["overdue"] += 1
+        return
+    if row.state == "proposed" or row.answer_due is None:
+        return
+    step = row.clock_step
+    if row.employer_bin is not None:
+        for number, when in enumerate(clocks.reminder_days(row.sent_on), start=1):
+            if day >= when and step < number:
+                step = number
+                if _tell(rt, batch, row, "referral_reminder", f"employer:{row.employer_bin}",
+                         key=f"referral_reminder:{row.id}:{number}",
+                         person_ref=rt.protector.pseudonym(row.person_id),
+                         answer_due=row.answer_due,
+                         working_days_left=_working_days_left(when, row.answer_due)):  # fmt: skip
+                    summary.counts["reminders"] += 1
+    if day > row.answer_due and step < OVERDUE_STEP:
+        step = OVERDUE_STEP
+        if row.created_by_token is not None and _tell(
+            rt, batch, row, "referral_overdue", f"token:{row.created_by_token}",
+            key=f"referral_overdue:{row.id}", person_ref=row.person_id,
+            employer_name=batch.employer(row), answer_due=row.answer_due,
+        ):  # fmt: skip
+            summary.counts["overdue"] += 1
+    if step != row.clock_step:
+        row.clock_step = step
+        batch.session.add(row)
+
+
+def _tell(
+    rt: Runtime, batch: Batch, row: Referral, kind: str, recipient: str, *, key: str,
+    item_param: str = "item_title", **params: object,
+) -> bool:  # fmt: skip
+    """Queue one notification about ``row``; whether it was new."""
+    assert row.id is not None
+    found = outbox.queue(
+        batch.session,
+        key=key,
+        kind=kind,
+        recipient=recipient,
+        params={"referral_id": row.id, item_param: batch.title(row), **params},
+        link=_link(rt, row.id),
+        referral_id=row.id,
+    )
+    return found is not None
 
 
 def _working_days_left(today: date, due: date) -> int:
@@ -227,195 +246,66 @@ def _working_days_left(today: date, due: date) -> int:
 
 
 def _expire(
-    rt: Runtime, session: Session, row: Referral, day: date, summary: ClockSummary, *, reason: str
+    rt: Runtime, batch: Batch, row: Referral, day: date, summary: ClockSummary, *, reason: str
 ) -> None:
     assert row.id is not None
+    session = batch.session
     on = min(day, clocks.expires_on(row.sent_on))
     before = row.state
-    updated = session.execute(
-        sa.update(Referral)
-        .where(col(Referral.id) == row.id, col(Referral.state) == before)
-        .values(
-            state="expired",
-            place=lifecycle.place(row.item_kind, "expired"),
-            state_on=on,
-            reason=reason,
-            answer_due=None,
-            updated_at=sa.func.now(),
+    with session.no_autoflush:
+        updated = session.execute(
+            sa.update(Referral)
+            .where(col(Referral.id) == row.id, col(Referral.state) == before)
+            .values(
+                state="expired",
+                place=lifecycle.place(row.item_kind, "expired"),
+                state_on=on,
+                reason=reason,
+                answer_due=None,
+                updated_at=sa.func.now(),
+            )
+            .execution_options(synchronize_session=False)
         )
-        .execution_options(synchronize_session=False)
-    )
     if updated.rowcount != 1:  # type: ignore[attr-defined]
         return
-    row.state, row.place, row.state_on, row.reason, row.answer_due = (
-        "expired",
-        "free",
-        on,
-        reason,
-        None,
-    )
+    values = {"state": "expired", "place": "free", "state_on": on, "reason": reason,
+              "answer_due": None}  # fmt: skip
+    for name, value in values.items():
+        set_committed_value(row, name, value)  # as written by the update: nothing to flush
     store.add_event(session, row, from_state=before, on=on, actor=CLOCK, reason=reason)
     if reason == "no_answer":
         store.write_outcome(session, row, on=on)
     summary.counts["expired"] += 1
     if row.created_by_token is not None:
-        names = store.employer_names(session, [row.employer_bin])
-        outbox.queue(
-            session,
-            key=f"referral_expired:{row.id}",
-            kind="referral_expired",
-            recipient=f"token:{row.created_by_token}",
-            params={
-                "referral_id": row.id,
-                "person_ref": row.person_id,
-                "item_title": _title(session, row),
-                "employer_name": names.get(row.employer_bin or "", row.employer_bin or ""),
-            },
-            link=_link(rt, row.id),
-            referral_id=row.id,
-        )
+        _tell(rt, batch, row, "referral_expired", f"token:{row.created_by_token}",
+              key=f"referral_expired:{row.id}", person_ref=row.person_id,
+              employer_name=batch.employer(row))  # fmt: skip
 
 
-def _retention(
-    rt: Runtime, session: Session, row: Referral, day: date, summary: ClockSummary
-) -> None:
+def _retention(rt: Runtime, batch: Batch, row: Referral, day: date, summary: ClockSummary) -> None:
     assert row.id is not None
     assert row.contract_start is not None
     due = clocks.retention_due(row.contract_start)
     if day < due:
         return
-    params = {
-        "referral_id": row.id,
-        "item_title": _title(session, row),
-        "hired_on": row.contract_start,
-        "due_on": due,
-    }
     recipients = []
     if row.employer_bin is not None:
         recipients.append((f"employer:{row.employer_bin}", rt.protector.pseudonym(row.person_id)))
     if row.created_by_token is not None:
         recipients.append((f"token:{row.created_by_token}", row.person_id))
     for recipient, person_ref in recipients:
-        if (
-            outbox.queue(
-                session,
-                key=f"retention_due:{row.id}:{recipient}",
-                kind="retention_due",
-                recipient=recipient,
-                params={**params, "person_ref": person_ref},
-                link=_link(rt, row.id),
-                referral_id=row.id,
-            )
-            is not None
-        ):
+        if _tell(rt, batch, row, "retention_due", recipient,
+                 key=f"retention_due:{row.id}:{recipient}", person_ref=person_ref,
+                 hired_on=row.contract_start, due_on=due):  # fmt: skip
             summary.counts["retention_due"] += 1
 
 
-def _stay(rt: Runtime, session: Session, row: Referral, day: date, summary: ClockSummary) -> None:
+def _stay(rt: Runtime, batch: Batch, row: Referral, day: date, summary: ClockSummary) -> None:
     assert row.id is not None
     assert row.stay_until is not None
-    if row.created_by_token is None:
-        return
-    if (
-        outbox.queue(
-            session,
-            key=f"stay_ending:{row.id}:{row.stay_until.isoformat()}",
-            kind="stay_ending",
-            recipient=f"token:{row.created_by_token}",
-            params={
-                "referral_id": row.id,
-                "person_ref": row.person_id,
-                "centre_name": _title(session, row),
-                "stay_until": row.stay_until,
-            },
-            link=_link(rt, row.id),
-            referral_id=row.id,
-        )
-        is not None
-    ):
+    if row.created_by_token is not None and _tell(
+        rt, batch, row, "stay_ending", f"token:{row.created_by_token}",
+        key=f"stay_ending:{row.id}:{row.stay_until.isoformat()}", item_param="centre_name",
+        person_ref=row.person_id, stay_until=row.stay_until,
+    ):  # fmt: skip
         summary.counts["stay_ending"] += 1
-
-
-def _capacity(rt: Runtime, day: date, summary: ClockSummary) -> None:
-    """Owners are told ``STALE_NOTICE_DAYS`` before a capacity goes stale: a vacancy's
-    employer; for a centre, the officers of its region (centres have no accounts)."""
-    notice_from = day - timedelta(days=clocks.STALE_CAPACITY_DAYS - clocks.STALE_NOTICE_DAYS)
-    stale_from = day - timedelta(days=clocks.STALE_CAPACITY_DAYS)
-    base = rt.settings.public_url
-    with rt.writing() as session:
-        vacancies = session.execute(
-            sa.select(
-                col(Vacancy.vacancy_id),
-                col(Vacancy.title),
-                col(Vacancy.employer_bin),
-                col(Vacancy.capacity_confirmed_on),
-            ).where(
-                col(Vacancy.status) == "open",
-                col(Vacancy.capacity_confirmed_on) <= notice_from,
-                col(Vacancy.capacity_confirmed_on) > stale_from,
-            )
-        ).all()
-        for vacancy_id, title, employer_bin, confirmed in vacancies:
-            leaves = confirmed + timedelta(days=clocks.STALE_CAPACITY_DAYS)
-            if (
-                outbox.queue(
-                    session,
-                    key=f"capacity_stale_notice:vacancy:{vacancy_id}:{confirmed.isoformat()}",
-                    kind="capacity_stale_notice",
-                    recipient=f"employer:{employer_bin}",
-                    params={"item_title": title, "confirmed_on": confirmed, "leaves_on": leaves},
-                    link=f"{base.rstrip('/')}/vacancies/{vacancy_id}",
-                )
-                is not None
-            ):
-                summary.counts["capacity_notices"] += 1
-        shelters = session.execute(
-            sa.select(
-                col(Shelter.shelter_id),
-                col(Shelter.name),
-                col(Shelter.region_kato),
-                col(Shelter.capacity_confirmed_on),
-            ).where(
-                col(Shelter.capacity_confirmed_on) <= notice_from,
-                col(Shelter.capacity_confirmed_on) > stale_from,
-            )
-        ).all()
-        officers = session.execute(
-            sa.select(col(ApiToken.id), col(ApiToken.region_kato)).where(
-                col(ApiToken.role) == "officer", col(ApiToken.revoked_at).is_(None)
-            )
-        ).all()
-        for shelter_id, name, region, confirmed in shelters:
-            leaves = confirmed + timedelta(days=clocks.STALE_CAPACITY_DAYS)
-            for token_id, token_region in officers:
-                if token_region is not None and token_region[:2] != region[:2]:
-                    continue
-                if (
-                    outbox.queue(
-                        session,
-                        key=f"capacity_stale_notice:shelter:{shelter_id}:{confirmed.isoformat()}:{token_id}",
-                        kind="capacity_stale_notice",
-                        recipient=f"token:{token_id}",
-                        params={"item_title": name, "confirmed_on": confirmed, "leaves_on": leaves},
-                        link=f"{base.rstrip('/')}/shelters/{shelter_id}",
-                    )
-                    is not None
-                ):
-                    summary.counts["capacity_notices"] += 1
-        session.commit()
-
-
-def _released(rt: Runtime, day: date, summary: ClockSummary) -> None:
-    """A person ``in_custody`` whose release date has passed is released from that day."""
-    with rt.writing() as session:
-        updated = session.execute(
-            sa.update(Person)
-            .where(col(Person.status) == "in_custody", col(Person.release_date) <= day)
-            .values(status="released", probation_kind="post_penitentiary", updated_at=sa.func.now())
-            .execution_options(synchronize_session=False)
-        )
-        count = int(updated.rowcount or 0)  # type: ignore[attr-defined]
-        if count:
-            changes.bump(session, "persons")
-        session.commit()
-    summary.counts["released"] += count

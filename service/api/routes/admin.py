@@ -55,6 +55,8 @@ def create_token(body: TokenIn, rt: RuntimeDep, actor: CurrentActor) -> TokenCre
         employer_bin=getattr(body, "employer_bin", None),
         region_kato=getattr(body, "region_kato", None),
         label=body.label,
+        email=body.email,
+        lang=body.lang,
     )
     return TokenCreated(**_token_out(record).model_dump(), token=secret)
 

@@ -127,6 +127,7 @@ def upgrade() -> None:
         sa.Column("contract_months", sa.Integer(), nullable=True),
         sa.Column("destination", sa.String(length=20), nullable=True),
         sa.Column("stay_until", sa.Date(), nullable=True),
+        sa.Column("clock_step", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("created_by", sa.String(length=64), nullable=False),
         sa.Column("created_by_token", sa.Integer(), nullable=True),
         sa.Column(
