@@ -10,6 +10,7 @@ from matcher import Person as EnginePerson
 from matcher import Recommendation
 from service.api.schemas import AnonymousCandidate, PersonPublic, ReasonOut
 from service.store.protect import Protector, mask_iin
+from service.store.rows import effective_status
 from service.store.tables import Person
 
 
@@ -18,6 +19,7 @@ def person_public(row: Person, *, protector: Protector, reveal_iin: bool) -> Per
     fields = row.model_dump(
         exclude={"iin_hash", "iin_cipher", "full_name_cipher", "offence_cipher", "created_at"}
     )
+    fields["status"], fields["probation_kind"] = effective_status(row, date.today())
     return PersonPublic(
         **fields,
         iin_masked=None if iin is None else mask_iin(iin),

@@ -115,14 +115,23 @@ def shelter(row: models.Shelter, used: Used = (0, 0)) -> Shelter:
     )
 
 
-def person(row: models.Person, protector: Protector) -> Person:
+def effective_status(row: models.Person, today: date) -> tuple[str, str]:
+    """Status and probation kind as of ``today``: a person recorded ``in_custody`` whose
+    release date has passed is released from that day, before the daily clock records it."""
+    if row.status == "in_custody" and row.release_date is not None and row.release_date <= today:
+        return "released", "post_penitentiary"
+    return row.status, row.probation_kind
+
+
+def person(row: models.Person, protector: Protector, today: date | None = None) -> Person:
+    status, probation_kind = effective_status(row, today or date.today())
     return Person(
         person_id=row.person_id,
         kato=row.kato,
         lat=row.lat,
         lon=row.lon,
-        status=row.status,
-        probation_kind=row.probation_kind,
+        status=status,
+        probation_kind=probation_kind,
         release_date=row.release_date,
         institution=row.institution,
         birth_year=row.birth_year,

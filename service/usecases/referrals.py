@@ -50,9 +50,11 @@ class ReferralView:
     history: list[ReferralEvent] = field(default_factory=list)
     deadlines: dict[str, date] = field(default_factory=dict)
 
-    def as_dict(self, lang: str) -> dict[str, object]:
-        """What the API and ``--json`` answer; labels in ``lang``."""
+    def as_dict(self, lang: str, today: date | None = None) -> dict[str, object]:
+        """What the API and ``--json`` answer; labels in ``lang``; each deadline also as the
+        days left until it (negative when passed) as of ``today``."""
         row = self.row
+        day = today or date.today()
         return {
             "id": row.id,
             "person": self.person,
@@ -73,6 +75,7 @@ class ReferralView:
             "contract_months": row.contract_months,
             "destination": row.destination,
             "deadlines": self.deadlines,
+            "days_left": {name: (due - day).days for name, due in self.deadlines.items()},
             "history": [
                 {
                     "from_state": event.from_state,

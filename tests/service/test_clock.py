@@ -214,6 +214,9 @@ def test_a_passed_release_date_makes_the_person_released(
     row.status, row.release_date, row.probation_kind = "in_custody", yesterday, "penitentiary"
     session.add(row)
     session.commit()
+    client = TestClient(create_app(rt))
+    shown = client.get("/api/v1/persons/P00003", headers=world["officer"]).json()
+    assert (shown["status"], shown["probation_kind"]) == ("released", "post_penitentiary")
     assert "отмечено освобождёнными: 1" in clock(rt, date.today())
     session.expire_all()
     again = session.get(Person, "P00003")

@@ -95,6 +95,10 @@ class ReferralOut(BaseModel):
     contract_months: int | None
     destination: Destination | None
     deadlines: dict[str, date]
+    """``answer_due``, ``expires_on``, ``retention_due``, ``stay_until``,
+    ``quota_window_last_day``, where they apply."""
+    days_left: dict[str, int]
+    """Calendar days left until each deadline (negative once it has passed)."""
     history: list[ReferralEventOut]
 
 
