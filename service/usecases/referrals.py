@@ -440,10 +440,18 @@ def _tell_officer(rt: Runtime, session: Session, row: Referral, before: str) -> 
     )
 
 
-def get(rt: Runtime, actor: Actor, referral_id: int) -> ReferralView:
+def get(rt: Runtime, actor: Actor, referral_id: int, *, today: date | None = None) -> ReferralView:
+    """One referral with its history. When the employer opens a referral just sent to it, the
+    referral becomes ``viewed`` (the officer then knows it reached someone)."""
     with rt.session() as session:
         row = _readable(session, actor, referral_id)
-        return _view(rt, session, actor, [row])[0]
+        if not (actor.role == "employer" and row.state == "sent"):
+            return _view(rt, session, actor, [row])[0]
+    try:
+        return move(rt, actor, referral_id, Move(to="viewed"), today=today)
+    except Conflict:  # answered a moment ago by someone else: show it as it is now
+        with rt.session() as session:
+            return _view(rt, session, actor, [_readable(session, actor, referral_id)])[0]
 
 
 def listing(

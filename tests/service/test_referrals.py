@@ -96,6 +96,8 @@ def test_two_slots_hold_two_referrals_and_a_decline_frees_one(
     assert [r["id"] for r in waiting["items"]] == [first["id"], second["id"]]
     assert all(r["person"].startswith("C-") for r in waiting["items"])  # pseudonyms only
 
+    opened = client.get(f"/api/v1/referrals/{first['id']}", headers=world["employer"]).json()
+    assert opened["state"] == "viewed"  # opened by the employer
     hired = move(client, world["employer"], first["id"], to="hired", contract_months=12)
     assert hired["status"] == 200
     assert hired["place"] == "taken"
