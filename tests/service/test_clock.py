@@ -90,6 +90,8 @@ def world(rt: Runtime, session: Session) -> dict[str, dict[str, str]]:
     found = session.get(Employer, EMPLOYER)
     employer = found or Employer(employer_bin=EMPLOYER, name="ТОО «Каспий Строй»")
     employer.email, employer.lang, employer.is_stub = "hr@kaspiy.example.kz", "kk", False
+    later = today + timedelta(days=90)  # the ledger is read then
+    employer.headcount, employer.quota_percent, employer.quota_year = 200, 2.5, later.year
     session.add(employer)
     officer, officer_row = tokens.create(session, role="officer", region_kato="470000000")
     officer_row.email = "officer@enbek.example.kz"
@@ -203,6 +205,13 @@ def test_retention_is_asked_90_days_after_the_hire(
     assert kept.exit_code == 0, kept.output
     events = list(session.exec(select(OutcomeEvent.event)).all())
     assert "retained_3m" in events
+    ledger = CliRunner().invoke(cli_app, ["report", "quota", "--json", "--as-of", day], obj=rt)
+    assert ledger.exit_code == 0, ledger.output
+    import json
+
+    rows = json.loads(ledger.output)["rows"]
+    mine = next(r for r in rows if r["level"] == "employer" and r["key"] == EMPLOYER)
+    assert (mine["obligation"], mine["hired"], mine["fulfilled"]) == (5, 1, 1)  # 200 × 2.5 %
 
 
 def test_a_passed_release_date_makes_the_person_released(
