@@ -11,7 +11,7 @@ from service.cli.app import AsOfOption, JsonOption, answered, command, day, echo
 
 
 def _line(view: object, lang: str) -> str:
-    from service.usecases.referrals import ReferralView
+    from service.usecases.referral_views import ReferralView
 
     assert isinstance(view, ReferralView)
     row = view.row

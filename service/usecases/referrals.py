@@ -10,24 +10,30 @@ referral is still in the state it was read in, so two answers given at once cann
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from catalogs import law
 from catalogs.i18n import messages
 from catalogs.referrals import clocks, lifecycle, reasons
 from service.notify import outbox
 from service.runtime import Runtime
 from service.store import audit
 from service.store import referrals as store
-from service.store.tables import ApiToken, Person, Shelter, Vacancy
-from service.store.workflow import Referral, ReferralEvent
+from service.store.tables import ApiToken, Shelter, Vacancy
+from service.store.workflow import Referral
 from service.usecases import access
 from service.usecases.actor import Actor
 from service.usecases.errors import Conflict, Forbidden, Invalid, Label, NotFound, Problem
+from service.usecases.referral_views import (
+    ReferralView,
+    item_title,
+    readable,
+    today_or,
+    views,
+)
 
 MAX_LIST = 500
 PRIVATE_REASONS = frozenset({"health", "record_refused", "returned_to_custody"})
@@ -36,135 +42,6 @@ officer reads them in the application, through the link)."""
 VIEWS = ("waiting", "overdue", "expired_this_week")
 """Ready-made lists: waiting for an answer (by deadline), past the answer deadline, expired
 since Monday."""
-
-
-@dataclass(frozen=True)
-class ReferralView:
-    """A referral as its reader may see it: an employer sees the person only by pseudonym
-    until the hire, then by the name the person agreed to share."""
-
-    row: Referral
-    item_title: str
-    employer_name: str | None
-    person: str
-    history: list[ReferralEvent] = field(default_factory=list)
-    deadlines: dict[str, date] = field(default_factory=dict)
-
-    def as_dict(self, lang: str, today: date | None = None) -> dict[str, object]:
-        """What the API and ``--json`` answer; labels in ``lang``; each deadline also as the
-        days left until it (negative when passed) as of ``today``."""
-        row = self.row
-        day = today or date.today()
-        return {
-            "id": row.id,
-            "person": self.person,
-            "item_kind": row.item_kind,
-            "item_id": row.item_id,
-            "item_title": self.item_title,
-            "employer_bin": row.employer_bin,
-            "employer_name": self.employer_name,
-            "state": row.state,
-            "state_label": state_label(row.state, lang),
-            "place": row.place,
-            "source": row.source,
-            "sent_on": row.sent_on,
-            "state_on": row.state_on,
-            "reason": row.reason,
-            "reason_label": reason_label(row.reason, lang),
-            "contract_start": row.contract_start,
-            "contract_months": row.contract_months,
-            "destination": row.destination,
-            "deadlines": self.deadlines,
-            "days_left": {name: (due - day).days for name, due in self.deadlines.items()},
-            "history": [
-                {
-                    "from_state": event.from_state,
-                    "to_state": event.to_state,
-                    "label": state_label(event.to_state, lang),
-                    "on": event.on,
-                    "actor": event.actor,
-                    "reason": event.reason,
-                    "reason_label": reason_label(event.reason, lang),
-                    "note": event.note,
-                    "at": event.at,
-                }
-                for event in self.history
-            ],
-        }
-
-
-def state_label(state: str, lang: str) -> str:
-    return messages("service").text(f"referral_state_{state}", lang)
-
-
-def reason_label(reason: str | None, lang: str) -> str | None:
-    return None if reason is None else messages("catalogs").text(f"reason_{reason}", lang)
-
-
-def _today(today: date | None) -> date:
-    return today or date.today()
-
-
-def _item_title(item: store.Item) -> str:
-    return str(getattr(item, "title", None) or getattr(item, "name", ""))
-
-
-def _deadlines(row: Referral, item: store.Item | None) -> dict[str, date]:
-    found: dict[str, date] = {}
-    if row.answer_due is not None:
-        found["answer_due"] = row.answer_due
-        found["expires_on"] = clocks.expires_on(row.sent_on)
-    if row.state == "hired" and row.contract_start is not None:
-        found["retention_due"] = clocks.retention_due(row.contract_start)
-    if row.stay_until is not None and row.state in ("arrived", "extended"):
-        found["stay_until"] = row.stay_until
-    if isinstance(item, Vacancy) and item.is_quota and item.quota_from is not None:
-        found["quota_window_last_day"] = law.quota_window_last_day(item.quota_from)
-    return found
-
-
-def _view(rt: Runtime, session: Session, actor: Actor, rows: list[Referral]) -> list[ReferralView]:
-    names = store.employer_names(session, (r.employer_bin for r in rows))
-    events = store.history(session, [r.id for r in rows if r.id is not None])
-    views = []
-    for row in rows:
-        item = store.item_row(session, row.item_kind, row.item_id)
-        views.append(
-            ReferralView(
-                row=row,
-                item_title=_item_title(item) if item is not None else row.item_id,
-                employer_name=names.get(row.employer_bin or ""),
-                person=_person_label(rt, session, actor, row),
-                history=events.get(row.id or 0, []),
-                deadlines=_deadlines(row, item),
-            )
-        )
-    return views
-
-
-def _person_label(rt: Runtime, session: Session, actor: Actor, row: Referral) -> str:
-    if actor.role != "employer":
-        return row.person_id
-    if row.state in ("hired", "retained_3m", "quit"):
-        person = session.get(Person, row.person_id)
-        if person is not None and person.consent_employer_view and person.full_name_cipher:
-            return rt.protector.decrypt(person.full_name_cipher) or rt.protector.pseudonym(
-                row.person_id
-            )
-    return rt.protector.pseudonym(row.person_id)
-
-
-def _readable(session: Session, actor: Actor, referral_id: int) -> Referral:
-    """The referral if the actor may see it; otherwise unknown, so that ids do not leak."""
-    row = session.get(Referral, referral_id)
-    if row is None:
-        raise NotFound("unknown_referral", id=referral_id)
-    if actor.role == "employer":
-        if row.employer_bin != actor.employer_bin or row.state == "proposed":
-            raise NotFound("unknown_referral", id=referral_id)
-    elif not actor.is_staff or not actor.sees_region(row.region_kato):
-        raise NotFound("unknown_referral", id=referral_id)
-    return row
 
 
 def _link(rt: Runtime, referral_id: int) -> str:
@@ -187,7 +64,7 @@ def refer(
     """Refer a person to an item: holds one of its places, or is refused (409) when none is
     free, when the person is already referred there, or while a decline's cool-down runs."""
     access.staff_only(actor)
-    day = _today(today)
+    day = today_or(today)
     if item_kind not in lifecycle.FIRST_STATE:
         raise Invalid("unknown_list_kind", kind=item_kind)
     state = start or lifecycle.FIRST_STATE[item_kind]
@@ -235,10 +112,10 @@ def refer(
         store.add_event(session, row, from_state=None, on=day, actor=actor.author, note=note)
         store.write_outcome(session, row, on=day)
         if employer_bin is not None and state == "sent":
-            _tell_employer(rt, session, row, _item_title(item))
+            _tell_employer(rt, session, row, item_title(item))
         audit.record(session, actor=actor, person_ids=[person_id], action="refer")
         session.commit()
-        return _view(rt, session, actor, [row])[0]
+        return views(rt, session, actor, [row])[0]
 
 
 def _tell_employer(rt: Runtime, session: Session, row: Referral, title: str) -> None:
@@ -279,10 +156,10 @@ def move(
 ) -> ReferralView:
     """Move a referral to ``change.to``; a move that makes no sense is refused and changes
     nothing (409 for the state, 422 for what the move carries)."""
-    day = _today(today)
+    day = today_or(today)
     on = change.on or day
     with rt.writing() as session:
-        row = _readable(session, actor, referral_id)
+        row = readable(session, actor, referral_id)
         if actor.role == "employer" and row.employer_bin != actor.employer_bin:
             raise NotFound("unknown_referral", id=referral_id)
         refusal = lifecycle.check_move(row.item_kind, row.state, change.to, role=actor.role)
@@ -327,7 +204,7 @@ def move(
         _tell_officer(rt, session, row, before)
         audit.record(session, actor=actor, person_ids=[row.person_id], action="referral")
         session.commit()
-        return _view(rt, session, actor, [row])[0]
+        return views(rt, session, actor, [row])[0]
 
 
 def _refused(kind: type[Problem], refusal: lifecycle.Refusal) -> Problem:
@@ -428,7 +305,7 @@ def _tell_officer(rt: Runtime, session: Session, row: Referral, before: str) -> 
         params={
             "referral_id": row.id,
             "person_ref": row.person_id,
-            "item_title": _item_title(item) if item is not None else row.item_id,
+            "item_title": item_title(item) if item is not None else row.item_id,
             "state_label": messages("service").text(f"referral_state_{row.state}", lang),
             "reason_label": messages("catalogs").text(f"reason_{shown_reason}", lang)
             if shown_reason
@@ -444,14 +321,14 @@ def get(rt: Runtime, actor: Actor, referral_id: int, *, today: date | None = Non
     """One referral with its history. When the employer opens a referral just sent to it, the
     referral becomes ``viewed`` (the officer then knows it reached someone)."""
     with rt.session() as session:
-        row = _readable(session, actor, referral_id)
+        row = readable(session, actor, referral_id)
         if not (actor.role == "employer" and row.state == "sent"):
-            return _view(rt, session, actor, [row])[0]
+            return views(rt, session, actor, [row])[0]
     try:
         return move(rt, actor, referral_id, Move(to="viewed"), today=today)
     except Conflict:  # answered a moment ago by someone else: show it as it is now
         with rt.session() as session:
-            return _view(rt, session, actor, [_readable(session, actor, referral_id)])[0]
+            return views(rt, session, actor, [readable(session, actor, referral_id)])[0]
 
 
 def listing(
@@ -467,7 +344,7 @@ def listing(
     offset: int = 0,
 ) -> list[ReferralView]:
     """Referrals the actor may see, narrowed as asked; ``view`` picks a ready-made list."""
-    day = _today(today)
+    day = today_or(today)
     if state is not None and state not in lifecycle.ALL_STATES:
         raise Invalid(
             "referral_unknown_state", state=state, allowed=", ".join(lifecycle.ALL_STATES)
@@ -499,4 +376,4 @@ def listing(
         rows = store.find(session, where, limit=min(limit, MAX_LIST), offset=offset)
         if actor.role == "employer":
             rows = [r for r in rows if r.state != "proposed"]
-        return _view(rt, session, actor, rows)
+        return views(rt, session, actor, rows)
