@@ -68,18 +68,22 @@ def _iin_agrees(record: Record) -> Iterator[Problem]:
 
 
 def _status_agrees(today: date) -> RowCheck:
-    """Probation kind and release date must fit the status."""
+    """Probation kind and release date must fit the status. A person still recorded in
+    custody after the release date is recorded released from that day."""
 
     def check(record: Record) -> Iterator[Problem]:
         status, kind, released = record["status"], record["probation_kind"], record["release_date"]
+        if status == "in_custody" and released is not None and released < today:
+            # the institution's data lag behind: released on that day (docs/referrals.md)
+            status = record["status"] = "released"
+            if kind in (None, "penitentiary"):
+                kind = record["probation_kind"] = "post_penitentiary"
         kinds = enums.STATUS_PROBATION_KINDS[status]
         if kind is None:
             record["probation_kind"] = kinds[0]
         elif kind not in kinds:
             yield Problem("probation_kind", "kind_does_not_fit_status", {"status": status})
         if released is not None:
-            if status == "in_custody" and released < today:
-                yield Problem("release_date", "release_date_passed")
             if status == "released" and released > today:
                 yield Problem("release_date", "release_date_in_future")
         if record["birth_year"] is not None and record["birth_year"] > today.year - 14:

@@ -180,10 +180,19 @@ def test_persons_rules(session: Session) -> None:
         (2, "iin", "bad_checksum"),
         (3, "iin", "iin_birth_year_mismatch"),
         (4, "release_date", "release_date_in_future"),
-        (5, "release_date", "release_date_passed"),
         (6, "probation_kind", "kind_does_not_fit_status"),
         (7, "kato", "location_required"),
     }, found
+
+
+def test_a_release_date_passed_in_custody_is_a_release(session: Session) -> None:
+    report = run_import(
+        session, "persons", csv_bytes([person(1, status="in_custody", release_date="2026-01-01")])
+    )
+    assert report.ok, report.as_dict()
+    stored = session.get(Person, "P00001")
+    assert stored is not None
+    assert (stored.status, stored.probation_kind) == ("released", "post_penitentiary")
 
 
 def test_one_iin_one_person(session: Session) -> None:
