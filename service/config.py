@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     """``module:Class`` of the sender of notifications whose channel is ``sms`` (made with the
     settings as its one argument); empty: those stay queued."""
 
+    @field_validator("clock_hour", "smtp_host", "smtp_user", "sms_sender", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        """``MATCHER_CLOCK_HOUR=`` (set, but empty) means none: the setting is off."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("lang")
     @classmethod
     def _known_lang(cls, value: str) -> str:

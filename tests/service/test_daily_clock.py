@@ -7,6 +7,7 @@ import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from service.config import Settings
@@ -58,3 +59,10 @@ def test_an_unfinished_claim_is_taken_over_after_an_hour(tmp_path: Path) -> None
         assert claim(rt, today, now - timedelta(hours=2)) is True
         assert claim(rt, today, now - timedelta(minutes=90)) is False
         assert claim(rt, today, now) is True
+
+
+def test_an_empty_clock_hour_switches_the_daily_clock_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MATCHER_CLOCK_HOUR", "")
+    assert Settings().clock_hour is None
+    monkeypatch.setenv("MATCHER_CLOCK_HOUR", "7")
+    assert Settings().clock_hour == 7
