@@ -41,11 +41,13 @@ def obligation_of(
     is_stub: bool,
     today: date,
 ) -> tuple[int | None, str | None]:
-    """An employer record's obligation in ``today``'s year, or None and the reason. A record
-    without a quota year is read as the current one."""
+    """An employer record's obligation as of ``today``, or None and the reason. A record
+    without a quota year is read as the current one; last year's quota stands until the
+    akimat's new one is recorded (a quota set late in a year is offered, hired into and kept
+    into the next one)."""
     if is_stub:
         return None, "stub"
-    if year is not None and year != today.year:
+    if year is not None and year not in (today.year, today.year - 1):
         return None, "other_year"
     if headcount is None:
         return None, "no_headcount"
@@ -70,7 +72,10 @@ def quota_employers(session: Session, prefix: str, today: date) -> list[Employer
     owes = sa.and_(
         sa.not_(col(Employer.is_stub)),
         col(Employer.quota_percent) > 0,
-        sa.or_(col(Employer.quota_year).is_(None), col(Employer.quota_year) == today.year),
+        sa.or_(
+            col(Employer.quota_year).is_(None),
+            col(Employer.quota_year).in_((today.year, today.year - 1)),
+        ),
     )
     records = session.execute(
         sa.select(

@@ -43,7 +43,7 @@ EMPLOYERS = [
      "quota_percent": "2,5", "quota_year": "2026", "phone": "+7 729 250 10 10",
      "email": "hr@kaspiy.kz"},
     {"employer_bin": E2, "name": "ТОО «Кокше Нан»", "kato": KOKSHETAU, "headcount": "20",
-     "quota_percent": "2", "quota_year": "2025"},
+     "quota_percent": "2", "quota_year": "2024"},
     # no place, no quota year (read as the current one): 3 % of 10 people is 0.3 -> 1 job
     {"employer_bin": E4, "name": "ИП «Без адреса»", "headcount": "10", "quota_percent": "3"},
 ]  # fmt: skip

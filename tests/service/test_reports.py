@@ -376,7 +376,7 @@ EMPLOYERS = [
     _employer(E5, "ТОО «Кокше Нан»", KOKSHETAU, quota_percent="2,5"),
     # last year's quota and no quota vacancy: not a quota employer this year
     _employer(E6, "ТОО «Старая квота»", AKTAU, headcount="100", quota_percent="3",
-              quota_year="2025"),
+              quota_year="2024"),
     # no quota
     _employer(E7, "ТОО «Без квоты»", AKTAU, headcount="500", quota_percent="0"),
 ]  # fmt: skip
