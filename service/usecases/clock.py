@@ -64,6 +64,7 @@ class ClockSummary:
             "stay_ending",
             "capacity_notices",
             "released",
+            "plan_actions_due",
         ):
             lines.append(table.text(f"clock_{key}", lang, count=self.counts.get(key, 0)))
         lines.append(
@@ -88,6 +89,7 @@ def run(
     _referrals(rt, day, summary)
     catalog_clocks.capacity(rt, day, summary.counts)
     catalog_clocks.released(rt, day, summary.counts)
+    catalog_clocks.plan_actions(rt, day, summary.counts)
     with rt.writing() as session:
         found = session.get(ClockRun, day)
         if found is None:

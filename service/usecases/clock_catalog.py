@@ -1,19 +1,22 @@
-"""The daily clock's steps on catalogs and persons (``service.usecases.clock`` runs them):
-owners told before a capacity goes stale, persons whose release date has passed released."""
+"""The daily clock's steps on catalogs, persons and plans (``service.usecases.clock`` runs
+them): owners told before a capacity goes stale, persons whose release date has passed
+released, inspectors told of plan actions falling due."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import col
 
+from catalogs.i18n import messages
 from catalogs.referrals import clocks
 from service.notify import outbox
 from service.runtime import Runtime
 from service.store import changes
-from service.store.tables import ApiToken, Person, Shelter, Vacancy
+from service.store.tables import ApiToken, Person, PlanVersion, Shelter, Vacancy
 
 
 def capacity(rt: Runtime, day: date, counts: Counter[str]) -> None:
@@ -99,3 +102,57 @@ def released(rt: Runtime, day: date, counts: Counter[str]) -> None:
             changes.bump(session, "persons")
         session.commit()
     counts["released"] += count
+
+
+AUTHOR = re.compile(r"^(?:officer|inspector|admin):(\d+)$")
+PLAN_LOOKBACK_DAYS = 14
+"""A planned action whose due day passed up to this many days ago (while no clock ran) is
+still announced; older ones are on the overdue list of the plan."""
+
+
+def plan_actions(rt: Runtime, day: date, counts: Counter[str]) -> None:
+    """The inspector who keeps a person's plan is told when one of its actions falls due. The
+    message names the plan's section, never the action (it may speak of health)."""
+    newest = (
+        sa.select(col(PlanVersion.person_id), sa.func.max(PlanVersion.version).label("version"))
+        .group_by(col(PlanVersion.person_id))
+        .subquery()
+    )
+    query = sa.select(
+        col(PlanVersion.person_id), col(PlanVersion.author), col(PlanVersion.body)
+    ).join(
+        newest,
+        sa.and_(
+            col(PlanVersion.person_id) == newest.c.person_id,
+            col(PlanVersion.version) == newest.c.version,
+        ),
+    )
+    earliest = day - timedelta(days=PLAN_LOOKBACK_DAYS)
+    base = rt.settings.public_url.rstrip("/")
+    with rt.writing() as session:
+        langs = dict(session.execute(sa.select(col(ApiToken.id), col(ApiToken.lang))).all())
+        for person_id, author, body in session.execute(query):
+            found = AUTHOR.match(author or "")
+            if found is None:
+                continue
+            token_id = int(found.group(1))
+            for action in body.get("actions", []):
+                due = date.fromisoformat(action["due"])
+                if action.get("status") != "planned" or not earliest < due <= day:
+                    continue
+                part = action["part"]
+                code = "plan_part_5" if part == "before_release" else f"plan_section_{part}"
+                section = messages("matcher").text(code, langs.get(token_id, "ru"))
+                if (
+                    outbox.queue(
+                        session,
+                        key=f"plan_action_due:{person_id}:{action['id']}:{due.isoformat()}",
+                        kind="plan_action_due",
+                        recipient=f"token:{token_id}",
+                        params={"person_ref": person_id, "action_label": section, "due_on": due},
+                        link=f"{base}/persons/{person_id}/plan",
+                    )
+                    is not None
+                ):
+                    counts["plan_actions_due"] += 1
+        session.commit()

@@ -28,7 +28,7 @@ from service.config import Settings
 from service.runtime import Runtime
 from service.store import tokens
 from service.store.imports import import_records
-from service.store.tables import OutcomeEvent, Person
+from service.store.tables import OutcomeEvent, Person, PlanVersion
 from service.store.workflow import Employer, Referral
 from tests.factories import AKTAU, bin_number, person, vacancy
 
@@ -310,3 +310,30 @@ def test_each_recipient_reads_its_notifications_and_switches_kinds_off(
     no_show = next(r for r in reasons["declined"] if r["code"] == "no_show")
     assert no_show["cooldown_days"] == 60
     assert "сұхбат" in no_show["suggestion"]
+
+
+def test_the_inspector_is_told_when_a_plan_action_falls_due(
+    rt: Runtime, world: dict[str, dict[str, str]], mailbox: tuple[Mailbox, int], session: Session
+) -> None:
+    box = mailbox[0]
+    secret, inspector = tokens.create(session, role="inspector", email="insp@probation.example.kz")
+    inspector.lang = "kk"
+    session.add(inspector)
+    session.commit()
+    client = TestClient(create_app(rt))
+    made = client.post("/api/v1/persons/P00001/plan", headers={"Authorization": f"Bearer {secret}"})
+    assert made.status_code in (200, 201), made.text
+    session.expire_all()
+    stored = session.exec(select(PlanVersion).where(PlanVersion.person_id == "P00001")).one()
+    dues = sorted(
+        date.fromisoformat(a["due"]) for a in stored.body["actions"] if a["status"] == "planned"
+    )
+    first = dues[0] if dues[0] >= date.today() else date.today()
+    clock(rt, first)
+    told = box.to("insp@probation.example.kz")
+    assert told, [m["Subject"] for m in box.messages]
+    body = told[0].get_content()
+    assert "P00001" in body
+    assert "Тестов" not in body
+    clock(rt, first)
+    assert len(box.to("insp@probation.example.kz")) == len(told)  # once only
