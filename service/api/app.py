@@ -24,6 +24,7 @@ from service.api import docs
 from service.api.deps import language
 from service.api.routes import (
     admin,
+    capacity,
     data,
     employers,
     jobs,
@@ -149,6 +150,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         jobs.router,
         referrals.router,
         notifications.router,
+        capacity.router,
         employers.router,
     ):
         app.include_router(router, prefix=PREFIX)

@@ -142,8 +142,43 @@ def clock(
     typer.echo(summary.text(lang))
 
 
+def confirm(
+    ctx: typer.Context,
+    kind: Annotated[str, typer.Argument(help="vacancy or shelter")],
+    item_id: Annotated[str, typer.Argument(help="The item's id.")],
+    closed: Annotated[
+        bool, typer.Option("--closed", help="The vacancy is no longer open.")
+    ] = False,
+    occupied: Annotated[
+        int | None, typer.Option("--occupied", min=0, help="Beds taken outside this system.")
+    ] = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Confirm that a vacancy or a centre's capacity is still true (unconfirmed for 90 days,
+    it leaves the lists)."""
+    from service.usecases import capacity
+
+    rt = runtime(ctx)
+    lang = rt.settings.lang
+    today = day(as_of, lang)
+    with answered(lang):
+        if kind == "vacancy":
+            status = "closed" if closed else None
+            capacity.confirm_vacancy(rt, command("confirm"), item_id, status=status, today=today)
+        elif kind == "shelter":
+            capacity.confirm_shelter(
+                rt, command("confirm"), item_id, occupied=occupied, today=today
+            )
+        else:
+            from service.usecases.errors import Invalid
+
+            raise Invalid("unknown_list_kind", kind=kind)
+    typer.echo(text("capacity_confirmed", lang, id=item_id))
+
+
 def register(app: typer.Typer) -> None:
     app.command()(refer)
     app.command("referrals")(referrals_command)
     app.command()(referral)
     app.command()(clock)
+    app.command()(confirm)

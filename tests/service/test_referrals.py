@@ -260,3 +260,33 @@ def test_an_engine_built_now_counts_only_free_places(
     engine = rows.load_engine(session, today=date.today(), learned=False)
     assert engine.item("vacancy", "V00001").quota_slots == 1  # two slots, one held
     assert engine.item("vacancy", "V00003").status == "closed"  # an ordinary job, filled
+
+
+def test_an_employer_reads_its_vacancies_places_and_confirms_them(
+    client: TestClient, world: dict[str, Headers], session: Session
+) -> None:
+    refer(client, world["officer"], "P00001")
+    mine = client.get(f"/api/v1/employers/{EMPLOYER}/vacancies", headers=world["employer"])
+    assert mine.status_code == 200
+    quota = next(v for v in mine.json() if v["vacancy_id"] == "V00001")
+    assert (quota["quota_slots"], quota["held"], quota["taken"], quota["free"]) == (2, 1, 0, 1)
+    assert quota["quota_window_last_day"] is not None
+    other = client.get(f"/api/v1/employers/{EMPLOYER}/vacancies", headers=world["other"])
+    assert other.status_code == 404
+    session.execute(
+        sa.update(Vacancy)
+        .where(Vacancy.vacancy_id == "V00001")
+        .values(capacity_confirmed_on=date.today() - timedelta(days=120))
+    )
+    session.commit()
+    assert "V00001" not in _list(client, world["officer"], "P00003")
+    stale = client.get(f"/api/v1/employers/{EMPLOYER}/vacancies", headers=world["employer"])
+    assert next(v for v in stale.json() if v["vacancy_id"] == "V00001")["stale"] is True
+    confirmed = client.post(
+        "/api/v1/vacancies/V00001/confirmation", json={}, headers=world["employer"]
+    )
+    assert confirmed.status_code == 200
+    assert confirmed.json()["capacity_confirmed_on"] == date.today().isoformat()
+    assert "V00001" in _list(client, world["officer"], "P00003")
+    foreign = client.post("/api/v1/vacancies/V00001/confirmation", json={}, headers=world["other"])
+    assert foreign.status_code == 404
