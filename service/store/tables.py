@@ -190,6 +190,8 @@ class OutcomeEvent(SQLModel, table=True):
     rank: int | None = None
     score: float | None = None
     model_version: str | None = Field(default=None, max_length=40)
+    created_by: str | None = Field(default=None, max_length=64)
+    """Who recorded it (``officer:12``, ``account:5``, ``cli``, ``referral``, ``import``)."""
     created_at: datetime = _created()  # type: ignore[assignment]
 
 
@@ -256,6 +258,8 @@ class ApiToken(SQLModel, table=True):
     lang: str = Field(default="ru", max_length=2)
     created_at: datetime = _created()  # type: ignore[assignment]
     revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    expires_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    last_used_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
 
 class AuditEvent(SQLModel, table=True):
@@ -272,6 +276,15 @@ class AuditEvent(SQLModel, table=True):
     person_id: str = Field(index=True, max_length=64)
     action: str = Field(max_length=20)
     """``read``, ``create``, ``update``, ``reveal_iin``, ``recommend``, ``candidate``."""
+    account_id: int | None = Field(default=None, index=True)
+    """The account of a person using the pages (``token_id`` for the API)."""
+    os_user: str | None = Field(default=None, max_length=64)
+    """The operating-system user who ran a command."""
+    client: str | None = Field(default=None, max_length=64)
+    """Where the request came from (an address)."""
+    chain: str | None = Field(default=None, max_length=64)
+    """A keyed hash of this row and the previous row's ``chain``: a row deleted or edited
+    breaks the chain (``matcher audit verify``)."""
 
 
 class PlanVersion(SQLModel, table=True):
@@ -340,6 +353,29 @@ class JobUpload(SQLModel, table=True):
     body: bytes = Field(sa_column=Column(sa.LargeBinary, nullable=False))
 
 
+class Account(SQLModel, table=True):
+    """A person who logs in to the pages: a login and a password hash (Argon2), a role, a
+    region (staff) or a BIN (employers). API tokens stay for integrations."""
+
+    __tablename__ = "accounts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(unique=True, max_length=64)
+    password_hash: str = Field(max_length=200)
+    role: str = Field(max_length=12)
+    region_kato: str | None = Field(default=None, max_length=9)
+    employer_bin: str | None = Field(default=None, max_length=12)
+    display_name: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    lang: str = Field(default="ru", max_length=2)
+    must_change_password: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    disabled_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    last_login_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    created_at: datetime = _created()  # type: ignore[assignment]
+
+
 # The referral workflow's tables are kept in their own module and registered with these.
 from service.store.workflow import (  # noqa: E402
     ClockRun,
@@ -351,6 +387,7 @@ from service.store.workflow import (  # noqa: E402
 )
 
 __all__ = [
+    "Account",
     "ApiToken",
     "AuditEvent",
     "ClockRun",
