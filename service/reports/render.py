@@ -17,19 +17,32 @@ CSV_COLUMNS = (
     "expired_no_answer", "median_days_to_answer",
 )  # fmt: skip
 """The columns of the CSV, in order (later additions go at the end)."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may read as the start of a formula (OWASP, "CSV Injection")."""
 INCOMPLETE_SHOWN = 20
 """Employers with an unknown obligation listed by name in the table (the rest are counted)."""
 
 
+def safe_cell(value: object) -> object:
+    """A CSV cell a spreadsheet will not run: text that begins with ``= + - @``, a tab or a
+    carriage return gets a leading ``'`` (OWASP's advice), so ``=HYPERLINK(...)`` shows as
+    text. Only text is touched: a number the service writes as a number (``-3``) stays a
+    number; an employer's or a vacancy's name is text even when it looks like one."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv(ledger: QuotaLedger, lang: str = "ru") -> str:
-    """One row per (level, key); headers in ``lang``; numbers plain, empty for none."""
+    """One row per (level, key); headers in ``lang``; numbers plain, empty for none; every
+    text cell through :func:`safe_cell`."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     text = messages("service").text
-    writer.writerow([text(f"report_col_{column}", lang) for column in CSV_COLUMNS])
+    writer.writerow([safe_cell(text(f"report_col_{column}", lang)) for column in CSV_COLUMNS])
     for row in ledger.rows:
         values = row.as_dict(lang)
-        writer.writerow(["" if values[c] is None else values[c] for c in CSV_COLUMNS])
+        writer.writerow(["" if values[c] is None else safe_cell(values[c]) for c in CSV_COLUMNS])
     return out.getvalue()
 
 
