@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from service.store.tables import ApiToken
+from service.store.tables import Account, ApiToken
 
 Role = Literal["officer", "inspector", "employer", "admin"]
 STAFF: frozenset[str] = frozenset({"officer", "inspector", "admin"})
@@ -22,6 +22,8 @@ class Actor:
     route: str = "matcher"
     """Where the request came from, for the audit trail: an HTTP method and path, or the
     command that was run."""
+    account_id: int | None = None
+    """The account of a person using the pages (``token_id`` is for the API)."""
 
     @classmethod
     def of_token(cls, token: ApiToken, *, method: str, route: str) -> Actor:
@@ -32,6 +34,17 @@ class Actor:
             employer_bin=token.employer_bin,
             method=method,
             route=route[:200],
+        )
+
+    @classmethod
+    def of_account(cls, account: Account, *, method: str, route: str) -> Actor:
+        return cls(
+            role=account.role,
+            region_kato=account.region_kato,
+            employer_bin=account.employer_bin,
+            method=method,
+            route=route[:200],
+            account_id=account.id,
         )
 
     @classmethod
