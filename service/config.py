@@ -66,6 +66,18 @@ class Settings(BaseSettings):
     """``module:Class`` of the sender of notifications whose channel is ``sms`` (made with the
     settings as its one argument); empty: those stay queued."""
 
+    body_limit: int = Field(default=1024 * 1024, ge=1024)
+    """The largest request body (bytes) of a JSON route; a larger one is refused with 413
+    before it is read (docs/security.md, "Limits")."""
+    import_body_limit: int = Field(default=200 * 1024 * 1024, ge=1024)
+    """The largest body (bytes) of ``POST /api/v1/imports/{kind}`` (a CSV or JSON file)."""
+    token_concurrency: int = Field(default=8, ge=1)
+    """Requests one token may have in progress at once in one server process; more: 429."""
+    token_rate_per_minute: int = Field(default=600, ge=1)
+    """Requests one token may make in a moving minute in one server process; more: 429."""
+    token_days: int = Field(default=90, ge=1, le=3650)
+    """How long a new token lives, in days, unless ``matcher token create --days`` says."""
+
     @field_validator("clock_hour", "smtp_host", "smtp_user", "sms_sender", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:

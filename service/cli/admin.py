@@ -25,8 +25,12 @@ def token_create(
     notify_lang: Annotated[
         str, typer.Option("--notify-lang", help="kk, ru or en: the notifications' language.")
     ] = "ru",
+    days: Annotated[
+        int | None,
+        typer.Option("--days", min=1, max=3650, help="Days it lives (MATCHER_TOKEN_DAYS, 90)."),
+    ] = None,
 ) -> None:
-    """Create a token and print it once: only its hash is stored."""
+    """Create a token and print it once: only its hash is stored; it expires after --days."""
     from service.usecases import admin
 
     rt = runtime(ctx)
@@ -41,6 +45,7 @@ def token_create(
             label=label,
             email=email,
             lang=notify_lang,
+            days=days,
         )
     typer.echo(text("token_created", lang), err=True)
     typer.echo(secret)

@@ -1,4 +1,4 @@
-"""Bearer tokens: made once, shown once, stored only as a hash, revocable."""
+"""Bearer tokens: made once, shown once, stored only as a hash, revocable, expiring."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import hashlib
 import re
 import secrets
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -14,6 +15,11 @@ from service.store.tables import ApiToken, utcnow
 
 ROLES = ("officer", "inspector", "employer", "admin")
 PREFIX = "mt_"
+DEFAULT_DAYS = 90
+"""A token's life when nobody says otherwise (``MATCHER_TOKEN_DAYS``)."""
+MAX_DAYS = 3650
+TOUCH_EVERY = timedelta(minutes=1)
+"""``last_used_at`` is written at most this often per token (a read costs no write)."""
 
 
 class TokenError(ValueError):
@@ -43,9 +49,10 @@ def create(
     label: str | None = None,
     email: str | None = None,
     lang: str = "ru",
+    days: int = DEFAULT_DAYS,
 ) -> tuple[str, ApiToken]:
     """A new token (returned once, in clear) and its stored record; ``email`` and ``lang``:
-    where and in which language its holder's notifications go."""
+    where and in which language its holder's notifications go; it expires after ``days``."""
     from catalogs.identifiers import is_valid_12
     from catalogs.reference.places import places
 
@@ -65,6 +72,8 @@ def create(
         raise TokenError("bad_email", value=email)
     if lang not in ("kk", "ru", "en"):
         raise TokenError("bad_lang")
+    if not 1 <= days <= MAX_DAYS:
+        raise TokenError("bad_days", max=MAX_DAYS)
     token = PREFIX + secrets.token_urlsafe(32)
     record = ApiToken(
         token_hash=digest(token),
@@ -74,6 +83,7 @@ def create(
         label=label,
         email=email,
         lang=lang,
+        expires_at=utcnow() + timedelta(days=days),
     )
     session.add(record)
     session.commit()
@@ -89,6 +99,44 @@ def find(session: Session, token: str) -> ApiToken | None:
     return None if record is None or record.revoked_at is not None else record
 
 
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back naive times: they were written in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def expired(record: ApiToken, now: datetime | None = None) -> bool:
+    """Whether the token's time is over (a token made before expiry existed never is)."""
+    return record.expires_at is not None and _aware(record.expires_at) <= (now or utcnow())
+
+
+def touch_due(record: ApiToken, now: datetime | None = None) -> bool:
+    """Whether the record's last use is unknown or older than ``TOUCH_EVERY``."""
+    last = record.last_used_at
+    return last is None or (now or utcnow()) - _aware(last) >= TOUCH_EVERY
+
+
+def touch(session: Session, record: ApiToken, now: datetime | None = None) -> bool:
+    """Record the token's use, unless that was done less than ``TOUCH_EVERY`` ago: one small
+    UPDATE per token and minute at most (also across processes: the condition is in SQL)."""
+    now = now or utcnow()
+    if not touch_due(record, now):
+        return False
+    session.execute(
+        sa.update(ApiToken)
+        .where(col(ApiToken.id) == record.id)
+        .where(
+            sa.or_(
+                col(ApiToken.last_used_at).is_(None),
+                col(ApiToken.last_used_at) < now - TOUCH_EVERY,
+            )
+        )
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return True
+
+
 def listing(session: Session) -> Sequence[ApiToken]:
     return session.scalars(sa.select(ApiToken).order_by(col(ApiToken.id))).all()
 
@@ -97,9 +145,23 @@ def revoke(session: Session, token_id: int) -> ApiToken:
     record = session.get(ApiToken, token_id)
     if record is None:
         raise TokenError("unknown_token", id=token_id)
+    if record.revoked_at is None and record.role == "admin" and not _other_admins(session, record):
+        raise TokenError("last_admin")
     if record.revoked_at is None:
         record.revoked_at = utcnow()
         session.add(record)
         session.commit()
         session.refresh(record)
     return record
+
+
+def _other_admins(session: Session, record: ApiToken) -> int:
+    """Live (not revoked, not expired) admin tokens other than ``record``."""
+    now = utcnow()
+    others = session.scalars(
+        sa.select(ApiToken)
+        .where(col(ApiToken.role) == "admin")
+        .where(col(ApiToken.revoked_at).is_(None))
+        .where(col(ApiToken.id) != record.id)
+    ).all()
+    return sum(1 for other in others if not expired(other, now))
