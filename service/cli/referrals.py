@@ -32,6 +32,9 @@ def refer(
     proposed: Annotated[
         bool, typer.Option("--proposed", help="Agreed with the person, not yet sent (vacancy).")
     ] = False,
+    plan_action: Annotated[
+        str | None, typer.Option("--plan-action", help="The plan action it carries out.")
+    ] = None,
     as_json: JsonOption = False,
     as_of: AsOfOption = None,
 ) -> None:
@@ -44,6 +47,7 @@ def refer(
         view = referrals.refer(
             rt, command("refer"), person_id=person_id, item_kind=kind, item_id=item_id,
             start="proposed" if proposed else None, today=day(as_of, lang),
+            source="plan" if plan_action else "shortlist", plan_action=plan_action,
         )  # fmt: skip
     if as_json:
         echo_json(view.as_dict(lang))

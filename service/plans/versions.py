@@ -106,6 +106,24 @@ def edit_action(
     return _save(session, person_id, body, "edited", author)
 
 
+def link_referral(
+    session: Session, person_id: str, action_id: str, referral_id: int, *, author: str
+) -> PlanVersion:
+    """The action was carried out by a referral (a new version): it is done, and names the
+    referral, whose own states tell what became of it."""
+    current = latest(session, person_id)
+    if current is None:
+        raise PlanError("no_plan", id=person_id)
+    body: dict[str, Any] = copy.deepcopy(current.body)
+    action = next((a for a in body["actions"] if a["id"] == action_id), None)
+    if action is None:
+        raise PlanError("unknown_action", id=action_id)
+    action["referrals"] = [*action.get("referrals", []), referral_id]
+    action["status"] = "done"
+    action["edited"] = True
+    return _save(session, person_id, body, "edited", author)
+
+
 def add_action(
     session: Session,
     person_id: str,
@@ -176,6 +194,9 @@ def _action_text(action: dict[str, Any], lang: str, labels: dict[str, str]) -> d
             else _t(reason, lang, km="", limit="", date="", languages="", min_age="", accepts="")
         )
         extra.append(_t("plan_changed", lang, **{"from": action["changed"]["from"], "reason": why}))
+    if action.get("referrals"):
+        numbers = ", ".join(f"№ {number}" for number in action["referrals"])
+        extra.append(_t("plan_referrals", lang, numbers=numbers))
     if action.get("note"):
         extra.append(_t("plan_note", lang, note=action["note"]))
     return {

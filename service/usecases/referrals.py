@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -19,6 +20,7 @@ from sqlmodel import Session, col
 from catalogs.i18n import messages
 from catalogs.referrals import clocks, lifecycle, reasons
 from service.notify import outbox
+from service.plans import versions as plan_versions
 from service.runtime import Runtime
 from service.store import audit
 from service.store import referrals as store
@@ -60,9 +62,13 @@ def refer(
     source: str = "shortlist",
     today: date | None = None,
     note: str | None = None,
+    plan_action: str | None = None,
 ) -> ReferralView:
     """Refer a person to an item: holds one of its places, or is refused (409) when none is
-    free, when the person is already referred there, or while a decline's cool-down runs."""
+    free, when the person is already referred there, or while a decline's cool-down runs.
+    Made for an action of the person's plan (``plan_action``), that action becomes done and
+    names the referral, in the same transaction. An accepted line of an allocation is a
+    referral with ``source="allocation"`` (the line's item, or one of its alternatives)."""
     access.staff_only(actor)
     day = today_or(today)
     if item_kind not in lifecycle.FIRST_STATE:
@@ -110,7 +116,15 @@ def refer(
         session.flush()
         assert row.id is not None
         store.add_event(session, row, from_state=None, on=day, actor=actor.author, note=note)
-        store.write_outcome(session, row, on=day)
+        store.write_outcome(session, row, on=day, author=actor.author)
+        if plan_action is not None:
+            try:
+                plan_versions.link_referral(
+                    session, person_id, plan_action, row.id, author=actor.author
+                )
+            except plan_versions.PlanError as error:
+                params: dict[str, Any] = dict(error.params)
+                raise NotFound(f"plan_{error.code}", **params) from None
         if employer_bin is not None and state == "sent":
             _tell_employer(rt, session, row, item_title(item))
         audit.record(session, actor=actor, person_ids=[person_id], action="refer")
@@ -128,7 +142,7 @@ def _tell_employer(rt: Runtime, session: Session, row: Referral, title: str) -> 
         recipient=f"employer:{row.employer_bin}",
         params={
             "referral_id": row.id,
-            "person_ref": rt.protector.pseudonym(row.person_id),
+            "person_ref": rt.protector.pseudonym(row.person_id, employer_bin=row.employer_bin or ""),
             "item_title": title,
             "answer_due": row.answer_due,
         },
@@ -200,7 +214,7 @@ def move(
             session, row, from_state=before, on=on, actor=actor.author,
             reason=change.reason, note=change.note,
         )  # fmt: skip
-        store.write_outcome(session, row, on=on)
+        store.write_outcome(session, row, on=on, author=actor.author)
         _tell_officer(rt, session, row, before)
         audit.record(session, actor=actor, person_ids=[row.person_id], action="referral")
         session.commit()

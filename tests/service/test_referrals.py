@@ -290,3 +290,39 @@ def test_an_employer_reads_its_vacancies_places_and_confirms_them(
     assert "V00001" in _list(client, world["officer"], "P00003")
     foreign = client.post("/api/v1/vacancies/V00001/confirmation", json={}, headers=world["other"])
     assert foreign.status_code == 404
+
+
+def test_a_referral_made_for_a_plan_action_marks_it_done(
+    client: TestClient, world: dict[str, Headers], session: Session
+) -> None:
+    from service.store.tables import PlanVersion
+
+    assert client.post("/api/v1/persons/P00001/plan", headers=world["officer"]).status_code in (
+        200,
+        201,
+    )
+    body = session.exec(select(PlanVersion).where(PlanVersion.person_id == "P00001")).one().body
+    action = next(a for a in body["actions"] if a["status"] == "planned")
+    made = client.post(
+        "/api/v1/referrals",
+        headers=world["officer"],
+        json={"person_id": "P00001", "item_kind": "vacancy", "item_id": "V00001",
+              "source": "plan", "plan_action": action["id"]},
+    )  # fmt: skip
+    assert made.status_code == 201, made.text
+    session.expire_all()
+    versions = session.exec(
+        select(PlanVersion).where(PlanVersion.person_id == "P00001").order_by(PlanVersion.version)
+    ).all()
+    done = next(a for a in versions[-1].body["actions"] if a["id"] == action["id"])
+    assert (done["status"], done["referrals"]) == ("done", [made.json()["id"]])
+    unknown = client.post(
+        "/api/v1/referrals",
+        headers=world["officer"],
+        json={"person_id": "P00002", "item_kind": "vacancy", "item_id": "V00001",
+              "source": "plan", "plan_action": "nope"},
+    )  # fmt: skip
+    assert unknown.status_code == 404
+    assert client.get("/api/v1/referrals?person_id=P00002", headers=world["officer"]).json() == {
+        "items": []
+    }  # nothing written

@@ -32,6 +32,7 @@ async def create_referral(
     view = await run_in_threadpool(
         referrals.refer, rt, actor, person_id=body.person_id, item_kind=body.item_kind,
         item_id=body.item_id, start=body.state, source=body.source, note=body.note,
+        plan_action=body.plan_action,
     )  # fmt: skip
     return ReferralOut.model_validate(view.as_dict(lang))
 

@@ -38,7 +38,15 @@ class ReferralIn(BaseModel):
         description="Where it starts: `sent` (a vacancy or course, the default), `requested` "
         "(a shelter) or `proposed` (a vacancy agreed with the person, not yet sent).",
     )
-    source: Literal["shortlist", "plan", "allocation"] = "shortlist"
+    source: Literal["shortlist", "plan", "allocation"] = Field(
+        default="shortlist",
+        description="Where it was made from; an accepted allocation line is `allocation`.",
+    )
+    plan_action: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_.:-]{1,64}$",
+        description="The plan action it carries out: that action becomes done and names it.",
+    )
     note: str | None = Field(default=None, max_length=500)
 
 
