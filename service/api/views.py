@@ -47,9 +47,10 @@ EMPLOYER_REASONS = frozenset(
 """Reasons an employer may read: none speaks of housing, health or other needs."""
 
 
-def pseudonym(person_id: str, *, protector: Protector) -> str:
-    """A stable pseudonym: the same person always shows as the same code to employers."""
-    return protector.pseudonym(person_id)
+def pseudonym(person_id: str, *, protector: Protector, employer_bin: str) -> str:
+    """A stable pseudonym: the same person always shows as the same code to one employer,
+    and as another code to every other employer."""
+    return protector.pseudonym(person_id, employer_bin=employer_bin)
 
 
 def age_band(birth_year: int | None, today: date) -> str | None:
@@ -58,8 +59,15 @@ def age_band(birth_year: int | None, today: date) -> str | None:
 
 
 def anonymous(
-    item: Recommendation, person: EnginePerson, *, protector: Protector, lang: str, today: date
+    item: Recommendation,
+    person: EnginePerson,
+    *,
+    protector: Protector,
+    employer_bin: str,
+    lang: str,
+    today: date,
 ) -> AnonymousCandidate:
+    """The candidate as ``employer_bin`` may see them: no id, no name, its own pseudonym."""
     from catalogs.reference.places import places
 
     district_place = places().get(person.kato)
@@ -70,7 +78,7 @@ def anonymous(
     )
     where = district or district_place
     return AnonymousCandidate(
-        pseudonym=pseudonym(person.person_id, protector=protector),
+        pseudonym=pseudonym(person.person_id, protector=protector, employer_bin=employer_bin),
         age_band=age_band(person.birth_year, today),
         district=where.name(lang) if where is not None else person.kato[:2],
         education=person.education,

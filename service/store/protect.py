@@ -27,17 +27,20 @@ class Protector:
         if len(secret) < 16:
             raise ValueError("the secret key must be at least 16 bytes")
         self._lookup_key = _derive(secret, b"matcher iin lookup")
+        self._pseudonym_key = _derive(secret, b"matcher employer pseudonym")
         self._fernet = Fernet(base64.urlsafe_b64encode(_derive(secret, b"matcher encryption")))
 
     def lookup_hash(self, iin: str) -> str:
         """A stable keyed hash of an IIN, for finding a person by IIN."""
         return hmac.new(self._lookup_key, iin.encode(), hashlib.sha256).hexdigest()
 
-    def pseudonym(self, person_id: str) -> str:
-        """A stable code that stands for a person wherever an employer could see them."""
-        key = self.lookup_hash("pseudonym:" + person_id)
-        digest = hmac.new(key.encode(), person_id.encode(), hashlib.sha256).hexdigest()
-        return "C-" + digest[:8].upper()
+    def pseudonym(self, person_id: str, *, employer_bin: str) -> str:
+        """A stable code that stands for a person wherever one employer could see them: 64
+        bits of a keyed hash of the employer and the person, so two employers who compare
+        their lists cannot link their codes, and codes do not collide at national scale."""
+        message = f"{employer_bin}\x00{person_id}".encode()
+        digest = hmac.new(self._pseudonym_key, message, hashlib.sha256).hexdigest()
+        return "C-" + digest[:16].upper()
 
     def encrypt(self, value: str | None) -> str | None:
         return None if value is None else self._fernet.encrypt(value.encode()).decode()

@@ -205,7 +205,8 @@ def _waiting(rt: Runtime, batch: Batch, row: Referral, day: date, summary: Clock
                 step = number
                 if _tell(rt, batch, row, "referral_reminder", f"employer:{row.employer_bin}",
                          key=f"referral_reminder:{row.id}:{number}",
-                         person_ref=rt.protector.pseudonym(row.person_id),
+                         person_ref=rt.protector.pseudonym(row.person_id,
+                                                           employer_bin=row.employer_bin),
                          answer_due=row.answer_due,
                          working_days_left=_working_days_left(when, row.answer_due)):  # fmt: skip
                     summary.counts["reminders"] += 1
@@ -292,7 +293,8 @@ def _retention(rt: Runtime, batch: Batch, row: Referral, day: date, summary: Clo
         return
     recipients = []
     if row.employer_bin is not None:
-        recipients.append((f"employer:{row.employer_bin}", rt.protector.pseudonym(row.person_id)))
+        ref = rt.protector.pseudonym(row.person_id, employer_bin=row.employer_bin)
+        recipients.append((f"employer:{row.employer_bin}", ref))
     if row.created_by_token is not None:
         recipients.append((f"token:{row.created_by_token}", row.person_id))
     for recipient, person_ref in recipients:

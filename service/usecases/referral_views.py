@@ -130,9 +130,9 @@ def _person_label(rt: Runtime, session: Session, actor: Actor, row: Referral) ->
         person = session.get(Person, row.person_id)
         if person is not None and person.consent_employer_view and person.full_name_cipher:
             return rt.protector.decrypt(person.full_name_cipher) or rt.protector.pseudonym(
-                row.person_id
+                row.person_id, employer_bin=actor.employer_bin or ""
             )
-    return rt.protector.pseudonym(row.person_id)
+    return rt.protector.pseudonym(row.person_id, employer_bin=actor.employer_bin or "")
 
 
 def readable(session: Session, actor: Actor, referral_id: int) -> Referral:

@@ -163,3 +163,22 @@ def test_token_create_days_on_the_command_line(run, session: Session) -> None:  
     assert record is not None and record.expires_at is not None
     life = tokens._aware(record.expires_at) - datetime.now(UTC)
     assert timedelta(days=6) < life <= timedelta(days=7)
+
+
+# -- pseudonyms per employer, 64 bits (finding 10) --------------------------------------------
+
+
+def test_each_employer_sees_its_own_64_bit_code(runtime: Runtime) -> None:
+    protector = runtime.protector
+    first = protector.pseudonym("P00001", employer_bin=bin_number(1))
+    assert first == protector.pseudonym("P00001", employer_bin=bin_number(1))
+    assert first != protector.pseudonym("P00001", employer_bin=bin_number(2))
+    assert first != protector.pseudonym("P00002", employer_bin=bin_number(1))
+    assert first.startswith("C-") and len(first) == 2 + 16
+    int(first[2:], 16)
+    codes = {
+        protector.pseudonym(f"P{n:05d}", employer_bin=bin_number(e))
+        for n in range(300)
+        for e in range(1, 4)
+    }
+    assert len(codes) == 900

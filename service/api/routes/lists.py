@@ -51,7 +51,10 @@ def candidates(
         return EmployerCandidates(
             vacancy_id=vacancy_id,
             items=[
-                anonymous(item, person, protector=rt.protector, lang=lang, today=today)
+                anonymous(
+                    item, person, protector=rt.protector, employer_bin=actor.employer_bin or "",
+                    lang=lang, today=today,
+                )  # fmt: skip
                 for item, person in found.items
             ],
         )
