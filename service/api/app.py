@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.staticfiles import StaticFiles
 
 from catalogs.i18n import messages
 from matcher import __version__
@@ -42,6 +43,7 @@ from service.runtime import Runtime
 from service.training.schedule import RetrainSchedule
 from service.usecases.daily import DailyClock
 from service.usecases.errors import Busy, Problem
+from service.web import routes as web
 
 log = logging.getLogger("matcher.api")
 PREFIX = "/api/v1"
@@ -154,6 +156,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         employers.router,
     ):
         app.include_router(router, prefix=PREFIX)
+    app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
+    app.include_router(web.router)  # the pages, last: it ends with their 404 page
 
     @app.exception_handler(Problem)
     async def problem(request: Request, error: Problem) -> JSONResponse:

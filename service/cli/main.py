@@ -8,10 +8,21 @@ import sys
 
 import typer
 
-from service.cli import admin, allocate, data, lists, model, plans, referrals, reports, worker
+from service.cli import (
+    accounts,
+    admin,
+    allocate,
+    data,
+    lists,
+    model,
+    plans,
+    referrals,
+    reports,
+    worker,
+)
 from service.cli.app import app, hoist_lang, text
 
-GROUPS = [data, reports, lists, referrals, plans, allocate, model, admin, worker]
+GROUPS = [data, reports, lists, referrals, plans, allocate, model, admin, accounts, worker]
 """Each module's ``register(app)`` adds its commands, in this order."""
 for group in GROUPS:
     group.register(app)

@@ -1,0 +1,133 @@
+"""An officer's or an inspector's caseload: the persons of the actor's region, narrowed by
+district, status, release window and needs, a page at a time; and the person page's read,
+audited with the account that opened it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, col
+
+from service.runtime import Runtime
+from service.store import audit
+from service.store.rows import effective_status
+from service.store.tables import AuditEvent, Person
+from service.usecases import access
+from service.usecases.actor import Actor
+from service.usecases.errors import Invalid
+
+PAGE_SIZE = 50
+RELEASE_WINDOWS = (4, 12, 24)
+"""Release within this many weeks (the UK resettlement tool's filters)."""
+NEEDS = ("housing", "documents", "medical_commission")
+STATUSES = ("in_custody", "released", "probation")
+
+
+@dataclass(frozen=True)
+class Filters:
+    district: str | None = None
+    """A district's KATO code (its first four digits narrow the persons' places)."""
+    status: str | None = None
+    release_within_weeks: int | None = None
+    needs: tuple[str, ...] = ()
+    person_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    person_id: str
+    name: str | None
+    kato: str
+    status: str
+    release_date: date | None
+
+
+@dataclass(frozen=True)
+class Caseload:
+    cases: list[Case]
+    total: int
+    page: int
+    pages: int
+
+
+def _check(filters: Filters) -> None:
+    if filters.status is not None and filters.status not in STATUSES:
+        raise Invalid("invalid_request")
+    if filters.release_within_weeks not in (None, *RELEASE_WINDOWS):
+        raise Invalid("invalid_request")
+    for need in filters.needs:
+        if need not in NEEDS:
+            raise Invalid("invalid_request")
+
+
+def caseload(
+    rt: Runtime, actor: Actor, filters: Filters, *, page: int = 1, today: date | None = None
+) -> Caseload:
+    """The actor's persons (its region only; every region for an actor without one), soonest
+    release first, ``PAGE_SIZE`` a page. Names are shown to staff: each listing is audited."""
+    access.staff_only(actor)
+    _check(filters)
+    day = today or date.today()
+    where: list[sa.ColumnElement[bool]] = []
+    if actor.region_kato is not None:
+        where.append(col(Person.region_kato).startswith(actor.region_kato[:2]))
+    if filters.district:
+        where.append(col(Person.kato).startswith(filters.district[:4]))
+    if filters.status is not None:
+        where.append(col(Person.status) == filters.status)
+    if filters.release_within_weeks is not None:
+        last = day + timedelta(weeks=filters.release_within_weeks)
+        where += [col(Person.release_date) >= day, col(Person.release_date) <= last]
+    for need in filters.needs:
+        where.append(getattr(Person, f"need_{need}").is_(True))
+    if filters.person_id:
+        where.append(col(Person.person_id) == filters.person_id.strip().upper())
+    page = max(page, 1)
+    with rt.session() as session:
+        total = session.scalar(sa.select(sa.func.count()).select_from(Person).where(*where)) or 0
+        rows = session.scalars(
+            sa.select(Person)
+            .where(*where)
+            .order_by(
+                col(Person.release_date).is_(None), col(Person.release_date), col(Person.person_id)
+            )
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+        ).all()
+    cases = [
+        Case(
+            person_id=row.person_id,
+            name=rt.protector.decrypt(row.full_name_cipher),
+            kato=row.kato,
+            status=effective_status(row, day)[0],
+            release_date=row.release_date,
+        )
+        for row in rows
+    ]
+    with rt.writing() as session:
+        _audit(session, actor, [c.person_id for c in cases], "caseload")
+        session.commit()
+    return Caseload(cases, total, page, max(1, -(-total // PAGE_SIZE)))
+
+
+def open_person(rt: Runtime, actor: Actor, person_id: str) -> Person:
+    """A person's record for the person page (404 unknown, 403 outside the region), audited
+    as a read by the account."""
+    with rt.session() as session:
+        row = access.person(session, actor, person_id)
+    with rt.writing() as session:
+        _audit(session, actor, [person_id], "read")
+        session.commit()
+    return row
+
+
+def _audit(session: Session, actor: Actor, person_ids: list[str], action: str) -> None:
+    """``audit.record`` with the account that acted (the trail keeps ``token_id`` for the API
+    and ``account_id`` for the pages)."""
+    audit.record(session, actor=actor, person_ids=person_ids, action=action)
+    if actor.account_id is not None:
+        for event in session.new:
+            if isinstance(event, AuditEvent) and event.account_id is None:
+                event.account_id = actor.account_id

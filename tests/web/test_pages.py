@@ -1,0 +1,195 @@
+"""The pages over HTTP, without a browser: every page renders in kk and ru with no missing
+text and no English code shown; CSRF, lockout, scope and security headers."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import httpx
+import pytest
+
+from service.store import accounts
+from tests.web.conftest import PASSWORD, REGION, Site
+
+CODES = {
+    "vacancy", "course", "shelter", "in_custody", "released", "probation", "sent", "viewed",
+    "interview", "hired", "declined", "expired", "withdrawn", "officer", "inspector", "employer",
+    "admin", "housing", "documents", "medical_commission", "answer_due", "expires_on",
+    "general_secondary", "vocational", "penitentiary", "none", "online", "offline",
+}  # fmt: skip
+LANGUAGE_NAMES = {"Қазақша", "Русский", "English"}
+"""The language switch names each language in itself: the one mix every page allows."""
+
+
+class _Text(HTMLParser):
+    """The text a person reads: no script, no style, no attribute but labels."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "title"):
+            self._skip += 1
+        for name, value in attrs:
+            if name in ("aria-label", "placeholder", "title") and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "title"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def visible(html: str) -> str:
+    parser = _Text()
+    parser.feed(html)
+    text = " ".join(parser.parts)
+    for name in LANGUAGE_NAMES:
+        text = text.replace(name, " ")
+    return text
+
+
+def shown_codes(html: str) -> set[str]:
+    words = set(re.findall(r"[a-z_0-9]+", visible(html)))
+    return words & CODES
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "a form without a CSRF field"
+    return found.group(1)
+
+
+def logged_in(site: Site, login: str, lang: str) -> httpx.Client:
+    client = httpx.Client(base_url=site.base, headers={"Accept-Language": lang})
+    page = client.get("/login")
+    answer = client.post(
+        "/login", data={"csrf": csrf_of(page.text), "login": login, "password": PASSWORD}
+    )
+    assert answer.status_code == 303, answer.text
+    page = client.get("/persons")
+    client.post("/lang", data={"csrf": csrf_of(page.text), "lang": lang, "next": "/"})
+    return client
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_every_page_renders_in_the_language_without_codes(site: Site, lang: str) -> None:
+    officer = logged_in(site, "officer", lang)
+    pages = [
+        "/persons", "/persons?release=12", "/persons?need=housing&status=in_custody",
+        "/persons/P00001", "/referrals", "/no-such-page",
+    ]  # fmt: skip
+    referred = {"kk": "P00002", "ru": "P00004"}[lang]
+    made = officer.post(
+        f"/persons/{referred}/referrals",
+        data={"csrf": csrf_of(officer.get("/persons").text), "item_kind": "vacancy",
+              "item_id": "V00001"},
+    )  # fmt: skip
+    assert made.status_code == 303
+    pages.append(f"/persons/{referred}")
+    for path in pages:
+        answer = officer.get(path)
+        assert answer.status_code in (200, 404), (path, answer.status_code)
+        assert f'<html lang="{lang}">' in answer.text
+        assert not shown_codes(answer.text), (path, shown_codes(answer.text))
+    employer = logged_in(site, "employer", lang)
+    referral = re.search(r"/referrals/(\d+)/decline", employer.get("/referrals").text)
+    assert referral
+    for path in ("/referrals", f"/referrals/{referral.group(1)}/decline"):
+        answer = employer.get(path)
+        assert answer.status_code == 200, path
+        assert not shown_codes(answer.text), (path, shown_codes(answer.text))
+    anonymous = httpx.Client(base_url=site.base, headers={"Accept-Language": lang})
+    login = anonymous.get("/login")
+    assert login.status_code == 200
+    assert not shown_codes(login.text)
+
+
+def test_a_form_without_its_token_is_refused(site: Site) -> None:
+    officer = logged_in(site, "officer", "ru")
+    answer = officer.post(
+        "/persons/P00003/referrals", data={"item_kind": "vacancy", "item_id": "V00001"}
+    )
+    assert answer.status_code == 403
+    assert "Запрос отклонён" in answer.text
+    stranger = httpx.Client(base_url=site.base)
+    assert (
+        stranger.post("/login", data={"login": "officer", "password": PASSWORD}).status_code == 403
+    )
+
+
+def test_an_employer_never_sees_a_person_and_a_region_only_its_own(site: Site) -> None:
+    employer = logged_in(site, "employer", "ru")
+    assert employer.get("/persons/P00001").status_code == 404
+    assert employer.get("/persons").status_code == 404
+    officer = logged_in(site, "officer", "ru")
+    assert officer.get("/persons/P00050").status_code == 404
+    assert "P00050" not in officer.get("/persons").text
+
+
+def test_pages_carry_the_security_headers_and_safe_cookies(site: Site) -> None:
+    answer = httpx.get(site.base + "/login")
+    assert "default-src 'self'" in answer.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers["referrer-policy"] == "same-origin"
+    cookie = answer.headers["set-cookie"].lower()
+    assert "httponly" in cookie
+    assert "samesite=lax" in cookie
+    assert "secure" not in cookie
+    assert (
+        httpx.get(site.base + "/api/v1/nothing-here")
+        .headers["content-type"]
+        .startswith("application/json")
+    )
+
+
+def test_five_wrong_passwords_lock_the_account(site: Site) -> None:
+    site.account("officer", "locked-officer", region_kato=REGION)
+    client = httpx.Client(base_url=site.base, headers={"Accept-Language": "ru"})
+    for _ in range(5):
+        page = client.get("/login")
+        answer = client.post(
+            "/login",
+            data={"csrf": csrf_of(page.text), "login": "locked-officer", "password": "wrong-one-1"},
+        )
+        assert answer.status_code == 401
+    page = client.get("/login")
+    answer = client.post(
+        "/login", data={"csrf": csrf_of(page.text), "login": "locked-officer", "password": PASSWORD}
+    )
+    assert answer.status_code == 401
+    assert "15 минут" in answer.text
+    with site.rt.session() as session:
+        row = accounts.by_login(session, "locked-officer")
+        assert row is not None
+        assert row.locked_until is not None
+
+
+def test_a_one_time_password_must_be_changed_first(site: Site) -> None:
+    from service.usecases import accounts as usecase
+    from service.usecases.actor import Actor
+
+    made = usecase.create(site.rt, Actor.command("test"), role="inspector", login="newcomer")
+    assert made.password is not None
+    client = httpx.Client(base_url=site.base)
+    page = client.get("/login")
+    answer = client.post(
+        "/login", data={"csrf": csrf_of(page.text), "login": "newcomer", "password": made.password}
+    )
+    assert answer.headers["location"] == "/password"
+    assert client.get("/persons").headers["location"] == "/password"
+    page = client.get("/password")
+    new = "a-new-password-42"
+    answer = client.post(
+        "/password",
+        data={"csrf": csrf_of(page.text), "old": made.password, "new": new, "repeat": new},
+    )
+    assert answer.status_code == 303
+    assert client.get("/persons").status_code == 200
