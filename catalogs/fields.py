@@ -74,8 +74,9 @@ def pattern(regex: str, code: str, max_length: int) -> Parser:
     return parse
 
 
-identifier = pattern(r"[\w.:/-]{1,64}", "bad_identifier", 64)
-"""An id: 1 to 64 letters, digits or ``_ . : / -``, no spaces."""
+identifier = pattern(r"[A-Za-z0-9_.:/-]{1,64}", "bad_identifier", 64)
+"""An id: 1 to 64 ASCII letters, digits or ``_ . : / -``, no spaces: a look-alike letter of
+another alphabet (the Cyrillic ``Р`` of ``Р00001``) would make a second, different id."""
 
 
 _SPACES_IN_NUMBER = re.compile(r"[\s\u00a0\u202f_]")

@@ -45,6 +45,15 @@ def _reason_fits_event(record: Record) -> Iterator[Problem]:
             yield Problem("reason", "reason_not_for_event", {"value": reason, "event": event})
 
 
+EARLIEST = date(2000, 1, 1)
+"""No event of this service's people can be older: the service and the quota law are recent."""
+
+
+def _not_before_2000(record: Record) -> Iterator[Problem]:
+    if record["date"] < EARLIEST:
+        yield Problem("date", "date_before_2000")
+
+
 def _not_in_future(today: date) -> RowCheck:
     def check(record: Record) -> Iterator[Problem]:
         if record["date"] > today:
@@ -67,5 +76,5 @@ def schema(*, today: date) -> Schema:
             Field("reason", _reason_code),
             Field("contract_months", integer(0, 600)),
         ),
-        checks=(_event_fits_kind, _reason_fits_event, _not_in_future(today)),
+        checks=(_event_fits_kind, _reason_fits_event, _not_before_2000, _not_in_future(today)),
     )

@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from catalogs.i18n import messages
 from matcher import __version__
-from service.api import docs
+from service.api import docs, limits
 from service.api.deps import language
 from service.api.routes import (
     admin,
@@ -141,6 +141,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     )
     docs.mount(app, openapi_url=f"{PREFIX}/openapi.json")
     app.state.runtime = runtime or Runtime.from_settings(Settings())
+    limits.install(app, limits.Limits.of(getattr(app.state.runtime, "settings", None)))
     for router in (
         admin.router,
         persons.router,
@@ -185,6 +186,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
         lang = language(request.headers.get("accept-language"))
+        if isinstance(error, limits.BodyTooLarge):
+            return error.response(lang)
         if error.status_code == 400:
             # FastAPI's own refusal of a body it cannot parse (not UTF-8, say): the documented
             # 422 of any request that does not pass validation
@@ -199,11 +202,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
             response.headers["Allow"] = _allowed(app, request.url.path)
         return response
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unexpected error on %s %s", request.method, request.url.path)
-        lang = language(request.headers.get("accept-language"))
-        return _error(500, "internal", _text("internal", lang))
+    # an unexpected error is answered (JSON 500) and logged by ``limits.Guard``, which does
+    # not re-raise it: the connection stays usable for the next request
 
     return app
 

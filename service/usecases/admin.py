@@ -29,6 +29,16 @@ def authenticate(rt: Runtime, secret: str | None, *, method: str, route: str) ->
     return Actor.of_token(found, method=method, route=route)
 
 
+def is_known(rt: Runtime, authorization: str | None) -> bool:
+    """Whether an ``Authorization`` header carries a live token (no refusal, no trace)."""
+    scheme, _, secret = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return False
+    with rt.session() as session:
+        found = tokens.find(session, secret.strip())
+    return found is not None and not tokens.expired(found)
+
+
 def _touch(rt: Runtime, found: ApiToken) -> None:
     """Best effort: a database busy with a long write does not fail the request for it."""
     if not tokens.touch_due(found):

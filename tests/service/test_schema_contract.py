@@ -169,4 +169,8 @@ def test_inputs_take_only_the_types_the_schema_states() -> None:
             EventIn.model_validate({**event, **wrong})
     with pytest.raises(ValidationError):
         EventIn.model_validate({**event, "date": "2026-11-20T00:00:00"})
-    assert EventIn.model_validate({**event, "person_id": "Сәуле.1"}).person_id == "Сәуле.1"
+    assert (
+        EventIn.model_validate({**event, "person_id": "kz:P-1/2_a.b"}).person_id == "kz:P-1/2_a.b"
+    )
+    with pytest.raises(ValidationError):  # ids are ASCII: no look-alike letters
+        EventIn.model_validate({**event, "person_id": "Сәуле.1"})

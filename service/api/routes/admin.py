@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy import text
 
 from matcher import __version__
@@ -16,12 +16,15 @@ from service.usecases import admin
 router = APIRouter()
 
 
-@router.get("/health", response_model=Health, tags=["service"])
-def health(rt: RuntimeDep) -> Health:
-    """Liveness and database reachability (no token needed)."""
+@router.get("/health", response_model=Health, response_model_exclude_none=True, tags=["service"])
+def health(request: Request, rt: RuntimeDep) -> Health:
+    """Liveness and database reachability (no token needed); the database's kind and the
+    version only to a caller with a valid token."""
     with rt.session() as session:
         session.execute(text("SELECT 1"))
         dialect = session.get_bind().dialect.name
+    if not admin.is_known(rt, request.headers.get("authorization")):
+        return Health(status="ok")
     return Health(status="ok", database=dialect, version=__version__)
 
 

@@ -52,9 +52,13 @@ def candidates(
             vacancy_id=vacancy_id,
             items=[
                 anonymous(
-                    item, person, protector=rt.protector, employer_bin=actor.employer_bin or "",
-                    lang=lang, today=today,
-                )  # fmt: skip
+                    item,
+                    person,
+                    protector=rt.protector,
+                    employer_bin=actor.employer_bin or "",
+                    lang=lang,
+                    today=today,
+                )
                 for item, person in found.items
             ],
         )

@@ -121,15 +121,23 @@ class Error(BaseModel):
     error: ErrorBody
 
 
-_ID = r"^[\p{L}\p{N}_.:/-]{1,64}$"
-"""An id as the exchange formats allow it (letters and digits of any alphabet)."""
+_ID = r"^[A-Za-z0-9_.:/-]{1,64}$"
+"""An id as the exchange formats allow it: ASCII letters and digits, ``_ . : / -`` (a Cyrillic
+``Р00001`` beside the Latin ``P00001`` is refused)."""
 
 
 class Health(BaseModel):
+    """``status`` for anyone; the database's kind and the version only with a valid token."""
+
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"status": "ok", "database": "sqlite", "version": "0.1.0"}]}
+        json_schema_extra={
+            "examples": [
+                {"status": "ok"},
+                {"status": "ok", "database": "sqlite", "version": "0.1.0"},
+            ]
+        }
     )
 
     status: Literal["ok"]
-    database: str
-    version: str
+    database: str | None = None
+    version: str | None = None
