@@ -148,9 +148,11 @@ def add_event(
     )
 
 
-def write_outcome(session: Session, referral: Referral, *, on: date) -> None:
+def write_outcome(
+    session: Session, referral: Referral, *, on: date, author: str | None = None
+) -> None:
     """The outcome event of the referral's new state (``lifecycle.OUTCOME``), unless the same
-    event is recorded already."""
+    event is recorded already; ``author`` is who made the move (``created_by``)."""
     event = lifecycle.OUTCOME.get((referral.item_kind, referral.state))
     if event is None:
         return
@@ -182,6 +184,7 @@ def write_outcome(session: Session, referral: Referral, *, on: date) -> None:
             reason=reason,
             contract_months=referral.contract_months if event == "hired" else None,
             source="referral",
+            created_by=author,
         )
     )
 

@@ -30,6 +30,7 @@ from catalogs.referrals import clocks, lifecycle
 from catalogs.workdays import add_working_days
 from service.notify import outbox
 from service.runtime import Runtime
+from service.store import changes
 from service.store import referrals as store
 from service.store.workflow import ClockRun, Referral
 from service.usecases import access
@@ -277,7 +278,8 @@ def _expire(
         set_committed_value(row, name, value)  # as written by the update: nothing to flush
     store.add_event(session, row, from_state=before, on=on, actor=CLOCK, reason=reason)
     if reason == "no_answer":
-        store.write_outcome(session, row, on=on)
+        store.write_outcome(session, row, on=on, author=CLOCK)
+    changes.bump(session, "places")
     summary.counts["expired"] += 1
     if row.created_by_token is not None:
         _tell(rt, batch, row, "referral_expired", f"token:{row.created_by_token}",
