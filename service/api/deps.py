@@ -3,6 +3,8 @@ token) and the language. Errors are ``Problem``s, turned into JSON by ``service.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request
@@ -10,9 +12,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from service.runtime import Runtime
+from service.store import audit
 from service.usecases import admin
+from service.usecases.access import OutOfScope
 from service.usecases.actor import Actor
-from service.usecases.errors import Problem
+from service.usecases.errors import Forbidden, Problem
 
 
 class ApiError(Problem):
@@ -25,6 +29,9 @@ class ApiError(Problem):
 
 def runtime(request: Request) -> Runtime:
     found: Runtime = request.app.state.runtime
+    if not getattr(request.app.state, "audit_keyed", False):
+        audit.use_key(found.bind, found.protector.audit_key())
+        request.app.state.audit_keyed = True
     return found
 
 
@@ -46,15 +53,36 @@ async def current_actor(
     request: Request,
     rt: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Actor:
+) -> AsyncIterator[Actor]:
+    """The caller, with the address the request came from. A refusal of a record outside the
+    caller's scope (answered 404) or of a route its role may not use (403) is recorded in the
+    audit trail, whichever use case made it."""
     secret = (
         credentials.credentials
         if credentials is not None and credentials.scheme.lower() == "bearer"
         else None
     )
-    return await run_in_threadpool(
+    found = await run_in_threadpool(
         admin.authenticate, rt, secret, method=request.method, route=request.url.path
     )
+    actor = replace(found, client=request.client.host if request.client else None)
+    try:
+        yield actor
+    except (OutOfScope, Forbidden) as refusal:
+        if isinstance(refusal, OutOfScope):
+            subject, action = refusal.person_id, "denied_scope"
+        else:
+            subject, action = request.path_params.get("person_id"), "denied_role"
+        await run_in_threadpool(_record_refusal, rt, actor, subject, action)
+        raise
+
+
+def _record_refusal(rt: Runtime, actor: Actor, person_id: str | None, action: str) -> None:
+    with rt.writing() as session:
+        audit.record(
+            session, actor=actor, person_ids=[person_id or "#" + actor.route[:63]], action=action
+        )
+        session.commit()
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]

@@ -1,4 +1,5 @@
-"""``matcher token create|list|revoke`` and ``matcher serve``: access and the HTTP API."""
+"""``matcher token create|list|revoke``, ``matcher audit verify`` and ``matcher serve``: access,
+the audit trail and the HTTP API."""
 
 from __future__ import annotations
 
@@ -92,6 +93,22 @@ def token_revoke(
     typer.echo(text("token_revoked", lang, id=token_id))
 
 
+def audit_verify(ctx: typer.Context) -> None:
+    """Walk the audit trail's hash chain: "ok" with the number of rows checked, or the first
+    row deleted, edited or added out of turn (exit 1)."""
+    from service.store import audit
+
+    rt = runtime(ctx)
+    lang = rt.settings.lang
+    with rt.session() as session:
+        verdict = audit.verify(session, key=rt.protector.audit_key())
+    if verdict.ok:
+        typer.echo(text("audit_ok", lang, checked=verdict.checked, unchained=verdict.unchained))
+        return
+    typer.echo(text("audit_broken", lang, id=verdict.broken_at, checked=verdict.checked), err=True)
+    raise typer.Exit(1)
+
+
 def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
@@ -128,4 +145,7 @@ def register(app: typer.Typer) -> None:
     tokens.command("list")(token_list)
     tokens.command("revoke")(token_revoke)
     app.add_typer(tokens, name="token")
+    trail = typer.Typer(help="The audit trail: verify its hash chain.", no_args_is_help=True)
+    trail.command("verify")(audit_verify)
+    app.add_typer(trail, name="audit")
     app.command()(serve)

@@ -1,14 +1,37 @@
-"""The audit trail of person records: every read or change, by whom, when, through which route."""
+"""The audit trail: every read, change, export and refusal of personal data, and every admin
+action, by whom (token, account, operating-system user), when, from where, through which route.
+
+The trail is tamper-evident: each row's ``chain`` is an HMAC-SHA256, under a key derived from
+the secret key (``Protector.audit_key``), of the previous row's ``chain`` and this row's fields.
+It is computed inside the writer's transaction, after taking the trail's lock (PostgreSQL: a
+transaction-level advisory lock; SQLite writers hold the database's write lock already), so two
+writers never chain from the same row. A row deleted or edited breaks the chain at the next row
+(``verify``). Rows written before the chain existed (``chain`` null, before the first chained
+row) are reported, not checked.
+
+Events that are not about one person (a token made, an allocation) name their subject in
+``person_id`` after a ``#`` (``#token:12``), a character no person id may hold.
+"""
 
 from __future__ import annotations
 
+import getpass
+import hashlib
+import hmac
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Protocol
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from service.store.tables import AuditEvent
+from service.store.tables import AuditEvent, utcnow
+
+LOCK_ID = 0x6D61_7463_6861_7564  # "matchaud": the advisory lock of the trail's tail
+_KEYS: dict[str, bytes] = {}
 
 
 class Who(Protocol):
@@ -26,21 +49,123 @@ class Who(Protocol):
     @property
     def route(self) -> str: ...
 
+    @property
+    def client(self) -> str | None: ...
 
-def record(session: Session, *, actor: Who, person_ids: Sequence[str], action: str) -> None:
-    """Add one event per person to the caller's transaction: the use case commits it with
-    the rest of what the request writes, so an answer is never given without its record."""
-    session.add_all(
-        AuditEvent(
+    @property
+    def account_id(self) -> int | None: ...
+
+
+def _database(bind: Engine | sa.Connection) -> str:
+    engine = bind.engine if isinstance(bind, sa.Connection) else bind
+    return engine.url.render_as_string(hide_password=True)
+
+
+def use_key(bind: Engine | sa.Connection, key: bytes) -> None:
+    """Chain the trail of ``bind``'s database under ``key`` (``Protector.audit_key``); every
+    process that writes to a database registers its key before its first audit row."""
+    _KEYS[_database(bind)] = key
+
+
+def _key(session: Session) -> bytes | None:
+    database = _database(session.get_bind())
+    found = _KEYS.get(database)
+    if found is None:
+        found = _settings_key()
+        if found is not None:
+            _KEYS[database] = found
+    return found
+
+
+def _settings_key() -> bytes | None:
+    """A command run outside the API: the key of the settings in force, when there is one
+    (a row written without a key is left unchained, and ``verify`` reports it)."""
+    from service.config import Settings
+    from service.store.protect import Protector
+
+    settings = Settings()
+    if settings.secret_key is None and not (settings.home / "secret.key").exists():
+        return None
+    return Protector(settings.secret()).audit_key()
+
+
+def _os_user(actor: Who) -> str | None:
+    if actor.method != "CLI":
+        return None
+    try:
+        return getpass.getuser()[:64]
+    except (KeyError, OSError):  # no user name for this uid (a container)
+        return None
+
+
+def _moment(at: datetime) -> str:
+    """``at`` as the database gives it back (SQLite drops the zone; PostgreSQL keeps it)."""
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return at.strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def digest(key: bytes, previous: str, row: AuditEvent) -> str:
+    """The chain value of ``row`` after a row whose chain was ``previous``."""
+    fields = {
+        "at": _moment(row.at),
+        "token_id": row.token_id,
+        "account_id": row.account_id,
+        "role": row.role,
+        "method": row.method,
+        "route": row.route,
+        "person_id": row.person_id,
+        "action": row.action,
+        "os_user": row.os_user,
+        "client": row.client,
+    }
+    payload = previous.encode() + b"\n" + json.dumps(fields, sort_keys=True).encode()
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def _tail(session: Session) -> str:
+    """The last row's chain, under the trail's lock (held until the transaction ends)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_ID)))
+    last = session.scalar(
+        sa.select(col(AuditEvent.chain)).order_by(col(AuditEvent.id).desc()).limit(1)
+    )
+    return last or ""
+
+
+def record(
+    session: Session,
+    *,
+    actor: Who,
+    person_ids: Sequence[str],
+    action: str,
+    account_id: int | None = None,
+) -> None:
+    """Add one event per person to the caller's transaction, chained to the trail: the use
+    case commits it with the rest of what the request writes, so an answer is never given
+    without its record."""
+    wanted = list(dict.fromkeys(person_ids))
+    if not wanted:
+        return
+    key = _key(session)
+    previous = _tail(session) if key is not None else ""
+    os_user = _os_user(actor)
+    for person_id in wanted:
+        row = AuditEvent(
+            at=utcnow(),
             token_id=actor.token_id,
-            role=actor.role,
+            account_id=account_id if account_id is not None else actor.account_id,
+            role=actor.role[:12],
             method=actor.method[:8],
             route=actor.route[:200],
-            person_id=person_id,
-            action=action,
+            person_id=person_id[:64],
+            action=action[:20],
+            os_user=os_user,
+            client=actor.client[:64] if actor.client else None,
         )
-        for person_id in dict.fromkeys(person_ids)
-    )
+        if key is not None:
+            row.chain = previous = digest(key, previous, row)
+        session.add(row)
+    session.flush()
 
 
 def events(session: Session, *, person_id: str | None, limit: int) -> Sequence[AuditEvent]:
@@ -48,3 +173,38 @@ def events(session: Session, *, person_id: str | None, limit: int) -> Sequence[A
     if person_id is not None:
         query = query.where(col(AuditEvent.person_id) == person_id)
     return session.scalars(query).all()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What ``verify`` found: ``broken_at`` is the id of the first row whose chain does not
+    follow (None when the whole trail holds)."""
+
+    checked: int
+    unchained: int
+    broken_at: int | None = None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def verify(session: Session, *, key: bytes) -> Verdict:
+    """Walk the trail in order and recompute every chain value."""
+    previous = ""
+    checked = unchained = 0
+    started = False
+    rows = session.execute(sa.select(AuditEvent).order_by(col(AuditEvent.id))).scalars()
+    for row in rows.yield_per(1000):
+        if row.chain is None:
+            if started:
+                return Verdict(checked, unchained, row.id, "unchained")
+            unchained += 1
+            continue
+        started = True
+        if not hmac.compare_digest(row.chain, digest(key, previous, row)):
+            return Verdict(checked, unchained, row.id, "mismatch")
+        previous = row.chain
+        checked += 1
+    return Verdict(checked, unchained)

@@ -101,15 +101,17 @@ def import_file(
     today: date | None = None,
     progress: Progress | None = None,
     dry_run: bool = False,
+    author: str | None = None,
 ) -> ImportReport:
-    """Import a CSV or JSON file of ``kind``; commit only if every row is good.
+    """Import a CSV or JSON file of ``kind``; commit only if every row is good. ``author`` is
+    recorded with outcome events (``created_by``).
 
     Raises ``catalogs.loader.FileFormatError`` (after rolling back) when the file cannot be read.
     """
     day = today or date.today()
     schema = schema_for(kind, today=day)
     results = load(schema, stream, fmt=fmt)
-    return _run(session, schema, results, protector, progress, dry_run, today=day)
+    return _run(session, schema, results, protector, progress, dry_run, today=day, author=author)
 
 
 def import_records(
@@ -123,14 +125,21 @@ def import_records(
     dry_run: bool = False,
     source: str = "import",
     commit: bool = True,
+    author: str | None = None,
+    region_scope: str | None = None,
 ) -> ImportReport:
     """Import rows given as mappings (native values allowed), with the same validation.
-    ``source`` is recorded with outcome events (``import``, ``api``). With ``commit`` False
-    the rows are left in the caller's transaction (which then commits or rolls back)."""
+    ``source`` and ``author`` are recorded with outcome events (``import``, ``api``; who).
+    With ``region_scope``, an outcome whose person or item lies in another region is
+    reported as an unknown one (the caller may not learn that it exists). With ``commit``
+    False the rows are left in the caller's transaction (which then commits or rolls back)."""
     day = today or date.today()
     schema = schema_for(kind, today=day)
     results = validate_records(schema, records)
-    return _run(session, schema, results, protector, progress, dry_run, source, commit, today=day)
+    return _run(
+        session, schema, results, protector, progress, dry_run, source, commit, today=day,
+        author=author, region_scope=region_scope,
+    )  # fmt: skip
 
 
 def _run(
@@ -144,8 +153,12 @@ def _run(
     commit: bool = True,
     *,
     today: date,
+    author: str | None = None,
+    region_scope: str | None = None,
 ) -> ImportReport:
-    writer = _Writer(session, schema, protector, source, today=today)
+    writer = _Writer(
+        session, schema, protector, source, today=today, author=author, region_scope=region_scope
+    )
     report = ImportReport(schema.kind, dry_run=dry_run)
     batch: list[Valid] = []
     try:
@@ -194,8 +207,12 @@ class _Writer:
         source: str = "import",
         *,
         today: date,
+        author: str | None = None,
+        region_scope: str | None = None,
     ) -> None:
         self.session = session
+        self.author = author
+        self.region = None if region_scope is None else region_scope[:2] + "0000000"
         self.schema = schema
         self.protector = protector
         self.source = source
@@ -248,6 +265,7 @@ class _Writer:
             row["capacity_confirmed_on"] = self.today
         if self.schema.kind == "outcomes":
             row["source"] = self.source
+            row["created_by"] = self.author
         else:
             row["updated_at"] = utcnow()
         return row
@@ -351,19 +369,20 @@ class _Writer:
         if self.schema.kind != "outcomes":
             return []
         persons = {v.record["person_id"] for v in batch}
-        known_persons = set(
-            self.session.scalars(
-                sa.select(col(Person.person_id)).where(col(Person.person_id).in_(persons))
-            )
-        )
+        query = sa.select(col(Person.person_id)).where(col(Person.person_id).in_(persons))
+        if self.region is not None:  # another region's person is answered as unknown
+            query = query.where(col(Person.region_kato) == self.region)
+        known_persons = set(self.session.scalars(query))
         known_items: dict[str, set[str]] = {}
         for kind, (table, column) in ITEM_TABLES.items():
             ids = {v.record["item_id"] for v in batch if v.record["item_kind"] == kind}
             if ids:
                 id_column = getattr(table, column)
-                known_items[kind] = set(
-                    self.session.scalars(sa.select(id_column).where(id_column.in_(ids)))
-                )
+                items = sa.select(id_column).where(id_column.in_(ids))
+                if self.region is not None:
+                    region = table.__table__.c["region_kato"]  # type: ignore[attr-defined]
+                    items = items.where(sa.or_(region.is_(None), region == self.region))
+                known_items[kind] = set(self.session.scalars(items))
         problems = []
         for valid in batch:
             record = valid.record

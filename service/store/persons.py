@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlmodel import Session, col
 
 from catalogs.loader import RowError
 from service.store.imports import import_records
@@ -29,6 +30,39 @@ class OutOfRegion(PermissionError):
     """The record lies outside the region the caller's token is limited to."""
 
 
+class Unusable(PermissionError):
+    """The id or the IIN belongs to a person outside the caller's region: the caller is told
+    only that it cannot be used (``kind``: ``id`` or ``iin``); ``owner`` is for the audit."""
+
+    def __init__(self, kind: str, owner: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+        self.owner = owner
+
+
+def _in_scope(row: Person, region_scope: str | None) -> bool:
+    return region_scope is None or row.region_kato[:2] == region_scope[:2]
+
+
+def _iin_owner(
+    session: Session, record: dict[str, object], protector: Protector, person_id: str
+) -> Person | None:
+    """Another person who holds the record's IIN, if any."""
+    from catalogs.fields import FieldError, digits12
+
+    if record.get("iin") is None:
+        return None
+    try:
+        iin = digits12("iin")(record["iin"])
+    except FieldError:
+        return None  # reported by the validation
+    digest = protector.lookup_hash(iin)
+    query = sa.select(Person).where(
+        col(Person.iin_hash) == digest, col(Person.person_id) != person_id
+    )
+    return session.scalars(query).first()
+
+
 def save_person(
     session: Session,
     *,
@@ -39,14 +73,21 @@ def save_person(
 ) -> Person:
     """Create (``must_exist`` False: the id must be new) or replace a person, validated
     exactly as an imported row is; nothing is written when anything is wrong, nor when the
-    person would lie outside ``region_scope``."""
+    person would lie outside ``region_scope``. An id or an IIN held by a person outside
+    ``region_scope`` is ``Unusable``, whatever else is wrong, and says nothing of that
+    person."""
     from catalogs.kinds import schema_for
 
     person_id = str(data["person_id"])
-    exists = session.get(Person, person_id) is not None
-    if exists != must_exist:
-        raise Conflict(person_id) if exists else LookupError(person_id)
+    found = session.get(Person, person_id)
+    if found is not None and not must_exist and not _in_scope(found, region_scope):
+        raise Unusable("id", person_id)
+    if (found is not None) != must_exist:
+        raise Conflict(person_id) if found is not None else LookupError(person_id)
     record = {k: v for k, v in data.items() if v is not None}
+    owner = _iin_owner(session, record, protector, person_id)
+    if owner is not None and not _in_scope(owner, region_scope):
+        raise Unusable("iin", owner.person_id)
     if region_scope is not None:
         parsed, problems = schema_for("persons", today=date.today()).parse(record)
         if not problems and parsed["kato"][:2] != region_scope[:2]:

@@ -42,6 +42,11 @@ class Protector:
         digest = hmac.new(self._pseudonym_key, message, hashlib.sha256).hexdigest()
         return "C-" + digest[:16].upper()
 
+    def audit_key(self) -> bytes:
+        """The key of the audit trail's hash chain (``service.store.audit``), derived from
+        the secret key and never stored."""
+        return _derive(self._lookup_key, b"matcher audit chain")
+
     def encrypt(self, value: str | None) -> str | None:
         return None if value is None else self._fernet.encrypt(value.encode()).decode()
 

@@ -22,6 +22,8 @@ class Actor:
     route: str = "matcher"
     """Where the request came from, for the audit trail: an HTTP method and path, or the
     command that was run."""
+    client: str | None = None
+    """The address an HTTP request came from (None at the command line)."""
     account_id: int | None = None
     """The account of a person using the pages (``token_id`` is for the API)."""
 

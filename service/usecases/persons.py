@@ -27,6 +27,14 @@ def _save(rt: Runtime, actor: Actor, data: Mapping[str, object], *, must_exist: 
                 must_exist=must_exist,
                 region_scope=actor.region_kato,
             )
+        except store.Unusable as refusal:
+            # another region's person holds this id or IIN: say only that it cannot be used
+            # here, and record the attempt against that person
+            session.rollback()
+            action = f"{refusal.kind}_probe"
+            audit.record(session, actor=actor, person_ids=[refusal.owner], action=action)
+            session.commit()
+            raise Invalid(f"{refusal.kind}_unusable") from None
         except store.Conflict:
             raise Conflict("person_exists", id=person_id) from None
         except LookupError:
@@ -47,20 +55,24 @@ def _save(rt: Runtime, actor: Actor, data: Mapping[str, object], *, must_exist: 
 
 
 def create(rt: Runtime, actor: Actor, data: Mapping[str, object]) -> Person:
-    """A new person: 409 when the id is taken, 403 outside the actor's region."""
+    """A new person: 409 when the id is taken in the actor's scope; 403 when the record would
+    lie outside the actor's region; 422 when its id or IIN belongs to a person the actor may
+    not see (``id_unusable``, ``iin_unusable``: nothing more is said; the attempt is audited)."""
     return _save(rt, actor, data, must_exist=False)
 
 
 def replace(rt: Runtime, actor: Actor, person_id: str, data: Mapping[str, object]) -> Person:
     """Replace a person's record (fields left out take their defaults). The record's
-    ``person_id``, when given, must be ``person_id``."""
+    ``person_id``, when given, must be ``person_id``; a person outside the actor's region is
+    answered as an unknown one (404)."""
     if data.get("person_id") not in (None, person_id):
         raise Invalid("id_mismatch")
     return _save(rt, actor, {**data, "person_id": person_id}, must_exist=True)
 
 
 def read(rt: Runtime, actor: Actor, person_id: str, *, reveal_iin: bool = False) -> Person:
-    """A person's record; reading the full IIN is recorded as such."""
+    """A person's record; reading the full IIN is recorded as such. A person outside the
+    actor's region is answered as an unknown one (404)."""
     with rt.session() as session:
         row = access.person(session, actor, person_id)
     with rt.writing() as session:
