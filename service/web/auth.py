@@ -41,8 +41,13 @@ async def login(v: VisitDep, fields: FormDep) -> Response:
             error=refusal.message(v.lang), login=fields.get("login", ""),
         )  # fmt: skip
     assert account.id is not None
-    v.session = v.session.signed_in(account.id).with_lang(account.lang)
-    v.account, v.lang = account, account.lang
+    lang = account.lang
+    if v.session.lang is not None and v.session.lang != lang:  # chosen on the login page
+        lang = v.session.lang
+        await run_in_threadpool(accounts.set_lang, v.rt, account.id, lang)
+        account.lang = lang
+    v.session = v.session.signed_in(account.id).with_lang(lang)
+    v.account, v.lang = account, lang
     return v.redirect("/password" if account.must_change_password else target)
 
 
