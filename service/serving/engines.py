@@ -25,8 +25,9 @@ from sqlalchemy.engine import Engine as DatabaseEngine
 
 from matcher import Engine, PersonIndex
 from service.runtime import Runtime
-from service.store import changes, modelstore
+from service.store import changes, modelstore, referrals
 from service.store import rows as glue
+from service.store.referrals import Overlay
 
 log = logging.getLogger("matcher.serving")
 Today = Callable[[], date]
@@ -42,6 +43,7 @@ class Snapshot:
     versions: changes.Versions
     day: date
     persons: PersonIndex | None = field(default=None, compare=False)
+    places: Overlay | None = field(default=None, compare=False)
 
 
 class Serving:
@@ -74,6 +76,23 @@ class Serving:
             assert current.persons is not None
             return current.persons
 
+    def places(self, rt: Runtime) -> Overlay:
+        """The places lists are checked against (``referrals.Overlay``), loaded once per
+        snapshot and again whenever only they changed."""
+        snap = self.snapshot(rt)
+        if snap.places is not None:
+            return snap.places
+        with self._build_lock:
+            current = self._snapshot or snap
+            if current.places is None:
+                with rt.session() as session:
+                    overlay = referrals.load_overlay(session, current.day)
+                current = replace(current, places=overlay)
+                if self._snapshot is not None and self._snapshot.engine is current.engine:
+                    self._snapshot = current
+            assert current.places is not None
+            return current.places
+
     def snapshot(self, rt: Runtime) -> Snapshot:
         """The snapshot to answer from now; starts a rebuild when the data have moved on."""
         snap = self._snapshot
@@ -90,6 +109,16 @@ class Serving:
             now = changes.current(session, baseline=modelstore.BASELINE)
         if now == snap.versions and snap.day == self._today():
             return snap
+        if replace(now, places=snap.versions.places) == snap.versions and snap.day == self._today():
+            # only referrals or confirmations changed: the engine stays, the places are reread
+            with self._build_lock:
+                current = self._snapshot or snap
+                if current.versions != now:
+                    with rt.session() as session:
+                        overlay = referrals.load_overlay(session, current.day)
+                    current = replace(current, versions=now, places=overlay)
+                    self._snapshot = current
+            return current
         if not isinstance(rt.bind, DatabaseEngine):
             with self._build_lock:
                 fresh = self._build(rt, snap)

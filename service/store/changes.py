@@ -11,7 +11,7 @@ from sqlmodel import Session, col
 
 from service.store.tables import DataVersion, ModelVersion, utcnow
 
-Data = Literal["catalogs", "persons"]
+Data = Literal["catalogs", "persons", "places"]
 CATALOG_KINDS = frozenset({"vacancies", "courses", "shelters", "employers"})
 
 
@@ -22,6 +22,9 @@ class Versions:
     catalogs: int
     persons: int
     model: str
+    places: int = 0
+    """Referrals and capacity confirmations: what a list's free places are read from
+    (``referrals.Overlay``), reloaded without rebuilding the engine."""
 
 
 def data_of(kind: str) -> Data | None:
@@ -55,5 +58,6 @@ def current(session: Session, *, baseline: str) -> Versions:
     return Versions(
         catalogs=int(counters.get("catalogs", 0)),
         persons=int(counters.get("persons", 0)),
+        places=int(counters.get("places", 0)),
         model=active or baseline,
     )

@@ -89,6 +89,15 @@ def places_of(item: Item, held: int, taken: int) -> Places:
     return Places(max(0, item.capacity - item.occupied), held, taken)
 
 
+@dataclass(frozen=True)
+class Standing:
+    """An item's places now, with what decides whether it may be listed."""
+
+    places: Places
+    employer_bin: str | None
+    confirmed_on: date | None
+
+
 def open_referral(session: Session, person_id: str, kind: str, item_id: str) -> Referral | None:
     return session.exec(  # type: ignore[call-overload, no-any-return]
         sa.select(Referral)
@@ -272,3 +281,97 @@ def employer_names(session: Session, bins: Iterable[str | None]) -> dict[str, st
         )
     )
     return {str(b): str(n) for b, n in rows.all()}
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """What lists are checked against, read in a few queries and kept beside a served engine
+    until a referral or a confirmation changes it (the ``places`` counter): each item's places
+    and the last confirmation of its capacity, each person's open referrals and recent
+    declines."""
+
+    standing: dict[tuple[str, str], Standing]
+    open_by_person: dict[str, dict[tuple[str, str], tuple[date, str]]]
+    declines_by_person: dict[str, list[tuple[str, str | None, date]]]
+
+    def standing_of(self, kind: str, item_id: str) -> Standing | None:
+        return self.standing.get((kind, item_id))
+
+    def held_by(self, person_id: str, kind: str) -> dict[str, tuple[date, str]]:
+        return {
+            item_id: found
+            for (item_kind, item_id), found in self.open_by_person.get(person_id, {}).items()
+            if item_kind == kind
+        }
+
+    def cooldowns(self, person_id: str, today: date, days: dict[str, int]) -> dict[str, date]:
+        """Employers that declined the person recently: BIN -> the first day possible again."""
+        found: dict[str, date] = {}
+        for employer_bin, reason, state_on in self.declines_by_person.get(person_id, ()):
+            until = state_on + timedelta(days=days.get(reason or "other", days.get("other", 0)))
+            if until > today and until > found.get(employer_bin, date.min):
+                found[employer_bin] = until
+        return found
+
+
+DECLINES_KEPT_DAYS = 366
+"""How far back declines are read for cool-downs (the longest is a year)."""
+
+
+def load_overlay(session: Session, today: date) -> Overlay:
+    counts: dict[tuple[str, str], tuple[int, int]] = {}
+    query = (
+        sa.select(
+            col(Referral.item_kind), col(Referral.item_id), col(Referral.place), sa.func.count()
+        )
+        .where(col(Referral.place).in_(("held", "taken")))
+        .group_by(col(Referral.item_kind), col(Referral.item_id), col(Referral.place))
+    )
+    for kind, item_id, place, count in session.execute(query):
+        held, taken = counts.get((kind, item_id), (0, 0))
+        counts[kind, item_id] = (held + count, taken) if place == "held" else (held, taken + count)
+    standing: dict[tuple[str, str], Standing] = {}
+    rows = session.execute(
+        sa.select(
+            col(Vacancy.vacancy_id), col(Vacancy.is_quota), col(Vacancy.quota_slots),
+            col(Vacancy.employer_bin), col(Vacancy.capacity_confirmed_on),
+        )
+    )  # fmt: skip
+    for item_id, is_quota, slots, employer_bin, confirmed in rows:
+        held, taken = counts.get(("vacancy", item_id), (0, 0))
+        limit = slots if is_quota else (None if taken == 0 else 0)
+        standing["vacancy", item_id] = Standing(Places(limit, held, taken), employer_bin, confirmed)
+    for item_id, seats in session.execute(sa.select(col(Course.course_id), col(Course.seats))):
+        held, taken = counts.get(("course", item_id), (0, 0))
+        standing["course", item_id] = Standing(Places(seats, held, taken), None, None)
+    rows = session.execute(
+        sa.select(
+            col(Shelter.shelter_id), col(Shelter.capacity), col(Shelter.occupied),
+            col(Shelter.capacity_confirmed_on),
+        )
+    )  # fmt: skip
+    for item_id, capacity, occupied, confirmed in rows:
+        held, taken = counts.get(("shelter", item_id), (0, 0))
+        places = Places(max(0, capacity - occupied), held, taken)
+        standing["shelter", item_id] = Standing(places, None, confirmed)
+    open_by_person: dict[str, dict[tuple[str, str], tuple[date, str]]] = {}
+    for person_id, kind, item_id, sent_on, state in session.execute(
+        sa.select(
+            col(Referral.person_id), col(Referral.item_kind), col(Referral.item_id),
+            col(Referral.sent_on), col(Referral.state),
+        ).where(col(Referral.place).in_(("held", "taken")))
+    ):  # fmt: skip
+        open_by_person.setdefault(person_id, {})[kind, item_id] = (sent_on, state)
+    declines: dict[str, list[tuple[str, str | None, date]]] = {}
+    for person_id, employer_bin, reason, state_on in session.execute(
+        sa.select(
+            col(Referral.person_id), col(Referral.employer_bin), col(Referral.reason),
+            col(Referral.state_on),
+        ).where(
+            col(Referral.state) == "declined",
+            col(Referral.employer_bin).is_not(None),
+            col(Referral.state_on) > today - timedelta(days=DECLINES_KEPT_DAYS),
+        )
+    ):  # fmt: skip
+        declines.setdefault(person_id, []).append((employer_bin, reason, state_on))
+    return Overlay(standing, open_by_person, declines)

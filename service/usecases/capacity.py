@@ -83,6 +83,7 @@ def confirm_vacancy(
     with rt.writing() as session:
         row = access.vacancy(session, actor, vacancy_id)
         row.capacity_confirmed_on = day
+        changes.bump(session, "places")
         if status is not None and status != row.status:
             row.status = status
             changes.bump(session, "catalogs")
@@ -111,6 +112,7 @@ def confirm_shelter(
                 row.occupied = occupied
                 changes.bump(session, "catalogs")
         row.capacity_confirmed_on = day
+        changes.bump(session, "places")
         session.add(row)
         session.commit()
         session.refresh(row)

@@ -22,7 +22,7 @@ from catalogs.referrals import clocks, lifecycle, reasons
 from service.notify import outbox
 from service.plans import versions as plan_versions
 from service.runtime import Runtime
-from service.store import audit
+from service.store import audit, changes
 from service.store import referrals as store
 from service.store.tables import ApiToken, Shelter, Vacancy
 from service.store.workflow import Referral
@@ -116,6 +116,7 @@ def refer(
         session.flush()
         assert row.id is not None
         store.add_event(session, row, from_state=None, on=day, actor=actor.author, note=note)
+        changes.bump(session, "places")
         store.write_outcome(session, row, on=day, author=actor.author)
         if plan_action is not None:
             try:
@@ -215,6 +216,7 @@ def move(
             reason=change.reason, note=change.note,
         )  # fmt: skip
         store.write_outcome(session, row, on=on, author=actor.author)
+        changes.bump(session, "places")
         _tell_officer(rt, session, row, before)
         audit.record(session, actor=actor, person_ids=[row.person_id], action="referral")
         session.commit()

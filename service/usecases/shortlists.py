@@ -11,7 +11,7 @@ from datetime import date
 
 from matcher import KINDS, Engine, Person, Recommendation, Why
 from service.runtime import Runtime
-from service.store import audit, impressions
+from service.store import audit, impressions, referrals
 from service.store import rows as glue
 from service.usecases import access, places
 from service.usecases.actor import Actor
@@ -52,6 +52,15 @@ def engine_for(rt: Runtime, today: date | None) -> Engine:
         return glue.load_engine(session, today=today)
 
 
+def places_for(rt: Runtime, engine: Engine) -> referrals.Overlay:
+    """The places lists are checked against: the served ones, or for another day's engine
+    (the command line's ``--as-of``) read now."""
+    if engine is rt.serving.engine(rt):
+        return rt.serving.places(rt)
+    with rt.session() as session:
+        return referrals.load_overlay(session, engine.today)
+
+
 def person_shortlist(
     rt: Runtime,
     actor: Actor,
@@ -68,8 +77,8 @@ def person_shortlist(
         person = glue.person(access.person(session, actor, person_id), rt.protector)
     engine = engine_for(rt, today)
     ranked = engine.recommend(person, kind, limit=limit + places.PAD)
-    with rt.session() as session:
-        items = places.live(session, person_id, kind, ranked, today=engine.today, limit=limit)
+    overlay = places_for(rt, engine)
+    items = places.live(overlay, person_id, kind, ranked, today=engine.today, limit=limit)
     with rt.writing() as session:
         audit.record(session, actor=actor, person_ids=[person_id], action="recommend")
         if record:
