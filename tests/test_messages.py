@@ -13,7 +13,9 @@ def fields_of(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-@pytest.mark.parametrize("package", ["catalogs", "service", "matcher", "service.notify"])
+@pytest.mark.parametrize(
+    "package", ["catalogs", "service", "matcher", "service.notify", "service.web"]
+)
 def test_three_languages_same_keys_same_fields(package: str) -> None:
     templates = messages(package).templates
     keys = {lang: set(templates[lang]) for lang in LANGS}
