@@ -174,3 +174,21 @@ def test_inputs_take_only_the_types_the_schema_states() -> None:
     )
     with pytest.raises(ValidationError):  # ids are ASCII: no look-alike letters
         EventIn.model_validate({**event, "person_id": "Сәуле.1"})
+
+
+def test_bounds_are_stated_in_json_schema_words(schema: dict[str, Any]) -> None:
+    """A bound pydantic could not place shows up as a raw ``ge``/``le`` key, which no client
+    or fuzzer reads: every bound must be ``minimum``/``maximum``."""
+    raw: list[str] = []
+
+    def walk(node: object, where: str) -> None:
+        if isinstance(node, dict):
+            raw.extend(f"{where}.{key}" for key in ("ge", "le", "gt", "lt") if key in node)
+            for key, value in node.items():
+                walk(value, f"{where}.{key}")
+        elif isinstance(node, list):
+            for number, value in enumerate(node):
+                walk(value, f"{where}[{number}]")
+
+    walk(schema, "#")
+    assert raw == []

@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from service.api.deps import CurrentActor, RuntimeDep
 from service.api.routes.persons import ERRORS
-from service.api.schemas.common import _ID, Whole
+from service.api.schemas.common import _ID, WHOLE
 from service.usecases import capacity
 
 router = APIRouter(tags=["capacity"])
@@ -45,13 +45,16 @@ class VacancyConfirmationIn(BaseModel):
     )
 
 
+Occupied = Annotated[int, Field(ge=0, le=10_000), WHOLE]
+
+
 class ShelterConfirmationIn(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    occupied: Whole | None = Field(
-        default=None, ge=0, le=10_000,
+    occupied: Occupied | None = Field(
+        default=None,
         description="Beds taken by people placed outside this system, as counted today.",
-    )  # fmt: skip
+    )
 
 
 class ConfirmedOut(BaseModel):

@@ -68,6 +68,9 @@ def _whole(value: object) -> object:
 
 Whole = Annotated[int, BeforeValidator(_whole)]
 """An integer of a strict input model, written ``141`` or ``141.0``."""
+WHOLE = BeforeValidator(_whole)
+"""For a bounded integer: ``Annotated[int, Field(ge=1, le=600), WHOLE]`` (bounds given on the
+field of a ``Whole`` would follow the validator and be lost from the JSON schema)."""
 REGION_KATO = r"^[0-9]{2}0{7}$"
 """The KATO code of a region or of a city of national significance (Astana, Almaty, Shymkent)."""
 Education = Literal[

@@ -13,10 +13,10 @@ from pydantic import (
 from service.api.schemas.common import (
     _ID,
     REGION_KATO,
+    WHOLE,
     Day,
     IsoDate,
     Kind,
-    Whole,
 )
 from service.api.schemas.lists import ReasonOut
 
@@ -51,7 +51,7 @@ class EventIn(BaseModel):
     reason: str | None = Field(
         default=None, max_length=40, description="A reason code of the event (docs/formats.md)."
     )
-    contract_months: Whole | None = Field(default=None, ge=0, le=600)
+    contract_months: Annotated[int, Field(ge=0, le=600), WHOLE] | None = None
 
 
 Events = Annotated[list[EventIn], Field(min_length=1)]

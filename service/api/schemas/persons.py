@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -15,10 +15,10 @@ from pydantic.json_schema import SkipJsonSchema
 
 from service.api.schemas.common import (
     _ID,
+    WHOLE,
     Education,
     IsoDate,
     Moment,
-    Whole,
 )
 
 _LOCATION: list[JsonValue] = [
@@ -65,7 +65,7 @@ class PersonFields(BaseModel):
 
     iin: str | None = Field(default=None, pattern=r"^\d{12}$")
     full_name: str | None = Field(default=None, max_length=300)
-    birth_year: Whole | None = Field(default=None, ge=1920, le=_YOUNGEST)
+    birth_year: Annotated[int, Field(ge=1920, le=_YOUNGEST), WHOLE] | None = None
     sex: Literal["m", "f"] | None = None
     kato: str | None = Field(default=None, pattern=r"^\d{9}$")
     region: str | None = Field(default=None, max_length=200)
@@ -91,7 +91,7 @@ class PersonFields(BaseModel):
     need_addiction_treatment: bool = False
     need_legal_aid: bool = False
     has_disability: bool = False
-    civil_claim_kzt: Whole = Field(default=0, ge=0, le=10_000_000_000)
+    civil_claim_kzt: Annotated[int, Field(ge=0, le=10_000_000_000), WHOLE] = 0
     family_ties: Literal["none", "tense", "supportive"] | None = None
     offence_category: (
         Literal["violent", "property", "drug", "economic", "traffic", "other"] | None

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.api.schemas.common import _ID, Day, Kind, Moment, Whole
+from service.api.schemas.common import _ID, WHOLE, Day, Kind, Moment
 
 State = Literal[
     "proposed", "sent", "viewed", "interview", "hired", "declined", "no_show", "withdrawn",
@@ -63,7 +63,7 @@ class TransitionIn(BaseModel):
     reason: str | None = Field(default=None, max_length=40, pattern=r"^[a-z_0-9]{1,40}$")
     date: Day | None = Field(default=None, description="The day it happened (default: today).")
     contract_start: Day | None = None
-    contract_months: Whole | None = Field(default=None, ge=1, le=600)
+    contract_months: Annotated[int, Field(ge=1, le=600), WHOLE] | None = None
     destination: Destination | None = None
     until: Day | None = Field(default=None, description="A stay's new last day (`extended`).")
     note: str | None = Field(default=None, max_length=500)
