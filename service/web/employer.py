@@ -40,6 +40,17 @@ async def referrals_page(v: VisitDep) -> Response:
     return await run_in_threadpool(_lists, v)
 
 
+@router.get("/referrals/{referral_id}")
+async def referral_link(v: VisitDep, referral_id: int) -> Response:
+    """Where a notification's link leads: the employer's list (opening it tells the officer
+    it was seen), or the person page for staff."""
+    actor = v.need(*READERS)
+    view = await run_in_threadpool(referrals.get, v.rt, actor, referral_id)
+    if actor.role == "employer":
+        return v.redirect(f"/referrals#r{referral_id}")
+    return v.redirect(f"/persons/{view.row.person_id}#referrals")
+
+
 @router.get("/referrals/{referral_id}/decline")
 async def decline_form(v: VisitDep, referral_id: int) -> Response:
     actor = v.need(*READERS)

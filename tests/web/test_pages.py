@@ -193,3 +193,43 @@ def test_a_one_time_password_must_be_changed_first(site: Site) -> None:
     )
     assert answer.status_code == 303
     assert client.get("/persons").status_code == 200
+
+
+def test_a_person_page_view_is_audited_with_the_account(site: Site) -> None:
+    import sqlalchemy as sa
+
+    from service.store.tables import AuditEvent
+
+    officer = logged_in(site, "officer", "ru")
+    assert officer.get("/persons/P00003").status_code == 200
+    with site.rt.session() as session:
+        account = accounts.by_login(session, "officer")
+        assert account is not None
+        actions = set(
+            session.scalars(
+                sa.select(AuditEvent.action).where(
+                    AuditEvent.person_id == "P00003", AuditEvent.account_id == account.id
+                )
+            )
+        )
+    assert {"read", "recommend"} <= actions
+
+
+def test_a_notification_link_opens_the_referral_for_its_reader(site: Site) -> None:
+    from service.usecases import referrals
+    from service.usecases.actor import Actor
+
+    made = referrals.refer(
+        site.rt, Actor.command("test"), person_id="P00001", item_kind="vacancy", item_id="V00002"
+    )
+    employer = logged_in(site, "employer", "ru")
+    assert employer.get(f"/referrals/{made.row.id}").headers["location"] == (
+        f"/referrals#r{made.row.id}"
+    )
+    assert referrals.get(site.rt, Actor.command("test"), made.row.id or 0).row.state == "viewed"
+    other = logged_in(site, "other-employer", "ru")
+    assert other.get(f"/referrals/{made.row.id}").status_code == 404
+    officer = logged_in(site, "officer", "ru")
+    assert officer.get(f"/referrals/{made.row.id}").headers["location"] == (
+        "/persons/P00001#referrals"
+    )
