@@ -71,10 +71,14 @@ class Settings(BaseSettings):
     before it is read (docs/security.md, "Limits")."""
     import_body_limit: int = Field(default=200 * 1024 * 1024, ge=1024)
     """The largest body (bytes) of ``POST /api/v1/imports/{kind}`` (a CSV or JSON file)."""
-    token_concurrency: int = Field(default=8, ge=1)
-    """Requests one token may have in progress at once in one server process; more: 429."""
-    token_rate_per_minute: int = Field(default=600, ge=1)
-    """Requests one token may make in a moving minute in one server process; more: 429."""
+    token_concurrency: int = Field(default=2, ge=1)
+    """Requests one token may have in progress at once in one server process; more: 429.
+    Two keeps an officer's list under 2 s while one token floods a 2-core server with slow
+    reports (bench/flood.py, docs/security.md); each ``--workers`` process adds as many."""
+    token_rate_per_minute: int = Field(default=6000, ge=1)
+    """Requests one token may make in a moving minute in one server process; more: 429. A
+    backstop against floods of quick requests (slow ones meet ``token_concurrency`` first):
+    the API fuzzer, a busy but honest client, sends up to about 50 a second."""
     token_days: int = Field(default=90, ge=1, le=3650)
     """How long a new token lives, in days, unless ``matcher token create --days`` says."""
 

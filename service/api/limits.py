@@ -67,8 +67,8 @@ class Limits:
 
     body: int = 1024 * 1024
     imports_body: int = 200 * 1024 * 1024
-    concurrency: int = 8
-    per_minute: int = 600
+    concurrency: int = 2
+    per_minute: int = 6000
 
     @classmethod
     def of(cls, settings: Any) -> Limits:
@@ -169,14 +169,30 @@ class TokenLimits:
             await refusal(scope, receive, send)
             return
         self.running[key] = self.running.get(key, 0) + 1
-        try:
-            await self.app(scope, receive, send)
-        finally:
+        done = False
+
+        def release() -> None:
+            nonlocal done
+            if done:
+                return
+            done = True
             left = self.running[key] - 1
             if left:
                 self.running[key] = left
             else:
                 del self.running[key]
+
+        async def sending(message: Message) -> None:
+            # the slot is free once the answer is complete: a client that sends its next
+            # request as soon as it has read this one is never counted twice
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                release()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            release()
 
 
 def _security_headers(path: str, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
