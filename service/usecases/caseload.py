@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import col
 
 from service.runtime import Runtime
 from service.store import audit
 from service.store.rows import effective_status
-from service.store.tables import AuditEvent, Person
+from service.store.tables import Person
 from service.usecases import access
 from service.usecases.actor import Actor
 from service.usecases.errors import Invalid
@@ -107,7 +107,9 @@ def caseload(
         for row in rows
     ]
     with rt.writing() as session:
-        _audit(session, actor, [c.person_id for c in cases], "caseload")
+        audit.record(
+            session, actor=actor, person_ids=[c.person_id for c in cases], action="caseload"
+        )
         session.commit()
     return Caseload(cases, total, page, max(1, -(-total // PAGE_SIZE)))
 
@@ -118,16 +120,6 @@ def open_person(rt: Runtime, actor: Actor, person_id: str) -> Person:
     with rt.session() as session:
         row = access.person(session, actor, person_id)
     with rt.writing() as session:
-        _audit(session, actor, [person_id], "read")
+        audit.record(session, actor=actor, person_ids=[person_id], action="read")
         session.commit()
     return row
-
-
-def _audit(session: Session, actor: Actor, person_ids: list[str], action: str) -> None:
-    """``audit.record`` with the account that acted (the trail keeps ``token_id`` for the API
-    and ``account_id`` for the pages)."""
-    audit.record(session, actor=actor, person_ids=person_ids, action=action)
-    if actor.account_id is not None:
-        for event in session.new:
-            if isinstance(event, AuditEvent) and event.account_id is None:
-                event.account_id = actor.account_id
