@@ -233,3 +233,51 @@ def test_a_notification_link_opens_the_referral_for_its_reader(site: Site) -> No
     assert officer.get(f"/referrals/{made.row.id}").headers["location"] == (
         "/persons/P00001#referrals"
     )
+
+
+def test_employer_invites_then_marks_hired(site: Site) -> None:
+    from service.usecases import referrals
+    from service.usecases.actor import Actor
+
+    made = referrals.refer(
+        site.rt, Actor.command("test"), person_id="P00003", item_kind="vacancy", item_id="V00001"
+    )
+    employer = logged_in(site, "employer", "kk")
+    page = employer.get("/referrals")
+    token = csrf_of(page.text)
+    answer = employer.post(
+        f"/referrals/{made.row.id}/answer", data={"csrf": token, "action": "accept"}
+    )
+    assert answer.status_code == 303
+    page = employer.get("/referrals")
+    assert f'id="months-{made.row.id}"' in page.text
+    answer = employer.post(
+        f"/referrals/{made.row.id}/answer",
+        data={"csrf": token, "action": "hired", "contract_months": "12"},
+    )
+    assert answer.status_code == 303
+    view = referrals.get(site.rt, Actor.command("test"), made.row.id or 0)
+    assert view.row.state == "hired"
+    assert view.row.contract_months == 12
+
+
+def test_a_refusal_shows_the_use_cases_message_in_the_readers_language(site: Site) -> None:
+    from catalogs.i18n import messages
+    from service.usecases import referrals
+    from service.usecases.actor import Actor
+
+    for person_id in ("P00005", "P00006"):  # V00003 has two quota places
+        referrals.refer(
+            site.rt, Actor.command("test"), person_id=person_id, item_kind="vacancy",
+            item_id="V00003",
+        )  # fmt: skip
+    officer = logged_in(site, "officer", "kk")
+    answer = officer.post(
+        "/persons/P00001/referrals",
+        data={"csrf": csrf_of(officer.get("/persons").text), "item_kind": "vacancy",
+              "item_id": "V00003"},
+    )  # fmt: skip
+    assert answer.status_code == 409
+    expected = messages("service").text("api_referral_no_place", "kk", id="V00003", limit=2)
+    assert expected.split(":")[0] in answer.text
+    assert 'role="alert"' in answer.text
