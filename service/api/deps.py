@@ -49,14 +49,19 @@ RuntimeDep = Annotated[Runtime, Depends(runtime)]
 Lang = Annotated[str, Depends(language)]
 
 
+REFUSALS = {"forbidden_role": "denied_role", "out_of_region": "denied_area"}
+"""How the audit trail names a 403: a role that may not use the route, an area outside the
+token's region, or another refusal (``denied``)."""
+
+
 async def current_actor(
     request: Request,
     rt: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> AsyncIterator[Actor]:
     """The caller, with the address the request came from. A refusal of a record outside the
-    caller's scope (answered 404) or of a route its role may not use (403) is recorded in the
-    audit trail, whichever use case made it."""
+    caller's scope (answered 404, as an unknown id) or any 403 is recorded in the audit
+    trail, whichever use case made it."""
     secret = (
         credentials.credentials
         if credentials is not None and credentials.scheme.lower() == "bearer"
@@ -72,7 +77,8 @@ async def current_actor(
         if isinstance(refusal, OutOfScope):
             subject, action = refusal.person_id, "denied_scope"
         else:
-            subject, action = request.path_params.get("person_id"), "denied_role"
+            subject = request.path_params.get("person_id")
+            action = REFUSALS.get(refusal.code, "denied")
         await run_in_threadpool(_record_refusal, rt, actor, subject, action)
         raise
 
