@@ -195,10 +195,17 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
                 {"column": "body", "code": "json_invalid", "message": str(error.detail)}
             ]
             return _error(422, "invalid_request", _text("invalid_request", lang), details)
-        code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
-        response = _error(error.status_code, code, _text(code, lang))
+        status = error.status_code
+        if status == 404 and request.url.path.startswith(PREFIX + "/"):
+            # a catch-all route (the pages' 404) may have matched an API path that exists
+            # with other methods: that is a 405, as Starlette answers without one
+            allowed = _allowed(app, request.url.path)
+            if allowed and request.method not in allowed.split(", "):
+                status = 405
+        code = {404: "not_found", 405: "method_not_allowed"}.get(status, "http_error")
+        response = _error(status, code, _text(code, lang))
         response.headers.update(error.headers or {})
-        if error.status_code == 405:
+        if status == 405:
             response.headers["Allow"] = _allowed(app, request.url.path)
         return response
 

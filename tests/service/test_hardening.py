@@ -454,3 +454,12 @@ def test_a_500_leaves_the_keep_alive_connection_usable(
     assert connection.sock is socket_before  # the same connection, not a new one
     connection.close()
     assert any("a bug" in (r.exc_text or "") for r in caplog.records if r.exc_info or r.exc_text)
+
+
+def test_an_api_path_with_another_method_stays_405(client: TestClient) -> None:
+    """The pages' catch-all route must not turn the API's 405 into a 404."""
+    answer = client.get("/api/v1/allocations")
+    assert answer.status_code == 405
+    assert answer.headers["allow"] == "POST"
+    assert answer.json()["error"]["code"] == "method_not_allowed"
+    assert client.get("/api/v1/nowhere").status_code == 404
