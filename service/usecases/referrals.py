@@ -143,7 +143,9 @@ def _tell_employer(rt: Runtime, session: Session, row: Referral, title: str) -> 
         recipient=f"employer:{row.employer_bin}",
         params={
             "referral_id": row.id,
-            "person_ref": rt.protector.pseudonym(row.person_id, employer_bin=row.employer_bin or ""),
+            "person_ref": rt.protector.pseudonym(
+                row.person_id, employer_bin=row.employer_bin or ""
+            ),
             "item_title": title,
             "answer_due": row.answer_due,
         },
