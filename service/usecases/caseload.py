@@ -14,6 +14,7 @@ from service.runtime import Runtime
 from service.store import audit
 from service.store.rows import effective_status
 from service.store.tables import Person
+from service.store.workflow import Referral
 from service.usecases import access
 from service.usecases.actor import Actor
 from service.usecases.errors import Invalid
@@ -23,6 +24,8 @@ RELEASE_WINDOWS = (4, 12, 24)
 """Release within this many weeks (the UK resettlement tool's filters)."""
 NEEDS = ("housing", "documents", "medical_commission")
 STATUSES = ("in_custody", "released", "probation")
+REFERRAL_FILTERS = ("none", "waiting", "overdue")
+"""No referral yet; a referral waiting for the other side's answer; one past its deadline."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class Filters:
     release_within_weeks: int | None = None
     needs: tuple[str, ...] = ()
     person_id: str | None = None
+    """A person's id, or an IIN (found exactly, through its keyed hash)."""
+    referral: str | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,8 @@ def _check(filters: Filters) -> None:
     for need in filters.needs:
         if need not in NEEDS:
             raise Invalid("invalid_request")
+    if filters.referral not in (None, *REFERRAL_FILTERS):
+        raise Invalid("invalid_request")
 
 
 def caseload(
@@ -83,7 +90,13 @@ def caseload(
     for need in filters.needs:
         where.append(getattr(Person, f"need_{need}").is_(True))
     if filters.person_id:
-        where.append(col(Person.person_id) == filters.person_id.strip().upper())
+        wanted = filters.person_id.strip()
+        if wanted.isdigit() and len(wanted) == 12:
+            where.append(col(Person.iin_hash) == rt.protector.lookup_hash(wanted))
+        else:
+            where.append(col(Person.person_id) == wanted.upper())
+    if filters.referral is not None:
+        where.append(_referrals(filters.referral, day))
     page = max(page, 1)
     with rt.session() as session:
         total = session.scalar(sa.select(sa.func.count()).select_from(Person).where(*where)) or 0
@@ -112,6 +125,17 @@ def caseload(
         )
         session.commit()
     return Caseload(cases, total, page, max(1, -(-total // PAGE_SIZE)))
+
+
+def _referrals(which: str, day: date) -> sa.ColumnElement[bool]:
+    mine = sa.select(col(Referral.id)).where(col(Referral.person_id) == col(Person.person_id))
+    if which == "none":
+        return ~mine.exists()
+    waiting = mine.where(col(Referral.answer_due).is_not(None))
+    if which == "overdue":
+        waiting = waiting.where(col(Referral.answer_due) < day)
+    found: sa.ColumnElement[bool] = waiting.exists()
+    return found
 
 
 def open_person(rt: Runtime, actor: Actor, person_id: str) -> Person:

@@ -57,6 +57,7 @@ async def caseload_page(
     status: str | None = None,
     release: str | None = None,
     need: Annotated[list[str] | None, Query()] = None,
+    referral: str | None = None,
     q: str | None = None,
     page: int = 1,
 ) -> Response:
@@ -67,6 +68,7 @@ async def caseload_page(
         release_within_weeks=int(release) if release and release.isdigit() else None,
         needs=tuple(n for n in need or () if n),
         person_id=q.strip() if q and q.strip() else None,
+        referral=referral or None,
     )
     found = await run_in_threadpool(caseload.caseload, v.rt, actor, filters, page=page)
     region = actor.region_kato
@@ -74,6 +76,7 @@ async def caseload_page(
     query = {
         "district": filters.district or "", "status": filters.status or "",
         "release": str(filters.release_within_weeks or ""), "q": q or "",
+        "referral": filters.referral or "",
     }  # fmt: skip
     base = urlencode([*query.items(), *(("need", n) for n in filters.needs)])
     return v.render(
@@ -87,6 +90,7 @@ async def caseload_page(
         statuses=caseload.STATUSES,
         windows=caseload.RELEASE_WINDOWS,
         needs=caseload.NEEDS,
+        referral_filters=caseload.REFERRAL_FILTERS,
         district_of=lambda kato: district_name(kato, v.lang),
         page_url=lambda n: f"/persons?{base}&page={n}",
     )

@@ -41,7 +41,7 @@ def _free_port() -> int:
 
 
 def _people(today: date) -> list[dict[str, Any]]:
-    soon = [3, 6, 9, 11, 16, 30]
+    soon = [3, 6, 9, 11, 16, 30, 40, 50]
     rows = [
         person(
             n, kato=AKTAU, status="in_custody", probation_kind="penitentiary",
@@ -83,7 +83,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         with rt.writing() as session:
             batches: list[tuple[str, list[dict[str, Any]]]] = [
                 ("vacancies", [
-                    vacancy(n, employer_bin=EMPLOYER_BIN, quota_from=window, quota_slots="3")
+                    vacancy(n, employer_bin=EMPLOYER_BIN, quota_from=window, quota_slots="6")
                     for n in (1, 2)
                 ] + [vacancy(3, employer_bin=OTHER_BIN, quota_from=window,
                              employer_name="ТОО «Другой»")]),

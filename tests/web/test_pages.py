@@ -281,3 +281,31 @@ def test_a_refusal_shows_the_use_cases_message_in_the_readers_language(site: Sit
     expected = messages("service").text("api_referral_no_place", "kk", id="V00003", limit=2)
     assert expected.split(":")[0] in answer.text
     assert 'role="alert"' in answer.text
+
+
+def test_the_caseload_finds_by_iin_and_by_referral(site: Site) -> None:
+    from datetime import date, timedelta
+
+    from service.usecases import referrals
+    from service.usecases.actor import Actor
+    from tests.factories import iin_number
+
+    officer = logged_in(site, "officer", "ru")
+    found = officer.get("/persons", params={"q": iin_number(serial=7)}).text
+    assert "/persons/P00007" in found
+    assert "/persons/P00008" not in found
+    referrals.refer(
+        site.rt, Actor.command("test"), person_id="P00007", item_kind="vacancy", item_id="V00002"
+    )
+    referrals.refer(
+        site.rt, Actor.command("test"), person_id="P00008", item_kind="vacancy", item_id="V00001",
+        today=date.today() - timedelta(days=30),
+    )  # fmt: skip
+    waiting = officer.get("/persons", params={"referral": "waiting"}).text
+    overdue = officer.get("/persons", params={"referral": "overdue"}).text
+    none = officer.get("/persons", params={"referral": "none"}).text
+    assert "/persons/P00007" in waiting
+    assert "/persons/P00008" in waiting
+    assert "/persons/P00008" in overdue
+    assert "/persons/P00007" not in overdue
+    assert "/persons/P00007" not in none
