@@ -195,8 +195,8 @@ def verify(session: Session, *, key: bytes) -> Verdict:
     previous = ""
     checked = unchained = 0
     started = False
-    rows = session.execute(sa.select(AuditEvent).order_by(col(AuditEvent.id))).scalars()
-    for row in rows.yield_per(1000):
+    query = sa.select(AuditEvent).order_by(col(AuditEvent.id)).execution_options(yield_per=1000)
+    for row in session.scalars(query):
         if row.chain is None:
             if started:
                 return Verdict(checked, unchained, row.id, "unchained")
