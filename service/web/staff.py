@@ -18,6 +18,7 @@ from service.store.protect import mask_iin
 from service.store.rows import effective_status
 from service.usecases import caseload, referrals, shortlists
 from service.usecases.errors import Problem
+from service.usecases.referrals import Move
 from service.web.pages import FormDep, PageRoute, Visit, VisitDep
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -185,3 +186,19 @@ async def refer(v: VisitDep, fields: FormDep, person_id: str) -> Response:
             lambda: _person_page(v, person_id, error=message, status=status)
         )
     return v.redirect(f"/persons/{person_id}?made={made.row.id}#referrals")
+
+
+@router.post("/persons/{person_id}/referrals/{referral_id}/withdraw")
+async def withdraw(v: VisitDep, fields: FormDep, person_id: str, referral_id: int) -> Response:
+    """Staff withdraw a referral (the person no longer goes): its place is freed."""
+    actor = v.need(*STAFF)
+    try:
+        await run_in_threadpool(referrals.move, v.rt, actor, referral_id, Move(to="withdrawn"))
+    except Problem as problem:
+        if problem.status == 404:
+            raise
+        message, status = problem.message(v.lang), problem.status
+        return await run_in_threadpool(
+            lambda: _person_page(v, person_id, error=message, status=status)
+        )
+    return v.redirect(f"/persons/{person_id}#referrals")

@@ -309,3 +309,20 @@ def test_the_caseload_finds_by_iin_and_by_referral(site: Site) -> None:
     assert "/persons/P00008" in overdue
     assert "/persons/P00007" not in overdue
     assert "/persons/P00007" not in none
+
+
+def test_staff_withdraw_a_referral_from_the_person_page(site: Site) -> None:
+    from service.usecases import referrals
+    from service.usecases.actor import Actor
+
+    made = referrals.refer(
+        site.rt, Actor.command("test"), person_id="P00006", item_kind="vacancy", item_id="V00002"
+    )
+    officer = logged_in(site, "officer", "ru")
+    page = officer.get("/persons/P00006")
+    action = f"/persons/P00006/referrals/{made.row.id}/withdraw"
+    assert action in page.text
+    answer = officer.post(action, data={"csrf": csrf_of(page.text)})
+    assert answer.status_code == 303
+    assert referrals.get(site.rt, Actor.command("test"), made.row.id or 0).row.state == "withdrawn"
+    assert action not in officer.get("/persons/P00006").text
