@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from catalogs.referrals import lifecycle
+from service.store import impressions
 from service.store.tables import Course, OutcomeEvent, Shelter, Vacancy
 from service.store.workflow import Employer, Referral, ReferralEvent
 
@@ -183,6 +184,10 @@ def write_outcome(
     )
     if exists:
         return
+    shown: tuple[int | None, float | None, str | None] = (None, None, None)
+    if event == "referred":  # the list it was chosen from: what training corrects for
+        pair = (referral.person_id, referral.item_kind, referral.item_id)
+        shown = impressions.referral_ranks(session, [(pair, on)]).get((pair, on), shown)
     session.add(
         OutcomeEvent(
             person_id=referral.person_id,
@@ -194,6 +199,9 @@ def write_outcome(
             contract_months=referral.contract_months if event == "hired" else None,
             source="referral",
             created_by=author,
+            rank=shown[0],
+            score=shown[1],
+            model_version=shown[2],
         )
     )
 

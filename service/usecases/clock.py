@@ -156,8 +156,11 @@ def _in_batches(
                 store.item_titles(session, [(r.item_kind, r.item_id) for r in rows]),
                 store.employer_names(session, (r.employer_bin for r in rows)),
             )
+            expired = summary.counts["expired"]
             for row in rows:
                 step(rt, batch, row, day, summary)
+            if summary.counts["expired"] != expired:
+                changes.bump(session, "places")  # once a batch: lists reread their places
             session.commit()
 
 
@@ -279,7 +282,6 @@ def _expire(
     store.add_event(session, row, from_state=before, on=on, actor=CLOCK, reason=reason)
     if reason == "no_answer":
         store.write_outcome(session, row, on=on, author=CLOCK)
-    changes.bump(session, "places")
     summary.counts["expired"] += 1
     if row.created_by_token is not None:
         _tell(rt, batch, row, "referral_expired", f"token:{row.created_by_token}",

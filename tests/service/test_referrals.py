@@ -328,3 +328,20 @@ def test_a_referral_made_for_a_plan_action_marks_it_done(
     assert client.get("/api/v1/referrals?person_id=P00002", headers=world["officer"]).json() == {
         "items": []
     }  # nothing written
+
+
+def test_a_referral_takes_its_rank_from_the_list_it_was_chosen_from(
+    client: TestClient, world: dict[str, Headers], session: Session
+) -> None:
+    shown = client.get(
+        "/api/v1/persons/P00003/recommendations?kind=vacancy&limit=20", headers=world["officer"]
+    ).json()["items"]
+    rank = next(n for n, item in enumerate(shown, start=1) if item["id"] == "V00001")
+    refer(client, world["officer"], "P00003")
+    event = session.exec(
+        select(OutcomeEvent).where(
+            OutcomeEvent.person_id == "P00003", OutcomeEvent.event == "referred"
+        )
+    ).one()
+    assert (event.rank, event.source, event.model_version) == (rank, "referral", "baseline-0.1.0")
+    assert event.created_by is not None
