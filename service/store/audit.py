@@ -142,7 +142,8 @@ def record(
 ) -> None:
     """Add one event per person to the caller's transaction, chained to the trail: the use
     case commits it with the rest of what the request writes, so an answer is never given
-    without its record."""
+    without its record. The trail's lock is held from here to the commit: call this last,
+    after the transaction's other writes, so that no writer waits on a row while holding it."""
     wanted = list(dict.fromkeys(person_ids))
     if not wanted:
         return
