@@ -141,3 +141,13 @@ def test_five_wrong_passwords_lock_the_login(page: Any, site: Site) -> None:
     log_in(page, site, "forgetful", "ru")
     assert page.url.endswith("/login")
     assert "15" in page.inner_text(".error")
+
+
+def test_a_form_posted_without_its_token_is_refused(page: Any, site: Site) -> None:
+    log_in(page, site, "officer", "ru")
+    refused = page.request.post(
+        site.base + "/persons/P00002/referrals",
+        form={"item_kind": "vacancy", "item_id": "V00001"},
+    )
+    assert refused.status == 403
+    assert web("error_403", "ru") in refused.text()

@@ -83,7 +83,7 @@ def test_every_page_renders_in_the_language_without_codes(site: Site, lang: str)
     officer = logged_in(site, "officer", lang)
     pages = [
         "/persons", "/persons?release=12", "/persons?need=housing&status=in_custody",
-        "/persons/P00001", "/referrals", "/no-such-page",
+        "/persons/P00001", "/referrals", "/no-such-page", "/password",
     ]  # fmt: skip
     referred = {"kk": "P00002", "ru": "P00004"}[lang]
     made = officer.post(
