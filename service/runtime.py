@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from service.config import Settings
-from service.store import db
+from service.store import audit, db
 from service.store.protect import Protector
 
 if TYPE_CHECKING:
@@ -28,6 +28,7 @@ class Runtime:
     _protector: Protector | None = field(default=None, repr=False)
     _ready: bool = field(default=False, repr=False)
     _serving: Serving | None = field(default=None, repr=False)
+    _audit_keyed: bool = field(default=False, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
@@ -80,6 +81,10 @@ class Runtime:
         writer then waits its turn (up to ``db.BUSY_TIMEOUT_MS``) instead of failing; past
         that, ``Busy`` (answered 503 with ``Retry-After``)."""
         self.ready()
+        if not self._audit_keyed:
+            # the trail's rows are chained under this database's key (service.store.audit)
+            audit.use_key(self.bind, self.protector.audit_key())
+            self._audit_keyed = True
         with _busy_is_503(), db.session_scope(self.bind, write=True) as session:
             yield session
 
