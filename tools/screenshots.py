@@ -7,7 +7,8 @@ choose it) with Debian's chromium:
 
 It adds two accounts (``shots-officer``, ``shots-employer``) and one referral waiting for the
 employer's answer, serves the application on a free port, and photographs the login page, the
-caseload (released within 12 weeks), a person page and the employer's referrals.
+caseload (released within 12 weeks), a person page, the person's plan as printed and the
+employer's referrals.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ def shoot(base: str, out: Path, person_id: str) -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for lang, button in LANG_BUTTON.items():
             for login, pages in (
-                ("shots-officer", ["caseload", "person"]),
+                ("shots-officer", ["caseload", "person", "plan"]),
                 ("shots-employer", ["referrals"]),
             ):
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -129,6 +130,10 @@ def shoot(base: str, out: Path, person_id: str) -> None:
                         page.goto(base + "/persons?release=12")
                     elif name == "person":
                         page.goto(f"{base}/persons/{person_id}")
+                    elif name == "plan":
+                        page.goto(f"{base}/persons/{person_id}")
+                        page.locator("#plan form button").click()
+                        page.goto(f"{base}/persons/{person_id}/plan")
                     else:
                         page.goto(base + "/referrals")
                     # the person page is long: its first screen, then the referrals

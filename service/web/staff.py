@@ -16,7 +16,9 @@ from catalogs.reference.places import places
 from matcher import KINDS, Course, Shelter, Vacancy
 from service.store.protect import mask_iin
 from service.store.rows import effective_status
-from service.usecases import caseload, referrals, shortlists
+from service.store.tables import PlanVersion
+from service.usecases import caseload, plans, referrals, shortlists
+from service.usecases.actor import Actor
 from service.usecases.errors import Problem
 from service.usecases.referrals import Move
 from service.web.pages import FormDep, PageRoute, Visit, VisitDep
@@ -142,6 +144,7 @@ def _person_page(
             _offer(v, kind, found.engine.item(kind, rec.id), [r.text(v.lang) for r in rec.reasons])
             for rec in found.items
         ]
+    plan = _plan_version(v, actor, row.person_id)
     timeline = [
         view.as_dict(v.lang)
         for view in referrals.listing(v.rt, actor, person_id=row.person_id, limit=100)
@@ -158,9 +161,16 @@ def _person_page(
         needs=[n for n in NEEDS if getattr(row, f"need_{n}")],
         lists=lists,
         timeline=timeline,
+        plan=plan,
         error=error,
         made=v.request.query_params.get("made"),
     )
+
+
+def _plan_version(v: Visit, actor: Actor, person_id: str) -> PlanVersion | None:
+    """The plan's latest version, if there is one (its number and date on the page)."""
+    found = plans.history(v.rt, actor, person_id)
+    return found[-1] if found else None
 
 
 @router.get("/persons/{person_id}")

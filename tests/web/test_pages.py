@@ -326,3 +326,21 @@ def test_staff_withdraw_a_referral_from_the_person_page(site: Site) -> None:
     assert answer.status_code == 303
     assert referrals.get(site.rt, Actor.command("test"), made.row.id or 0).row.state == "withdrawn"
     assert action not in officer.get("/persons/P00006").text
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_staff_make_and_print_the_plan(site: Site, lang: str) -> None:
+    inspector = logged_in(site, "inspector", lang)
+    page = inspector.get("/persons/P00007")
+    assert "/persons/P00007/plan" in page.text
+    made = inspector.post("/persons/P00007/plan", data={"csrf": csrf_of(page.text)})
+    assert made.status_code == 303
+    page = inspector.get("/persons/P00007")
+    assert 'href="/persons/P00007/plan"' in page.text
+    assert not shown_codes(page.text)
+    printed = inspector.get("/persons/P00007/plan")
+    assert printed.status_code == 200
+    assert f'lang="{lang}"' in printed.text
+    assert "script-src" not in printed.headers["content-security-policy"]
+    employer = logged_in(site, "employer", lang)
+    assert employer.get("/persons/P00007/plan").status_code == 404
