@@ -151,3 +151,15 @@ def test_a_form_posted_without_its_token_is_refused(page: Any, site: Site) -> No
     )
     assert refused.status == 403
     assert web("error_403", "ru") in refused.text()
+
+
+def test_inspector_makes_and_prints_the_plan(page: Any, site: Site) -> None:
+    log_in(page, site, "inspector", "kk")
+    page.goto(site.base + "/persons/P00004")
+    page.get_by_role("button", name=web("plan_make", "kk")).click()
+    assert page.url.endswith("/persons/P00004#plan") or "/persons/P00004" in page.url
+    checked(page)
+    page.get_by_role("link", name=web("plan_print", "kk")).click()
+    assert page.url.endswith("/persons/P00004/plan")
+    assert page.locator("html").get_attribute("lang") == "kk"
+    checked(page)
