@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from contextlib import suppress
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -137,6 +138,16 @@ def check_password(session: Session, row: Account, password: str, *, now: dateti
             row.failed_logins = 0
     session.add(row)
     return ok
+
+
+_DUMMY = _hasher.hash("not the password of anyone")
+
+
+def spend_time(password: str) -> None:
+    """Verify against a hash no login has, so that an unknown login takes as long to refuse
+    as a wrong password (the answer time does not tell which logins exist)."""
+    with suppress(VerificationError, InvalidHashError):
+        _hasher.verify(_DUMMY, password)
 
 
 def set_password(session: Session, row: Account, password: str, *, must_change: bool) -> None:

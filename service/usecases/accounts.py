@@ -119,6 +119,7 @@ def login(rt: Runtime, login: str, password: str) -> Account:
     with rt.writing() as session:
         row = store.by_login(session, login)
         if row is None:
+            store.spend_time(password)
             raise LoginRefused("bad_credentials")
         if row.disabled_at is not None:
             raise LoginRefused("disabled")
