@@ -340,8 +340,11 @@ def get(rt: Runtime, actor: Actor, referral_id: int, *, today: date | None = Non
     referral becomes ``viewed`` (the officer then knows it reached someone)."""
     with rt.session() as session:
         row = readable(session, actor, referral_id)
-        if not (actor.role == "employer" and row.state == "sent"):
-            return views(rt, session, actor, [row])[0]
+        person_id, opened = row.person_id, actor.role == "employer" and row.state == "sent"
+        found = None if opened else views(rt, session, actor, [row])[0]
+    _audit_read(rt, actor, [person_id], "referral_read")
+    if found is not None:
+        return found
     try:
         return move(rt, actor, referral_id, Move(to="viewed"), today=today)
     except Conflict:  # answered a moment ago by someone else: show it as it is now
@@ -365,7 +368,9 @@ def listing(
     day = today_or(today)
     if state is not None and state not in lifecycle.ALL_STATES:
         raise Invalid(
-            "referral_unknown_state", state=state, allowed=", ".join(lifecycle.ALL_STATES)
+            "referral_unknown_state",
+            state=state,
+            allowed=Label("referral_state_", *lifecycle.ALL_STATES),
         )
     if view is not None and view not in VIEWS:
         raise Invalid("referral_unknown_view", view=view, allowed=Label("referral_view_", *VIEWS))
@@ -394,4 +399,15 @@ def listing(
         rows = store.find(session, where, limit=min(limit, MAX_LIST), offset=offset)
         if actor.role == "employer":
             rows = [r for r in rows if r.state != "proposed"]
-        return views(rt, session, actor, rows)
+        found = views(rt, session, actor, rows)
+    _audit_read(rt, actor, list(dict.fromkeys(v.row.person_id for v in found)), "referral_list")
+    return found
+
+
+def _audit_read(rt: Runtime, actor: Actor, person_ids: list[str], action: str) -> None:
+    """Reads of referrals are in the audit trail, in a short write of their own."""
+    if not person_ids:
+        return
+    with rt.writing() as session:
+        audit.record(session, actor=actor, person_ids=person_ids, action=action)
+        session.commit()
