@@ -1,5 +1,6 @@
 """The employer's pages: referrals waiting for an answer (soonest deadline first) and those at
-interview; accept, mark hired, decline with a reason. Staff read the same lists for their
+interview; accept, mark hired, decline with a reason; for those hired, report the three months
+kept (or that the person left). Staff read the same lists for their
 region. An employer sees only its own referrals: any other is unknown (404)."""
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ def _lists(v: Visit, *, error: str | None = None, status: int = 200) -> Response
     today = date.today()
     waiting = referrals.listing(v.rt, actor, view="waiting", limit=200)
     interview = referrals.listing(v.rt, actor, state="interview", limit=200)
+    hired = referrals.listing(v.rt, actor, state="hired", limit=200)
     return v.render(
         "referrals.html",
         status=status,
         title=v.t("referrals_title"),
         waiting=[r.as_dict(v.lang, today) for r in waiting],
         interview=[r.as_dict(v.lang, today) for r in interview],
+        hired=[r.as_dict(v.lang, today) for r in hired],
         error=error,
         done=v.request.query_params.get("done"),
     )
@@ -64,7 +67,10 @@ async def decline_form(v: VisitDep, referral_id: int) -> Response:
     )
 
 
-ANSWERS = {"accept": "interview", "hired": "hired", "decline": "declined"}
+ANSWERS = {
+    "accept": "interview", "hired": "hired", "decline": "declined", "retained": "retained_3m",
+    "quit": "quit",
+}  # fmt: skip
 
 
 @router.post("/referrals/{referral_id}/answer")

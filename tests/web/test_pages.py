@@ -259,6 +259,14 @@ def test_employer_invites_then_marks_hired(site: Site) -> None:
     view = referrals.get(site.rt, Actor.command("test"), made.row.id or 0)
     assert view.row.state == "hired"
     assert view.row.contract_months == 12
+    page = employer.get("/referrals")
+    assert f'<tr id="r{made.row.id}">' in page.text
+    too_soon = employer.post(
+        f"/referrals/{made.row.id}/answer", data={"csrf": token, "action": "retained"}
+    )
+    assert too_soon.status_code == 422  # three months have not passed
+    assert 'role="alert"' in too_soon.text
+    assert not shown_codes(too_soon.text)
 
 
 def test_a_refusal_shows_the_use_cases_message_in_the_readers_language(site: Site) -> None:
