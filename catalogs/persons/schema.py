@@ -83,9 +83,8 @@ def _status_agrees(today: date) -> RowCheck:
             record["probation_kind"] = kinds[0]
         elif kind not in kinds:
             yield Problem("probation_kind", "kind_does_not_fit_status", {"status": status})
-        if released is not None:
-            if status == "released" and released > today:
-                yield Problem("release_date", "release_date_in_future")
+        if released is not None and status == "released" and released > today:
+            yield Problem("release_date", "release_date_in_future")
         if record["birth_year"] is not None and record["birth_year"] > today.year - 14:
             yield Problem("birth_year", "too_young", {"year": record["birth_year"]})
 
