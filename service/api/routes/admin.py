@@ -60,6 +60,7 @@ def create_token(body: TokenIn, rt: RuntimeDep, actor: CurrentActor) -> TokenCre
         label=body.label,
         email=body.email,
         lang=body.lang,
+        days=body.days,
     )
     return TokenCreated(**_token_out(record).model_dump(), token=secret)
 

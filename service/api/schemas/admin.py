@@ -13,6 +13,7 @@ from pydantic import (
 
 from service.api.schemas.common import (
     REGION_KATO,
+    WHOLE,
     Moment,
 )
 
@@ -57,6 +58,9 @@ class _TokenBase(BaseModel):
     )
     lang: Literal["kk", "ru", "en"] = Field(
         default="ru", description="The notifications' language."
+    )
+    days: Annotated[int, Field(ge=1, le=3650), WHOLE] | None = Field(
+        default=None, description="Days until it expires (default: MATCHER_TOKEN_DAYS, 90)."
     )
 
 
@@ -105,8 +109,12 @@ class TokenOut(BaseModel):
     employer_bin: str | None
     region_kato: str | None
     label: str | None
+    email: str | None = None
+    lang: str = "ru"
     created_at: Moment
     revoked_at: Moment | None
+    expires_at: Moment | None = None
+    last_used_at: Moment | None = None
 
 
 class TokenCreated(TokenOut):
