@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from catalogs.i18n import DEFAULT_LANG, LANGS
 from service.notify.messages import KINDS, render
-from service.store.tables import ApiToken
+from service.store.tables import Account, ApiToken
 from service.store.workflow import Employer, Notification, NotificationSetting, utcnow
 
 CHANNELS: Final = ("email", "sms")
@@ -143,11 +143,19 @@ def _parse(recipient: str) -> tuple[str, str]:
     prefix, _, ident = recipient.partition(":")
     if (
         not ident
-        or prefix not in ("employer", "token")
-        or (prefix == "token" and not ident.isdigit())
+        or prefix not in ("employer", "token", "account")
+        or (prefix in ("token", "account") and not ident.isdigit())
     ):
-        raise ValueError(f"a recipient is employer:<BIN> or token:<id>, not {recipient!r}")
+        raise ValueError(
+            f"a recipient is employer:<BIN>, token:<id> or account:<id>, not {recipient!r}"
+        )
     return prefix, ident
+
+
+def language_of(session: Session, recipient: str) -> str:
+    """The language ``recipient`` reads (for texts made before they are queued)."""
+    found = _recipient(session, recipient, "email")
+    return DEFAULT_LANG if found is None else found[0]
 
 
 def _recipient(session: Session, recipient: str, channel: str) -> tuple[str, str | None] | None:
@@ -158,6 +166,11 @@ def _recipient(session: Session, recipient: str, channel: str) -> tuple[str, str
         if employer is None:
             return DEFAULT_LANG, None
         lang, address = employer.lang, employer.email if channel == "email" else employer.phone
+    elif prefix == "account":
+        account = session.get(Account, int(ident))
+        if account is None or account.disabled_at is not None:
+            return None
+        lang, address = account.lang, account.email if channel == "email" else None
     else:
         token = session.get(ApiToken, int(ident))
         if token is None or token.revoked_at is not None:

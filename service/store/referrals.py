@@ -134,6 +134,15 @@ def cooldowns(
     return found
 
 
+def officer_of(referral: Referral) -> str | None:
+    """Who made the referral, as a recipient of notifications: the token, or the account of
+    the pages (``<role>:account:<id>``); none for the command line."""
+    if referral.created_by_token is not None:
+        return f"token:{referral.created_by_token}"
+    role, _, account = referral.created_by.partition(":account:")
+    return f"account:{account}" if role and account.isdigit() else None
+
+
 def add_event(
     session: Session,
     referral: Referral,

@@ -56,8 +56,18 @@ class Actor:
 
     @property
     def author(self) -> str:
-        """How plan versions and jobs name who made them."""
+        """How plan versions, referrals and jobs name who made them: ``officer:12`` (a token),
+        ``officer:account:5`` (an account of the pages), ``cli``."""
+        if self.account_id is not None:
+            return f"{self.role}:account:{self.account_id}"
         return "cli" if self.token_id is None else f"{self.role}:{self.token_id}"
+
+    @property
+    def recipient(self) -> str | None:
+        """Where this actor's notifications go (``service.notify``), if anywhere."""
+        if self.account_id is not None:
+            return f"account:{self.account_id}"
+        return None if self.token_id is None else f"token:{self.token_id}"
 
     @property
     def is_staff(self) -> bool:

@@ -216,8 +216,8 @@ def _waiting(rt: Runtime, batch: Batch, row: Referral, day: date, summary: Clock
                     summary.counts["reminders"] += 1
     if day > row.answer_due and step < OVERDUE_STEP:
         step = OVERDUE_STEP
-        if row.created_by_token is not None and _tell(
-            rt, batch, row, "referral_overdue", f"token:{row.created_by_token}",
+        if store.officer_of(row) is not None and _tell(
+            rt, batch, row, "referral_overdue", str(store.officer_of(row)),
             key=f"referral_overdue:{row.id}", person_ref=row.person_id,
             employer_name=batch.employer(row), answer_due=row.answer_due,
         ):  # fmt: skip
@@ -283,8 +283,8 @@ def _expire(
     if reason == "no_answer":
         store.write_outcome(session, row, on=on, author=CLOCK)
     summary.counts["expired"] += 1
-    if row.created_by_token is not None:
-        _tell(rt, batch, row, "referral_expired", f"token:{row.created_by_token}",
+    if store.officer_of(row) is not None:
+        _tell(rt, batch, row, "referral_expired", str(store.officer_of(row)),
               key=f"referral_expired:{row.id}", person_ref=row.person_id,
               employer_name=batch.employer(row))  # fmt: skip
 
@@ -299,8 +299,8 @@ def _retention(rt: Runtime, batch: Batch, row: Referral, day: date, summary: Clo
     if row.employer_bin is not None:
         ref = rt.protector.pseudonym(row.person_id, employer_bin=row.employer_bin)
         recipients.append((f"employer:{row.employer_bin}", ref))
-    if row.created_by_token is not None:
-        recipients.append((f"token:{row.created_by_token}", row.person_id))
+    if store.officer_of(row) is not None:
+        recipients.append((str(store.officer_of(row)), row.person_id))
     for recipient, person_ref in recipients:
         if _tell(rt, batch, row, "retention_due", recipient,
                  key=f"retention_due:{row.id}:{recipient}", person_ref=person_ref,
@@ -311,8 +311,8 @@ def _retention(rt: Runtime, batch: Batch, row: Referral, day: date, summary: Clo
 def _stay(rt: Runtime, batch: Batch, row: Referral, day: date, summary: ClockSummary) -> None:
     assert row.id is not None
     assert row.stay_until is not None
-    if row.created_by_token is not None and _tell(
-        rt, batch, row, "stay_ending", f"token:{row.created_by_token}",
+    if store.officer_of(row) is not None and _tell(
+        rt, batch, row, "stay_ending", str(store.officer_of(row)),
         key=f"stay_ending:{row.id}:{row.stay_until.isoformat()}", item_param="centre_name",
         person_ref=row.person_id, stay_until=row.stay_until,
     ):  # fmt: skip

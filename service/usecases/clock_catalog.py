@@ -104,7 +104,7 @@ def released(rt: Runtime, day: date, counts: Counter[str]) -> None:
     counts["released"] += count
 
 
-AUTHOR = re.compile(r"^(?:officer|inspector|admin):(\d+)$")
+AUTHOR = re.compile(r"^(?:officer|inspector|admin):(account:)?(\d+)$")
 PLAN_LOOKBACK_DAYS = 14
 """A planned action whose due day passed up to this many days ago (while no clock ran) is
 still announced; older ones are on the overdue list of the plan."""
@@ -130,25 +130,25 @@ def plan_actions(rt: Runtime, day: date, counts: Counter[str]) -> None:
     earliest = day - timedelta(days=PLAN_LOOKBACK_DAYS)
     base = rt.settings.public_url.rstrip("/")
     with rt.writing() as session:
-        langs = dict(session.execute(sa.select(col(ApiToken.id), col(ApiToken.lang))).all())
         for person_id, author, body in session.execute(query):
             found = AUTHOR.match(author or "")
             if found is None:
                 continue
-            token_id = int(found.group(1))
+            kind = "account" if found.group(1) else "token"
+            recipient = f"{kind}:{found.group(2)}"
             for action in body.get("actions", []):
                 due = date.fromisoformat(action["due"])
                 if action.get("status") != "planned" or not earliest < due <= day:
                     continue
                 part = action["part"]
                 code = "plan_part_5" if part == "before_release" else f"plan_section_{part}"
-                section = messages("matcher").text(code, langs.get(token_id, "ru"))
+                section = messages("matcher").text(code, outbox.language_of(session, recipient))
                 if (
                     outbox.queue(
                         session,
                         key=f"plan_action_due:{person_id}:{action['id']}:{due.isoformat()}",
                         kind="plan_action_due",
-                        recipient=f"token:{token_id}",
+                        recipient=recipient,
                         params={"person_ref": person_id, "action_label": section, "due_on": due},
                         link=f"{base}/persons/{person_id}/plan",
                     )

@@ -24,7 +24,7 @@ from service.plans import versions as plan_versions
 from service.runtime import Runtime
 from service.store import audit, changes
 from service.store import referrals as store
-from service.store.tables import ApiToken, Shelter, Vacancy
+from service.store.tables import Shelter, Vacancy
 from service.store.workflow import Referral
 from service.usecases import access
 from service.usecases.actor import Actor
@@ -304,11 +304,11 @@ def _set_state(row: Referral, state: str, on: date, *, reason: str | None) -> No
 def _tell_officer(rt: Runtime, session: Session, row: Referral, before: str) -> None:
     """The officer who referred learns of every answer the other side gives, in the
     officer's language."""
-    if row.created_by_token is None or row.state in ("withdrawn", "viewed", "extended"):
+    recipient = store.officer_of(row)
+    if recipient is None or row.state in ("withdrawn", "viewed", "extended"):
         return
     assert row.id is not None
-    token = session.get(ApiToken, row.created_by_token)
-    lang = token.lang if token is not None else "ru"
+    lang = outbox.language_of(session, recipient)
     item = store.item_row(session, row.item_kind, row.item_id)
     suggestion = ""
     shown_reason = row.reason if row.reason not in PRIVATE_REASONS else None
@@ -319,7 +319,7 @@ def _tell_officer(rt: Runtime, session: Session, row: Referral, before: str) -> 
         session,
         key=f"referral_answered:{row.id}:{before}:{row.state}",
         kind="referral_answered",
-        recipient=f"token:{row.created_by_token}",
+        recipient=recipient,
         params={
             "referral_id": row.id,
             "person_ref": row.person_id,

@@ -337,3 +337,25 @@ def test_the_inspector_is_told_when_a_plan_action_falls_due(
     assert "Тестов" not in body
     clock(rt, first)
     assert len(box.to("insp@probation.example.kz")) == len(told)  # once only
+
+
+def test_an_officer_using_the_pages_is_told_of_answers_too(
+    rt: Runtime, world: dict[str, dict[str, str]], mailbox: tuple[Mailbox, int], session: Session
+) -> None:
+    from service.store.tables import Account
+    from service.usecases import referrals
+    from service.usecases.actor import Actor
+
+    account = Account(login="aigul", password_hash="x", role="officer", region_kato="470000000",
+                      email="aigul@enbek.example.kz", lang="kk")  # fmt: skip
+    session.add(account)
+    session.commit()
+    actor = Actor.of_account(account, method="POST", route="/persons/P00001")
+    made = referrals.refer(rt, actor, person_id="P00001", item_kind="vacancy", item_id="V00001")
+    assert made.row.created_by == f"officer:account:{account.id}"
+    employer = Actor(role="employer", employer_bin=EMPLOYER)
+    referrals.move(rt, employer, made.row.id or 0, referrals.Move(to="declined", reason="other"))
+    clock(rt, date.today())
+    told = mailbox[0].to("aigul@enbek.example.kz")
+    assert len(told) == 1
+    assert "бас тартылды" in told[0].get_content()  # in the account's Kazakh
