@@ -1,7 +1,8 @@
 """Where a job runs, chosen from the database in force:
 
 * PostgreSQL: procrastinate, with ``matcher worker`` (or ``MATCHER_WORKER_IN_SERVER=1``);
-* embedded SQLite: the serving process's own pool of ``Settings.job_threads`` threads;
+* embedded SQLite: the serving process's own queue, with at most ``Settings.job_threads``
+  jobs at a time, each in a child process of its own (``service.jobs.child``);
 * a runtime bound to one connection (the test suite): at once, in the calling thread.
 
 Either way, state, progress and result are in the ``jobs`` table."""
@@ -9,32 +10,37 @@ Either way, state, progress and result are in the ``jobs`` table."""
 from __future__ import annotations
 
 import logging
+import subprocess
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import sqlalchemy as sa
 
-from service.jobs import store, tasks
+from service.jobs import child, store, tasks
 from service.runtime import Runtime
 
 log = logging.getLogger("matcher.jobs")
 
 
 def backend(rt: Runtime) -> str:
-    """``inline``, ``procrastinate`` or ``in-process``."""
+    """``inline``, ``procrastinate`` or ``in-process`` (this server's own queue, whose jobs
+    run in its child processes on a SQLite file)."""
     if isinstance(rt.bind, sa.Connection):
         return "inline"
     return "procrastinate" if rt.bind.dialect.name == "postgresql" else "in-process"
 
 
 class InProcess:
-    """A server's own pool: runs the jobs this process queued, and beats for them while they
-    wait, so that another process can tell them from jobs whose owner has gone."""
+    """A server's own pool: runs the jobs this process queued (each of its threads waits for
+    the child process running one job), and beats for them while they wait, so that another
+    process can tell them from jobs whose owner has gone."""
 
     def __init__(self, rt: Runtime, threads: int) -> None:
         self.rt = rt
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="matcher-job")
         self._owned: set[str] = set()
+        self.children: dict[str, subprocess.Popen[bytes]] = {}
+        """The child process of each job running now, by job id."""
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._beater = threading.Thread(target=self._beat, name="matcher-jobs-beat", daemon=True)
@@ -46,18 +52,23 @@ class InProcess:
         self._pool.submit(self._run, job_id)
 
     def _run(self, job_id: str) -> None:
-        # the server answers requests on the same cores: a job's numerical libraries (the
-        # learner's OpenMP, BLAS) get one thread instead of all of them
-        from threadpoolctl import threadpool_limits
-
         try:
-            with threadpool_limits(limits=1):
-                tasks.run(self.rt, job_id)
-        except Exception:  # tasks.run records its failures; this is a database outage
+            if child.applies(self.rt):
+                process = child.start(self.rt, job_id)
+                with self._lock:
+                    self.children[job_id] = process
+                child.wait(self.rt, job_id, process)
+            else:  # a database in memory: in this thread, its numerical libraries on one core
+                from threadpoolctl import threadpool_limits
+
+                with threadpool_limits(limits=1):
+                    tasks.run(self.rt, job_id)
+        except Exception:  # a runner records its failures; this is a database outage
             log.exception("job %s could not be run", job_id)
         finally:
             with self._lock:
                 self._owned.discard(job_id)
+                self.children.pop(job_id, None)
 
     def _beat(self) -> None:
         while not self._stop.wait(store.BEAT_EVERY):
@@ -72,7 +83,8 @@ class InProcess:
                 log.debug("heartbeat of queued jobs failed", exc_info=True)
 
     def close(self) -> None:
-        """Stop taking jobs; those not started are left queued (and later marked abandoned)."""
+        """Stop taking jobs; those not started are left queued (and later marked abandoned),
+        those running go on in their processes to their end."""
         self._stop.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
 

@@ -202,6 +202,15 @@ def run(rt: Runtime, job_id: str) -> str | None:
     return "succeeded"
 
 
+def abandoned(lang: str, details: list[dict[str, object]] | None = None) -> dict[str, object]:
+    """The error of a job whose runner went away before it ended."""
+    return {
+        "code": "abandoned",
+        "message": messages("service").text("api_job_abandoned", lang),
+        "details": details or [],
+    }
+
+
 def reap(rt: Runtime) -> int:
     """Mark failed, with reason ``abandoned``, every job nobody runs any more; how many.
     When the database is busy with a long write, they are marked on a later read."""
@@ -213,12 +222,7 @@ def reap(rt: Runtime) -> int:
     try:
         with rt.writing() as session:
             for job in found:
-                lang = str(job.params.get("lang", "ru"))
-                error: dict[str, object] = {
-                    "code": "abandoned",
-                    "message": messages("service").text("api_job_abandoned", lang),
-                    "details": [],
-                }
+                error = abandoned(str(job.params.get("lang", "ru")))
                 marked += store.abandon(session, job, error)
     except Busy:
         return 0

@@ -1,11 +1,14 @@
 """Long work as jobs: ``202`` with a job to poll, the same result the synchronous use case
 gives, errors recorded, abandoned jobs marked failed, a job read only by its maker or an admin.
 On the suite's one-connection runtime jobs run at submit time; the last tests run the real
-backends (a thread pool on a SQLite file, procrastinate with a worker on PostgreSQL)."""
+backends (a child process of the server on a SQLite file, procrastinate with a worker on
+PostgreSQL)."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -22,14 +25,14 @@ from catalogs.demo import DemoSpec
 from service.api.app import create_app
 from service.api.routes import data as data_routes
 from service.config import Settings
-from service.jobs import tasks
+from service.jobs import child, queue, store, tasks
 from service.runtime import Runtime
 from service.store import db, demo, tokens
 from service.store.tables import Job, JobUpload, Person, Vacancy, utcnow
 from service.usecases import allocation
 from service.usecases.actor import Actor
 from tests.dbutil import backend_url, scratch_engine
-from tests.factories import csv_bytes, vacancy
+from tests.factories import csv_bytes, person, vacancy
 
 Headers = dict[str, str]
 TEST_SECRET = "test-secret-key-not-for-production"
@@ -239,16 +242,23 @@ def live(tmp_path: Path) -> Iterator[tuple[Runtime, Headers]]:
 
 
 @pytest.mark.skipif(backend_url() is not None, reason="the SQLite backend")
-def test_sqlite_runs_jobs_in_the_serving_process(
+def test_sqlite_runs_a_job_in_a_child_process(
     live: tuple[Runtime, Headers], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rt, headers = live
+    assert child.applies(rt)
     monkeypatch.setattr(data_routes, "LARGE_IMPORT", 10)
-    good = csv_bytes([vacancy(n) for n in range(1, 6)])
+
+    def not_here(*_args: object) -> dict[str, object]:
+        raise AssertionError("the import ran in the serving process")
+
+    # what this process runs is broken; the child, a fresh interpreter, runs the real code
+    monkeypatch.setitem(tasks.KINDS, "import", not_here)
+    rows = [person(n) for n in range(1, 6)]
     with TestClient(create_app(rt)) as client:
         answer = client.post(
-            "/api/v1/imports/vacancies",
-            content=good,
+            "/api/v1/imports/persons",
+            content=csv_bytes(rows),
             headers={**headers, "Content-Type": "text/csv"},
         )
         assert answer.status_code == 202
@@ -256,8 +266,98 @@ def test_sqlite_runs_jobs_in_the_serving_process(
         job = wait_for(client, answer.json()["url"], headers)
     assert job["state"] == "succeeded", job
     assert job["result"]["inserted"] == 5
+    assert job["progress"] == 1.0
+    # the child had this runtime's database and secret key (not those of the environment)
     with rt.session() as session:
-        assert len(session.exec(select(Vacancy)).all()) == 5
+        stored = session.exec(select(Person)).all()
+        assert len(stored) == 5
+        assert {rt.protector.decrypt(p.full_name_cipher) for p in stored} == {rows[0]["full_name"]}
+        assert {p.iin_hash for p in stored} == {rt.protector.lookup_hash(r["iin"]) for r in rows}
+        assert session.scalar(sa.select(sa.func.count()).select_from(JobUpload)) == 0
+
+
+def _slow_import(rows: int = 20_000) -> bytes:
+    """A vacancy import that runs for seconds (SQLite holds its write lock to the end)."""
+    return csv_bytes([vacancy(n) for n in range(1, rows + 1)])
+
+
+def _until_running(rt: Runtime, job_id: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with rt.session() as session:
+            state = session.scalar(sa.select(Job.state).where(Job.id == job_id))
+        assert state in ("queued", "running"), state
+        if state == "running":
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not start in {seconds} s")
+
+
+@pytest.mark.skipif(backend_url() is not None, reason="the SQLite backend")
+def test_a_killed_job_process_fails_its_job_at_once(
+    live: tuple[Runtime, Headers], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rt, headers = live
+    monkeypatch.setattr(data_routes, "LARGE_IMPORT", 10)
+    with TestClient(create_app(rt)) as client:
+        answer = client.post(
+            "/api/v1/imports/vacancies",
+            content=_slow_import(),
+            headers={**headers, "Content-Type": "text/csv"},
+        )
+        assert answer.status_code == 202
+        job_id = answer.json()["job_id"]
+        _until_running(rt, job_id)
+        process = queue.pool(rt).children[job_id]
+        assert process.pid != os.getpid()
+        os.kill(process.pid, signal.SIGKILL)
+        job = wait_for(client, answer.json()["url"], headers, seconds=30)
+    assert job["state"] == "failed", job
+    assert job["error"]["code"] == "abandoned"
+    assert "stopped without finishing" in job["error"]["message"]
+    assert job["error"]["details"] == [
+        {"code": "process_ended", "message": "the job's process ended with signal SIGKILL"}
+    ]
+    assert job["finished_at"] is not None
+    with rt.session() as session:  # the import's transaction died with it
+        assert session.scalar(sa.select(sa.func.count()).select_from(Vacancy)) == 0
+        assert session.scalar(sa.select(sa.func.count()).select_from(JobUpload)) == 0
+
+
+@pytest.mark.skipif(backend_url() is not None, reason="the SQLite backend")
+def test_a_job_whose_process_and_server_are_gone_stops_beating_and_is_abandoned(
+    live: tuple[Runtime, Headers], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rt, _ = live
+    admin = Actor(role="admin")
+    with rt.writing() as session:
+        job = store.create(
+            session,
+            kind="import",
+            params={
+                "kind": "vacancies",
+                "format": "csv",
+                "dry_run": False,
+                "lang": "en",
+                "actor": tasks.actor_params(admin),
+            },
+            created_by=admin.author,
+            backend="in-process",
+            upload=_slow_import(),
+        )
+    process = child.start(rt, job.id)  # no server waits for it
+    _until_running(rt, job.id)
+    process.kill()
+    assert process.wait() == -signal.SIGKILL
+    with rt.session() as session:
+        assert session.scalar(sa.select(Job.state).where(Job.id == job.id)) == "running"
+    assert tasks.reap(rt) == 0  # it beat a moment ago
+    monkeypatch.setattr(store, "ABANDONED_AFTER", timedelta(0))
+    assert tasks.reap(rt) == 1
+    with rt.session() as session:
+        ended = session.exec(select(Job).where(Job.id == job.id)).one()
+        assert ended.state == "failed"
+        assert (ended.error or {}).get("code") == "abandoned"
 
 
 @pytest.mark.skipif(backend_url() is None, reason="the PostgreSQL backend")
