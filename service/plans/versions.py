@@ -72,6 +72,20 @@ def generate(session: Session, engine: Engine, person: Person, *, author: str) -
     )
 
 
+def _copy_with_action(
+    session: Session, person_id: str, action_id: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A copy of the latest plan's body to change, and its action ``action_id`` in it."""
+    current = latest(session, person_id)
+    if current is None:
+        raise PlanError("no_plan", id=person_id)
+    body: dict[str, Any] = copy.deepcopy(current.body)
+    action = next((a for a in body["actions"] if a["id"] == action_id), None)
+    if action is None:
+        raise PlanError("unknown_action", id=action_id)
+    return body, action
+
+
 def edit_action(
     session: Session,
     person_id: str,
@@ -84,13 +98,7 @@ def edit_action(
     note: str | None = None,
 ) -> PlanVersion:
     """Change one action (a new version). Dropping an action needs a reason (``note``)."""
-    current = latest(session, person_id)
-    if current is None:
-        raise PlanError("no_plan", id=person_id)
-    body: dict[str, Any] = copy.deepcopy(current.body)
-    action = next((a for a in body["actions"] if a["id"] == action_id), None)
-    if action is None:
-        raise PlanError("unknown_action", id=action_id)
+    body, action = _copy_with_action(session, person_id, action_id)
     if status is not None and status not in STATUSES:
         raise PlanError("bad_status", statuses=", ".join(STATUSES))
     if responsible is not None and responsible not in planner.RESPONSIBLE:
@@ -111,13 +119,7 @@ def link_referral(
 ) -> PlanVersion:
     """The action was carried out by a referral (a new version): it is done, and names the
     referral, whose own states tell what became of it."""
-    current = latest(session, person_id)
-    if current is None:
-        raise PlanError("no_plan", id=person_id)
-    body: dict[str, Any] = copy.deepcopy(current.body)
-    action = next((a for a in body["actions"] if a["id"] == action_id), None)
-    if action is None:
-        raise PlanError("unknown_action", id=action_id)
+    body, action = _copy_with_action(session, person_id, action_id)
     action["referrals"] = [*action.get("referrals", []), referral_id]
     action["status"] = "done"
     action["edited"] = True

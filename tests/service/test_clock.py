@@ -6,17 +6,10 @@ request to departure."""
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
-import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
-from email.message import EmailMessage
-from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlmodel import Session, select
@@ -31,38 +24,15 @@ from service.store.imports import import_records
 from service.store.tables import OutcomeEvent, Person, PlanVersion
 from service.store.workflow import Employer, Referral
 from tests.factories import AKTAU, bin_number, person, vacancy
+from tests.serving import Mailbox, smtp_server
 
 EMPLOYER = bin_number(7)
 
 
-class Mailbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        with self.lock:
-            self.messages.append(message)
-        return "250 OK"
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [m for m in self.messages if m["To"] == address]
-
-
 @pytest.fixture
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    controller = Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield box, port
-    finally:
-        controller.stop()
+    with smtp_server() as found:
+        yield found
 
 
 @pytest.fixture

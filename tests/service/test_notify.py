@@ -4,21 +4,16 @@ server (aiosmtpd, started here) with retries, once each even when two deliveries
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import socket
 import threading
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 from pydantic import SecretStr
 from sqlmodel import Session, col, select
 
@@ -33,6 +28,7 @@ from service.store.workflow import Employer, Notification
 from tests.conftest import TEST_SECRET
 from tests.dbutil import scratch_engine
 from tests.factories import bin_number, iin_number
+from tests.serving import Mailbox, free_port, smtp_server
 
 NOW = datetime(2027, 1, 25, 9, 0, tzinfo=UTC)
 LINK = "https://matcher.example.kz/referrals/17"
@@ -227,39 +223,10 @@ def test_without_an_address_it_is_read_in_the_application_only(
 # delivery to a real SMTP server
 
 
-class Mailbox:
-    """What the test SMTP server received."""
-
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        assert isinstance(message, EmailMessage)
-        with self.lock:
-            self.messages.append(message)
-        return "250 OK"
-
-    def ids(self) -> list[int]:
-        return sorted(int(m["X-Matcher-Notification"]) for m in self.messages)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield box, controller.port
-    finally:
-        controller.stop()
+    with smtp_server() as found:
+        yield found
 
 
 def mail_settings(home: Path, port: int | None) -> Settings:

@@ -4,9 +4,7 @@ a database of its own (a SQLite file, or a new PostgreSQL database under DATABAS
 
 from __future__ import annotations
 
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -14,9 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
-import uvicorn
 
-from service.api.app import create_app
 from service.config import Settings
 from service.runtime import Runtime
 from service.store import db, tokens
@@ -24,14 +20,9 @@ from service.store.imports import import_records
 from service.store.workflow import Referral
 from tests.dbutil import scratch_engine
 from tests.factories import AKTAU, person, vacancy
+from tests.serving import served as served_app
 
 ROUNDS = 12
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -52,21 +43,8 @@ def served(tmp_path: Path) -> Iterator[tuple[str, str, Runtime]]:
                 assert import_records(session, kind, batch, protector=rt.protector, commit=False).ok
             secret, _ = tokens.create(session, role="officer")
             session.commit()
-        port = _free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(rt), host="127.0.0.1", port=port, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert server.started
-        try:
+        with served_app(rt) as port:
             yield f"http://127.0.0.1:{port}", secret, rt
-        finally:
-            server.should_exit = True
-            thread.join(10)
 
 
 def test_the_last_place_goes_to_exactly_one(served: tuple[str, str, Runtime]) -> None:

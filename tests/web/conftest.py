@@ -6,9 +6,6 @@ browser tests (skipped when it is missing on a developer's machine, failing in C
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -16,15 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from service.api.app import create_app
 from service.config import Settings
 from service.runtime import Runtime
 from service.store import accounts, db
 from service.store.imports import import_records
 from tests.dbutil import scratch_engine
 from tests.factories import AKTAU, KOKSHETAU, bin_number, person, vacancy
+from tests.serving import served as served_app
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct-horse-battery"
@@ -32,12 +28,6 @@ REGION = "470000000"
 """Mangystau: Aktau is in it, Kokshetau is not."""
 EMPLOYER_BIN = bin_number(7)
 OTHER_BIN = bin_number(8)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _people(today: date) -> list[dict[str, Any]]:
@@ -92,27 +82,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             for kind, rows in batches:
                 assert import_records(session, kind, rows, protector=rt.protector, commit=False).ok
             session.commit()
-        port = _free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(create_app(rt), host="127.0.0.1", port=port, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert server.started
-        found = Site(f"http://127.0.0.1:{port}", rt)
-        found.account("officer", "officer", region_kato=REGION)
-        found.account("inspector", "inspector", region_kato=REGION)
-        found.account("employer", "employer", employer_bin=EMPLOYER_BIN)
-        found.account("employer", "other-employer", employer_bin=OTHER_BIN)
-        found.account("admin", "admin")
-        try:
+        with served_app(rt) as port:
+            found = Site(f"http://127.0.0.1:{port}", rt)
+            found.account("officer", "officer", region_kato=REGION)
+            found.account("inspector", "inspector", region_kato=REGION)
+            found.account("employer", "employer", employer_bin=EMPLOYER_BIN)
+            found.account("employer", "other-employer", employer_bin=OTHER_BIN)
+            found.account("admin", "admin")
             yield found
-        finally:
-            server.should_exit = True
-            thread.join(10)
 
 
 def chromium_or_skip() -> str:
