@@ -80,7 +80,6 @@ def person_shortlist(
     overlay = places_for(rt, engine)
     items = places.live(overlay, person_id, kind, ranked, today=engine.today, limit=limit)
     with rt.writing() as session:
-        audit.record(session, actor=actor, person_ids=[person_id], action="recommend")
         if record:
             impressions.record_impressions(
                 session,
@@ -91,6 +90,8 @@ def person_shortlist(
                 today=engine.today,
                 list_kind="person",
             )
+        # last: the trail's lock is held to the commit, and no row lock is taken after it
+        audit.record(session, actor=actor, person_ids=[person_id], action="recommend")
         session.commit()
     return Shortlist(person_id, kind, items, engine)
 
@@ -127,9 +128,6 @@ def vacancy_candidates(
         if len(chosen) == limit:
             break
     with rt.writing() as session:
-        audit.record(
-            session, actor=actor, person_ids=[p.person_id for _, p in chosen], action="candidate"
-        )
         if record:
             impressions.record_impressions(
                 session,
@@ -140,6 +138,9 @@ def vacancy_candidates(
                 today=engine.today,
                 list_kind="candidates",
             )
+        audit.record(
+            session, actor=actor, person_ids=[p.person_id for _, p in chosen], action="candidate"
+        )
         session.commit()
     return Candidates(vacancy_id, chosen, engine)
 
