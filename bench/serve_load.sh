@@ -24,6 +24,8 @@ PY="$ROOT/.venv/bin/python"
 WORK="$(mktemp -d)"
 export MATCHER_HOME="$WORK/home"
 export MATCHER_SECRET_KEY="bench-only-key-0123456789abcdef0123456789"
+# one token per kind of client: lift the per-token limits (docs/security.md)
+export MATCHER_TOKEN_CONCURRENCY=1000 MATCHER_TOKEN_RATE_PER_MINUTE=1000000
 unset DATABASE_URL MATCHER_DATABASE_URL
 PGDB=""
 pids=()
