@@ -8,6 +8,8 @@ the tests catch (every key must exist in all three files).
 from __future__ import annotations
 
 import json
+import re
+from datetime import date, datetime
 from functools import cache
 from importlib import resources
 from typing import Final
@@ -27,12 +29,30 @@ class Messages:
             self.templates[lang] = json.loads(text)
 
     def text(self, code: str, lang: str = DEFAULT_LANG, /, **params: object) -> str:
-        """The message ``code`` in ``lang`` with ``params`` filled in."""
+        """The message ``code`` in ``lang`` with ``params`` filled in; a day (a ``date`` or a
+        ``YYYY-MM-DD`` string of a real day) is written as people here write it, 27.01.2027."""
         table = self.templates.get(lang) or self.templates[DEFAULT_LANG]
         template = table.get(code) or self.templates[DEFAULT_LANG].get(code)
         if template is None:
             raise KeyError(f"no message {code!r} in {self.package}")
-        return template.format(**params)
+        return template.format(**{key: local_day(value) for key, value in params.items()})
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def local_day(value: object) -> object:
+    """``value`` written as 27.01.2027 when it is a day, else as it is."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        try:
+            return date.fromisoformat(value).strftime("%d.%m.%Y")
+        except ValueError:
+            return value
+    return value
 
 
 @cache

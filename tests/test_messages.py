@@ -46,3 +46,16 @@ def test_every_error_code_used_in_code_has_a_message() -> None:
     assert used, "the pattern found no codes"
     missing = used - set(messages("catalogs").templates["ru"])
     assert not missing
+
+
+def test_days_are_written_as_people_here_write_them() -> None:
+    from datetime import date, datetime
+
+    from catalogs.i18n import local_day
+
+    assert local_day(date(2027, 1, 27)) == "27.01.2027"
+    assert local_day("2027-01-27") == "27.01.2027"
+    assert local_day("2027-02-30") == "2027-02-30"  # not a day: as typed
+    assert local_day("P00001") == "P00001"
+    moment = datetime(2027, 1, 27, 9, 30)
+    assert local_day(moment) is moment

@@ -606,7 +606,7 @@ def test_outcomes_that_contradict_the_history_are_422_and_write_nothing(
     assert answer.status_code == 422
     (detail,) = answer.json()["error"]["details"]
     assert (detail["record"], detail["column"], detail["code"]) == (1, "event", "retained_too_soon")
-    assert "2026-01-10" in detail["message"]
+    assert "10.01.2026" in detail["message"]
     assert session.scalar(sa.select(sa.func.count()).select_from(OutcomeEvent)) == 0
     events[0]["contract_months"] = 6
     assert (

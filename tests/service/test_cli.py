@@ -344,7 +344,7 @@ def test_cli_import_of_events_that_contradict_writes_nothing(
     result = small_demo("--lang", "en", "import", "outcomes", str(events))
     assert result.exit_code != 0
     assert "line 3, column event" in result.output
-    assert "2026-10-01" in result.output
+    assert "01.10.2026" in result.output
     with runtime.session() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(OutcomeEvent)) == 0
     events.write_text(events.read_text().replace("2026-10-01,,", "2026-08-01,,"))

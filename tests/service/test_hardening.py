@@ -132,7 +132,7 @@ def test_an_expired_token_is_401_with_its_own_message(client: TestClient, sessio
         answer = client.get("/api/v1/persons/P00001", headers=_auth(secret, lang))
         assert answer.status_code == 401
         assert answer.json()["error"]["code"] == "token_expired"
-        assert record.expires_at.date().isoformat() in answer.json()["error"]["message"]
+        assert record.expires_at.date().strftime("%d.%m.%Y") in answer.json()["error"]["message"]
 
 
 def test_last_use_is_recorded_at_most_once_a_minute(client: TestClient, session: Session) -> None:
