@@ -540,7 +540,8 @@ def test_lists_shown_are_recorded_and_referrals_take_their_rank(
     )
     ids = [item["id"] for item in answer.json()["items"]]
     assert ids
-    version = client.app.state.runtime.serving.engine(client.app.state.runtime).model_version  # type: ignore[attr-defined]
+    served = client.app.state.runtime.serving.engine(client.app.state.runtime)  # type: ignore[attr-defined]
+    version = served.model_version
     rows = session.execute(
         sa.select(Impression.item_id, Impression.rank, Impression.model_version, Impression.list)
         .where(Impression.person_id == "P00002")
@@ -564,7 +565,7 @@ def test_lists_shown_are_recorded_and_referrals_take_their_rank(
         "item_kind": "vacancy",
         "item_id": ids[1] if len(ids) > 1 else ids[0],
         "event": "referred",
-        "date": str(AS_OF),
+        "date": str(served.today),  # the day the list was for (not the module's, across midnight)
     }
     assert (
         client.post("/api/v1/outcomes", json=event, headers=as_role("officer")).status_code == 201
