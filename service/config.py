@@ -46,6 +46,11 @@ class Settings(BaseSettings):
 
     public_url: str = "http://localhost:8000"
     """The address people reach the pages at: links in notifications start with it."""
+
+    def link(self, path: str) -> str:
+        """The address of a page, for a notification: ``link("/referrals/12")``."""
+        return self.public_url.rstrip("/") + path
+
     clock_hour: int | None = Field(default=2, ge=0, le=23)
     """The hour (server time) after which a server runs the day's clocks once, if no host has
     yet (``matcher clock``); empty: the server leaves it to a scheduled command."""

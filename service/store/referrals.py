@@ -82,12 +82,22 @@ def places_of(item: Item, held: int, taken: int) -> Places:
     ordinary vacancy any number of referrals until one is hired; a course its seats (none
     given: no limit); a centre its beds not occupied by people placed outside this system."""
     if isinstance(item, Vacancy):
-        if item.is_quota:
-            return Places(item.quota_slots, held, taken)
-        return Places(None if taken == 0 else 0, held, taken)
+        return Places(vacancy_limit(item.is_quota, item.quota_slots, taken), held, taken)
     if isinstance(item, Course):
         return Places(item.seats, held, taken)
-    return Places(max(0, item.capacity - item.occupied), held, taken)
+    return Places(beds_for_referrals(item.capacity, item.occupied), held, taken)
+
+
+def vacancy_limit(is_quota: bool, quota_slots: int, taken: int) -> int | None:
+    """A quota vacancy's slots; an ordinary one takes referrals until one is hired."""
+    if is_quota:
+        return quota_slots
+    return None if taken == 0 else 0
+
+
+def beds_for_referrals(capacity: int, occupied: int) -> int:
+    """A centre's beds not occupied by people placed outside this system."""
+    return max(0, capacity - occupied)
 
 
 @dataclass(frozen=True)
@@ -356,7 +366,7 @@ def load_overlay(session: Session, today: date) -> Overlay:
     )  # fmt: skip
     for item_id, is_quota, slots, employer_bin, confirmed in rows:
         held, taken = counts.get(("vacancy", item_id), (0, 0))
-        limit = slots if is_quota else (None if taken == 0 else 0)
+        limit = vacancy_limit(is_quota, slots, taken)
         standing["vacancy", item_id] = Standing(Places(limit, held, taken), employer_bin, confirmed)
     for item_id, seats in session.execute(sa.select(col(Course.course_id), col(Course.seats))):
         held, taken = counts.get(("course", item_id), (0, 0))
@@ -369,7 +379,7 @@ def load_overlay(session: Session, today: date) -> Overlay:
     )  # fmt: skip
     for item_id, capacity, occupied, confirmed in rows:
         held, taken = counts.get(("shelter", item_id), (0, 0))
-        places = Places(max(0, capacity - occupied), held, taken)
+        places = Places(beds_for_referrals(capacity, occupied), held, taken)
         standing["shelter", item_id] = Standing(places, None, confirmed)
     open_by_person: dict[str, dict[tuple[str, str], tuple[date, str]]] = {}
     for person_id, kind, item_id, sent_on, state in session.execute(

@@ -179,10 +179,6 @@ def _referrals(rt: Runtime, day: date, summary: ClockSummary) -> None:
     _in_batches(rt, staying, _stay, day, summary)
 
 
-def _link(rt: Runtime, referral_id: int) -> str:
-    return f"{rt.settings.public_url.rstrip('/')}/referrals/{referral_id}"
-
-
 OVERDUE_STEP = len(clocks.REMINDER_WORKING_DAYS) + 1
 
 
@@ -239,7 +235,7 @@ def _tell(
         kind=kind,
         recipient=recipient,
         params={"referral_id": row.id, item_param: batch.title(row), **params},
-        link=_link(rt, row.id),
+        link=rt.settings.link(f"/referrals/{row.id}"),
         referral_id=row.id,
     )
     return found is not None

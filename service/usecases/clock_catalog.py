@@ -24,7 +24,6 @@ def capacity(rt: Runtime, day: date, counts: Counter[str]) -> None:
     employer; for a centre, the officers of its region (centres have no accounts)."""
     notice_from = day - timedelta(days=clocks.STALE_CAPACITY_DAYS - clocks.STALE_NOTICE_DAYS)
     stale_from = day - timedelta(days=clocks.STALE_CAPACITY_DAYS)
-    base = rt.settings.public_url
     with rt.writing() as session:
         vacancies = session.execute(
             sa.select(
@@ -47,7 +46,7 @@ def capacity(rt: Runtime, day: date, counts: Counter[str]) -> None:
                     kind="capacity_stale_notice",
                     recipient=f"employer:{employer_bin}",
                     params={"item_title": title, "confirmed_on": confirmed, "leaves_on": leaves},
-                    link=f"{base.rstrip('/')}/vacancies/{vacancy_id}",
+                    link=rt.settings.link(f"/vacancies/{vacancy_id}"),
                 )
                 is not None
             ):
@@ -80,7 +79,7 @@ def capacity(rt: Runtime, day: date, counts: Counter[str]) -> None:
                         kind="capacity_stale_notice",
                         recipient=f"token:{token_id}",
                         params={"item_title": name, "confirmed_on": confirmed, "leaves_on": leaves},
-                        link=f"{base.rstrip('/')}/shelters/{shelter_id}",
+                        link=rt.settings.link(f"/shelters/{shelter_id}"),
                     )
                     is not None
                 ):
@@ -128,7 +127,6 @@ def plan_actions(rt: Runtime, day: date, counts: Counter[str]) -> None:
         ),
     )
     earliest = day - timedelta(days=PLAN_LOOKBACK_DAYS)
-    base = rt.settings.public_url.rstrip("/")
     with rt.writing() as session:
         for person_id, author, body in session.execute(query):
             found = AUTHOR.match(author or "")
@@ -150,7 +148,7 @@ def plan_actions(rt: Runtime, day: date, counts: Counter[str]) -> None:
                         kind="plan_action_due",
                         recipient=recipient,
                         params={"person_ref": person_id, "action_label": section, "due_on": due},
-                        link=f"{base}/persons/{person_id}/plan",
+                        link=rt.settings.link(f"/persons/{person_id}/plan"),
                     )
                     is not None
                 ):

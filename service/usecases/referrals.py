@@ -46,11 +46,6 @@ VIEWS = ("waiting", "overdue", "expired_this_week")
 since Monday."""
 
 
-def _link(rt: Runtime, referral_id: int) -> str:
-    base = rt.settings.public_url
-    return f"{base.rstrip('/')}/referrals/{referral_id}"
-
-
 def refer(
     rt: Runtime,
     actor: Actor,
@@ -149,7 +144,7 @@ def _tell_employer(rt: Runtime, session: Session, row: Referral, title: str) -> 
             "item_title": title,
             "answer_due": row.answer_due,
         },
-        link=_link(rt, row.id),
+        link=rt.settings.link(f"/referrals/{row.id}"),
         referral_id=row.id,
     )
 
@@ -330,7 +325,7 @@ def _tell_officer(rt: Runtime, session: Session, row: Referral, before: str) -> 
             else "",
             "suggestion": suggestion,
         },
-        link=_link(rt, row.id),
+        link=rt.settings.link(f"/referrals/{row.id}"),
         referral_id=row.id,
     )
 
