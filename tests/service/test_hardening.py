@@ -441,3 +441,12 @@ def test_an_api_path_with_another_method_stays_405(client: TestClient) -> None:
     assert answer.headers["allow"] == "POST"
     assert answer.json()["error"]["code"] == "method_not_allowed"
     assert client.get("/api/v1/nowhere").status_code == 404
+
+
+def test_one_line_texts_refuse_control_characters(client: TestClient, session: Session) -> None:
+    secret, _ = tokens.create(session, role="admin")
+    bad = {"role": "officer", "label": "отдел\fкадров\x98"}
+    answer = client.post("/api/v1/tokens", json=bad, headers=_auth(secret))
+    assert answer.status_code == 422
+    good = {"role": "officer", "label": "ТОО «KazСтрой», отдел кадров"}
+    assert client.post("/api/v1/tokens", json=good, headers=_auth(secret)).status_code == 201

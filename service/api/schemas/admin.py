@@ -12,6 +12,7 @@ from pydantic import (
 )
 
 from service.api.schemas.common import (
+    LINE,
     REGION_KATO,
     WHOLE,
     Moment,
@@ -49,7 +50,7 @@ class AuditOut(BaseModel):
 class _TokenBase(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    label: str | None = Field(default=None, max_length=200)
+    label: str | None = Field(default=None, max_length=200, pattern=LINE)
     email: str | None = Field(
         default=None,
         max_length=254,

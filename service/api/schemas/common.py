@@ -71,6 +71,10 @@ Whole = Annotated[int, BeforeValidator(_whole)]
 WHOLE = BeforeValidator(_whole)
 """For a bounded integer: ``Annotated[int, Field(ge=1, le=600), WHOLE]`` (bounds given on the
 field of a ``Whole`` would follow the validator and be lost from the JSON schema)."""
+LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"
+"""A one-line text (a name, a label): no control characters, no line breaks."""
+TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+"""A text of several lines (a note): line breaks and tabs, no other control characters."""
 REGION_KATO = r"^[0-9]{2}0{7}$"
 """The KATO code of a region or of a city of national significance (Astana, Almaty, Shymkent)."""
 Education = Literal[

@@ -15,6 +15,7 @@ from pydantic.json_schema import SkipJsonSchema
 
 from service.api.schemas.common import (
     _ID,
+    LINE,
     WHOLE,
     Education,
     IsoDate,
@@ -64,12 +65,12 @@ class PersonFields(BaseModel):
     )
 
     iin: str | None = Field(default=None, pattern=r"^\d{12}$")
-    full_name: str | None = Field(default=None, max_length=300)
+    full_name: str | None = Field(default=None, max_length=300, pattern=LINE)
     birth_year: Annotated[int, Field(ge=1920, le=_YOUNGEST), WHOLE] | None = None
     sex: Literal["m", "f"] | None = None
     kato: str | None = Field(default=None, pattern=r"^\d{9}$")
-    region: str | None = Field(default=None, max_length=200)
-    locality: str | None = Field(default=None, max_length=200)
+    region: str | None = Field(default=None, max_length=200, pattern=LINE)
+    locality: str | None = Field(default=None, max_length=200, pattern=LINE)
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     status: Literal["in_custody", "released", "probation"]
@@ -77,7 +78,7 @@ class PersonFields(BaseModel):
         None
     )
     release_date: IsoDate | None = None
-    institution: str | None = Field(default=None, max_length=200)
+    institution: str | None = Field(default=None, max_length=200, pattern=LINE)
     education: Education | None = None
     professions: list[str] = Field(default_factory=list, max_length=20)
     skills: list[str] = Field(default_factory=list, max_length=50)

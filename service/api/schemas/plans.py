@@ -11,6 +11,7 @@ from pydantic import (
 )
 
 from service.api.schemas.common import (
+    TEXT,
     Day,
     Moment,
     Responsible,
@@ -43,7 +44,7 @@ class ActionEdit(BaseModel):
     status: Literal["planned", "done", "dropped"] | None = None
     due: Day | None = None
     responsible: Responsible | None = None
-    note: str | None = Field(default=None, max_length=1000)
+    note: str | None = Field(default=None, max_length=1000, pattern=TEXT)
 
 
 class ActionNew(BaseModel):
@@ -62,7 +63,7 @@ class ActionNew(BaseModel):
         },
     )
 
-    text: str = Field(min_length=1, max_length=1000)
+    text: str = Field(min_length=1, max_length=1000, pattern=TEXT)
     part: Literal["before_release", "social_legal", "employment", "housing"]
     responsible: Responsible
     due: Day

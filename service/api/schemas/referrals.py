@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from service.api.schemas.common import _ID, WHOLE, Day, Kind, Moment
+from service.api.schemas.common import _ID, TEXT, WHOLE, Day, Kind, Moment
 
 State = Literal[
     "proposed", "sent", "viewed", "interview", "hired", "declined", "no_show", "withdrawn",
@@ -47,7 +47,7 @@ class ReferralIn(BaseModel):
         pattern=r"^[A-Za-z0-9_.:-]{1,64}$",
         description="The plan action it carries out: that action becomes done and names it.",
     )
-    note: str | None = Field(default=None, max_length=500)
+    note: str | None = Field(default=None, max_length=500, pattern=TEXT)
 
 
 class TransitionIn(BaseModel):
@@ -66,7 +66,7 @@ class TransitionIn(BaseModel):
     contract_months: Annotated[int, Field(ge=1, le=600), WHOLE] | None = None
     destination: Destination | None = None
     until: Day | None = Field(default=None, description="A stay's new last day (`extended`).")
-    note: str | None = Field(default=None, max_length=500)
+    note: str | None = Field(default=None, max_length=500, pattern=TEXT)
 
 
 class ReferralEventOut(BaseModel):
