@@ -227,19 +227,34 @@ def digits12(kind: str) -> Parser:
 
 
 _ISCO = re.compile(r"^\d{4}$")
+_NKZ = re.compile(r"^\d{4}-\d-\d{3}$")
+"""An occupation of Kazakhstan's classifier (NKZ, NK RK 01-2017): ``7212-2-005``."""
 
 
-def occupation_code(known: Callable[[str], bool]) -> Parser:
-    """A 4-digit ISCO-08 unit group that exists in the occupation reference."""
+def occupation_code(
+    known: Callable[[str], bool], nkz: Callable[[str], bool] | None = None
+) -> Parser:
+    """A 4-digit ISCO-08 unit group that exists in the occupation reference; with ``nkz``,
+    also an occupation code of Kazakhstan's classifier (``7212-2-005``) that ``nkz`` knows,
+    kept as written (the schema derives its ISCO-08 unit group)."""
 
     def parse(value: object) -> str:
         raw = _code_text(value)
         if isinstance(value, int):
             raw = raw.zfill(4)  # 311 from a JSON number is 0311
+        if nkz is not None and _NKZ.match(raw):
+            if not nkz(raw):
+                raise FieldError("unknown_nkz", nkz=raw)
+            return raw
         if not _ISCO.match(raw):
-            raise FieldError("expected_isco")
+            raise FieldError("expected_isco" if nkz is None else "expected_isco_or_nkz")
         if not known(raw):
             raise FieldError("unknown_isco", isco=raw)
         return raw
 
     return parse
+
+
+def is_nkz_code(code: str) -> bool:
+    """True for text written as an NKZ occupation code (whether or not it exists)."""
+    return bool(_NKZ.match(code))

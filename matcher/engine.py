@@ -226,7 +226,12 @@ class Engine:
 
     def view(self, person: Person, *, on: date | None = None) -> PersonView:
         """What the features need of a person, as of ``on`` (the engine's day by default)."""
-        codes, sources = person_codes(person.professions, matcher=self.matcher)
+        codes, sources = person_codes(
+            person.professions,
+            matcher=self.matcher,
+            confirmed=person.confirmed_occupation,
+            confirmed_text=person.confirmed_text,
+        )
         return PersonView.of(person, codes, sources, on or self.today)
 
     def pair(self, view: PersonView, kind: str, item_id: str) -> Pair:

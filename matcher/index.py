@@ -191,7 +191,12 @@ class PersonIndex:
         by_minor: dict[object, list[int]] = defaultdict(list)
         without_trade: list[int] = []
         for i, person in enumerate(self.items):
-            codes, sources = person_codes(person.professions, read)
+            codes, sources = person_codes(
+                person.professions,
+                read,
+                confirmed=person.confirmed_occupation,
+                confirmed_text=person.confirmed_text,
+            )
             self.codes.append(codes)
             self.sources.append(sources)
             self.offence[i] = offence_bit(person.offence_category)
@@ -221,15 +226,21 @@ def person_codes(
     professions: Sequence[str],
     read: Mapping[str, list[OccupationMatch]] | None = None,
     matcher: OccupationMatcher | None = None,
+    *,
+    confirmed: str | None = None,
+    confirmed_text: str | None = None,
 ) -> tuple[dict[str, float], dict[str, str]]:
     """The person's occupations (code → confidence) from the professions as written, and which
     text each code was read from; ``read`` holds texts already matched, else ``matcher`` reads
-    them now."""
+    them now. A ``confirmed`` code (an officer's) is certain and replaces the reading of the
+    text it answers, ``confirmed_text``."""
+    if confirmed is not None:
+        professions = [text for text in professions if text != confirmed_text]
     if read is None:
         assert matcher is not None
         read = {text: matcher.match(text, limit=1, cutoff=TITLE_CUTOFF) for text in professions}
-    codes: dict[str, float] = {}
-    sources: dict[str, str] = {}
+    codes: dict[str, float] = {} if confirmed is None else {confirmed: 1.0}
+    sources: dict[str, str] = {confirmed: confirmed_text} if confirmed and confirmed_text else {}
     for text in professions:
         for match in read.get(text, []):
             if match.confidence > codes.get(match.code, 0.0):

@@ -52,6 +52,10 @@ class Person:
     relocation_ok: bool = False
     max_commute_km: float = 30.0
     consent_employer_view: bool = False
+    confirmed_occupation: str | None = None
+    """An ISCO-08 unit group an officer confirmed: certain, and it wins over the reading of
+    ``confirmed_text`` (the written profession it answers)."""
+    confirmed_text: str | None = None
 
     def age(self, today: date) -> int | None:
         return None if self.birth_year is None else today.year - self.birth_year
@@ -67,6 +71,8 @@ class Vacancy:
     lon: float
     employer_name: str | None = None
     occupation_code: str | None = None
+    occupation_nkz: str | None = None
+    """Kazakhstan's NKZ occupation when the employer gave one (shown; the engine reads ISCO)."""
     skills: tuple[str, ...] = ()
     education_min: str = "none"
     experience_min_years: float = 0.0

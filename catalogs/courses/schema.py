@@ -16,8 +16,9 @@ from catalogs.fields import (
     occupation_code,
     text,
 )
-from catalogs.known import is_occupation
+from catalogs.known import is_nkz_occupation, is_occupation
 from catalogs.location import resolve_location
+from catalogs.occupation import course_occupations
 from catalogs.schema import LOCATION_FIELDS, Problem, Record, Schema
 
 
@@ -36,7 +37,11 @@ SCHEMA = Schema(
         Field("provider", text(300)),
         Field("title", text(300), required=True),
         Field("skills", list_of(text(120)), default=()),
-        Field("occupation_codes", list_of(occupation_code(is_occupation)), default=()),
+        Field(
+            "occupation_codes",
+            list_of(occupation_code(is_occupation, is_nkz_occupation)),
+            default=(),
+        ),
         Field("format", choice(enums.COURSE_FORMATS), default="offline"),
         Field("languages", list_of(choice(enums.LANGUAGES)), default=("ru",)),
         Field("hours", integer(1, 10_000)),
@@ -48,6 +53,6 @@ SCHEMA = Schema(
         Field("available_in_custody", boolean, default=False),
         Field("url", text(1000)),
     ),
-    checks=(resolve_location(required=False), _offline_needs_place),
+    checks=(resolve_location(required=False), _offline_needs_place, course_occupations),
     accepted_only=frozenset({"region", "locality"}),
 )

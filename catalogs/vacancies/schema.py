@@ -19,8 +19,9 @@ from catalogs.fields import (
     pattern,
     text,
 )
-from catalogs.known import is_occupation
+from catalogs.known import is_nkz_occupation, is_occupation
 from catalogs.location import resolve_location
+from catalogs.occupation import vacancy_occupation
 from catalogs.schema import LOCATION_FIELDS, Problem, Record, Schema
 
 
@@ -44,7 +45,7 @@ SCHEMA = Schema(
         Field("employer_name", text(300)),
         Field("employer_oked", pattern(r"\d{2}(\d{1,3})?", "expected_oked", 5)),
         Field("title", text(300), required=True),
-        Field("occupation_code", occupation_code(is_occupation)),
+        Field("occupation_code", occupation_code(is_occupation, is_nkz_occupation)),
         Field("skills", list_of(text(120)), default=()),
         Field("description", text(4000)),
         Field("education_min", choice(enums.EDUCATION_LEVELS), default="none"),
@@ -59,6 +60,6 @@ SCHEMA = Schema(
         Field("employment_type", choice(enums.EMPLOYMENT_TYPES), default="full"),
         Field("status", choice(enums.VACANCY_STATUSES), default="open"),
     ),
-    checks=(resolve_location(required=True), _quota),
+    checks=(resolve_location(required=True), _quota, vacancy_occupation),
     accepted_only=frozenset({"region", "locality"}),
 )

@@ -62,6 +62,7 @@ def vacancy(row: models.Vacancy, used: Used = (0, 0)) -> Vacancy:
         lon=row.lon,
         employer_name=row.employer_name,
         occupation_code=row.occupation_code,
+        occupation_nkz=row.occupation_nkz,
         skills=tuple(row.skills),
         education_min=row.education_min,
         experience_min_years=row.experience_min_years,
@@ -156,6 +157,8 @@ def person(row: models.Person, protector: Protector, today: date | None = None) 
         relocation_ok=row.relocation_ok,
         max_commute_km=row.max_commute_km,
         consent_employer_view=row.consent_employer_view,
+        confirmed_occupation=row.confirmed_occupation,
+        confirmed_text=row.confirmed_occupation_text,
     )
 
 

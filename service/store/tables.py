@@ -44,6 +44,9 @@ class Vacancy(SQLModel, table=True):
     employer_oked: str | None = Field(default=None, max_length=8)
     title: str = Field(max_length=300)
     occupation_code: str | None = Field(default=None, index=True, max_length=4)
+    """The ISCO-08 unit group: as imported, or derived from ``occupation_nkz``."""
+    occupation_nkz: str | None = Field(default=None, max_length=10)
+    """Kazakhstan's NKZ occupation (``7212-2-005``) when the import gave one."""
     skills: list[str] = _json_list()  # type: ignore[assignment]
     description: str | None = Field(default=None, max_length=4000)
     education_min: str = Field(default="none", max_length=20)
@@ -159,6 +162,16 @@ class Person(SQLModel, table=True):
     relocation_ok: bool = False
     max_commute_km: float = 30.0
     consent_employer_view: bool = False
+    confirmed_occupation: str | None = Field(default=None, max_length=4)
+    """The ISCO-08 unit group an officer confirmed: it wins over the reading of
+    ``professions`` (``service.usecases.occupations``); imports leave it as it is."""
+    confirmed_occupation_nkz: str | None = Field(default=None, max_length=10)
+    confirmed_occupation_text: str | None = Field(default=None, max_length=300)
+    """The written profession the confirmation answers (training data for the reader)."""
+    confirmed_occupation_by: str | None = Field(default=None, max_length=64)
+    confirmed_occupation_at: datetime | None = Field(
+        default=None, sa_column=Column(DateTime(timezone=True), nullable=True)
+    )
     created_at: datetime = _created()  # type: ignore[assignment]
     updated_at: datetime = _updated()  # type: ignore[assignment]
 
