@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,7 @@ from sqlmodel import Session
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0009"
+HEAD = "0008"
 """The newest migration (a test checks it against the migrations folder): a database already
 there is recognised without loading Alembic, which a command would pay for on every start."""
 
@@ -31,8 +32,10 @@ def make_engine(url: str, **options: Any) -> Engine:
     transaction that later writes cannot wait for another writer and fails at once, while
     ``BEGIN IMMEDIATE`` queues behind it for up to ``BUSY_TIMEOUT_MS``."""
     if url.startswith("sqlite"):
+        file = None
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+            file = Path(url.removeprefix("sqlite:///"))
+            private_file(file)
         engine = sa.create_engine(url, connect_args={"check_same_thread": False}, **options)
 
         @sa.event.listens_for(engine, "connect")
@@ -44,6 +47,8 @@ def make_engine(url: str, **options: Any) -> Engine:
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cursor.close()
+            if file is not None:
+                _owner_only(file)
 
         @sa.event.listens_for(engine, "begin")
         def _on_begin(connection: sa.Connection) -> None:
@@ -52,6 +57,27 @@ def make_engine(url: str, **options: Any) -> Engine:
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True, **options)
+
+
+def private_file(path: Path) -> None:
+    """Make the database file (and its folder, when missing) before SQLite does, readable by
+    this user only: the folder 0700, the file 0600. SQLite gives its journal, WAL and
+    shared-memory files the mode of the database file."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    if not path.exists():
+        with suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def _owner_only(path: Path) -> None:
+    """Take group and other access away from the database file and its companions (a
+    database made before files were created 0600, or copied in with another mode)."""
+    for name in (path.name, f"{path.name}-wal", f"{path.name}-shm", f"{path.name}-journal"):
+        companion = path.with_name(name)
+        with suppress(OSError):  # absent, or owned by another user: left as it is
+            if companion.stat().st_mode & 0o077:
+                companion.chmod(0o600)
 
 
 def _alembic_config() -> Config:

@@ -153,8 +153,9 @@ def save(
     data = dump(rankers) if data is None else data
     card["artifact"] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
     card.setdefault("versions", installed_versions())
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
     folder = home / "models"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(exist_ok=True)
     path = folder / f"{version}.joblib"
     _atomic(path, lambda tmp: Path(tmp).write_bytes(data))
     text = json.dumps(card, ensure_ascii=False, indent=2, default=str)
