@@ -61,6 +61,9 @@ ABBREVIATIONS_RU = frozenset(
     {"АЗС", "ВИЧ", "ЖД", "ЖКХ", "ИКТ", "ИТ", "КИП", "ПТО", "СПИД", "ТВЧ", "ЧПУ", "ЭВМ"}
 )
 ABBREVIATIONS_KK = frozenset({"АКТ", "АҚТБ", "ЖЖТ", "ЖҚС", "ККЖ", "ЭЕМ"})
+LATIN_WORDS = frozenset({"CALL", "WEB"})  # ordinary words, written in lower case
+# The Kazakh names often spell the letter І with a Latin I inside a Cyrillic word (МАШИНИСI).
+LATIN_I = re.compile(r"(?<=[А-ЯЁӘҒҚҢӨҰҮҺІ])I|I(?=[А-ЯЁӘҒҚҢӨҰҮҺІ])")
 PROPER_NAMES = (
     (re.compile(r"\bказахстан\b"), "Казахстан"),
     (re.compile(r"\bреспублик(?=\w* Казахстан\b)"), "Республик"),
@@ -104,16 +107,23 @@ def title_key(text: str) -> str:
 def normal_case(text: str, lang: str) -> str:
     """An upper-case title in sentence case, abbreviations and proper names kept."""
     keep = ABBREVIATIONS_KK | ABBREVIATIONS_RU if lang == "kk" else ABBREVIATIONS_RU
+    text = _clean(text)
+    if lang == "kk":
+        text = LATIN_I.sub("І", text)
 
     def word(match: re.Match[str]) -> str:
         token = match.group()
+        if token in LATIN_WORDS:
+            return token.lower()
         if token in keep or token.isascii():
             return token
-        if len(token) == 1 and match.string[match.start() - 1 : match.start()] == "«":
-            return token  # a letter named in quotes: корпус «А»
+        before = match.string[match.start() - 1 : match.start()]
+        after = match.string[match.end() : match.end() + 1]
+        if len(token) == 1 and (before == "«" or after == "-"):
+            return token  # a letter named in quotes or a grade: корпус «А», категория С-R-4
         return token.lower()
 
-    out = WORD.sub(word, _clean(text))
+    out = WORD.sub(word, text)
     for pattern, proper in PROPER_NAMES:
         out = pattern.sub(proper, out)
     for index, char in enumerate(out):
