@@ -17,6 +17,14 @@ def quota(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV, one line per row.")] = False,
+    dialect: Annotated[
+        str,
+        typer.Option(
+            "--dialect",
+            help="With --csv: excel (BOM, ';', decimal comma, 30.06.2026: for a Kazakh or "
+            "Russian Excel) or rfc4180 (',', decimal point, ISO days, machine headers).",
+        ),
+    ] = "excel",
     chart: Annotated[
         Path | None, typer.Option("--chart", help="Also draw fulfilment by district (PNG).")
     ] = None,
@@ -35,6 +43,9 @@ def quota(
     if as_json and as_csv:
         typer.echo(text("report_bad_format", lang), err=True)
         raise typer.Exit(2)
+    if dialect not in rendering.DIALECTS:
+        typer.echo(text("report_bad_dialect", lang, dialect=dialect), err=True)
+        raise typer.Exit(2)
     today = day(as_of, lang)
     actor = command("report quota")
     with answered(lang):
@@ -42,7 +53,8 @@ def quota(
     if as_json:
         echo_json(ledger.as_dict(lang))
     elif as_csv:
-        typer.echo(rendering.to_csv(ledger, lang), nl=False)
+        chosen: rendering.Dialect = "rfc4180" if dialect == "rfc4180" else "excel"
+        typer.echo(rendering.to_csv(ledger, lang, chosen), nl=False)
     else:
         for line in rendering.table_lines(ledger, lang, top=top):
             typer.echo(line)

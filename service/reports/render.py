@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
+from typing import Literal
 
 from catalogs.i18n import messages
 from service.reports.areas import place_name
@@ -14,13 +16,18 @@ CSV_COLUMNS = (
     "level", "key", "name", "region_kato", "district_kato", "quota_vacancies", "quota_slots",
     "open_quota_vacancies", "windows_open", "days_left", "referred", "hired", "fulfilled",
     "fulfilment_rate", "hired_outside_quota", "obligation", "incomplete", "referrals_open",
-    "expired_no_answer", "median_days_to_answer",
+    "expired_no_answer", "median_days_to_answer", "as_of",
 )  # fmt: skip
 """The columns of the CSV, in order (later additions go at the end)."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet may read as the start of a formula (OWASP, "CSV Injection")."""
 INCOMPLETE_SHOWN = 20
 """Employers with an unknown obligation listed by name in the table (the rest are counted)."""
+Dialect = Literal["excel", "rfc4180"]
+"""``excel``: for a spreadsheet with Kazakh or Russian regional settings (the default); and
+``rfc4180``: for programs. See :func:`to_csv`."""
+DIALECTS: tuple[Dialect, ...] = ("excel", "rfc4180")
+BOM = "\ufeff"
 
 
 def safe_cell(value: object) -> object:
@@ -33,16 +40,45 @@ def safe_cell(value: object) -> object:
     return value
 
 
-def to_csv(ledger: QuotaLedger, lang: str = "ru") -> str:
-    """One row per (level, key); headers in ``lang``; numbers plain, empty for none; every
-    text cell through :func:`safe_cell`."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+def _excel_cell(value: object) -> object:
+    """A value as a Kazakh or Russian Excel reads it: 0,3077 and 30.06.2026."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return str(value).replace(".", ",")
+    if isinstance(value, date):
+        return value.strftime("%d.%m.%Y")
+    return value
+
+
+def to_csv(ledger: QuotaLedger, lang: str = "ru", dialect: Dialect = "excel") -> str:
+    """One row per (level, key), total first; every text cell through :func:`safe_cell`.
+
+    ``excel`` (the default) is what a spreadsheet with Kazakh or Russian regional settings
+    opens as columns when the file is double-clicked: UTF-8 with a byte order mark, ``;``
+    between cells, a decimal comma, days as 30.06.2026, headers and levels in ``lang``.
+    ``rfc4180`` is for programs: UTF-8 without a mark, ``,``, a decimal point, ISO days, and
+    the stable machine names of :data:`CSV_COLUMNS` and of the levels as headers and values
+    (place names stay in ``lang``). Both end lines with CRLF, as RFC 4180 says.
+    """
+    if dialect not in DIALECTS:
+        raise ValueError(dialect)
+    excel = dialect == "excel"
     text = messages("service").text
-    writer.writerow([safe_cell(text(f"report_col_{column}", lang)) for column in CSV_COLUMNS])
+    out = io.StringIO()
+    if excel:
+        out.write(BOM)
+    writer = csv.writer(out, delimiter=";" if excel else ",", lineterminator="\r\n")
+    header = [text(f"report_col_{c}", lang) if excel else c for c in CSV_COLUMNS]
+    writer.writerow([safe_cell(cell) for cell in header])
     for row in ledger.rows:
-        values = row.as_dict(lang)
-        writer.writerow(["" if values[c] is None else safe_cell(values[c]) for c in CSV_COLUMNS])
+        values = {**row.as_dict(lang), "as_of": ledger.today}
+        if excel:
+            values["level"] = text(f"report_level_{row.level}", lang)
+        else:
+            values["as_of"] = ledger.today.isoformat()
+        cells = ["" if values[c] is None else safe_cell(values[c]) for c in CSV_COLUMNS]
+        writer.writerow([_excel_cell(cell) for cell in cells] if excel else cells)
     return out.getvalue()
 
 

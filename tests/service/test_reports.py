@@ -208,21 +208,28 @@ def test_csv_has_a_header_in_the_language_and_one_line_per_row(
     session: Session, world: None
 ) -> None:
     ledger = reports.quota_ledger(session, kato=None, today=AS_OF)
-    english = list(csv.reader(io.StringIO(render.to_csv(ledger, "en"))))
+    english = list(csv.reader(io.StringIO(render.to_csv(ledger, "en", "rfc4180"))))
     assert english[0] == list(render.CSV_COLUMNS)
     assert len(english) == 1 + 9
-    assert ",".join(english[1]) == "total,,Total,,,6,13,5,3,31,6,5,4,0.3077,2,0,3,0,0,"
+    assert ",".join(english[1]) == "total,,Total,,,6,13,5,3,31,6,5,4,0.3077,2,0,3,0,0,,2026-06-30"
     assert ",".join(english[8]) == (
         "district,473600000,Бейнеуский район,470000000,473600000,2,3,1,0,,2,1,1,0.3333,0,0,1,0,0,"
+        ",2026-06-30"
     )
-    assert ",".join(english[9][-5:]) == ",1,0,0,"  # a stub employer: obligation unknown
-    kazakh = list(csv.reader(io.StringIO(render.to_csv(ledger, "kk"))))
+    assert ",".join(english[9][-6:]) == ",1,0,0,,2026-06-30"  # a stub: obligation unknown
+    kazakh = _excel_rows(render.to_csv(ledger, "kk"))
     assert kazakh[0][:3] == ["деңгей", "код", "атауы"]
     assert kazakh[1][2] == "Барлығы"
     assert kazakh[8][2] == "Бейнеу ауданы"
-    russian = list(csv.reader(io.StringIO(render.to_csv(ledger, "ru"))))
+    russian = _excel_rows(render.to_csv(ledger, "ru"))
     assert russian[0][5] == "квотных вакансий"
     assert russian[0][15] == "обязательство (рабочих мест)"
+
+
+def _excel_rows(text: str) -> list[list[str]]:
+    """The rows of a CSV in the default (Excel) dialect: a byte order mark, then ``;``."""
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
 
 
 def test_the_chart_is_a_png(session: Session, world: None) -> None:
@@ -257,7 +264,7 @@ def test_cli_table_json_csv_and_chart(run, world: None, tmp_path) -> None:  # ty
 
     as_csv = run("report", "quota", "--as-of", "2026-06-30", "--csv", "--lang", "kk")
     assert as_csv.exit_code == 0
-    assert as_csv.output.splitlines()[0].startswith("деңгей,код,атауы")
+    assert as_csv.output.splitlines()[0].startswith("\ufeffдеңгей;код;атауы")
 
     chart = tmp_path / "quota.png"
     drawn = run("report", "quota", "--as-of", "2026-06-30", "--chart", str(chart))
@@ -313,7 +320,7 @@ def test_api_json_and_csv(client: TestClient, bearer: dict[str, str]) -> None:
     )
     assert table.status_code == 200
     assert table.headers["content-type"].startswith("text/csv")
-    assert table.text.splitlines()[1].startswith("total,,Total,,,2,5,")
+    assert table.text.splitlines()[1].startswith("total;;Total;;;2;5;")
 
 
 def test_api_chart(client: TestClient, bearer: dict[str, str]) -> None:
@@ -536,11 +543,11 @@ def test_an_employer_known_only_from_vacancies_is_incomplete(session: Session) -
 
 def test_renderings_show_obligations(session: Session, quota_world: None) -> None:
     ledger = reports.quota_ledger(session, kato=None, today=AS_OF)
-    english = list(csv.reader(io.StringIO(render.to_csv(ledger, "en"))))
-    assert english[0][-5:] == [
+    english = list(csv.reader(io.StringIO(render.to_csv(ledger, "en", "rfc4180"))))
+    assert english[0][-6:-1] == [
         "obligation", "incomplete", "referrals_open", "expired_no_answer", "median_days_to_answer"
     ]  # fmt: skip
-    assert english[1][-5:] == ["7", "2", "2", "1", "7.0"]
+    assert english[1][-6:-1] == ["7", "2", "2", "1", "7.0"]
     lines = render.table_lines(ledger, "en")
     assert lines[3] == (
         "  owed 7 (+ 2 employers without full figures) · referrals open 2 · expired "

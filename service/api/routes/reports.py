@@ -58,6 +58,14 @@ def quota_ledger(
     format: Annotated[
         Literal["json", "csv"], Query(description="json, or csv: one line per row.")
     ] = "json",
+    dialect: Annotated[
+        render.Dialect,
+        Query(
+            description="With format=csv: excel (the default: UTF-8 with a byte order mark, "
+            "';', decimal comma, days as 30.06.2026, headers in the language, for a Kazakh or "
+            "Russian Excel) or rfc4180 (UTF-8, ',', decimal point, ISO days, machine headers)."
+        ),
+    ] = "excel",
     text_lang: LangParam = None,
     as_of: AsOfParam = None,
 ) -> QuotaLedgerOut | Response:
@@ -66,7 +74,12 @@ def quota_ledger(
     chosen = text_lang or lang
     ledger = reports.ledger(rt, actor, kato=kato, as_of=as_of)
     if format == "csv":
-        return Response(render.to_csv(ledger, chosen), media_type="text/csv; charset=utf-8")
+        name = f"quota-{ledger.kato or 'kz'}-{ledger.today.isoformat()}.csv"
+        return Response(
+            render.to_csv(ledger, chosen, dialect),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
     return QuotaLedgerOut.model_validate(ledger.as_dict(chosen))
 
 
