@@ -4,7 +4,9 @@ A version is a ``model_versions`` row: its card (JSON) and its rankers as the by
 joblib file (``artifact``), written in the same transaction, so every host that shares the
 database serves the same rankers and no host keeps anything of its own. A copy of the file
 and card is also written to ``MATCHER_HOME/models`` for people to look at; it is never loaded
-(except for versions saved before the bytes were kept in the database). Switching the active
+(except for versions saved before the bytes were kept in the database); those files are
+written durably (``_atomic``), and what a killed or failed write left is removed at the next
+save (``clean``). Switching the active
 version is one transaction, so every server process sees the old version or the new one.
 The baseline is always there, as version ``BASELINE``: rolling back to it is always possible.
 
@@ -25,7 +27,8 @@ import logging
 import os
 import threading
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from contextlib import suppress
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -156,10 +159,11 @@ def save(
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
     folder = home / "models"
     folder.mkdir(exist_ok=True)
+    clean(session, folder)
     path = folder / f"{version}.joblib"
-    _atomic(path, lambda tmp: Path(tmp).write_bytes(data))
+    _atomic(path, data)
     text = json.dumps(card, ensure_ascii=False, indent=2, default=str)
-    _atomic(folder / f"{version}.json", lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    _atomic(folder / f"{version}.json", text.encode())
     row = ModelVersion(version=version, kind="learned", path=str(path), card=card, artifact=data)
     session.add(row)
     session.flush()
@@ -200,10 +204,79 @@ def record_refusal(session: Session, version: str, card: dict[str, Any]) -> Mode
     return row
 
 
-def _atomic(path: Path, write: Any) -> None:
+ORPHAN_AGE = timedelta(hours=1)
+"""A model file older than this with no version in the database, or a temporary file of a
+write this old, was left by a retraining that was killed or failed: ``clean`` removes it."""
+
+
+def _atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all, and durably: the bytes go to a temporary file of
+    this process, synced to disk before it is renamed over ``path``, and the folder is synced
+    after, so that a crash leaves the old file or the new one, never a torn one."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    write(str(tmp))
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def clean(session: Session, folder: Path, *, now: datetime | None = None) -> list[Path]:
+    """Remove what killed or failed writes left in ``folder`` (this host's copies of model
+    files): temporary files of a process that is gone (or older than ``ORPHAN_AGE``), and
+    ``.joblib``/``.json`` files older than ``ORPHAN_AGE`` whose version is not in the
+    database (written by a retraining whose transaction never committed). Newer files are
+    left: they may belong to a save in progress. Returns what was removed."""
+    if not folder.is_dir():
+        return []
+    moment = (now or datetime.now(UTC)).timestamp()
+    known: set[str] | None = None
+    removed = []
+    for path in folder.iterdir():
+        try:
+            age = moment - path.stat().st_mtime
+        except OSError:
+            continue
+        old = age > ORPHAN_AGE.total_seconds()
+        if path.name.startswith(".") and path.name.endswith(".tmp"):
+            pid = path.name.removesuffix(".tmp").rpartition(".")[2]
+            orphan = old or not pid.isdigit() or not _alive(int(pid))
+        elif path.suffix in (".joblib", ".json") and old:
+            if known is None:
+                known = set(session.scalars(sa.select(col(ModelVersion.version))))
+            orphan = path.stem not in known
+        else:
+            orphan = False
+        if orphan:
+            with suppress(OSError):
+                path.unlink()
+                removed.append(path)
+    if removed:
+        log.info("removed %d file(s) left by interrupted model writes in %s", len(removed), folder)
+    return removed
 
 
 def activate(session: Session, version: str) -> ModelVersion | None:
