@@ -38,8 +38,8 @@ def test_a_model_file_is_synced_before_its_rename_and_the_folder_after(
         steps.append(("replace", str(target)))
         real_replace(source, target)
 
-    monkeypatch.setattr(modelstore.os, "fsync", fsync)
-    monkeypatch.setattr(modelstore.os, "replace", replace)
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
     _save(session, tmp_path, "learned-1")
 
     folder = tmp_path / "models"
@@ -59,7 +59,7 @@ def test_a_failed_write_leaves_no_file(
     def fsync(descriptor: int) -> None:
         raise OSError(5, "Input/output error")
 
-    monkeypatch.setattr(modelstore.os, "fsync", fsync)
+    monkeypatch.setattr(os, "fsync", fsync)
     with pytest.raises(OSError, match="Input/output"):
         _save(session, tmp_path, "learned-2")
     assert list((tmp_path / "models").iterdir()) == []
