@@ -32,6 +32,7 @@ from service.api.routes import (
     lists,
     model,
     notifications,
+    occupations,
     persons,
     plans,
     referrals,
@@ -115,6 +116,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt = app.state.runtime
+        if rt.is_served:
+            rt.ready()  # a database written under another key stops the start here
         every = rt.settings.retrain_every_hours
         schedule = RetrainSchedule(rt, every) if every else None
         if schedule is not None:
@@ -155,6 +158,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         notifications.router,
         capacity.router,
         employers.router,
+        occupations.router,
     ):
         app.include_router(router, prefix=PREFIX)
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")

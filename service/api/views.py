@@ -8,24 +8,58 @@ from datetime import date
 from catalogs import law
 from matcher import Person as EnginePerson
 from matcher import Recommendation
-from service.api.schemas import AnonymousCandidate, PersonPublic, ReasonOut
+from service.api.schemas import (
+    AnonymousCandidate,
+    ConfirmedOccupationOut,
+    PersonPublic,
+    ReasonOut,
+)
 from service.store.protect import Protector, mask_iin
 from service.store.rows import effective_status
 from service.store.tables import Person
 
 
-def person_public(row: Person, *, protector: Protector, reveal_iin: bool) -> PersonPublic:
+def person_public(
+    row: Person, *, protector: Protector, reveal_iin: bool, lang: str = "ru"
+) -> PersonPublic:
     iin = protector.decrypt(row.iin_cipher)
     fields = row.model_dump(
-        exclude={"iin_hash", "iin_cipher", "full_name_cipher", "offence_cipher", "created_at"}
+        exclude={
+            "iin_hash",
+            "iin_cipher",
+            "full_name_cipher",
+            "offence_cipher",
+            "created_at",
+            "confirmed_occupation_nkz",
+            "confirmed_occupation_text",
+            "confirmed_occupation_by",
+            "confirmed_occupation_at",
+        }
     )
     fields["status"], fields["probation_kind"] = effective_status(row, date.today())
+    fields["confirmed_occupation"] = confirmed_occupation(row, lang)
     return PersonPublic(
         **fields,
         iin_masked=None if iin is None else mask_iin(iin),
         iin=iin if reveal_iin else None,
         full_name=protector.decrypt(row.full_name_cipher),
         offence_category=protector.decrypt(row.offence_cipher),
+    )
+
+
+def confirmed_occupation(row: Person, lang: str) -> ConfirmedOccupationOut | None:
+    """The occupation an officer confirmed for the person, titled in ``lang``."""
+    if row.confirmed_occupation is None:
+        return None
+    from service.usecases.occupations import occupation_title
+
+    return ConfirmedOccupationOut(
+        code=row.confirmed_occupation,
+        nkz=row.confirmed_occupation_nkz,
+        title=occupation_title(row.confirmed_occupation, row.confirmed_occupation_nkz, lang),
+        text=row.confirmed_occupation_text,
+        confirmed_by=row.confirmed_occupation_by,
+        confirmed_at=row.confirmed_occupation_at,
     )
 
 

@@ -198,7 +198,10 @@ def label(item: object) -> str:
     from matcher import Course, Vacancy
 
     if isinstance(item, Vacancy):
-        return f"{item.title} — {item.employer_name}" if item.employer_name else item.title
+        title = item.title
+        if item.occupation_nkz:  # the employer's NKZ occupation, with its ISCO-08 unit group
+            title += f" [{item.occupation_nkz} · {item.occupation_code or '—'}]"
+        return f"{title} — {item.employer_name}" if item.employer_name else title
     if isinstance(item, Course):
         return f"{item.title} — {item.provider}" if item.provider else item.title
     return str(getattr(item, "name", ""))

@@ -47,9 +47,18 @@ def recommend(
             today=day(as_of, lang),
             record=not no_record,
         )
+    notices = [notice.as_dict(lang) for notice in found.notices]
     if as_json:
-        echo_json({"items": [item.as_dict(lang) for item in found.items]})
+        listed: dict[str, object] = {"items": [item.as_dict(lang) for item in found.items]}
+        if notices:
+            listed["notices"] = notices
+        echo_json(listed)
         return
+    for notice in notices:
+        typer.echo(f"! {notice['text']}")
+        for suggestion in notice["suggestions"]:  # type: ignore[attr-defined]
+            codes = " · ".join(c for c in (suggestion["code"], suggestion["nkz"]) if c)
+            typer.echo(f"    {codes} — {suggestion['title']}")
     typer.echo(text(f"list_{kind}", lang, id=person_id, count=len(found.items)))
     for number, item in enumerate(found.items, start=1):
         name = label(found.engine.item(kind, item.id))

@@ -15,6 +15,7 @@ from service.cli import (
     data,
     lists,
     model,
+    occupations,
     plans,
     referrals,
     reports,
@@ -22,7 +23,19 @@ from service.cli import (
 )
 from service.cli.app import app, hoist_lang, text
 
-GROUPS = [data, reports, lists, referrals, plans, allocate, model, admin, accounts, worker]
+GROUPS = [
+    data,
+    reports,
+    lists,
+    occupations,
+    referrals,
+    plans,
+    allocate,
+    model,
+    admin,
+    accounts,
+    worker,
+]
 """Each module's ``register(app)`` adds its commands, in this order."""
 for group in GROUPS:
     group.register(app)

@@ -11,7 +11,7 @@ from sqlmodel import Session, col
 from catalogs.loader import RowError
 from service.store.imports import import_records
 from service.store.protect import Protector
-from service.store.tables import Person
+from service.store.tables import Person, utcnow
 
 
 class Invalid(ValueError):
@@ -98,3 +98,40 @@ def save_person(
     saved = session.get(Person, person_id, populate_existing=True)
     assert saved is not None
     return saved
+
+
+def confirm_occupation(
+    session: Session,
+    *,
+    row: Person,
+    isco08: str,
+    nkz: str | None,
+    text: str | None,
+    author: str,
+) -> Person:
+    """Record on ``row`` the occupation an officer confirmed (in the caller's transaction):
+    from then on it wins over the reading of ``text``, the written profession it answers."""
+    row.confirmed_occupation = isco08
+    row.confirmed_occupation_nkz = nkz
+    row.confirmed_occupation_text = text
+    row.confirmed_occupation_by = author[:64]
+    row.confirmed_occupation_at = utcnow()
+    row.updated_at = utcnow()
+    session.add(row)
+    return row
+
+
+def confirmed_titles(session: Session) -> list[tuple[str, str]]:
+    """Every (written profession, ISCO-08 unit group) pair an officer has confirmed, oldest
+    first: what the next rebuild of the title reader learns from (``docs/retraining.md``).
+    A text confirmed for several persons is listed once per code."""
+    query = (
+        sa.select(col(Person.confirmed_occupation_text), col(Person.confirmed_occupation))
+        .where(
+            col(Person.confirmed_occupation).is_not(None),
+            col(Person.confirmed_occupation_text).is_not(None),
+        )
+        .order_by(col(Person.confirmed_occupation_at), col(Person.person_id))
+    )
+    pairs = [(str(text), str(code)) for text, code in session.execute(query)]
+    return list(dict.fromkeys(pairs))

@@ -13,7 +13,7 @@ from matcher import KINDS, Engine, Person, Recommendation, Why
 from service.runtime import Runtime
 from service.store import audit, impressions, referrals
 from service.store import rows as glue
-from service.usecases import access, places
+from service.usecases import access, occupations, places
 from service.usecases.actor import Actor
 from service.usecases.errors import Invalid, NotFound
 
@@ -28,6 +28,8 @@ class Shortlist:
     items: list[Recommendation]
     engine: Engine
     """The engine that ranked it (item labels, its day and model version)."""
+    notices: tuple[occupations.Notice, ...] = ()
+    """What the list says about itself (a profession not recognised: no trade jobs in it)."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def person_shortlist(
         # last: the trail's lock is held to the commit, and no row lock is taken after it
         audit.record(session, actor=actor, person_ids=[person_id], action="recommend")
         session.commit()
-    return Shortlist(person_id, kind, items, engine)
+    return Shortlist(person_id, kind, items, engine, occupations.notices(person, engine, kind))
 
 
 def vacancy_candidates(

@@ -320,6 +320,9 @@ CALLS: dict[tuple[str, str], Calls] = {
         Call(f"/shelters/S{t}/confirmation", t, json={}) for t in TARGETS
     ],
     ("/employers", "GET"): _one("/employers"),
+    ("/occupations/search", "GET"): _one("/occupations/search?q=сварщик&limit=3"),
+    ("/occupations/read", "GET"): _one("/occupations/read?text=сварщик"),
+    ("/persons/{person_id}/occupation", "PUT"): _person_calls("/occupation", {"code": "7212"}),
     ("/employers/{employer_bin}", "GET"): lambda w, a: [
         Call(f"/employers/{TARGETS[t][1]}", t) for t in TARGETS
     ],

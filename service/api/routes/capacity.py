@@ -10,18 +10,29 @@ from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
-from service.api.deps import CurrentActor, RuntimeDep
+from service.api.deps import CurrentActor, Lang, RuntimeDep
 from service.api.routes.persons import ERRORS
 from service.api.schemas.common import _ID, WHOLE
-from service.usecases import capacity
+from service.usecases import capacity, occupations
 
 router = APIRouter(tags=["capacity"])
 ItemId = Annotated[str, Path(pattern=_ID)]
 
 
+class VacancyOccupationOut(BaseModel):
+    """A vacancy's occupation: the ISCO-08 unit group, the NKZ code when the employer gave
+    one, and the title (NKZ's when known) in the asked language."""
+
+    code: str | None
+    nkz: str | None
+    title: str | None
+
+
 class VacancyPlacesOut(BaseModel):
     vacancy_id: str
     title: str
+    occupation: VacancyOccupationOut | None = None
+    """None when the import gave no code (the engine then reads the title)."""
     is_quota: bool
     status: str
     quota_slots: int
@@ -64,13 +75,21 @@ class ConfirmedOut(BaseModel):
     capacity_confirmed_on: date | None
 
 
+def _occupation(code: str | None, nkz: str | None, lang: str) -> VacancyOccupationOut | None:
+    found = occupations.occupation_of(code, nkz, lang)
+    return None if found is None else VacancyOccupationOut.model_validate(found)
+
+
 @router.get(
     "/employers/{employer_bin}/vacancies",
     response_model=list[VacancyPlacesOut],
     responses=ERRORS,
 )
 async def employer_vacancies(
-    employer_bin: Annotated[str, Path(pattern=r"^[0-9]{12}$")], rt: RuntimeDep, actor: CurrentActor
+    employer_bin: Annotated[str, Path(pattern=r"^[0-9]{12}$")],
+    rt: RuntimeDep,
+    actor: CurrentActor,
+    lang: Lang,
 ) -> list[VacancyPlacesOut]:
     """An employer's vacancies, quota ones first, with their places (held by open referrals,
     taken by hires, free) and the last day of each quota's offer window. The employer itself,
@@ -80,6 +99,7 @@ async def employer_vacancies(
         VacancyPlacesOut(
             vacancy_id=v.vacancy.vacancy_id,
             title=v.vacancy.title,
+            occupation=_occupation(v.vacancy.occupation_code, v.vacancy.occupation_nkz, lang),
             is_quota=v.vacancy.is_quota,
             status=v.vacancy.status,
             quota_slots=v.vacancy.quota_slots,

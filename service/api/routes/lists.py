@@ -9,7 +9,14 @@ from fastapi import APIRouter, Path, Query
 
 from service.api.deps import CurrentActor, Lang, RuntimeDep
 from service.api.routes.persons import ERRORS, PersonId
-from service.api.schemas import EmployerCandidates, ItemList, ItemOut, Kind, ReasonOut
+from service.api.schemas import (
+    EmployerCandidates,
+    ItemList,
+    ItemOut,
+    Kind,
+    NoticeOut,
+    ReasonOut,
+)
 from service.api.views import anonymous
 from service.usecases import shortlists
 
@@ -28,7 +35,10 @@ def recommendations(
 ) -> ItemList:
     """A person's shortlist, best first, each item with two to five reasons."""
     found = shortlists.person_shortlist(rt, actor, person_id=person_id, kind=kind, limit=limit)
-    return ItemList(items=[ItemOut.model_validate(item.as_dict(lang)) for item in found.items])
+    return ItemList(
+        items=[ItemOut.model_validate(item.as_dict(lang)) for item in found.items],
+        notices=[NoticeOut.model_validate(notice.as_dict(lang)) for notice in found.notices],
+    )
 
 
 @router.get(

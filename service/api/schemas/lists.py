@@ -10,6 +10,8 @@ from pydantic import (
     Field,
 )
 
+from service.api.schemas.occupations import CodeOut
+
 
 class ReasonOut(BaseModel):
     code: str
@@ -23,8 +25,20 @@ class ItemOut(BaseModel):
     reasons: list[ReasonOut]
 
 
+class NoticeOut(BaseModel):
+    """What a list says about itself. ``profession_not_recognised``: none of the person's
+    written professions was recognised and no occupation was confirmed, so the list holds
+    only jobs that need no trade; ``suggestions`` are the closest occupations to confirm
+    (``PUT /persons/{id}/occupation``)."""
+
+    code: str
+    text: str
+    suggestions: list[CodeOut] = Field(default_factory=list, max_length=3)
+
+
 class ItemList(BaseModel):
-    """A shortlist, best first (CONTRACT.md)."""
+    """A shortlist, best first (CONTRACT.md); ``notices`` say what the list cannot do (empty
+    for most lists)."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -54,6 +68,7 @@ class ItemList(BaseModel):
     )
 
     items: list[ItemOut]
+    notices: list[NoticeOut] = Field(default_factory=list)
 
 
 class AnonymousCandidate(BaseModel):

@@ -21,6 +21,7 @@ from service.api.schemas.common import (
     IsoDate,
     Moment,
 )
+from service.api.schemas.occupations import ConfirmedOccupationOut
 
 _LOCATION: list[JsonValue] = [
     {"required": ["kato"], "properties": {"kato": {"type": "string"}}},
@@ -155,4 +156,6 @@ class PersonPublic(BaseModel):
     relocation_ok: bool
     max_commute_km: float
     consent_employer_view: bool
+    confirmed_occupation: ConfirmedOccupationOut | None = None
+    """The occupation an officer confirmed (``PUT /persons/{id}/occupation``), if any."""
     updated_at: Moment
