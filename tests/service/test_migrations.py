@@ -59,3 +59,39 @@ def test_downgrade_and_upgrade_again(tmp_path: Path) -> None:
 def test_the_head_constant_is_the_newest_migration() -> None:
     """``db.HEAD`` lets a command recognise an up-to-date database without loading Alembic."""
     assert db.head_revision() == db.HEAD
+
+
+def test_0009_adds_the_nkz_and_confirmed_occupation_columns_keeping_rows(tmp_path: Path) -> None:
+    """Vacancies get ``occupation_nkz``; persons their confirmed occupation; rows stay, and
+    going back to 0008 drops only those columns."""
+    with scratch_engine(tmp_path) as engine:
+        db.upgrade(engine, "0008")
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO vacancies (vacancy_id, employer_bin, title, occupation_code,"
+                    " skills, education_min, experience_min_years, kato, region_kato, lat, lon,"
+                    " is_quota, quota_slots, excluded_offences, provides_housing,"
+                    " employment_type, status) VALUES ('V1', '150340000017', 'Сварщик', '7212',"
+                    " '[]', 'none', 0, '471010000', '470000000', 43.65, 51.17, false, 0, '[]',"
+                    " false, 'full', 'open')"
+                )
+            )
+        db.upgrade(engine, "0009")
+        with engine.connect() as connection:
+            columns = {c["name"] for c in sa.inspect(connection).get_columns("persons")}
+            assert {"confirmed_occupation", "confirmed_occupation_nkz",
+                    "confirmed_occupation_text", "confirmed_occupation_by",
+                    "confirmed_occupation_at"} <= columns  # fmt: skip
+            row = connection.execute(
+                sa.text("SELECT occupation_code, occupation_nkz FROM vacancies")
+            ).one()
+            assert tuple(row) == ("7212", None)
+        with engine.begin() as connection:
+            db.downgrade(connection, "0008")
+            assert "occupation_nkz" not in {
+                c["name"] for c in sa.inspect(connection).get_columns("vacancies")
+            }
+            assert connection.execute(sa.text("SELECT title FROM vacancies")).scalar_one() == (
+                "Сварщик"
+            )

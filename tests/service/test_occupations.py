@@ -307,6 +307,8 @@ def test_confirming_from_the_command_line(world: dict[str, str], run, session: S
     listed = json.loads(run("recommend", "P00001", "--json", "--no-record").stdout)
     assert "notices" not in listed
     assert listed["items"][0]["id"] in {"V00001", "V00002"}
+    shown = run("--lang", "ru", "recommend", "P00001", "--no-record").stdout
+    assert "Сварщик аргонщик [7212-2-005 · 7212]" in shown  # the NKZ code beside ISCO-08
     bad = run("person", "occupation", "P00001", "сварщик")
     assert bad.exit_code == 1
     assert "7212-2-005" in bad.stderr
