@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,6 +15,7 @@ from sqlmodel import Session, select
 
 from matcher import Person as EnginePerson
 from matcher.index import person_codes
+from matcher.text import OccupationMatch
 from service.api.app import create_app
 from service.runtime import Runtime
 from service.store import tokens
@@ -53,13 +55,10 @@ def world(runtime: Runtime, session: Session) -> dict[str, str]:
         report = import_records(session, kind, rows, protector=runtime.protector)
         assert report.ok, report.errors
     made = {
-        role: tokens.create(session, role=role, **extra)[0]
-        for role, extra in (
-            ("officer", {}),
-            ("inspector", {}),
-            ("admin", {}),
-            ("employer", {"employer_bin": EMPLOYER}),
-        )
+        "officer": tokens.create(session, role="officer")[0],
+        "inspector": tokens.create(session, role="inspector")[0],
+        "admin": tokens.create(session, role="admin")[0],
+        "employer": tokens.create(session, role="employer", employer_bin=EMPLOYER)[0],
     }
     made["officer-75"] = tokens.create(session, role="officer", region_kato="750000000")[0]
     return made
@@ -81,7 +80,7 @@ def as_role(world: dict[str, str]) -> Callable[..., Headers]:
 # -- matcher occupations read -----------------------------------------------------------------
 
 
-def test_read_gives_the_contract_shape_for_the_acceptance_texts(run) -> None:  # type: ignore[no-untyped-def]
+def test_read_gives_the_contract_shape_for_the_acceptance_texts(run: Any) -> None:
     result = run("occupations", "read", "--json", *ACCEPTANCE)
     assert result.exit_code == 0, result.output
     items = json.loads(result.stdout)["items"]
@@ -100,7 +99,7 @@ def test_read_gives_the_contract_shape_for_the_acceptance_texts(run) -> None:  #
     assert items[3]["recognised"] is False
 
 
-def test_read_says_plainly_what_it_did_not_recognise(run) -> None:  # type: ignore[no-untyped-def]
+def test_read_says_plainly_what_it_did_not_recognise(run: Any) -> None:
     russian = run("--lang", "ru", "occupations", "read", "Специалист", "сварка")
     assert russian.exit_code == 0, russian.output
     assert "«Специалист»: не распознано" in russian.stdout
@@ -148,7 +147,7 @@ def test_search_refuses_bad_input_in_the_readers_language(
 def test_read_route_answers_as_the_command_line(
     client: TestClient,
     as_role: Callable[..., Headers],
-    run,  # type: ignore[no-untyped-def]
+    run: Any,
 ) -> None:
     answer = client.get(
         "/api/v1/occupations/read?text=сварка&text=Специалист&lang=ru", headers=as_role("employer")
@@ -190,9 +189,9 @@ def test_an_nkz_code_is_imported_and_shown_with_its_isco_group(
 
 def test_an_nkz_code_from_the_command_line_and_an_unknown_one_refused(
     world: dict[str, str],
-    run,
+    run: Any,
     tmp_path: Path,
-    session: Session,  # type: ignore[no-untyped-def]
+    session: Session,
 ) -> None:
     good = tmp_path / "good.csv"
     good.write_bytes(csv_bytes([vacancy(20, occupation_code="7212-2-005")]))
@@ -291,7 +290,9 @@ def test_an_unrecognised_profession_gives_a_notice_not_trade_jobs_until_confirme
     assert confirmed_titles(session) == [(VAGUE, "7212")]
 
 
-def test_confirming_from_the_command_line(world: dict[str, str], run, session: Session) -> None:  # type: ignore[no-untyped-def]
+def test_confirming_from_the_command_line(
+    world: dict[str, str], run: Any, session: Session
+) -> None:
     listed = json.loads(run("recommend", "P00001", "--json", "--no-record").stdout)
     assert listed["notices"][0]["code"] == "profession_not_recognised"
     human = run("--lang", "ru", "recommend", "P00001", "--no-record")
@@ -324,18 +325,13 @@ def test_a_vague_title_of_the_acceptance_gets_the_notice(
 
 
 def test_a_confirmed_code_wins_over_the_reading_of_its_text() -> None:
-    class Reader:
-        def match(self, text: str, *, limit: int, cutoff: float) -> list[object]:
-            from matcher.text import OccupationMatch
-
-            return [OccupationMatch("9622", 0.9, text)]
-
+    read = {
+        "сварка": [OccupationMatch("9622", 0.9, "разнорабочие")],
+        "грузчик": [OccupationMatch("9333", 0.95, "грузчики")],
+    }
     codes, sources = person_codes(
-        ("сварка", "грузчик"),
-        matcher=Reader(),
-        confirmed="7212",
-        confirmed_text="сварка",  # type: ignore[arg-type]
+        ("сварка", "грузчик"), read, confirmed="7212", confirmed_text="сварка"
     )
-    assert codes == {"7212": 1.0, "9622": 0.9}
-    assert sources == {"7212": "сварка", "9622": "грузчик"}
+    assert codes == {"7212": 1.0, "9333": 0.95}
+    assert sources == {"7212": "сварка", "9333": "грузчик"}
     assert EnginePerson("P", "471010000", 43.6, 51.2, "released", confirmed_occupation="7212")
