@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import textwrap
 import time
 from datetime import date
 from pathlib import Path
@@ -128,6 +129,7 @@ def stats(ctx: typer.Context, as_json: JsonOption = False) -> None:
     for name, value in counts.as_dict().items():
         shown = text("none", lang) if value is None else value
         typer.echo(f"  {text('stat_' + name, lang):<44} {shown}")
+    typer.echo("\n".join(textwrap.wrap(text("quota_slots_definition", lang), 96)))
 
 
 def demo(

@@ -72,7 +72,9 @@ def _rows(
         keys = set(vacancies) | set(events) | set(owed)
     rows = []
     for key in keys:
-        count, slots, open_, running, soonest, name = vacancies.get(key, (0, 0, 0, 0, None, None))
+        count, slots, open_, running, soonest, name, running_slots = vacancies.get(
+            key, (0, 0, 0, 0, None, None, 0)
+        )
         referred, hired, fulfilled, outside = events.get(key, (0, 0, 0, 0))
         answers = referrals.get(key, ReferralLine())
         obligation, incomplete = owed.get(key, (None if level == "employer" else 0, 0))
@@ -112,6 +114,7 @@ def _rows(
                 referrals_open=answers.held,
                 expired_no_answer=answers.expired_no_answer,
                 median_days_to_answer=answers.median_days_to_answer,
+                quota_slots_in_window=int(running_slots),
             )
         )
     return rows

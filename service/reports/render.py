@@ -5,18 +5,24 @@ from __future__ import annotations
 
 import csv
 import io
+import textwrap
+from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from catalogs.i18n import messages
-from service.reports.areas import place_name
+from catalogs.reference.places import places
+from service.reports.areas import area_prefix, district_of, place_name
 from service.reports.shapes import LedgerRow, QuotaLedger
+
+if TYPE_CHECKING:  # matplotlib is imported when a chart is drawn (it takes a while)
+    from matplotlib.figure import Figure
 
 CSV_COLUMNS = (
     "level", "key", "name", "region_kato", "district_kato", "quota_vacancies", "quota_slots",
     "open_quota_vacancies", "windows_open", "days_left", "referred", "hired", "fulfilled",
     "fulfilment_rate", "hired_outside_quota", "obligation", "incomplete", "referrals_open",
-    "expired_no_answer", "median_days_to_answer", "as_of",
+    "expired_no_answer", "median_days_to_answer", "as_of", "quota_slots_in_window",
 )  # fmt: skip
 """The columns of the CSV, in order (later additions go at the end)."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -82,63 +88,185 @@ def to_csv(ledger: QuotaLedger, lang: str = "ru", dialect: Dialect = "excel") ->
     return out.getvalue()
 
 
-def chart_png(ledger: QuotaLedger, lang: str = "ru") -> bytes:
-    """Fulfilment rate by district as horizontal bars (slots annotated), as PNG bytes.
+@dataclass(frozen=True)
+class ChartBar:
+    """One bar of the quota chart: a region or a district."""
 
-    Rendered with matplotlib's Agg backend and DejaVu Sans (shipped with matplotlib: it has
-    the Cyrillic and Kazakh letters), so no display, network or font download is needed.
+    kato: str
+    label: str
+    fulfilled: int
+    slots: int
+    obligation: int | None
+
+    @property
+    def percent(self) -> float | None:
+        """Fulfilled slots in % of the slots (over 100 when more were filled); None: no slots."""
+        return None if not self.slots else 100 * self.fulfilled / self.slots
+
+
+def chart_bars(ledger: QuotaLedger, lang: str = "ru") -> tuple[str, list[ChartBar]]:
+    """What the quota chart draws: ``("region", ...)`` for the whole country (each of the 20
+    regions and cities of national significance, with or without quota slots), else
+    ``("district", ...)`` (a region's districts, or the one district asked for); best
+    fulfilment first, the areas without quota slots last; ties in KATO order (the order of
+    the official tables, the same in every language)."""
+    prefix = area_prefix(ledger.kato)
+    if not prefix:
+        level, known = "region", [p.kato for p in places().regions()]
+    else:
+        level = "district"
+        region = prefix[:2] + "0000000"
+        known = (
+            [p.kato for p in places().districts(region)]
+            if len(prefix) == 2
+            else [district_of(prefix.ljust(9, "0"))]
+        )
+    rows = {row.key: row for row in ledger.level(level)}
+    bars = []
+    for kato in dict.fromkeys([*known, *rows]):
+        row = rows.get(kato)
+        bars.append(
+            ChartBar(
+                kato=kato,
+                label=place_name(kato, lang),
+                fulfilled=row.fulfilled if row else 0,
+                slots=row.quota_slots if row else 0,
+                obligation=row.obligation if row else None,
+            )
+        )
+    bars.sort(key=lambda b: (b.percent is None, -(b.percent or 0.0), b.kato))
+    return level, bars
+
+
+def _percent_label(value: float, lang: str, digits: int = 1) -> str:
+    """30,8 % in Kazakh and Russian (a decimal comma and a space), 30.8% in English."""
+    number = f"{value:.{digits}f}"
+    return f"{number}%" if lang == "en" else f"{number.replace('.', ',')} %"
+
+
+def chart_figure(ledger: QuotaLedger, lang: str = "ru") -> Figure:
+    """The quota chart as a matplotlib figure (drawn by :func:`chart_png`).
+
+    Horizontal bars of fulfilment in % (the axis from 0 to at least 100 %, further when an
+    area filled more slots than it offered, a dashed line at 100 %), the areas named in
+    ``lang``, best first; to the right of each bar its percentage and "filled of slots,
+    owed"; the title says the level and the day; the definition of fulfilment is written
+    under the axis. Sizes follow the longest name and note, so nothing is cut off.
     """
     import matplotlib
 
     matplotlib.use("Agg")
+    with matplotlib.rc_context({"font.family": "DejaVu Sans"}):
+        return _draw(ledger, lang)
+
+
+def _draw(ledger: QuotaLedger, lang: str) -> Figure:
     from matplotlib.figure import Figure
+    from matplotlib.transforms import blended_transform_factory
 
     text = messages("service").text
-    districts = ledger.level("district")
-    districts = [d for d in districts if d.quota_slots] or districts
-    height = 1.6 + 0.42 * max(1, len(districts))
-    figure = Figure(figsize=(9, min(height, 60)), dpi=100)
-    axes = figure.subplots()
-    area = ledger.area(lang)
-    figure.suptitle(
-        text("report_chart_title", lang, area=area, date=ledger.today.isoformat()),
-        fontsize=11,
-        fontfamily="DejaVu Sans",
+    level, bars = chart_bars(ledger, lang)
+    notes = [
+        text("report_chart_no_slots", lang)
+        if bar.percent is None
+        else _percent_label(bar.percent, lang)
+        + " — "
+        + text(
+            "report_chart_bar",
+            lang,
+            fulfilled=bar.fulfilled,
+            slots=bar.slots,
+            obligation=_number(bar.obligation),
+        )
+        for bar in bars
+    ]
+    if level == "region":
+        title = text("report_chart_title_regions", lang, date=ledger.today)
+    else:
+        title = text(
+            "report_chart_title_districts", lang, area=ledger.area(lang), date=ledger.today
+        )
+    definition = text("report_chart_definition", lang)
+    # inches: 0.075 per character of 9-point DejaVu Sans is a safe upper bound
+    label_width = 0.35 + 0.075 * max([len(b.label) for b in bars] + [8])
+    note_width = 0.3 + 0.068 * max([len(n) for n in notes] + [8])
+    width = max(11.0, label_width + 5.0 + note_width)
+    title_lines = _balanced(title, int(width * 6.5))
+    definition_lines = _balanced(definition, int(width * 13))
+    top = 0.35 + 0.25 * len(title_lines)
+    bottom = 0.75 + 0.16 * len(definition_lines)
+    height = top + bottom + 0.3 * max(1, len(bars))
+    figure = Figure(figsize=(width, height), dpi=100)
+    figure.subplots_adjust(
+        left=label_width / width,
+        right=1 - note_width / width,
+        top=1 - top / height,
+        bottom=bottom / height,
     )
-    if not districts:
+    axes = figure.add_subplot()
+    figure.text(
+        0.5, 1 - 0.15 / height, "\n".join(title_lines), ha="center", va="top", fontsize=12,
+        fontweight="bold",
+    )  # fmt: skip
+    figure.text(
+        0.12 / width, 0.1 / height, "\n".join(definition_lines), ha="left", va="bottom",
+        fontsize=8, color="#333333",
+    )  # fmt: skip
+    if not bars:
         axes.set_axis_off()
         axes.text(0.5, 0.5, text("report_chart_empty", lang), ha="center", va="center")
-    else:
-        labels = [
-            f"{place_name(d.region_kato, lang)} · {d.name(lang)}"
-            if d.region_kato and ledger.kato is None
-            else d.name(lang)
-            for d in districts
-        ]
-        rates = [d.fulfilment_rate or 0.0 for d in districts]
-        positions = list(range(len(districts)))
-        axes.barh(positions, rates, color="#2b7bb9")
-        axes.set_yticks(positions, labels, fontsize=8, fontfamily="DejaVu Sans")
-        axes.invert_yaxis()
-        axes.set_xlim(0, max(1.0, max(rates) * 1.25))
-        axes.set_xlabel(text("report_chart_axis", lang), fontfamily="DejaVu Sans")
-        for position, district, rate in zip(positions, districts, rates, strict=True):
-            note = text(
-                "report_chart_slots",
-                lang,
-                fulfilled=district.fulfilled,
-                slots=district.quota_slots,
-                obligation=_number(district.obligation),
-            )
-            axes.text(rate + 0.01, position, note, va="center", fontsize=8)
-    figure.tight_layout()
+        return figure
+    percents = [bar.percent or 0.0 for bar in bars]
+    positions = list(range(len(bars)))
+    colours = ["#1f6f43" if p >= 100 else "#2b7bb9" for p in percents]
+    axes.barh(positions, percents, color=colours, height=0.7)
+    axes.set_yticks(positions, [bar.label for bar in bars], fontsize=9)
+    axes.invert_yaxis()
+    upper = max(100.0, max(percents))
+    step = 20 if upper <= 150 else 50
+    limit = step * -(-upper // step)
+    ticks = list(range(0, int(limit) + 1, step))
+    axes.set_xlim(0, limit * 1.02)
+    axes.set_xticks(ticks, [_percent_label(t, lang, 0) for t in ticks], fontsize=8)
+    axes.axvline(100, color="#888888", linestyle="--", linewidth=1)
+    axes.set_xlabel(text("report_chart_axis_percent", lang), fontsize=9)
+    axes.grid(axis="x", color="#dddddd", linewidth=0.5)
+    axes.set_axisbelow(True)
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    beside = blended_transform_factory(axes.transAxes, axes.transData)
+    for position, bar, note in zip(positions, bars, notes, strict=True):
+        axes.text(
+            1.01, position, note, transform=beside, va="center", fontsize=8,
+            color="#777777" if bar.percent is None else "#222222",
+        )  # fmt: skip
+    return figure
+
+
+def _balanced(text: str, limit: int) -> list[str]:
+    """``text`` in as few lines of at most ``limit`` characters as it needs, of even length
+    (no date left alone on the last line)."""
+    count = len(textwrap.wrap(text, limit))
+    for width in range(-(-len(text) // count), limit + 1):
+        lines = textwrap.wrap(text, width)
+        if len(lines) <= count:
+            return lines
+    return textwrap.wrap(text, limit)
+
+
+def chart_png(ledger: QuotaLedger, lang: str = "ru") -> bytes:
+    """:func:`chart_figure` as PNG bytes.
+
+    Rendered with matplotlib's Agg backend and DejaVu Sans (shipped with matplotlib: it has
+    the Cyrillic and Kazakh letters), so no display, network or font download is needed.
+    """
     out = io.BytesIO()
-    figure.savefig(out, format="png")
+    chart_figure(ledger, lang).savefig(out, format="png", metadata={"Software": None})
     return out.getvalue()
 
 
-def _percent(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.1%}"
+def _percent(rate: float | None, lang: str) -> str:
+    return "—" if rate is None else _percent_label(100 * rate, lang)
 
 
 def _number(value: float | None) -> str:
@@ -175,17 +303,23 @@ def table_lines(ledger: QuotaLedger, lang: str = "ru", *, top: int = 5) -> list[
                 referred=row.referred,
                 hired=row.hired,
                 fulfilled=row.fulfilled,
-                rate=_percent(row.fulfilment_rate),
+                rate=_percent(row.fulfilment_rate, lang),
             )
             + " · "
             + (
                 text("report_no_window", lang)
                 if row.days_left is None
-                else text("report_windows", lang, windows=row.windows_open, days=row.days_left)
+                else text(
+                    "report_windows",
+                    lang,
+                    windows=row.windows_open,
+                    slots=row.quota_slots_in_window,
+                    days=row.days_left,
+                )
             )
         )
 
-    lines = [text("report_header", lang, area=area, date=ledger.today.isoformat()), ""]
+    lines = [text("report_header", lang, area=area, date=ledger.today), ""]
     total = ledger.total
     lines += [f"{total.name(lang)}: {line(total)}", f"  {employers_side(total)}"]
     lines += [f"  {text('report_outside', lang, count=total.hired_outside_quota)}", ""]
@@ -217,7 +351,7 @@ def table_lines(ledger: QuotaLedger, lang: str = "ru", *, top: int = 5) -> list[
             lines.append("  " + text("report_more_employers", lang, count=more))
     outcomes = ledger.outcomes
     if outcomes is None:
-        return lines
+        return lines + _definitions(lang)
     median = outcomes.median_days_to_hire
     lines += [
         "",
@@ -238,7 +372,17 @@ def table_lines(ledger: QuotaLedger, lang: str = "ru", *, top: int = 5) -> list[
                 months=retention.months,
                 kept=retention.kept,
                 judged=retention.judged,
-                rate=_percent(retention.rate),
+                rate=_percent(retention.rate, lang),
             )
         )
+    return lines + _definitions(lang)
+
+
+def _definitions(lang: str) -> list[str]:
+    """What "quota slots" and "fulfilment" mean, under the table (``matcher stats`` says the
+    first too)."""
+    text = messages("service").text
+    lines = [""]
+    for definition in ("quota_slots_definition", "report_chart_definition"):
+        lines += textwrap.wrap(text(definition, lang), 96)
     return lines

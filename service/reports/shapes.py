@@ -25,7 +25,8 @@ class LedgerRow:
     employer_name: str | None
     quota_vacancies: int
     quota_slots: int
-    """Slots offered: the quota slots of the row's quota vacancies."""
+    """Slots offered: the quota slots of the row's quota vacancies, open or closed (the base of
+    the fulfilment rate; ``matcher stats`` shows the same figure)."""
     open_quota_vacancies: int
     windows_open: int
     """Open quota vacancies whose 6-month offer window runs today."""
@@ -51,6 +52,9 @@ class LedgerRow:
     """Referrals to the row's quota vacancies that expired without the employer's answer."""
     median_days_to_answer: float | None = None
     """Median calendar days from sending a referral to the employer's first answer."""
+    quota_slots_in_window: int = 0
+    """Quota slots of the open quota vacancies whose offer window runs today (of
+    ``quota_slots``; ``matcher stats`` shows the same figure)."""
 
     @property
     def fulfilment_rate(self) -> float | None:

@@ -4,6 +4,7 @@ open, and their 6-month offer windows (read as the catalog is now)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -25,11 +26,36 @@ def window_open(today: date) -> sa.ColumnElement[bool]:
     )
 
 
+@dataclass(frozen=True)
+class QuotaOffer:
+    """What employers offer through quota vacancies, counted one way for the ledger and for
+    ``matcher stats`` (docs/reports.md, "Quota slots: two figures")."""
+
+    vacancies: int
+    """Quota vacancies in the catalog, open or closed."""
+    slots: int
+    """Their quota slots: the base of the fulfilment rate."""
+    vacancies_in_window: int
+    """Open quota vacancies whose 6-month offer window runs on the day of the count."""
+    slots_in_window: int
+    """Their quota slots: what employers offer right now."""
+
+
+def quota_offer(session: Session, *, today: date) -> QuotaOffer:
+    """The whole country's :class:`QuotaOffer`: the ledger's total row, as ``matcher stats``
+    shows it."""
+    count, slots, _, running, _, _, running_slots = vacancy_figures(session, [], sa.true(), today)[
+        ()
+    ]
+    return QuotaOffer(int(count), int(slots), int(running), int(running_slots))
+
+
 def vacancy_figures(
     session: Session, keys: Sequence[Any], area: sa.ColumnElement[bool], today: date
 ) -> dict[Key, Sequence[Any]]:
-    """Quota vacancies, slots, open ones, open windows, the soonest window's start and an
-    employer name, grouped by ``keys`` (none: one total line)."""
+    """Quota vacancies, slots, open ones, open windows, the soonest window's start, an
+    employer name and the slots of the open windows, grouped by ``keys`` (none: one total
+    line, zeros when there is no quota vacancy)."""
     running = window_open(today)
     found = session.execute(
         sa.select(
@@ -40,6 +66,7 @@ def vacancy_figures(
             sa.func.count(sa.case((running, 1))),
             sa.func.min(sa.case((running, Vacancy.quota_from))),
             sa.func.max(Vacancy.employer_name),
+            sa.func.coalesce(sa.func.sum(sa.case((running, Vacancy.quota_slots), else_=0)), 0),
         )
         .where(col(Vacancy.is_quota), area)
         .group_by(*keys)

@@ -1,4 +1,5 @@
-"""Counts for ``matcher stats``: what the database holds and what is available now."""
+"""Counts for ``matcher stats``: what the database holds and what is available now. Quota
+vacancies and slots are counted by the quota ledger's own function, so both say the same."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from catalogs import law
+from service.reports.vacancies import quota_offer
 from service.store.tables import Course, OutcomeEvent, Person, Shelter, Vacancy
 
 
@@ -21,9 +22,14 @@ class Stats:
     vacancies: int
     vacancies_open: int
     quota_vacancies: int
-    """Open quota vacancies whose 6-month offer window is open today."""
+    """Quota vacancies, open or closed: the quota ledger's ``quota_vacancies``."""
     quota_slots: int
-    """Quota slots of those vacancies."""
+    """Their quota slots: the quota ledger's ``quota_slots`` (the base of fulfilment)."""
+    quota_vacancies_in_window: int
+    """Open quota vacancies whose 6-month offer window runs today (the ledger's
+    ``windows_open``)."""
+    quota_slots_in_window: int
+    """Their quota slots (the ledger's ``quota_slots_in_window``)."""
     courses: int
     shelters: int
     beds: int
@@ -41,20 +47,10 @@ def collect(session: Session, *, today: date | None = None) -> Stats:
     count = sa.func.count()
     by_status = sa.select(col(Person.status), count).group_by(col(Person.status))
     persons: dict[str, int] = dict(session.execute(by_status).all())
-    window_open = sa.and_(
-        col(Vacancy.status) == "open",
-        col(Vacancy.is_quota),
-        col(Vacancy.quota_from) <= today,
-        col(Vacancy.quota_from) >= law.earliest_open_quota_start(today),
-    )
-    vacancies, vacancies_open, quota, slots = session.execute(
-        sa.select(
-            count,
-            sa.func.count().filter(col(Vacancy.status) == "open"),
-            sa.func.count().filter(window_open),
-            sa.func.coalesce(sa.func.sum(Vacancy.quota_slots).filter(window_open), 0),
-        )
+    vacancies, vacancies_open = session.execute(
+        sa.select(count, sa.func.count().filter(col(Vacancy.status) == "open"))
     ).one()
+    quota = quota_offer(session, today=today)
     shelters, beds, occupied = session.execute(
         sa.select(
             count,
@@ -72,8 +68,10 @@ def collect(session: Session, *, today: date | None = None) -> Stats:
         persons_on_probation=persons.get("probation", 0),
         vacancies=vacancies,
         vacancies_open=vacancies_open,
-        quota_vacancies=quota,
-        quota_slots=int(slots),
+        quota_vacancies=quota.vacancies,
+        quota_slots=quota.slots,
+        quota_vacancies_in_window=quota.vacancies_in_window,
+        quota_slots_in_window=quota.slots_in_window,
         courses=session.scalar(sa.select(count).select_from(Course)) or 0,
         shelters=shelters,
         beds=int(beds),

@@ -211,12 +211,14 @@ def test_csv_has_a_header_in_the_language_and_one_line_per_row(
     english = list(csv.reader(io.StringIO(render.to_csv(ledger, "en", "rfc4180"))))
     assert english[0] == list(render.CSV_COLUMNS)
     assert len(english) == 1 + 9
-    assert ",".join(english[1]) == "total,,Total,,,6,13,5,3,31,6,5,4,0.3077,2,0,3,0,0,,2026-06-30"
+    assert ",".join(english[1]) == (
+        "total,,Total,,,6,13,5,3,31,6,5,4,0.3077,2,0,3,0,0,,2026-06-30,9"  # 9: V1, V2, V6
+    )
     assert ",".join(english[8]) == (
         "district,473600000,Бейнеуский район,470000000,473600000,2,3,1,0,,2,1,1,0.3333,0,0,1,0,0,"
-        ",2026-06-30"
+        ",2026-06-30,0"
     )
-    assert ",".join(english[9][-6:]) == ",1,0,0,,2026-06-30"  # a stub: obligation unknown
+    assert ",".join(english[9][-7:-1]) == ",1,0,0,,2026-06-30"  # a stub: obligation unknown
     kazakh = _excel_rows(render.to_csv(ledger, "kk"))
     assert kazakh[0][:3] == ["деңгей", "код", "атауы"]
     assert kazakh[1][2] == "Барлығы"
@@ -544,10 +546,10 @@ def test_an_employer_known_only_from_vacancies_is_incomplete(session: Session) -
 def test_renderings_show_obligations(session: Session, quota_world: None) -> None:
     ledger = reports.quota_ledger(session, kato=None, today=AS_OF)
     english = list(csv.reader(io.StringIO(render.to_csv(ledger, "en", "rfc4180"))))
-    assert english[0][-6:-1] == [
+    assert english[0][-7:-2] == [
         "obligation", "incomplete", "referrals_open", "expired_no_answer", "median_days_to_answer"
     ]  # fmt: skip
-    assert english[1][-6:-1] == ["7", "2", "2", "1", "7.0"]
+    assert english[1][-7:-2] == ["7", "2", "2", "1", "7.0"]
     lines = render.table_lines(ledger, "en")
     assert lines[3] == (
         "  owed 7 (+ 2 employers without full figures) · referrals open 2 · expired "

@@ -34,6 +34,7 @@ class QuotaRowOut(BaseModel):
     referrals_open: int
     expired_no_answer: int
     median_days_to_answer: float | None
+    quota_slots_in_window: int
 
 
 class QuotaWindowOut(BaseModel):
