@@ -26,7 +26,11 @@ def quota(
         ),
     ] = "excel",
     chart: Annotated[
-        Path | None, typer.Option("--chart", help="Also draw fulfilment by district (PNG).")
+        Path | None,
+        typer.Option(
+            "--chart",
+            help="Also draw fulfilment in % (PNG): by region, or by district for a region.",
+        ),
     ] = None,
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Day of the report, YYYY-MM-DD (default today).")

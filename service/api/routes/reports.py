@@ -92,6 +92,7 @@ def quota_chart(
     text_lang: LangParam = None,
     as_of: AsOfParam = None,
 ) -> Response:
-    """Fulfilment rate by district (horizontal bars, slots annotated), as a PNG image."""
+    """Fulfilment in % as a PNG image: by region and city of national significance for the
+    whole country, by district for a region; best first, the definition on it."""
     chart = reports.chart(rt, actor, kato=kato, as_of=as_of, lang=text_lang or lang)
     return Response(chart, media_type="image/png")
