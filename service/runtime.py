@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 from service.config import Settings
-from service.store import audit, db
+from service.store import audit, db, keys
 from service.store.protect import Protector
 
 if TYPE_CHECKING:
@@ -63,9 +63,11 @@ class Runtime:
         return make_url(self.settings.url).render_as_string(hide_password=True)
 
     def ready(self) -> None:
-        """Create or upgrade the schema, once per process."""
+        """Create or upgrade the schema and check that the database is written under this
+        process's key (``keys.KeyMismatch`` when not: nothing starts), once per process."""
         if not self._ready:
             db.upgrade(self.bind)
+            keys.check(self.bind, self.protector)
             self._ready = True
 
     @contextmanager

@@ -42,12 +42,18 @@ for group in GROUPS:
 
 
 def run() -> None:
-    """The console entry point: ``matcher``. Database and file-system failures become a
-    one-line message and exit status 3 instead of a traceback."""
+    """The console entry point: ``matcher``. Database and file-system failures, and a secret
+    key that is not the database's, become a one-line message and exit status 3 instead of a
+    traceback."""
     import sqlalchemy as sa
+
+    from service.store.keys import KeyMismatch
 
     try:
         app(standalone_mode=True)
+    except KeyMismatch as error:
+        typer.echo(error.message(_lang_from_env()), err=True)
+        raise SystemExit(3) from None
     except sa.exc.OperationalError as error:
         detail = str(error.orig or error).strip().splitlines()[0]
         typer.echo(text("database_unavailable", _lang_from_env(), detail=detail), err=True)

@@ -16,7 +16,7 @@ from sqlmodel import Session
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0009"
+HEAD = "0010"
 """The newest migration (a test checks it against the migrations folder): a database already
 there is recognised without loading Alembic, which a command would pay for on every start."""
 

@@ -47,6 +47,12 @@ class Protector:
         the secret key and never stored."""
         return _derive(self._lookup_key, b"matcher audit chain")
 
+    def fingerprint(self) -> str:
+        """Names the secret key without revealing it: a value derived from the key (as the
+        other keys are), recorded in the database (``service.store.keys``) so that a process
+        started with another key is refused."""
+        return _derive(self._lookup_key, b"matcher key fingerprint").hex()
+
     def encrypt(self, value: str | None) -> str | None:
         return None if value is None else self._fernet.encrypt(value.encode()).decode()
 

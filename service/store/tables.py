@@ -389,6 +389,17 @@ class Account(SQLModel, table=True):
     created_at: datetime = _created()  # type: ignore[assignment]
 
 
+class KeyFingerprint(SQLModel, table=True):
+    """Which secret key this database's protected fields are written under: a keyed hash
+    derived from the key (``Protector.fingerprint``), never the key. One row."""
+
+    __tablename__ = "key_fingerprint"
+
+    id: int = Field(default=1, primary_key=True)
+    fingerprint: str = Field(max_length=64)
+    recorded_at: datetime = _created()  # type: ignore[assignment]
+
+
 # The referral workflow's tables are kept in their own module and registered with these.
 from service.store.workflow import (  # noqa: E402
     ClockRun,
@@ -410,6 +421,7 @@ __all__ = [
     "Impression",
     "Job",
     "JobUpload",
+    "KeyFingerprint",
     "ModelVersion",
     "Notification",
     "NotificationSetting",
