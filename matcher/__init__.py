@@ -27,12 +27,16 @@ if TYPE_CHECKING:
     from matcher.explain import Reason as Reason
     from matcher.features.pairs import FEATURES as FEATURES
     from matcher.features.pairs import PersonView as PersonView
+    from matcher.index import TITLE_CUTOFF as TITLE_CUTOFF
     from matcher.index import PersonIndex as PersonIndex
     from matcher.index import person_codes as person_codes
     from matcher.profile import Course as Course
     from matcher.profile import Person as Person
     from matcher.profile import Shelter as Shelter
     from matcher.profile import Vacancy as Vacancy
+    from matcher.reader import Code as Code
+    from matcher.reader import Reading as Reading
+    from matcher.reader import title_reader as title_reader
     from matcher.text import OccupationMatch as OccupationMatch
     from matcher.text import OccupationMatcher as OccupationMatcher
     from matcher.text import occupation_matcher as occupation_matcher
@@ -52,11 +56,15 @@ _EXPORTS = {
     "FEATURES": ("matcher.features.pairs", "FEATURES"),
     "PersonView": ("matcher.features.pairs", "PersonView"),
     "PersonIndex": ("matcher.index", "PersonIndex"),
+    "TITLE_CUTOFF": ("matcher.index", "TITLE_CUTOFF"),
     "person_codes": ("matcher.index", "person_codes"),
     "Course": ("matcher.profile", "Course"),
     "Person": ("matcher.profile", "Person"),
     "Shelter": ("matcher.profile", "Shelter"),
     "Vacancy": ("matcher.profile", "Vacancy"),
+    "Code": ("matcher.reader", "Code"),
+    "Reading": ("matcher.reader", "Reading"),
+    "title_reader": ("matcher.reader", "title_reader"),
     "OccupationMatch": ("matcher.text", "OccupationMatch"),
     "OccupationMatcher": ("matcher.text", "OccupationMatcher"),
     "occupation_matcher": ("matcher.text", "occupation_matcher"),
@@ -66,7 +74,9 @@ __all__ = [
     "CONGESTION_WINDOW_DAYS",
     "FEATURES",
     "KINDS",
+    "TITLE_CUTOFF",
     "Allocation",
+    "Code",
     "Congestion",
     "Course",
     "Engine",
@@ -76,6 +86,7 @@ __all__ = [
     "PersonIndex",
     "PersonView",
     "Ranker",
+    "Reading",
     "Reason",
     "Recommendation",
     "Shelter",
@@ -87,6 +98,7 @@ __all__ = [
     "person_codes",
     "plan",
     "scarce",
+    "title_reader",
 ]
 
 

@@ -10,7 +10,7 @@ import typer
 from service.cli.app import JsonOption, answered, command, echo_json, runtime, text
 
 if TYPE_CHECKING:
-    from matcher.reader import Code
+    from matcher import Code
 
 
 def code_line(code: Code) -> str:

@@ -30,8 +30,7 @@ from service.usecases.actor import Actor
 from service.usecases.errors import Invalid, Label
 
 if TYPE_CHECKING:
-    from matcher import Engine, Person
-    from matcher.reader import Code, Reading
+    from matcher import Code, Engine, Person, Reading
 
 SUGGESTIONS = 3
 """How many occupations a reading or a notice offers (best first)."""
@@ -70,7 +69,7 @@ def reading_dict(reading: Reading) -> dict[str, object]:
 
 def read(texts: Sequence[str], *, lang: str = "ru") -> list[Reading]:
     """How the reader reads each text: recognised or not, and its best codes."""
-    from matcher.reader import title_reader
+    from matcher import title_reader
 
     return title_reader().read_many(list(texts), lang=lang)
 
@@ -78,7 +77,7 @@ def read(texts: Sequence[str], *, lang: str = "ru") -> list[Reading]:
 def search(actor: Actor, query: str, *, lang: str = "ru", limit: int = 10) -> list[Code]:
     """Occupations whose titles fit ``query`` (the profession field's autocomplete); any
     role may ask: the classifiers are public."""
-    from matcher.reader import title_reader
+    from matcher import title_reader
 
     del actor  # every role may search; the parameter keeps the use cases' shape
     return title_reader().search(query.strip(), lang=lang, limit=limit)
@@ -107,8 +106,7 @@ def _answered_text(row: PersonRow, text: str | None) -> str | None:
         return text
     if not row.professions:
         return None
-    from matcher.index import TITLE_CUTOFF
-    from matcher.text import occupation_matcher
+    from matcher import TITLE_CUTOFF, occupation_matcher
 
     found = occupation_matcher().match_many(list(row.professions), limit=1, cutoff=TITLE_CUTOFF)
     for profession, matches in zip(row.professions, found, strict=True):
@@ -146,7 +144,7 @@ class Notice:
     profession: str
 
     def as_dict(self, lang: str) -> dict[str, object]:
-        from matcher.reader import title_reader
+        from matcher import title_reader
 
         suggestions = title_reader().read(self.profession, lang=lang).codes[:SUGGESTIONS]
         return {
