@@ -40,6 +40,13 @@ class Runtime:
             self._protector = Protector(self.settings.secret())
         return self._protector
 
+    def use_protector(self, protector: Protector) -> None:
+        """Protect with ``protector`` from now on (after ``matcher key rotate``), the audit
+        trail's chain included."""
+        self._protector = protector
+        audit.use_key(self.bind, protector.audit_key())
+        self._audit_keyed = True
+
     @property
     def serving(self) -> Serving:
         """The engine snapshot this process answers from (``service.serving``)."""

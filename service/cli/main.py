@@ -13,6 +13,7 @@ from service.cli import (
     admin,
     allocate,
     data,
+    keys,
     lists,
     model,
     occupations,
@@ -34,6 +35,7 @@ GROUPS = [
     model,
     admin,
     accounts,
+    keys,
     worker,
 ]
 """Each module's ``register(app)`` adds its commands, in this order."""

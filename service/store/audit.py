@@ -139,15 +139,17 @@ def record(
     person_ids: Sequence[str],
     action: str,
     account_id: int | None = None,
+    key: bytes | None = None,
 ) -> None:
     """Add one event per person to the caller's transaction, chained to the trail: the use
     case commits it with the rest of what the request writes, so an answer is never given
     without its record. The trail's lock is held from here to the commit: call this last,
-    after the transaction's other writes, so that no writer waits on a row while holding it."""
+    after the transaction's other writes, so that no writer waits on a row while holding it.
+    ``key``: the chain's key, when not the one registered for the database (a rotation)."""
     wanted = list(dict.fromkeys(person_ids))
     if not wanted:
         return
-    key = _key(session)
+    key = key or _key(session)
     previous = _tail(session) if key is not None else ""
     os_user = _os_user(actor)
     for person_id in wanted:

@@ -1,27 +1,36 @@
-"""The secret key's fingerprint, on a database of its own (real commits, on SQLite or on the
-PostgreSQL of DATABASE_URL)."""
+"""The secret key's fingerprint and ``matcher key rotate``, on a database of their own (real
+commits, on SQLite or on the PostgreSQL of DATABASE_URL)."""
 
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
+from sqlmodel import col
+from typer.testing import CliRunner
 
+import service.cli.main  # noqa: F401  (registers the commands)
+from catalogs.demo import DemoSpec
 from catalogs.i18n import LANGS
 from service.api.app import create_app
+from service.cli.app import app as cli_app
 from service.config import Settings
 from service.runtime import Runtime
-from service.store import db, keys
+from service.store import audit, db, demo, keys
 from service.store.protect import Protector
-from service.store.tables import KeyFingerprint
+from service.store.tables import AuditEvent, KeyFingerprint, Notification, Person, Referral
+from service.usecases.actor import Actor
 from tests.dbutil import scratch_engine
 
 OLD = "old-key-of-this-database-0123456789"
@@ -87,3 +96,203 @@ def test_a_command_with_another_key_says_so_and_exits_3(engine: Engine, tmp_path
     )
     assert done.returncode == 3
     assert done.stderr.strip() == keys.KeyMismatch().message("kk")
+
+
+# --- rotation ---------------------------------------------------------------------------
+
+
+def _world(engine: Engine, tmp_path: Path) -> Runtime:
+    """Persons, audit rows and an employer's notification, written under ``OLD``."""
+    rt = runtime(engine, tmp_path, OLD)
+    with rt.writing() as session:
+        spec = DemoSpec(seed=5, as_of=date(2026, 11, 1), vacancies=20, courses=3, persons=12)
+        demo.build(session, spec, protector=rt.protector)
+        session.commit()
+        person = session.scalars(sa.select(Person).order_by(col(Person.person_id))).first()
+        assert person is not None
+        referral = Referral(
+            person_id=person.person_id,
+            item_kind="vacancy",
+            item_id="V-1",
+            employer_bin=EMPLOYER,
+            region_kato=person.region_kato,
+            state="sent",
+            place="job",
+            sent_on=date(2026, 11, 2),
+            state_on=date(2026, 11, 2),
+            created_by="cli",
+        )
+        session.add(referral)
+        session.flush()
+        code = rt.protector.pseudonym(person.person_id, employer_bin=EMPLOYER)
+        session.add(
+            Notification(
+                key="test:1",
+                kind="referral_new",
+                recipient=f"employer:{EMPLOYER}",
+                lang="ru",
+                subject=f"Направление {code}",
+                body=f"Кандидат {code} направлен к вам.",
+                referral_id=referral.id,
+            )
+        )
+        actor = Actor.command("person show")
+        audit.record(session, actor=actor, person_ids=[person.person_id], action="read")
+        audit.record(session, actor=actor, person_ids=["#token:1"], action="token_create")
+        session.commit()
+    return rt
+
+
+def _state(engine: Engine) -> dict[str, Any]:
+    """Everything a rotation rewrites, as stored."""
+    with engine.connect() as connection:
+        return {
+            "persons": connection.execute(sa.select(Person).order_by(col(Person.person_id))).all(),
+            "chain": connection.execute(
+                sa.select(col(AuditEvent.id), col(AuditEvent.chain)).order_by(col(AuditEvent.id))
+            ).all(),
+            "notes": connection.execute(
+                sa.select(col(Notification.subject), col(Notification.body))
+            ).all(),
+            "key": connection.execute(sa.select(col(KeyFingerprint.fingerprint))).all(),
+        }
+
+
+def _clear(rt: Runtime) -> list[tuple[str, str | None, str | None, str | None, str | None]]:
+    """Each person's protected fields in clear, and the IIN's lookup hash checked."""
+    found = []
+    with rt.session() as session:
+        for row in session.scalars(sa.select(Person).order_by(col(Person.person_id))):
+            iin = rt.protector.decrypt(row.iin_cipher)
+            assert row.iin_hash == (None if iin is None else rt.protector.lookup_hash(iin))
+            name = rt.protector.decrypt(row.full_name_cipher)
+            offence = rt.protector.decrypt(row.offence_cipher)
+            found.append((row.person_id, iin, name, offence, row.iin_hash))
+    return found
+
+
+def _rotate(rt: Runtime, *args: str, input: str | None = None) -> Any:
+    return CliRunner().invoke(cli_app, ["key", "rotate", *args], obj=rt, input=input)
+
+
+def test_rotate_re_protects_everything_and_the_old_key_is_refused_after(
+    engine: Engine, tmp_path: Path
+) -> None:
+    rt = _world(engine, tmp_path)
+    before = [row[:4] for row in _clear(rt)]
+    assert any(row[1] for row in before)
+    old_hashes = {row[4] for row in _clear(rt)}
+    person_id = before[0][0]
+    events_before = len(_state(engine)["chain"])
+    new_file = tmp_path / "new.key"
+    new_file.write_text(NEW + "\n")
+
+    result = _rotate(rt, "--new-key-file", str(new_file))
+    assert result.exit_code == 0, result.output
+    assert "12 protected records, 1 notifications" in result.output
+
+    with pytest.raises(keys.KeyMismatch):
+        runtime(engine, tmp_path, OLD).ready()
+    after_rt = runtime(engine, tmp_path, NEW)
+    after = _clear(after_rt)
+    assert [row[:4] for row in after] == before
+    assert not old_hashes & {row[4] for row in after}
+    with after_rt.session() as session:
+        verdict = audit.verify(session, key=after_rt.protector.audit_key())
+        last = session.scalars(sa.select(AuditEvent).order_by(col(AuditEvent.id).desc())).first()
+        (note,) = session.scalars(sa.select(Notification)).all()
+    assert verdict.ok
+    assert verdict.checked == events_before + 1
+    assert last is not None
+    assert (last.action, last.person_id, last.method) == ("key_rotate", "#key", "CLI")
+    code = after_rt.protector.pseudonym(person_id, employer_bin=EMPLOYER)
+    assert code in note.body
+    assert code in note.subject
+    assert Protector(OLD.encode()).pseudonym(person_id, employer_bin=EMPLOYER) not in note.body
+    # the runtime that rotated goes on under the new key
+    assert rt.protector.fingerprint() == after_rt.protector.fingerprint()
+
+
+def test_a_failure_midway_leaves_everything_under_the_old_key(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rt = _world(engine, tmp_path)
+    stored = _state(engine)
+
+    def fail(*args: object) -> int:  # after the persons were re-protected
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(keys, "_rechain", fail)
+    result = _rotate(rt, "--new-key-stdin", input=NEW + "\n")
+    assert isinstance(result.exception, RuntimeError)
+
+    assert _state(engine) == stored
+    runtime(engine, tmp_path, OLD).ready()
+    with pytest.raises(keys.KeyMismatch):
+        runtime(engine, tmp_path, NEW).ready()
+
+
+def test_a_value_under_yet_another_key_stops_the_rotation(engine: Engine, tmp_path: Path) -> None:
+    rt = _world(engine, tmp_path)
+    with rt.writing() as session:
+        last = session.scalars(sa.select(Person).order_by(col(Person.person_id).desc())).first()
+        assert last is not None
+        last.full_name_cipher = Protector(b"a third key, not this database's").encrypt("X")
+        session.add(last)
+        unreadable = last.person_id
+        session.commit()
+    stored = _state(engine)
+
+    result = _rotate(rt, "--new-key-stdin", input=NEW)
+    assert result.exit_code == 1
+    assert f"persons (row {unreadable})" in result.output
+    assert _state(engine) == stored
+
+
+def test_a_broken_audit_trail_is_refused_before_anything_changes(
+    engine: Engine, tmp_path: Path
+) -> None:
+    rt = _world(engine, tmp_path)
+    with engine.begin() as connection:
+        first = connection.execute(sa.select(sa.func.min(col(AuditEvent.id)))).scalar_one()
+        connection.execute(
+            sa.update(AuditEvent).where(col(AuditEvent.id) == first).values(action="update")
+        )
+    stored = _state(engine)
+
+    result = _rotate(rt, "--new-key-stdin", input=NEW)
+    assert result.exit_code == 1
+    assert f"broken at row {first}" in result.output
+    assert _state(engine) == stored
+
+
+def test_generate_writes_a_private_key_file_and_rotates_to_it(
+    engine: Engine, tmp_path: Path
+) -> None:
+    rt = _world(engine, tmp_path)
+    target = tmp_path / "generated.key"
+    result = _rotate(rt, "--generate", str(target))
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    runtime(engine, tmp_path, target.read_text().strip()).ready()
+
+    again = _rotate(rt, "--generate", str(target))  # never over an existing file
+    assert isinstance(again.exception, FileExistsError)
+
+
+@pytest.mark.parametrize(
+    ("args", "input", "code", "words"),
+    [
+        ((), None, 2, "one way"),
+        (("--new-key-stdin",), "short", 2, "too short"),
+        (("--new-key-stdin",), OLD, 1, "the key in force"),
+    ],
+)
+def test_rotate_refuses_a_missing_short_or_same_key(
+    engine: Engine, tmp_path: Path, args: tuple[str, ...], input: str | None, code: int, words: str
+) -> None:
+    rt = runtime(engine, tmp_path, OLD)
+    rt.ready()
+    result = _rotate(rt, *args, input=input)
+    assert result.exit_code == code
+    assert words in result.output
