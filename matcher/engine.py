@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from matcher import explain
 from matcher.congestion import Congestion
-from matcher.eligibility import Verdict, verdicts
+from matcher.eligibility import Verdict, institution_number, verdicts
 from matcher.explain import Reason
 from matcher.features.fit import RELOCATION_SCALE_KM
 from matcher.features.geo import haversine_many
@@ -343,7 +343,7 @@ class Engine:
                 job,
                 km=float(distance),
                 regional_median=self.vacancies.median_salary.get(v.kato[:2]),
-                shelter_near=self.shelters.nearest_free,
+                shelter_near=self.shelters.nearest_admitting(person, self.today),
             )
             rows.append((person, view, self._tracked("candidate", v, pair)))
         if not rows:
@@ -412,18 +412,20 @@ class Engine:
         earliest = (self.today - timedelta(14)).toordinal()
         keep = ~index.full & (~index.dated | (index.starts >= earliest))
         in_custody = p.status == "in_custody"
+        release = p.release_date.toordinal() if p.release_date else np.iinfo(np.int64).max
+        # a course held inside an institution: for the people there, before their release
+        inside = index.institution != ""
+        own = inside & (index.institution == (institution_number(p.institution) or "-"))
+        keep &= ~inside | (in_custody & own & (~index.dated | (index.starts < release)))
         if in_custody:
-            after_release = index.dated & (
-                index.starts
-                >= (p.release_date.toordinal() if p.release_date else np.iinfo(np.int64).max)
-            )
+            after_release = index.dated & (index.starts >= release)
             keep &= index.custody | after_release
         km = np.where(
             index.online,
             0.0,
             haversine_many(p.lat, p.lon, np.nan_to_num(index.lat), np.nan_to_num(index.lon)),
         )
-        near = index.online | (km <= p.max_commute_km) | (in_custody & index.custody)
+        near = index.online | (km <= p.max_commute_km) | inside
         if not p.relocation_ok:
             keep &= near
         pos = np.flatnonzero(keep)
@@ -471,7 +473,7 @@ class Engine:
                 view,
                 job,
                 regional_median=self.vacancies.median_salary.get(item.kato[:2]),
-                shelter_near=self.shelters.nearest_free,
+                shelter_near=self.shelters.nearest_admitting(view.person, self.today),
             )
         if isinstance(item, Course):
             gap = self.vacancies.quota_gap.get(view.person.kato[:2], {})

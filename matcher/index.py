@@ -6,7 +6,7 @@ that could fit and scores them with array arithmetic before the exact features a
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
 
@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from catalogs.enums import OFFENCE_CATEGORIES
-from matcher.eligibility import quota_window_end
+from matcher.eligibility import admits, custody_institution, institution_number, quota_window_end
 from matcher.features.geo import haversine_many
 from matcher.features.occupation import (
     SAME_MINOR_GROUP,
@@ -259,6 +259,10 @@ class CourseIndex:
             [c.format == "online" or c.lat is None for c in self.items], dtype=bool
         )
         self.custody = np.array([c.available_in_custody for c in self.items], dtype=bool)
+        self.institution = np.array(
+            [institution_number(custody_institution(c)) or "" for c in self.items], dtype=object
+        )
+        """The number of the institution a course is held in ("" for one open outside)."""
         far_future = date.max.toordinal()
         self.starts = np.array(
             [far_future if c.starts_on is None else c.starts_on.toordinal() for c in self.items],
@@ -291,21 +295,29 @@ class ShelterIndex:
         self.lat = np.array([s.lat for s in self.items], dtype=np.float64)
         self.lon = np.array([s.lon for s in self.items], dtype=np.float64)
         self.free = np.array([s.free_beds for s in self.items], dtype=np.int64)
-        self._near = lru_cache(maxsize=65536)(self._nearest_free)
+        self._near = lru_cache(maxsize=65536)(self._around)
 
     def __len__(self) -> int:
         return len(self.items)
 
-    def nearest_free(self, lat: float, lon: float) -> tuple[int, float] | None:
-        """Free beds and distance of the nearest centre with a free bed within 50 km."""
-        return self._near(round(lat, 3), round(lon, 3))
+    def nearest_admitting(
+        self, person: Person, today: date
+    ) -> Callable[[float, float], tuple[int, float] | None]:
+        """For a point (a job), the free beds and distance of the nearest centre within 50 km
+        that would take ``person`` in (``eligibility.admits``: the rules of the shelter list)."""
 
-    def _nearest_free(self, lat: float, lon: float) -> tuple[int, float] | None:
+        def nearest(lat: float, lon: float) -> tuple[int, float] | None:
+            for i, km in self._near(round(lat, 3), round(lon, 3)):
+                if admits(person, self.items[i], today):
+                    return int(self.free[i]), km
+            return None
+
+        return nearest
+
+    def _around(self, lat: float, lon: float) -> tuple[tuple[int, float], ...]:
+        """Centres with a free bed within 50 km of the point, nearest first."""
         if not self.items:
-            return None
+            return ()
         km = haversine_many(lat, lon, self.lat, self.lon)
-        km = np.where(self.free > 0, km, np.inf)
-        best = int(np.argmin(km))
-        if km[best] > SHELTER_NEAR_JOB_KM:
-            return None
-        return int(self.free[best]), float(km[best])
+        near = np.flatnonzero((self.free > 0) & (km <= SHELTER_NEAR_JOB_KM))
+        return tuple((int(i), float(km[i])) for i in near[np.argsort(km[near], kind="stable")])
