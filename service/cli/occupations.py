@@ -39,6 +39,7 @@ def read(
         )
         typer.echo(text(key, lang, text=reading.text))
         codes = reading.codes[: occupations.SUGGESTIONS]
+        codes = [c for c in codes if round(c.confidence * 100) > 0] or codes[:1]  # no 0% noise
         if codes and not reading.recognised:
             typer.echo("  " + text("occupation_read_closest", lang))
         for code in codes:
