@@ -38,8 +38,8 @@ def read(
             "occupation_read_recognised" if reading.recognised else "occupation_read_not_recognised"
         )
         typer.echo(text(key, lang, text=reading.text))
-        codes = reading.codes[: occupations.SUGGESTIONS]
-        codes = [c for c in codes if round(c.confidence * 100) > 0] or codes[:1]  # no 0% noise
+        best = list(reading.codes[: occupations.SUGGESTIONS])
+        codes = [c for c in best if round(c.confidence * 100) > 0] or best[:1]  # no 0% noise
         if codes and not reading.recognised:
             typer.echo("  " + text("occupation_read_closest", lang))
         for code in codes:
