@@ -29,8 +29,10 @@ from matcher.text import OccupationMatch, OccupationMatcher
 Positions = npt.NDArray[np.int64]
 _EMPTY: Positions = np.empty(0, dtype=np.int64)
 NO_CODE = -1
-TITLE_CUTOFF = 0.8
-"""A vacancy title read below this confidence is left without an occupation."""
+TITLE_CUTOFF = 0.5
+"""A vacancy title read below this confidence is left without an occupation: the title
+reader's threshold (``matcher.reader.THRESHOLD``), where its calibrated confidence says "not
+recognised"."""
 
 
 def offence_bit(category: str | None) -> int:

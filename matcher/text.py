@@ -22,11 +22,15 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from catalogs.normalize import normalize_occupation
+
+if TYPE_CHECKING:
+    from matcher.reader import TitleReader
 
 _KAZAKH_LOOSE = str.maketrans("әғқңөұүһі", "агкноуухи")
 _LATIN = re.compile(r"[a-zá-ýıǵńóúý]", re.IGNORECASE)
@@ -140,6 +144,15 @@ class OccupationMatcher:
         1.0; when ``limit`` allows, the closest other occupations follow it."""
         known = {text: self._remembered.get((text, limit, cutoff)) for text in dict.fromkeys(texts)}
         distinct = [text for text, found in known.items() if found is None]
+        found = self._read(distinct, limit=limit, cutoff=cutoff) if distinct else {}
+        self._remember({(text, limit, cutoff): found[text] for text in distinct})
+        found.update((text, reading) for text, reading in known.items() if reading is not None)
+        return [list(found[text]) for text in texts]
+
+    def _read(
+        self, distinct: list[str], *, limit: int, cutoff: float
+    ) -> dict[str, list[OccupationMatch]]:
+        """Read texts not read before: exact look-ups, then one fuzzy batch."""
         certain = {text: self._certain(text) for text in distinct}
         queries: list[str] = []
         owners: list[str] = []
@@ -161,9 +174,7 @@ class OccupationMatcher:
                     if m.code != exact.code
                 ]
             found[text] = ranked[:limit]
-        self._remember({(text, limit, cutoff): found[text] for text in distinct})
-        found.update((text, reading) for text, reading in known.items() if reading is not None)
-        return [list(found[text]) for text in texts]
+        return found
 
     def _remember(self, readings: dict[tuple[str, int, float], list[OccupationMatch]]) -> None:
         if len(self._remembered) + len(readings) > 100_000:
@@ -259,10 +270,50 @@ class OccupationMatcher:
         return None
 
 
+class ReaderMatcher(OccupationMatcher):
+    """The engine's matcher backed by the learned title reader (``matcher.reader``).
+
+    Same calls, same remembering, same ``OccupationMatch``es; the confidence is the reader's
+    calibrated one, and a text whose best code is below the reader's threshold is not
+    recognised: it gets no match at a ``cutoff`` of that threshold or more (the engine's
+    ``TITLE_CUTOFF``), so the person or vacancy has no known occupation. With a lower
+    ``cutoff`` the reader's suggestions are given (the relevance benchmark reads ten)."""
+
+    def __init__(self, reader: TitleReader) -> None:
+        super().__init__(())
+        self.reader = reader
+
+    def _read(
+        self, distinct: list[str], *, limit: int, cutoff: float
+    ) -> dict[str, list[OccupationMatch]]:
+        found: dict[str, list[OccupationMatch]] = {}
+        ranked = self.reader.rank(distinct, limit=limit)
+        for text, codes in zip(distinct, ranked, strict=True):
+            if codes and cutoff > 0 and codes[0].confidence < self.reader.threshold:
+                codes = []  # not recognised: no occupation, whatever the cutoff
+            found[text] = [
+                OccupationMatch(r.code, round(r.confidence, 4), r.label)
+                for r in codes
+                if r.confidence >= cutoff
+            ]
+        return found
+
+    @property
+    def fingerprint(self) -> str:
+        """The reader's fingerprint (its vocabulary, its code, the libraries) with this
+        module's code: readings kept under it are this matcher's own."""
+        import hashlib
+        import inspect
+
+        digest = hashlib.sha256(self.reader.fingerprint.encode())
+        digest.update(inspect.getsource(sys.modules[__name__]).encode())
+        digest.update(str(self.reader.threshold).encode())
+        return digest.hexdigest()
+
+
 @cache
 def occupation_matcher() -> OccupationMatcher:
-    """The matcher over the shipped occupation reference (titles and synonyms, ru/kk/en)."""
-    from catalogs.reference.occupations import occupations
+    """The matcher over the shipped vocabularies: the learned title reader (``title_reader``)."""
+    from matcher.reader import title_reader
 
-    registry = occupations()
-    return OccupationMatcher(registry.labels(), exact=registry.lookup, normalized=True)
+    return ReaderMatcher(title_reader())

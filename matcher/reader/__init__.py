@@ -1,0 +1,223 @@
+"""Reading free-text job titles as ISCO-08 occupations, with an honest confidence.
+
+>>> reader = title_reader()
+>>> reading = reader.read("Жүргізушісі С санаты")
+>>> reading.recognised, reading.codes[0].code
+(True, '8332')
+
+A text is normalised (``reader.normalise``), looked up exactly, and otherwise read by the
+learned model (``reader.model``): the nearest titles of the vocabularies
+(``reader.vocabulary``) with a calibrated confidence. A reading whose best code is below
+``TitleReader.threshold`` is *not recognised*: its codes are only suggestions. A title written
+as alternatives («Администратор / офис-менеджер») is read whole and part by part, and the most
+confident reading is kept. The fitted model is kept on disk (``reader.cache``).
+
+See ``docs/algorithm.md``, "Reading job titles".
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from matcher.reader.cache import code_fingerprint, default_cache_dir, load_or_fit
+from matcher.reader.model import Ranked, ReaderModel
+from matcher.reader.normalise import CONTEXT_WORDS, Normaliser, loose, normaliser
+from matcher.reader.search import SearchIndex
+from matcher.reader.vocabulary import Vocabulary, shipped_vocabulary
+from matcher.text import transliterate
+
+__all__ = ["THRESHOLD", "Code", "Reading", "TitleReader", "load_reader", "title_reader"]
+
+THRESHOLD = 0.5
+"""A best code below this confidence is a suggestion, not a reading (``docs/algorithm.md``)."""
+
+MAX_CODES = 3
+PART_MARGIN = 0.05
+"""A part or the head of a text is read instead of the whole only when it is this much surer."""
+HEAD_ENDS = CONTEXT_WORDS
+_LATIN = re.compile(r"[a-zá-ýıǵńóúý]", re.IGNORECASE)
+_CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.IGNORECASE)
+_ALTERNATIVES = re.compile(r"\s*[/|;]\s*|\s+или\s+|\s+немесе\s+")
+
+Titles = Callable[[str, "str | None", str], str]
+"""(ISCO code, NKZ code or None, lang) → the title to show."""
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    code: str
+    """ISCO-08 unit group, 4 digits."""
+    nkz: str | None
+    """The best-matching NKZ occupation code (XXXX-X-XXX) under it, when one is known."""
+    title: str
+    """The occupation's title in the requested language."""
+    confidence: float
+    """Calibrated probability that this code is right, in [0, 1]."""
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    text: str
+    recognised: bool
+    """The best code's confidence is at least the reader's threshold."""
+    codes: tuple[Code, ...]
+    """Best first, at most 3 (when not recognised: the closest suggestions)."""
+
+
+class TitleReader:
+    """Reads job titles; one per process is enough (``title_reader()``)."""
+
+    def __init__(
+        self,
+        model: ReaderModel,
+        *,
+        vocabulary: Callable[[], Vocabulary],
+        titles: Titles | None = None,
+        threshold: float = THRESHOLD,
+        fingerprint: str = "",
+        fitted: bool = False,
+    ) -> None:
+        self.model = model
+        self.threshold = threshold
+        self.fingerprint = fingerprint
+        self.fitted = fitted
+        """Whether the model was fitted when this reader was made (not loaded from disk)."""
+        self._normaliser = normaliser()
+        self._normaliser.seed(model.lemmas_)
+        self._vocabulary = vocabulary
+        self._titles = titles
+        self._search: SearchIndex | None = None
+        self._lock = threading.Lock()
+
+    # --- reading ------------------------------------------------------------------------
+
+    def read(self, text: str, *, lang: str = "ru") -> Reading:
+        return self.read_many([text], lang=lang)[0]
+
+    def read_many(self, texts: Sequence[str], *, lang: str = "ru") -> list[Reading]:
+        ranked = self.rank(texts, limit=MAX_CODES)
+        return [self._reading(text, found, lang) for text, found in zip(texts, ranked, strict=True)]
+
+    def rank(self, texts: Sequence[str], *, limit: int) -> list[list[Ranked]]:
+        """Up to ``limit`` codes for each text, most confident first (what ``read`` shows,
+        with the scores and matched labels the engine's adapter keeps)."""
+        candidates = [self._candidates(text) for text in texts]
+        forms = list(dict.fromkeys(form for forms in candidates for form in forms))
+        answers = dict(zip(forms, self.model.read(forms, limit=limit), strict=True))
+        out: list[list[Ranked]] = []
+        for forms in candidates:
+            best: list[Ranked] = []
+            for form in forms:  # the first of equals wins: the whole text before its parts
+                found = answers[form]
+                if found and (not best or found[0].confidence > best[0].confidence + PART_MARGIN):
+                    best = found
+            out.append(best)
+        return out
+
+    def _candidates(self, text: str) -> list[str]:
+        """The forms a text is read as: whole; transliterated when written in Latin letters
+        only; each of its alternatives («A / B»); and its head, the words before a
+        preposition that says where or for whom («курьер на велосипеде», «бариста в
+        ресторан»). A text with seniority words is read with them first when the vocabulary
+        knows it so («старший повар» is a chef), else without them."""
+        norm: Normaliser = self._normaliser
+        texts = [text]
+        if _LATIN.search(text) and not _CYRILLIC.search(text):
+            texts.append(transliterate(text))
+        texts += (
+            [p for p in _ALTERNATIVES.split(text) if p.strip()]
+            if _ALTERNATIVES.search(text)
+            else []
+        )
+        forms: list[str] = []
+        for one in texts:
+            words, lemmas = norm.read(one)
+            if lemmas != words and loose(lemmas) in self.model.exact_:
+                forms.append(loose(lemmas))  # a title known with its seniority words
+            forms.append(loose(words))
+            cut = next((i for i, w in enumerate(words) if i and w in HEAD_ENDS), None)
+            if cut is not None:
+                forms.append(loose(words[:cut]))
+        return [f for f in dict.fromkeys(forms) if f]
+
+    def _reading(self, text: str, found: list[Ranked], lang: str) -> Reading:
+        codes = tuple(
+            Code(r.code, r.nkz, self.title(r.code, r.nkz, lang), round(r.confidence, 4))
+            for r in found[:MAX_CODES]
+        )
+        recognised = bool(codes) and codes[0].confidence >= self.threshold
+        return Reading(text, recognised, codes)
+
+    def title(self, code: str, nkz: str | None, lang: str) -> str:
+        """The title shown for a code: the NKZ occupation's when ``nkz`` is set, else the
+        ISCO unit group's, in ``lang``."""
+        if self._titles is not None:
+            return self._titles(code, nkz, lang)
+        return code
+
+    # --- autocomplete -------------------------------------------------------------------
+
+    def search(self, query: str, *, lang: str = "ru", limit: int = 10) -> list[Code]:
+        """Occupations whose titles (NKZ ru/kk, ISCO titles, synonyms, English titles) start
+        with or contain the typed words, best first; from 2 letters, in ru, kk and en."""
+        with self._lock:
+            if self._search is None:
+                self._search = SearchIndex(self._vocabulary())
+            index = self._search
+        return [
+            Code(hit.code, hit.nkz, self.title(hit.code, hit.nkz, lang), hit.quality)
+            for hit in index.find(query, lang=lang, limit=limit)
+        ]
+
+
+def shipped_titles(code: str, nkz: str | None, lang: str) -> str:
+    """Titles from the shipped registries (``catalogs.reference``)."""
+    from catalogs.reference.classifiers import nkz_occupations
+    from catalogs.reference.occupations import occupations
+
+    if nkz is not None:
+        occupation = nkz_occupations().get(nkz)
+        if occupation is not None:
+            return occupation.title(lang)
+    unit = occupations().get(code)
+    return unit.title(lang) if unit is not None else code
+
+
+def load_reader(
+    *,
+    vocabulary: Vocabulary | None = None,
+    cache_dir: Path | None = None,
+    titles: Titles | None = None,
+    threshold: float = THRESHOLD,
+) -> TitleReader:
+    """A reader over ``vocabulary`` (the shipped one by default), its fitted model taken from
+    ``cache_dir`` when it is there under the same fingerprint, else fitted (and kept there).
+    ``cache_dir=None`` neither reads nor writes a cache."""
+    shipped = vocabulary is None
+    words = shipped_vocabulary() if vocabulary is None else vocabulary
+    fingerprint = hashlib.sha256(f"{words.fingerprint}:{code_fingerprint()}".encode()).hexdigest()
+
+    def fit() -> ReaderModel:
+        return ReaderModel().fit(words, normaliser())
+
+    model, fitted = load_or_fit(fingerprint, fit, cache_dir=cache_dir)
+    return TitleReader(
+        model,
+        vocabulary=lambda: words,
+        titles=titles if titles is not None else (shipped_titles if shipped else None),
+        threshold=threshold,
+        fingerprint=fingerprint,
+        fitted=fitted,
+    )
+
+
+@functools.cache
+def title_reader() -> TitleReader:
+    """The process-wide reader over the shipped vocabulary, cached in ``default_cache_dir()``."""
+    return load_reader(cache_dir=default_cache_dir())

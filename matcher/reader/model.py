@@ -1,0 +1,389 @@
+"""The learned part of the title reader: nearest titles over character and word n-grams, with
+a calibrated confidence.
+
+``ReaderModel.fit(vocabulary)``:
+
+1. every entry is normalised (``reader.normalise``: noise, grades and seniority out, lemmas,
+   Kazakh endings, Kazakh letters folded); equal forms of one code become one *row*;
+2. each row is a TF-IDF vector of character 3-5-grams within words (typos, unknown endings,
+   compounds: «электрогазосварщик» shares most of its n-grams with «газосварщик») joined with
+   word unigrams and bigrams (the trade word wherever it stands: «менеджер по продажам
+   автомобилей»), L2-normalised; n-grams in more than ``MAX_DF`` of the rows are left out
+   (they tell nothing and would make every product slow);
+3. a text is read by its cosine similarity to every row; a code's score is the similarity of
+   its best row, and codes are ranked by it;
+4. the *confidence* of the best code is a logistic (Platt) calibration of four figures of
+   the ranking — the best score, its margin over the next code, their product and the share
+   of the ten nearest rows that belong to the best code — fitted on held-out entries: one
+   entry in ten (chosen by a hash of its text, so the same ones every time) is left out of a
+   first index, read as written and with one made-up noise (a typo, a seniority word, an
+   employer, a Kazakh ending), and the calibration learns how often the best code was theirs.
+   The other codes share what is left, in proportion to ``exp(score / 0.05)``;
+5. an exact match of the normalised text wins over all of this (``exact``): a curated title,
+   synonym, English title or activity is certain (1.0); an official title is 0.97, shared
+   equally when it sits under several codes; a generic title («специалист») is never more
+   than ``GENERIC_CONFIDENCE``.
+
+Fitting is deterministic: the same vocabulary and code give the same model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from rapidfuzz import fuzz, process
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
+
+from matcher.reader.normalise import Normaliser, loose
+from matcher.reader.vocabulary import SOURCES, Vocabulary
+
+MAX_DF = 0.04
+WORD_WEIGHT = 0.6
+NEIGHBOURS = 60
+SUPPORT_ROWS = 10
+SPREAD = 0.05
+GENERIC_CONFIDENCE = 0.2
+OFFICIAL_EXACT = 0.97
+FUZZY_MIN = 75
+FUZZY_WEIGHT = 0.9
+TRUSTED = frozenset({"curated", "words", "activity"})
+"""Sources whose rows are also compared letter by letter (``fuzz.ratio``): typos in short
+titles («свращик», «курер») defeat n-grams but not an edit distance."""
+HELD_OUT_SHARE = 10
+"""One entry in ``HELD_OUT_SHARE`` calibrates the confidence."""
+
+_NOISES = (
+    "старший {}", "ведущий {}", "{} 5 разряда", "senior {}", "{} в ТОО Береке",
+    "{} (вахта)", "{}, Алматы", "помощник {}", "{} удаленно", "junior {}",
+)  # fmt: skip
+_KAZAKH_ENDINGS = ("сы", "сі", "ы", "і", "лар", "лер", "дар", "дер")
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """One code for a text: its score and confidence, the row that matched it best, and
+    the best row of it that comes from NKZ (with its NKZ code), when one is near."""
+
+    code: str
+    score: float
+    confidence: float
+    label: str
+    nkz: str | None
+
+
+class ReaderModel:
+    """The fitted reader: rows, their vectors, exact look-ups and the calibration."""
+
+    def __init__(self) -> None:
+        self.codes_: list[str] = []
+        self.row_code_: npt.NDArray[np.int32] = np.empty(0, dtype=np.int32)
+        self.row_label_: list[str] = []
+        self.row_nkz_: list[str | None] = []
+        self.exact_: dict[str, tuple[tuple[str, ...], float]] = {}
+        self.generic_: frozenset[str] = frozenset()
+        self.char_: TfidfVectorizer | None = None
+        self.word_: TfidfVectorizer | None = None
+        self.matrix_: sp.csr_matrix | None = None
+        self.rows_: npt.NDArray[np.int32] = np.empty(0, dtype=np.int32)
+        """The row each line of ``matrix_`` is (all rows once fitted)."""
+        self.fuzzy_forms_: list[str] = []
+        self.fuzzy_rows_: npt.NDArray[np.int32] = np.empty(0, dtype=np.int32)
+        self.calibration_: LogisticRegression | None = None
+        self.calibration_accuracy_: float = 0.0
+        self.lemmas_: dict[str, str] = {}
+
+    # --- fitting ------------------------------------------------------------------------
+
+    def fit(self, vocabulary: Vocabulary, normaliser: Normaliser) -> ReaderModel:
+        read = {text: normaliser.read(text) for text in {e.text for e in vocabulary.entries}}
+        forms = {text: loose(words) for text, (words, _) in read.items()}
+        full = {text: loose(lemmas) for text, (_, lemmas) in read.items()}
+        reduced = {text for text, (words, lemmas) in read.items() if words != lemmas}
+        plain_forms = {forms[text] for text in forms if text not in reduced}
+        self.generic_ = frozenset(loose(normaliser.words(text)) for text in vocabulary.generic)
+        self.exact_ = _exact(vocabulary, forms, full, reduced)
+        rows: dict[tuple[str, str], tuple[str, str | None, bool]] = {}
+        for e in vocabulary.entries:
+            form = forms[e.text]
+            if not form or (e.text in reduced and form in plain_forms):
+                continue  # «младший бухгалтер» does not make «бухгалтер» an assistant's title
+            label, nkz, trusted = rows.get((e.code, form), (e.text, None, False))
+            rows[(e.code, form)] = (label, nkz or e.nkz, trusted or e.source in TRUSTED)
+        keys = sorted(rows)
+        self.codes_ = sorted({code for code, _ in keys})
+        index = {code: i for i, code in enumerate(self.codes_)}
+        self.row_code_ = np.array([index[code] for code, _ in keys], dtype=np.int32)
+        self.row_label_ = [rows[k][0] for k in keys]
+        self.row_nkz_ = [rows[k][1] for k in keys]
+        texts = [form for _, form in keys]
+        self.char_ = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=(3, 5),
+            sublinear_tf=True,
+            dtype=np.float32,
+            max_df=MAX_DF if len(texts) >= 10 / MAX_DF else 1.0,  # a tiny vocabulary keeps all
+        )
+        self.word_ = TfidfVectorizer(
+            analyzer="word",
+            token_pattern=r"\S+",
+            ngram_range=(1, 2),
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
+        self.char_.fit(texts)
+        self.word_.fit(texts)
+        self.char_.stop_words_ = None  # only for inspection, and large
+        self.word_.stop_words_ = None
+        words = {w for text in vocabulary.entries for w in normaliser.clean(text.text).split()}
+        self.lemmas_ = normaliser.lemmas(sorted(words))
+        matrix = self._vectors(texts)
+        from_trusted: npt.NDArray[np.bool_] = np.array([rows[k][2] for k in keys], dtype=bool)
+        held: npt.NDArray[np.bool_] = np.array([_held_out(t) for t in texts], dtype=bool)
+        if held.all() or not held.any():
+            held[:] = False
+        self._use(matrix, texts, ~held, from_trusted)
+        self._calibrate(vocabulary, normaliser, {texts[i] for i in np.flatnonzero(held)}, forms)
+        self._use(matrix, texts, np.ones(len(texts), dtype=bool), from_trusted)
+        return self
+
+    def _use(
+        self,
+        matrix: sp.csr_matrix,
+        texts: list[str],
+        keep: npt.NDArray[np.bool_],
+        trusted: npt.NDArray[np.bool_],
+    ) -> None:
+        """Read against the rows in ``keep`` (the fuzzy part: the trusted ones among them)."""
+        self.rows_ = np.flatnonzero(keep).astype(np.int32)
+        self.matrix_ = matrix[self.rows_]
+        self.fuzzy_rows_ = np.flatnonzero(keep & trusted).astype(np.int32)
+        self.fuzzy_forms_ = [texts[i] for i in self.fuzzy_rows_]
+
+    def _calibrate(
+        self,
+        vocabulary: Vocabulary,
+        normaliser: Normaliser,
+        held_forms: set[str],
+        forms: dict[str, str],
+    ) -> None:
+        """Platt calibration on held-out entries read against an index without them."""
+        codes_of: dict[str, set[str]] = {}
+        samples: list[str] = []
+        for e in vocabulary.entries:
+            if forms[e.text] in held_forms:
+                codes_of.setdefault(forms[e.text], set()).add(e.code)
+                if forms[e.text] not in samples:
+                    samples.append(forms[e.text])
+        queries: list[str] = []
+        truth: list[set[str]] = []
+        originals = {forms[e.text]: e for e in vocabulary.entries if forms[e.text] in held_forms}
+        for form in samples:
+            entry = originals[form]
+            for variant in (entry.text, _noisy(entry.text, entry.lang)):
+                query = loose(normaliser.words(variant))
+                if query:
+                    queries.append(query)
+                    truth.append(codes_of[form])
+        features: list[list[float]] = []
+        right: list[int] = []
+        for codes, (ranked, figures) in zip(truth, self._rank(queries), strict=True):
+            if ranked:
+                features.append(figures)
+                right.append(int(self.codes_[ranked[0][0]] in codes))
+        if len(set(right)) < 2:  # a tiny vocabulary: nothing to learn, trust the score
+            self.calibration_ = None
+            self.calibration_accuracy_ = float(np.mean(right)) if right else 0.0
+            return
+        model = LogisticRegression(C=1.0, max_iter=1000)
+        model.fit(np.array(features), np.array(right))
+        self.calibration_ = model
+        self.calibration_accuracy_ = float(np.mean(right))
+
+    # --- reading ------------------------------------------------------------------------
+
+    def _vectors(self, texts: Sequence[str]) -> sp.csr_matrix:
+        assert self.char_ is not None
+        assert self.word_ is not None
+        joined = sp.hstack([self.char_.transform(texts), WORD_WEIGHT * self.word_.transform(texts)])
+        return normalize(joined.tocsr(), copy=False)
+
+    def _rank(self, forms: Sequence[str]) -> list[tuple[list[tuple[int, float, int]], list[float]]]:
+        """For each form: its codes best first as (code index, score, best row), and the
+        figures the calibration reads."""
+        assert self.matrix_ is not None
+        out: list[tuple[list[tuple[int, float, int]], list[float]]] = []
+        for start in range(0, len(forms), 256):
+            batch = forms[start : start + 256]
+            sims = (self._vectors(batch) @ self.matrix_.T).tocsr()
+            fuzzy = (
+                process.cdist(
+                    batch, self.fuzzy_forms_, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN,
+                    dtype=np.uint8, workers=-1,
+                )
+                if self.fuzzy_forms_
+                else np.zeros((len(batch), 0), dtype=np.uint8)
+            )  # fmt: skip
+            for r in range(len(batch)):
+                lo, hi = sims.indptr[r], sims.indptr[r + 1]
+                near = np.flatnonzero(fuzzy[r])
+                rows = np.concatenate([self.rows_[sims.indices[lo:hi]], self.fuzzy_rows_[near]])
+                data = np.concatenate(
+                    [sims.data[lo:hi], fuzzy[r, near].astype(np.float32) * (FUZZY_WEIGHT / 100)]
+                )
+                out.append(self._codes(rows, data))
+        return out
+
+    def _codes(
+        self, rows: npt.NDArray[np.int32], data: npt.NDArray[np.float32]
+    ) -> tuple[list[tuple[int, float, int]], list[float]]:
+        if not len(rows):
+            return [], [0.0, 0.0, 0.0, 0.0]  # best, margin, best × margin, best × support
+        keep = min(NEIGHBOURS, len(rows))
+        top = np.argpartition(-data, keep - 1)[:keep]
+        top = top[np.lexsort((rows[top], -data[top]))]
+        near_rows = rows[top]
+        near_codes = self.row_code_[near_rows]
+        _, first = np.unique(near_codes, return_index=True)
+        first.sort()
+        ranked = [(int(near_codes[i]), float(data[top[i]]), int(near_rows[i])) for i in first]
+        best = ranked[0][1]
+        margin = best - (ranked[1][1] if len(ranked) > 1 else 0.0)
+        support = float(np.mean(near_codes[:SUPPORT_ROWS] == ranked[0][0]))
+        return ranked, [best, margin, best * margin, best * support]
+
+    def confidence(self, figures: list[float]) -> float:
+        """The calibrated probability that the best code is right."""
+        if self.calibration_ is None:
+            return float(figures[0])
+        return float(self.calibration_.predict_proba(np.array([figures]))[0, 1])
+
+    def read(self, forms: Sequence[str], *, limit: int) -> list[list[Ranked]]:
+        """Up to ``limit`` codes for each normalised form, best first."""
+        out: list[list[Ranked]] = []
+        distinct = list(dict.fromkeys(f for f in forms if f))
+        ranks = dict(zip(distinct, self._rank(distinct), strict=True)) if distinct else {}
+        probabilities = self._probabilities([ranks[f][1] for f in distinct])
+        confident = dict(zip(distinct, probabilities, strict=True))
+        for form in forms:
+            if not form:
+                out.append([])
+                continue
+            ranked, _ = ranks[form]
+            out.append(self._answer(form, ranked, confident[form], limit))
+        return out
+
+    def _probabilities(self, figures: list[list[float]]) -> list[float]:
+        if not figures:
+            return []
+        if self.calibration_ is None:
+            return [f[0] for f in figures]
+        return [float(p) for p in self.calibration_.predict_proba(np.array(figures))[:, 1]]
+
+    def _answer(
+        self, form: str, ranked: list[tuple[int, float, int]], p_best: float, limit: int
+    ) -> list[Ranked]:
+        nkz_of = self._nkz_rows(ranked)
+        exact = self.exact_.get(form)
+        answer: list[Ranked] = []
+        if exact is not None:
+            codes, each = exact
+            best_row = {self.codes_[c]: row for c, _, row in ranked}
+            for code in codes:
+                row = best_row.get(code)
+                label = self.row_label_[row] if row is not None else form
+                answer.append(Ranked(code, 1.0, each, label, nkz_of.get(code)))
+            rest = 1.0 - each * len(codes)
+            others = [r for r in ranked if self.codes_[r[0]] not in codes]
+        else:
+            if not ranked:
+                return []
+            c, score, row = ranked[0]
+            answer.append(
+                Ranked(
+                    self.codes_[c], score, p_best, self.row_label_[row], nkz_of.get(self.codes_[c])
+                )
+            )
+            rest = 1.0 - p_best
+            others = ranked[1:]
+        if others and len(answer) < limit:
+            weights = np.exp((np.array([s for _, s, _ in others]) - others[0][1]) / SPREAD)
+            shares = rest * weights / weights.sum()
+            for (c, score, row), share in zip(others, shares, strict=False):
+                if len(answer) >= limit:
+                    break
+                code = self.codes_[c]
+                answer.append(
+                    Ranked(code, score, float(share), self.row_label_[row], nkz_of.get(code))
+                )
+        if form in self.generic_ or all(w in self.generic_ for w in form.split()):
+            answer = [
+                Ranked(a.code, a.score, min(a.confidence, GENERIC_CONFIDENCE), a.label, a.nkz)
+                for a in answer
+            ]
+        answer = answer[:limit]
+        answer.sort(key=lambda a: -a.confidence)
+        return answer
+
+    def _nkz_rows(self, ranked: list[tuple[int, float, int]]) -> dict[str, str]:
+        """The NKZ occupation of each code's best-matching NKZ row among the neighbours."""
+        found: dict[str, str] = {}
+        for c, _, row in ranked:
+            nkz = self.row_nkz_[row]
+            if nkz is not None:
+                found.setdefault(self.codes_[c], nkz)
+        return found
+
+
+def _exact(
+    vocabulary: Vocabulary, forms: dict[str, str], full: dict[str, str], reduced: set[str]
+) -> dict[str, tuple[tuple[str, ...], float]]:
+    """Normalised text → its codes from the most trusted source that has it, and the
+    confidence each of them gets. Every title is known as written («старший повар» is a
+    chef, «младший бухгалтер» an accounting assistant); without its seniority words
+    («бухгалтер») it counts only when no title of any source is that text as written."""
+    tiers: dict[str, tuple[int, set[str]]] = {}
+    keys = [(e, full[e.text], 0) for e in vocabulary.entries]  # «старший повар» as written
+    keys += [(e, forms[e.text], len(SOURCES)) for e in vocabulary.entries if e.text in reduced]
+    for e, form, lower in keys:
+        if not form:
+            continue
+        tier = lower + SOURCES.index(e.source)
+        known = tiers.get(form)
+        if known is None or tier < known[0]:
+            tiers[form] = (tier, {e.code})
+        elif tier == known[0]:
+            known[1].add(e.code)
+    out: dict[str, tuple[tuple[str, ...], float]] = {}
+    for form, (tier, codes) in tiers.items():
+        certain = 1.0 if SOURCES[tier % len(SOURCES)] in TRUSTED else OFFICIAL_EXACT
+        out[form] = (tuple(sorted(codes)), certain / len(codes))
+    return out
+
+
+def _held_out(form: str) -> bool:
+    return int(hashlib.sha256(form.encode()).hexdigest()[:8], 16) % HELD_OUT_SHARE == 0
+
+
+def _noisy(text: str, lang: str) -> str:
+    """One made-up noise, chosen by a hash of the text (deterministic)."""
+    h = int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
+    words = text.split()
+    kind = h % 4
+    if kind == 0 and words:  # a typo: a letter dropped from the longest word
+        longest = max(range(len(words)), key=lambda i: len(words[i]))
+        word = words[longest]
+        if len(word) > 5:
+            cut = 1 + (h // 4) % (len(word) - 2)
+            words[longest] = word[:cut] + word[cut + 1 :]
+        return " ".join(words)
+    if kind == 1 and lang == "kk" and words:
+        words[-1] += _KAZAKH_ENDINGS[(h // 4) % len(_KAZAKH_ENDINGS)]
+        return " ".join(words)
+    return _NOISES[(h // 4) % len(_NOISES)].format(text)

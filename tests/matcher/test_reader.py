@@ -1,0 +1,252 @@
+"""The learned title reader (``matcher.reader``): the issue's examples, Kazakh endings rule by
+rule, noise, English titles, abstention, the model cache, determinism and autocomplete."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from matcher.reader import Reading, TitleReader, load_reader, title_reader
+from matcher.reader.kazakh import kazakh_stem, strip_case, strip_plural, strip_possessive
+from matcher.reader.normalise import normaliser
+from matcher.reader.vocabulary import Vocabulary
+
+
+def best(reading: Reading) -> str | None:
+    return reading.codes[0].code if reading.codes else None
+
+
+# --- the issue's acceptance examples ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("сварка", "7212"),
+        ("Backend-разработчик", "2512"),
+        ("Жүргізушісі С санаты", "8332"),
+        ("стрижка", "5141"),
+        ("покраска стен", "7131"),
+        ("шить умею", "7533"),
+        ("крыши делаю", "7121"),
+        ("торговля", "5223"),
+        ("кулинар", "5120"),
+        ("Электрогазосварщик 5 разряда", "7212"),
+        ("Главный бухгалтер", "2411"),
+        ("помощник повара", "9412"),
+        ("Аспаз көмекшісі", "9412"),
+    ],
+)
+def test_titles_and_activities_are_recognised(text: str, code: str) -> None:
+    reading = title_reader().read(text)
+    assert reading.recognised, reading
+    assert best(reading) == code, reading
+    assert 1 <= len(reading.codes) <= 3
+
+
+@pytest.mark.parametrize("text", ["Специалист", "Менеджер", "Сотрудник", "Работник", "маман", ""])
+def test_generic_titles_are_not_recognised(text: str) -> None:
+    reading = title_reader().read(text)
+    assert not reading.recognised, reading
+    assert all(c.confidence < title_reader().threshold for c in reading.codes)
+
+
+def test_an_unrecognised_title_still_suggests() -> None:
+    reading = title_reader().read("Специалист")
+    assert not reading.recognised
+    assert reading.codes  # the closest suggestions
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("welder", "7212"),
+        ("Senior Python Developer", "2512"),
+        ("QA engineer", "2519"),
+        ("truck driver", "8332"),
+        ("barista", "5132"),
+        ("courier", "9621"),
+        ("accountant", "2411"),
+        ("svarshik", "7212"),
+    ],
+)
+def test_english_and_transliterated_titles(text: str, code: str) -> None:
+    reading = title_reader().read(text, lang="en")
+    assert best(reading) == code, reading
+
+
+def test_confidences_are_probabilities_best_first() -> None:
+    for reading in title_reader().read_many(["сварщик", "менеджер по продажам", "xyz qwerty"]):
+        confidences = [c.confidence for c in reading.codes]
+        assert confidences == sorted(confidences, reverse=True)
+        assert all(0.0 <= c <= 1.0 for c in confidences)
+        assert sum(confidences) <= 1.0 + 1e-6
+
+
+def test_codes_carry_titles_in_the_language_and_nkz_codes() -> None:
+    reader = title_reader()
+    ru = reader.read("сварщик", lang="ru").codes[0]
+    kk = reader.read("сварщик", lang="kk").codes[0]
+    assert ru.code == kk.code == "7212"
+    assert ru.title
+    assert kk.title
+    for code in (ru, kk):
+        assert code.nkz is None or (len(code.nkz) == 10 and code.nkz[4] == "-")
+
+
+def test_a_batch_reads_as_single_calls_do() -> None:
+    reader = title_reader()
+    texts = ["сварка", "Backend-разработчик", "Специалист", "водитель кат. С", "сварка"]
+    assert reader.read_many(texts) == [reader.read(text) for text in texts]
+
+
+# --- normalisation ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("word", "stem"),
+    [
+        ("жүргізушісі", "жүргізуші"),  # possessive -сі after a vowel
+        ("жұмысшысы", "жұмысшы"),  # possessive -сы after a vowel
+        ("операторы", "оператор"),  # possessive -ы after a consonant
+        ("мұғалімі", "мұғалім"),  # possessive -і after a consonant
+        ("аспаздар", "аспаз"),  # plural -дар
+        ("тігіншілер", "тігінші"),  # plural -лер
+        ("мұғалімдер", "мұғалім"),  # plural -дер
+        ("жұмысшылары", "жұмысшы"),  # plural and possessive
+        ("аспазға", "аспаз"),  # dative
+        ("жүргізушінің", "жүргізуші"),  # genitive
+        ("цехында", "цех"),  # locative after a possessive
+        ("жүргізуші", "жүргізуші"),  # an agent noun keeps its -ші
+        ("тігінші", "тігінші"),
+        ("аспаз", "аспаз"),
+    ],
+)
+def test_kazakh_endings_rule_by_rule(word: str, stem: str) -> None:
+    assert kazakh_stem(word) == stem
+
+
+def test_kazakh_rules_stop_at_a_known_word_and_keep_short_stems() -> None:
+    assert kazakh_stem("бухгалтері", known=lambda w: w == "бухгалтер") == "бухгалтер"
+    assert strip_possessive("сы") == "сы"
+    assert strip_plural("лар") == "лар"
+    assert strip_case("ға") == "ға"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            'Ведущий Backend-разработчик (Python) в ТОО "Рога", Алматы, 300 000 тг',
+            ("backend", "разработчик"),
+        ),
+        ("Электрогазосварщик 5 разряда, вахта", ("электрогазосварщик",)),
+        ("Продавец-консультант г. Астана", ("продавец", "консультант")),
+        ("Менеджер по продажам (м. Алатау)", ("менеджер", "продажа")),
+        ("Главного бухгалтера", ("бухгалтер",)),
+        ("Senior Java developer, удаленно", ("java", "developer")),
+        ("Водитель (кат. C)", ("водитель", "кат", "c")),
+        ("Жүргізушісі С санаты", ("жүргізуші", "кат", "c")),
+        ("помощник повара", ("помощник", "повар")),
+        ("тiгiншi", ("тігінші",)),
+    ],
+)
+def test_noise_grades_and_seniority_are_set_aside(text: str, words: tuple[str, ...]) -> None:
+    assert normaliser().words(text) == words
+
+
+def test_a_title_of_seniority_words_only_keeps_them() -> None:
+    assert normaliser().words("Стажер") == ("стажер",)
+
+
+# --- the model cache ----------------------------------------------------------------------
+
+SMALL = Vocabulary.of(
+    [("7212", "сварщик"), ("7212", "газосварщик"), ("5120", "повар"), ("5120", "аспаз"),
+     ("9412", "помощник повара"), ("8322", "водитель"), ("8322", "таксист")],
+    generic=["специалист"],
+)  # fmt: skip
+
+
+def small(cache_dir: Path | None, vocabulary: Vocabulary = SMALL) -> TitleReader:
+    return load_reader(vocabulary=vocabulary, cache_dir=cache_dir)
+
+
+def test_a_second_load_does_not_fit_again(tmp_path: Path) -> None:
+    first = small(tmp_path)
+    assert first.fitted
+    files = sorted(tmp_path.glob("title-reader-*.joblib"))
+    assert len(files) == 1
+    assert os.stat(files[0]).st_mode & 0o777 == 0o600
+    second = small(tmp_path)
+    assert not second.fitted
+    assert second.read_many(["сваршик", "аспаз"]) == first.read_many(["сваршик", "аспаз"])
+
+
+def test_another_vocabulary_fits_again(tmp_path: Path) -> None:
+    small(tmp_path)
+    other = Vocabulary.of([*((e.code, e.text) for e in SMALL.entries), ("7512", "пекарь")])
+    reader = small(tmp_path, other)
+    assert reader.fitted
+    assert best(reader.read("пекарь")) == "7512"
+    assert len(list(tmp_path.glob("title-reader-*.joblib"))) == 1  # the old one is gone
+
+
+def test_a_broken_cache_file_is_fitted_again(tmp_path: Path) -> None:
+    small(tmp_path)
+    for path in tmp_path.glob("title-reader-*.joblib"):
+        path.write_bytes(b"not a model")
+    assert small(tmp_path).fitted
+    assert not small(tmp_path).fitted
+
+
+def test_an_unwritable_cache_dir_still_reads(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        reader = small(locked / "cache")
+        assert reader.fitted
+        assert best(reader.read("сварщик")) == "7212"
+    finally:
+        locked.chmod(0o700)
+
+
+def test_fitting_is_deterministic() -> None:
+    texts = ["сваршик", "повар", "помощник повара", "водитель такси", "специалист", "xyz"]
+    assert small(None).read_many(texts) == small(None).read_many(texts)
+
+
+def test_the_shipped_reader_is_one_per_process() -> None:
+    assert title_reader() is title_reader()
+
+
+# --- autocomplete -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "code"),
+    [
+        ("свар", "ru", "7212"),
+        ("сварщ", "ru", "7212"),
+        ("пов", "ru", "5120"),
+        ("дәнекер", "kk", "7212"),
+        ("жүргізу", "kk", "8322"),
+        ("жургиз", "kk", "8322"),
+        ("weld", "en", "7212"),
+    ],
+)
+def test_search_finds_occupations_by_their_first_letters(query: str, lang: str, code: str) -> None:
+    found = title_reader().search(query, lang=lang, limit=10)
+    assert found, query
+    assert code in [c.code for c in found], found
+    assert len(found) <= 10
+
+
+def test_search_needs_two_letters_and_respects_the_limit() -> None:
+    reader = title_reader()
+    assert reader.search("с") == []
+    assert reader.search("") == []
+    assert len(reader.search("ма", limit=3)) == 3
