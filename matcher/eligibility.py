@@ -219,8 +219,9 @@ def shelter_accepts_sex(person: Person, item: Item, today: date) -> Verdict | No
 
 
 def shelter_accepts_age(person: Person, item: Item, today: date) -> Verdict | None:
+    """The age on the day the person can come (a person inside comes on release)."""
     assert isinstance(item, Shelter)
-    age = person.age(today)
+    age = person.age(earliest_start(person, today))
     if age is not None and age < item.min_age:
         return Verdict("shelter_age", {"min_age": item.min_age})
     return None
@@ -247,8 +248,7 @@ def admits(person: Person, shelter: Shelter, today: date) -> bool:
     """Whether the centre would take the person in on the first day they can come. Beds are
     the ones free now: the catalog holds no calendar of beds, and places already promised are
     counted as taken."""
-    day = earliest_start(person, today)
-    return all(rule(person, shelter, day) is None for rule in SHELTER_ADMISSION)
+    return all(rule(person, shelter, today) is None for rule in SHELTER_ADMISSION)
 
 
 SHELTER_REACH_KM = 300.0

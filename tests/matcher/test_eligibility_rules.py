@@ -18,6 +18,7 @@ from matcher.eligibility import (
     held_in_own_institution,
     institution_code,
     institution_number,
+    shelter_accepts_age,
     starts_before_release,
     starts_within_quota_window,
     within_reach,
@@ -184,6 +185,7 @@ def test_a_centre_admits_by_the_rules_of_the_shelter_list() -> None:
 def test_a_centre_admits_by_the_age_on_the_day_the_person_can_come() -> None:
     young = replace(INSIDE, birth_year=2009, release_date=date(2027, 2, 1))
     assert admits(young, CENTRE, TODAY)  # 18 in the year of release
+    assert shelter_accepts_age(young, CENTRE, TODAY) is None  # the shelter list agrees
     assert not admits(replace(young, status="released"), CENTRE, TODAY)  # 17 now
 
 
