@@ -50,9 +50,11 @@ def create(
     email: str | None = None,
     lang: str = "ru",
     days: int = DEFAULT_DAYS,
+    commit: bool = True,
 ) -> tuple[str, ApiToken]:
     """A new token (returned once, in clear) and its stored record; ``email`` and ``lang``:
-    where and in which language its holder's notifications go; it expires after ``days``."""
+    where and in which language its holder's notifications go; it expires after ``days``.
+    ``commit=False``: flushed only, for a caller that commits it with its audit row."""
     from catalogs.identifiers import is_valid_12
     from catalogs.reference.places import places
 
@@ -86,9 +88,16 @@ def create(
         expires_at=utcnow() + timedelta(days=days),
     )
     session.add(record)
-    session.commit()
-    session.refresh(record)
+    _done(session, record, commit)
     return token, record
+
+
+def _done(session: Session, record: ApiToken, commit: bool) -> None:
+    if commit:
+        session.commit()
+        session.refresh(record)
+    else:
+        session.flush()
 
 
 def find(session: Session, token: str) -> ApiToken | None:
@@ -141,7 +150,7 @@ def listing(session: Session) -> Sequence[ApiToken]:
     return session.scalars(sa.select(ApiToken).order_by(col(ApiToken.id))).all()
 
 
-def revoke(session: Session, token_id: int) -> ApiToken:
+def revoke(session: Session, token_id: int, *, commit: bool = True) -> ApiToken:
     record = session.get(ApiToken, token_id)
     if record is None:
         raise TokenError("unknown_token", id=token_id)
@@ -150,8 +159,7 @@ def revoke(session: Session, token_id: int) -> ApiToken:
     if record.revoked_at is None:
         record.revoked_at = utcnow()
         session.add(record)
-        session.commit()
-        session.refresh(record)
+        _done(session, record, commit)
     return record
 
 

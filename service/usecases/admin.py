@@ -73,13 +73,20 @@ def create_token(
     access.admin_only(actor)
     with rt.writing() as session:
         try:
-            return tokens.create(
+            secret, record = tokens.create(
                 session, role=role, employer_bin=employer_bin, region_kato=region_kato,
                 label=label, email=email, lang=lang, days=days or rt.settings.token_days,
+                commit=False,
             )  # fmt: skip
         except tokens.TokenError as error:
             params: dict[str, Any] = dict(error.params)
             raise Invalid(f"token_{error.code}", **params) from None
+        audit.record(
+            session, actor=actor, person_ids=[f"#token:{record.id}"], action="token_create"
+        )
+        session.commit()
+        session.refresh(record)
+        return secret, record
 
 
 def list_tokens(rt: Runtime, actor: Actor) -> Sequence[ApiToken]:
@@ -94,8 +101,12 @@ def revoke_token(rt: Runtime, actor: Actor, token_id: int) -> ApiToken:
     access.admin_only(actor)
     with rt.writing() as session:
         try:
-            return tokens.revoke(session, token_id)
+            record = tokens.revoke(session, token_id, commit=False)
         except tokens.TokenError as error:
             if error.code == "last_admin":
                 raise Conflict("last_admin") from None
             raise NotFound("unknown_token", id=token_id) from None
+        audit.record(session, actor=actor, person_ids=[f"#token:{token_id}"], action="token_revoke")
+        session.commit()
+        session.refresh(record)
+        return record

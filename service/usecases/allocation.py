@@ -9,6 +9,7 @@ from datetime import date
 from catalogs.reference.places import places
 from matcher import Allocation, allocate_cohort, scarce
 from service.runtime import Runtime
+from service.store import audit
 from service.store import rows as glue
 from service.usecases import access
 from service.usecases.actor import Actor
@@ -55,4 +56,11 @@ def run(
         if len(cohort) > MAX_COHORT:
             raise Invalid("cohort_too_large", count=len(cohort))
         engine = glue.load_engine(session, today=today or date.today(), congestion=False)
-    return allocate_cohort(scarce(engine), cohort), len(cohort)
+    result = allocate_cohort(scarce(engine), cohort)
+    with rt.writing() as session:
+        # who ran it, for which region and how many persons; then each person it placed
+        subject = f"#allocation:{kato}:{len(cohort)}"
+        persons = [person.person_id for person in cohort]
+        audit.record(session, actor=actor, person_ids=[subject, *persons], action="allocation")
+        session.commit()
+    return result, len(cohort)
