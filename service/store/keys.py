@@ -68,7 +68,8 @@ def recorded(session: Session) -> str | None:
 
 def check(bind: Engine | sa.Connection, protector: Protector) -> None:
     """Raise ``KeyMismatch`` unless the database is written under ``protector``'s key; a
-    database that records no key yet records this one (the first process to open it)."""
+    database that records no key yet records this one (the first process to open it), if
+    this key reads what is already protected there."""
     mine = protector.fingerprint()
     with db.session_scope(bind) as session:
         found = recorded(session)
@@ -77,6 +78,8 @@ def check(bind: Engine | sa.Connection, protector: Protector) -> None:
             with db.session_scope(bind, write=True) as session:
                 found = recorded(session)  # under the write lock now: another may have won
                 if found is None:
+                    if not _reads(session, protector):
+                        raise KeyMismatch
                     session.add(KeyFingerprint(fingerprint=mine))
                     session.commit()
                     return
@@ -85,6 +88,21 @@ def check(bind: Engine | sa.Connection, protector: Protector) -> None:
                 found = recorded(session)
     if found != mine:
         raise KeyMismatch
+
+
+def _reads(session: Session, protector: Protector) -> bool:
+    """Whether ``protector`` reads the protected values already there, in a database written
+    before fingerprints were recorded (one value of each encrypted column is tried): the
+    first process to open it after the upgrade must not record a wrong key."""
+    for table in SQLModel.metadata.sorted_tables:
+        for name in protected_columns(table)[0]:
+            column = table.c[name]
+            value = session.scalar(sa.select(column).where(column.is_not(None)).limit(1))
+            try:
+                protector.decrypt(value)
+            except ValueError:
+                return False
+    return True
 
 
 @dataclass

@@ -68,6 +68,19 @@ def test_the_first_process_records_the_fingerprint_and_another_key_is_refused(
     assert "does not" not in refused.value.message("ru") + refused.value.message("kk")
 
 
+def test_a_database_from_before_fingerprints_records_only_a_key_that_reads_it(
+    engine: Engine, tmp_path: Path
+) -> None:
+    rt = _world(engine, tmp_path)
+    with engine.begin() as connection:  # as a database written before migration 0010
+        connection.execute(sa.delete(KeyFingerprint))
+    with pytest.raises(keys.KeyMismatch):
+        runtime(engine, tmp_path, NEW).ready()
+    assert _state(engine)["key"] == []
+    runtime(engine, tmp_path, OLD).ready()
+    assert _state(engine)["key"] == [(rt.protector.fingerprint(),)]
+
+
 def test_a_server_with_another_key_does_not_start(engine: Engine, tmp_path: Path) -> None:
     right = runtime(engine, tmp_path, OLD)
     right.ready()
