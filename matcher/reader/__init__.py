@@ -29,7 +29,7 @@ from matcher.reader.cache import code_fingerprint, default_cache_dir, load_or_fi
 from matcher.reader.model import Ranked, ReaderModel
 from matcher.reader.normalise import CONTEXT_WORDS, Normaliser, loose, normaliser
 from matcher.reader.search import SearchIndex
-from matcher.reader.vocabulary import Vocabulary, shipped_vocabulary
+from matcher.reader.vocabulary import Vocabulary, shipped_fingerprint, shipped_vocabulary
 from matcher.text import transliterate
 
 __all__ = ["THRESHOLD", "Code", "Reading", "TitleReader", "load_reader", "title_reader"]
@@ -41,6 +41,7 @@ MAX_CODES = 3
 PART_MARGIN = 0.05
 """A part or the head of a text is read instead of the whole only when it is this much surer."""
 HEAD_ENDS = CONTEXT_WORDS
+_LATIN_WORD = re.compile(r"^[a-z][a-z0-9+#.]*$")
 _LATIN = re.compile(r"[a-zá-ýıǵńóúý]", re.IGNORECASE)
 _CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.IGNORECASE)
 _ALTERNATIVES = re.compile(r"\s*[/|;]\s*|\s+или\s+|\s+немесе\s+")
@@ -138,12 +139,17 @@ class TitleReader:
         forms: list[str] = []
         for one in texts:
             words, lemmas = norm.read(one)
+            known = self.model.lemmas_
+            if _CYRILLIC.search(one):  # a brand in Latin letters («IUMAN») names no trade
+                named = tuple(w for w in words if not (_LATIN_WORD.match(w) and w not in known))
+                words = named or words
             if lemmas != words and loose(lemmas) in self.model.exact_:
                 forms.append(loose(lemmas))  # a title known with its seniority words
             forms.append(loose(words))
             cut = next((i for i, w in enumerate(words) if i and w in HEAD_ENDS), None)
-            if cut is not None:
-                forms.append(loose(words[:cut]))
+            if cut is not None:  # a licence category stays: normalisation put it at the end
+                licence = words[-2:] if len(words) > cut + 1 and words[-2] == "кат" else ()
+                forms.append(loose(words[:cut] + licence))
         return [f for f in dict.fromkeys(forms) if f]
 
     def _reading(self, text: str, found: list[Ranked], lang: str) -> Reading:
@@ -200,16 +206,21 @@ def load_reader(
     ``cache_dir`` when it is there under the same fingerprint, else fitted (and kept there).
     ``cache_dir=None`` neither reads nor writes a cache."""
     shipped = vocabulary is None
-    words = shipped_vocabulary() if vocabulary is None else vocabulary
-    fingerprint = hashlib.sha256(f"{words.fingerprint}:{code_fingerprint()}".encode()).hexdigest()
+    data = shipped_fingerprint() if vocabulary is None else vocabulary.fingerprint
+    fingerprint = hashlib.sha256(f"{data}:{code_fingerprint()}".encode()).hexdigest()
+    given = vocabulary
+
+    @functools.cache
+    def words() -> Vocabulary:
+        return shipped_vocabulary() if given is None else given
 
     def fit() -> ReaderModel:
-        return ReaderModel().fit(words, normaliser())
+        return ReaderModel().fit(words(), normaliser())
 
     model, fitted = load_or_fit(fingerprint, fit, cache_dir=cache_dir)
     return TitleReader(
         model,
-        vocabulary=lambda: words,
+        vocabulary=words,
         titles=titles if titles is not None else (shipped_titles if shipped else None),
         threshold=threshold,
         fingerprint=fingerprint,

@@ -30,6 +30,7 @@ Fitting is deterministic: the same vocabulary and code give the same model.
 from __future__ import annotations
 
 import hashlib
+import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
@@ -88,9 +89,11 @@ class ReaderModel:
         self.row_nkz_: list[str | None] = []
         self.exact_: dict[str, tuple[tuple[str, ...], float]] = {}
         self.generic_: frozenset[str] = frozenset()
-        self.char_: TfidfVectorizer | None = None
-        self.word_: TfidfVectorizer | None = None
+        self.idf_: npt.NDArray[np.float32] = np.empty(0, dtype=np.float32)
+        """The weight of each hashed n-gram (0 for those in more than ``MAX_DF`` of the rows)."""
         self.matrix_: sp.csr_matrix | None = None
+        """The rows' vectors, transposed (n-grams × rows): a text's row times it gives its
+        similarity to every row."""
         self.rows_: npt.NDArray[np.int32] = np.empty(0, dtype=np.int32)
         """The row each line of ``matrix_`` is (all rows once fitted)."""
         self.fuzzy_forms_: list[str] = []
@@ -123,24 +126,14 @@ class ReaderModel:
         self.row_label_ = [rows[k][0] for k in keys]
         self.row_nkz_ = [rows[k][1] for k in keys]
         texts = [form for _, form in keys]
-        self.char_ = TfidfVectorizer(
-            analyzer="char_wb",
-            ngram_range=(3, 5),
-            sublinear_tf=True,
-            dtype=np.float32,
-            max_df=MAX_DF if len(texts) >= 10 / MAX_DF else 1.0,  # a tiny vocabulary keeps all
-        )
-        self.word_ = TfidfVectorizer(
-            analyzer="word",
-            token_pattern=r"\S+",
-            ngram_range=(1, 2),
-            sublinear_tf=True,
-            dtype=np.float32,
-        )
-        self.char_.fit(texts)
-        self.word_.fit(texts)
-        self.char_.stop_words_ = None  # only for inspection, and large
-        self.word_.stop_words_ = None
+        counts = _counts(texts)
+        df = np.bincount(counts.indices, minlength=counts.shape[1])
+        n = len(texts)
+        idf = np.log((1 + n) / (1 + df)) + 1.0
+        if n >= 10 / MAX_DF:  # a tiny vocabulary keeps every n-gram
+            idf[df > MAX_DF * n] = 0.0
+        idf[_CHARS.n_features :] *= WORD_WEIGHT
+        self.idf_ = idf.astype(np.float32)
         words = {w for text in vocabulary.entries for w in normaliser.clean(text.text).split()}
         self.lemmas_ = normaliser.lemmas(sorted(words))
         matrix = self._vectors(texts)
@@ -162,7 +155,7 @@ class ReaderModel:
     ) -> None:
         """Read against the rows in ``keep`` (the fuzzy part: the trusted ones among them)."""
         self.rows_ = np.flatnonzero(keep).astype(np.int32)
-        self.matrix_ = matrix[self.rows_]
+        self.matrix_ = matrix[self.rows_].T.tocsr()
         self.fuzzy_rows_ = np.flatnonzero(keep & trusted).astype(np.int32)
         self.fuzzy_forms_ = [texts[i] for i in self.fuzzy_rows_]
 
@@ -209,10 +202,26 @@ class ReaderModel:
     # --- reading ------------------------------------------------------------------------
 
     def _vectors(self, texts: Sequence[str]) -> sp.csr_matrix:
-        assert self.char_ is not None
-        assert self.word_ is not None
-        joined = sp.hstack([self.char_.transform(texts), WORD_WEIGHT * self.word_.transform(texts)])
-        return normalize(joined.tocsr(), copy=False)
+        """TF-IDF vectors (sublinear counts times ``idf_``), L2-normalised."""
+        counts = _counts(texts)
+        counts.data = (1.0 + np.log(counts.data)) * self.idf_[counts.indices]
+        counts.eliminate_zeros()
+        return normalize(counts, copy=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        """Arrays as they are; the many small Python objects (dicts, strings) as one pickle
+        inside, which loads at C speed (joblib unpickles in Python, object by object)."""
+        state = dict(self.__dict__)
+        small = {k: state.pop(k) for k in _PYTHON_PARTS}
+        state["_python"] = pickle.dumps(small, protocol=pickle.HIGHEST_PROTOCOL)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        state = dict(state)
+        blob = state.pop("_python")
+        assert isinstance(blob, bytes)
+        state.update(pickle.loads(blob))  # our own cache file (see reader.cache)
+        self.__dict__.update(state)
 
     def _rank(self, forms: Sequence[str]) -> list[tuple[list[tuple[int, float, int]], list[float]]]:
         """For each form: its codes best first as (code index, score, best row), and the
@@ -221,11 +230,11 @@ class ReaderModel:
         out: list[tuple[list[tuple[int, float, int]], list[float]]] = []
         for start in range(0, len(forms), 256):
             batch = forms[start : start + 256]
-            sims = (self._vectors(batch) @ self.matrix_.T).tocsr()
+            sims = (self._vectors(batch) @ self.matrix_).tocsr()
             fuzzy = (
                 process.cdist(
                     batch, self.fuzzy_forms_, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN,
-                    dtype=np.uint8, workers=-1,
+                    dtype=np.uint8, workers=-1 if len(batch) > 16 else 1,
                 )
                 if self.fuzzy_forms_
                 else np.zeros((len(batch), 0), dtype=np.uint8)
@@ -365,6 +374,27 @@ def _exact(
         certain = 1.0 if SOURCES[tier % len(SOURCES)] in TRUSTED else OFFICIAL_EXACT
         out[form] = (tuple(sorted(codes)), certain / len(codes))
     return out
+
+
+_PYTHON_PARTS = (
+    "codes_", "row_label_", "row_nkz_", "exact_", "generic_", "fuzzy_forms_", "calibration_",
+    "lemmas_",
+)  # fmt: skip
+_CHARS = HashingVectorizer(
+    analyzer="char_wb", ngram_range=(3, 5), n_features=2**20, alternate_sign=False, norm=None,
+    dtype=np.float32,
+)  # fmt: skip
+_WORDS = HashingVectorizer(
+    analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2), n_features=2**18,
+    alternate_sign=False, norm=None, dtype=np.float32,
+)  # fmt: skip
+
+
+def _counts(texts: Sequence[str]) -> sp.csr_matrix:
+    """Hashed counts of character 3-5-grams within words and of word 1-2-grams, side by side. Hashing keeps no vocabulary: nothing to store or load."""
+    return sp.hstack(
+        [_CHARS.transform(texts), _WORDS.transform(texts)], format="csr", dtype=np.float32
+    )
 
 
 def _held_out(form: str) -> bool:

@@ -23,6 +23,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 SOURCES = ("curated", "words", "activity", "kodp", "nkz")
 """Sources in order of trust (the order exact look-ups consult them)."""
@@ -61,6 +62,28 @@ class Vocabulary:
         """A vocabulary of plain ``(code, text)`` pairs (tests, other vocabularies)."""
         entries = tuple(Entry(code, "ru", text, "curated") for code, text in pairs)
         return cls(entries, tuple(generic))
+
+
+SHIPPED_FILES = (
+    "occupations.csv", "occupation_synonyms.csv", "title_words.csv", "activities.csv",
+    "kodp_titles.csv", "nkz_occupations.csv", "nkz4_isco08.csv",
+)  # fmt: skip
+"""The data files ``shipped_vocabulary`` is made of."""
+
+
+def shipped_fingerprint() -> str:
+    """A digest of the shipped vocabulary's data files and of the code that reads them:
+    cheap (no file is parsed), and it changes whenever ``shipped_vocabulary()`` may."""
+    from catalogs.reference import classifiers, occupations
+
+    digest = hashlib.sha256()
+    data = resources.files("catalogs.reference").joinpath("data")
+    for name in SHIPPED_FILES:
+        digest.update(name.encode())
+        digest.update(data.joinpath(name).read_bytes())
+    for module in (classifiers, occupations):
+        digest.update(Path(module.__file__ or "").read_bytes())
+    return digest.hexdigest()
 
 
 def _read_csv(name: str) -> list[dict[str, str]]:
