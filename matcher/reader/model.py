@@ -18,10 +18,13 @@ a calibrated confidence.
    entry in ten (chosen by a hash of its text, so the same ones every time) is left out of a
    first index, read as written and with one made-up noise (a typo, a seniority word, an
    employer, a Kazakh ending), and the calibration learns how often the best code was theirs.
-   The other codes share what is left, in proportion to ``exp(score / 0.05)``;
+   The other codes share what is left, in proportion to ``exp(score / 0.05)`` (none more
+   than the best code), ranked with a bonus for sharing the best code's ISCO minor or
+   sub-major group (``_kinship``);
 5. an exact match of the normalised text wins over all of this (``exact``): a curated title,
    synonym, English title or activity is certain (1.0); an official title is 0.97, shared
-   equally when it sits under several codes; a generic title («специалист») is never more
+   equally when it sits under several codes (such titles are ambiguous in use: «каменщик-
+   монтажник» under 7112 and 7119 is read as neither); a generic title («специалист») is never more
    than ``GENERIC_CONFIDENCE``.
 
 Fitting is deterministic: the same vocabulary and code give the same model.
@@ -51,6 +54,10 @@ NEIGHBOURS = 60
 SUPPORT_ROWS = 10
 SPREAD = 0.05
 GENERIC_CONFIDENCE = 0.2
+AGREEMENT = 0.3
+"""A code's score is its best row's similarity plus this share of its second best row's."""
+KIN_MINOR = 0.25
+KIN_SUB_MAJOR = 0.12
 OFFICIAL_EXACT = 0.97
 FUZZY_MIN = 75
 FUZZY_WEIGHT = 0.9
@@ -259,9 +266,24 @@ class ReaderModel:
         top = top[np.lexsort((rows[top], -data[top]))]
         near_rows = rows[top]
         near_codes = self.row_code_[near_rows]
-        _, first = np.unique(near_codes, return_index=True)
-        first.sort()
-        ranked = [(int(near_codes[i]), float(data[top[i]]), int(near_rows[i])) for i in first]
+        sims = data[top]
+        scores: dict[int, list[float]] = {}
+        best_row: dict[int, int] = {}
+        for code, row, sim in zip(
+            near_codes.tolist(), near_rows.tolist(), sims.tolist(), strict=True
+        ):
+            got = scores.setdefault(code, [])
+            if len(got) < 2:
+                got.append(sim)
+                best_row.setdefault(code, row)
+        # a code's score: its best row, plus a little for a second row that agrees
+        ranked = sorted(
+            (
+                (c, got[0] + AGREEMENT * (got[1] if len(got) > 1 else 0.0), best_row[c])
+                for c, got in scores.items()
+            ),
+            key=lambda item: (-item[1], item[0]),
+        )
         best = ranked[0][1]
         margin = best - (ranked[1][1] if len(ranked) > 1 else 0.0)
         support = float(np.mean(near_codes[:SUPPORT_ROWS] == ranked[0][0]))
@@ -322,8 +344,14 @@ class ReaderModel:
             rest = 1.0 - p_best
             others = ranked[1:]
         if others and len(answer) < limit:
-            weights = np.exp((np.array([s for _, s, _ in others]) - others[0][1]) / SPREAD)
-            shares = rest * weights / weights.sum()
+            top = answer[0].code
+            near = [s + _kinship(top, self.codes_[c]) for c, s, _ in others]
+            order = sorted(range(len(others)), key=lambda i: -near[i])
+            others = [others[i] for i in order]
+            adjusted = np.array([near[i] for i in order])
+            weights = np.exp((adjusted - adjusted[0]) / SPREAD)
+            # what the best code leaves, shared by nearness; never more than the best's own
+            shares = np.minimum(rest * weights / weights.sum(), answer[-1].confidence)
             for (c, score, row), share in zip(others, shares, strict=False):
                 if len(answer) >= limit:
                     break
@@ -348,6 +376,18 @@ class ReaderModel:
             if nkz is not None:
                 found.setdefault(self.codes_[c], nkz)
         return found
+
+
+def _kinship(best: str, other: str) -> float:
+    """How much nearer ``other`` is ranked for sharing ISCO groups with the best code: the
+    same minor group (3 digits) +``KIN_MINOR``, the same sub-major group (2 digits)
+    +``KIN_SUB_MAJOR``. A welder's next codes are the other metal trades, not any title that
+    shares letters with «сварщик»."""
+    if best[:3] == other[:3]:
+        return KIN_MINOR
+    if best[:2] == other[:2]:
+        return KIN_SUB_MAJOR
+    return 0.0
 
 
 def _exact(
