@@ -41,6 +41,7 @@ MAX_CODES = 3
 PART_MARGIN = 0.05
 """A part or the head of a text is read instead of the whole only when it is this much surer."""
 HEAD_ENDS = CONTEXT_WORDS
+_NAME = re.compile(r"(?<![\w-])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w]*(?![\w-])")
 _LATIN_WORD = re.compile(r"^[a-z][a-z0-9+#.]*$")
 _LATIN = re.compile(r"[a-zá-ýıǵńóúý]", re.IGNORECASE)
 _CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.IGNORECASE)
@@ -121,6 +122,24 @@ class TitleReader:
             out.append(best)
         return out
 
+    def _without_names(self, text: str) -> str:
+        """``text`` without the words in capitals after its first that the vocabulary does not
+        know: names of employers and brands («Барбер ТОПГАН»). Up to four letters they stay:
+        licence categories and abbreviations of a trade («С», «ЧПУ», «АКПП», «ДВС»)."""
+        known = self.model.lemmas_
+        first = _NAME.search(text)
+
+        def keep(match: re.Match[str]) -> str:
+            word = match.group(0)
+            if first is not None and match.start() == first.start():
+                return word
+            if len(word) <= 4 or not word.isupper() or word.casefold().replace("ё", "е") in known:
+                return word
+            return " "
+
+        stripped = _NAME.sub(keep, text)
+        return stripped if stripped.strip() else text
+
     def _candidates(self, text: str) -> list[str]:
         """The forms a text is read as: whole; transliterated when written in Latin letters
         only; each of its alternatives («A / B»); and its head, the words before a
@@ -128,6 +147,7 @@ class TitleReader:
         ресторан»). A text with seniority words is read with them first when the vocabulary
         knows it so («старший повар» is a chef), else without them."""
         norm: Normaliser = self._normaliser
+        text = self._without_names(text)
         texts = [text]
         if _LATIN.search(text) and not _CYRILLIC.search(text):
             texts.append(transliterate(text))

@@ -35,7 +35,7 @@ from catalogs.normalize import normalize_occupation
 from matcher.reader.kazakh import kazakh_stem
 
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}")
-_KEEP_IN_BRACKETS = re.compile(r"кат|категор|санат|разряд|cat", re.IGNORECASE)
+_KEEP_IN_BRACKETS = re.compile(r"\b(?:кат\b|категор|санат|разряд|cat\b)", re.IGNORECASE)
 _SALARY = re.compile(
     r"(?:от|до|from|to)?\s*\d[\d\s.,\-–]*\s*(?:000|тыс\w*|k)?\s*"
     r"(?:тг|тенге|теңге|₸|руб\w*|р|₽|kzt|rub|usd|\$|eur|€)(?!\w)\.?"

@@ -157,6 +157,22 @@ def test_noise_grades_and_seniority_are_set_aside(text: str, words: tuple[str, .
     assert normaliser().words(text) == words
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Парикмахер САЛОНКРАСОТЫ", "5141"),  # a brand in capitals
+        ("Продавец-консультант SUPERSTORE", "5223"),  # a brand in Latin letters
+        ("Курьер на велосипеде", "9621"),  # the head before «на»
+        ("Бариста в кофейню, 2000 р/смена", "5132"),  # salary per shift
+        ("Сварщик (г. Караганда, вахта)", "7212"),  # a city in brackets
+        ("Оператор станков с ЧПУ", "7223"),  # a short abbreviation stays
+    ],
+)
+def test_names_salaries_and_places_do_not_hide_the_trade(text: str, code: str) -> None:
+    reading = title_reader().read(text)
+    assert best(reading) == code, reading
+
+
 def test_a_title_of_seniority_words_only_keeps_them() -> None:
     assert normaliser().words("Стажер") == ("стажер",)
 
