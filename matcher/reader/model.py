@@ -56,8 +56,8 @@ SPREAD = 0.05
 GENERIC_CONFIDENCE = 0.2
 AGREEMENT = 0.3
 """A code's score is its best row's similarity plus this share of its second best row's."""
-KIN_MINOR = 0.25
-KIN_SUB_MAJOR = 0.12
+KIN_MINOR = 0.4
+KIN_SUB_MAJOR = 0.2
 OFFICIAL_EXACT = 0.97
 FUZZY_MIN = 75
 FUZZY_WEIGHT = 0.9
@@ -108,6 +108,10 @@ class ReaderModel:
         self.calibration_: LogisticRegression | None = None
         self.calibration_accuracy_: float = 0.0
         self.lemmas_: dict[str, str] = {}
+        self.kin_: dict[str, list[str]] = {}
+        """ISCO minor (3 digits) and sub-major (2 digits) group → its codes."""
+        self.kin_rows_: dict[str, tuple[int, float, int]] = {}
+        """Code → (code index, 0, its first row): a neighbour with no row near the text."""
 
     # --- fitting ------------------------------------------------------------------------
 
@@ -132,6 +136,13 @@ class ReaderModel:
         self.row_code_ = np.array([index[code] for code, _ in keys], dtype=np.int32)
         self.row_label_ = [rows[k][0] for k in keys]
         self.row_nkz_ = [rows[k][1] for k in keys]
+        self.kin_ = {}
+        self.kin_rows_ = {}
+        for row, (code, _) in enumerate(keys):
+            if code not in self.kin_rows_:
+                self.kin_rows_[code] = (index[code], 0.0, row)
+                self.kin_.setdefault(code[:3], []).append(code)
+                self.kin_.setdefault(code[:2], []).append(code)
         texts = [form for _, form in keys]
         counts = _counts(texts)
         df = np.bincount(counts.indices, minlength=counts.shape[1])
@@ -343,8 +354,12 @@ class ReaderModel:
             )
             rest = 1.0 - p_best
             others = ranked[1:]
+        top = answer[0].code
+        listed = {self.codes_[c] for c, _, _ in others} | {a.code for a in answer}
+        for code in self._kin(top):  # the best code's ISCO neighbours, even when no row is near
+            if code not in listed:
+                others.append(self.kin_rows_[code])
         if others and len(answer) < limit:
-            top = answer[0].code
             near = [s + _kinship(top, self.codes_[c]) for c, s, _ in others]
             order = sorted(range(len(others)), key=lambda i: -near[i])
             others = [others[i] for i in order]
@@ -367,6 +382,10 @@ class ReaderModel:
         answer = answer[:limit]
         answer.sort(key=lambda a: -a.confidence)
         return answer
+
+    def _kin(self, code: str) -> list[str]:
+        """The codes of ``code``'s minor group, then of its sub-major group."""
+        return self.kin_.get(code[:3], []) + self.kin_.get(code[:2], [])
 
     def _nkz_rows(self, ranked: list[tuple[int, float, int]]) -> dict[str, str]:
         """The NKZ occupation of each code's best-matching NKZ row among the neighbours."""
@@ -418,7 +437,7 @@ def _exact(
 
 _PYTHON_PARTS = (
     "codes_", "row_label_", "row_nkz_", "exact_", "generic_", "fuzzy_forms_", "calibration_",
-    "lemmas_",
+    "lemmas_", "kin_", "kin_rows_",
 )  # fmt: skip
 _CHARS = HashingVectorizer(
     analyzer="char_wb", ngram_range=(3, 5), n_features=2**20, alternate_sign=False, norm=None,
