@@ -3,10 +3,10 @@
 The file is ``<cache dir>/title-reader-<fingerprint>.joblib`` with a JSON sidecar of the same
 name (library versions, counts, fitting time). The fingerprint is a digest of the vocabulary,
 of the reader's code (``matcher/reader/*.py`` and ``catalogs/normalize.py``) and of the versions
-of Python, scikit-learn, SciPy, NumPy, joblib and pymorphy3: any change fits a new model. A
-file is written to a temporary name and moved into place (``os.replace``), mode 0600; files of
-other fingerprints are removed then. A directory that cannot be written is not an error: the
-model is fitted in memory.
+of Python, scikit-learn, SciPy, NumPy, joblib, pymorphy3 and RapidFuzz: any change fits a new
+model. A file is written to a temporary name and moved into place (``os.replace``), mode 0600;
+files of other fingerprints are removed then. A directory that cannot be written is not an
+error: the model is fitted in memory.
 
 The cache directory is a parameter; by default ``$MATCHER_CACHE``, else ``~/.cache/matcher``
 (the service may point ``MATCHER_CACHE`` at ``$MATCHER_HOME/cache``). A joblib file can run
@@ -30,6 +30,7 @@ from typing import IO
 from matcher.reader.model import ReaderModel
 
 PREFIX = "title-reader-"
+LIBRARIES = ("scikit-learn", "scipy", "numpy", "joblib", "pymorphy3", "rapidfuzz")
 
 
 def default_cache_dir() -> Path:
@@ -40,11 +41,7 @@ def default_cache_dir() -> Path:
 
 def code_fingerprint() -> str:
     """A digest of the reader's code and of the libraries it depends on."""
-    import joblib
-    import numpy
-    import pymorphy3
-    import scipy
-    import sklearn
+    from importlib.metadata import version
 
     import catalogs.normalize
 
@@ -53,15 +50,9 @@ def code_fingerprint() -> str:
     for path in [*sorted(here.glob("*.py")), Path(catalogs.normalize.__file__)]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
-    for version in (
-        platform.python_version(),
-        sklearn.__version__,
-        scipy.__version__,
-        numpy.__version__,
-        joblib.__version__,
-        pymorphy3.__version__,
-    ):
-        digest.update(version.encode())
+    digest.update(platform.python_version().encode())
+    for library in LIBRARIES:
+        digest.update(f"{library} {version(library)}".encode())
     return digest.hexdigest()
 
 
@@ -91,8 +82,9 @@ def load_or_fit(
 
 
 def _write(path: Path, model: ReaderModel, fingerprint: str, seconds: float) -> None:
+    from importlib.metadata import version
+
     import joblib
-    import sklearn
 
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = {
@@ -102,7 +94,7 @@ def _write(path: Path, model: ReaderModel, fingerprint: str, seconds: float) -> 
         "codes": len(model.codes_),
         "calibration_accuracy": round(model.calibration_accuracy_, 4),
         "python": sys.version.split()[0],
-        "scikit-learn": sklearn.__version__,
+        "libraries": {library: version(library) for library in LIBRARIES},
     }
 
     def dump(handle: IO[bytes]) -> None:

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,9 +42,6 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process
-from sklearn.feature_extraction.text import HashingVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.preprocessing import normalize
 
 from matcher.reader.normalise import Normaliser, loose
 from matcher.reader.vocabulary import SOURCES, Vocabulary
@@ -105,7 +103,8 @@ class ReaderModel:
         """The row each line of ``matrix_`` is (all rows once fitted)."""
         self.fuzzy_forms_: list[str] = []
         self.fuzzy_rows_: npt.NDArray[np.int32] = np.empty(0, dtype=np.int32)
-        self.calibration_: LogisticRegression | None = None
+        self.calibration_: npt.NDArray[np.float64] | None = None
+        """Platt weights: the intercept, then one weight per figure (None: no calibration)."""
         self.calibration_accuracy_: float = 0.0
         self.lemmas_: dict[str, str] = {}
         self.kin_: dict[str, list[str]] = {}
@@ -150,7 +149,7 @@ class ReaderModel:
         idf = np.log((1 + n) / (1 + df)) + 1.0
         if n >= 10 / MAX_DF:  # a tiny vocabulary keeps every n-gram
             idf[df > MAX_DF * n] = 0.0
-        idf[_CHARS.n_features :] *= WORD_WEIGHT
+        idf[CHAR_BUCKETS:] *= WORD_WEIGHT
         self.idf_ = idf.astype(np.float32)
         words = {w for text in vocabulary.entries for w in normaliser.clean(text.text).split()}
         self.lemmas_ = normaliser.lemmas(sorted(words))
@@ -212,9 +211,11 @@ class ReaderModel:
             self.calibration_ = None
             self.calibration_accuracy_ = float(np.mean(right)) if right else 0.0
             return
+        from sklearn.linear_model import LogisticRegression  # fitting only: heavy to import
+
         model = LogisticRegression(C=1.0, max_iter=1000)
         model.fit(np.array(features), np.array(right))
-        self.calibration_ = model
+        self.calibration_ = np.concatenate([model.intercept_, model.coef_[0]]).astype(np.float64)
         self.calibration_accuracy_ = float(np.mean(right))
 
     # --- reading ------------------------------------------------------------------------
@@ -224,7 +225,10 @@ class ReaderModel:
         counts = _counts(texts)
         counts.data = (1.0 + np.log(counts.data)) * self.idf_[counts.indices]
         counts.eliminate_zeros()
-        return normalize(counts, copy=False)
+        norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        counts.data /= np.repeat(norms, np.diff(counts.indptr)).astype(np.float32)
+        return counts
 
     def __getstate__(self) -> dict[str, object]:
         """Arrays as they are; the many small Python objects (dicts, strings) as one pickle
@@ -302,9 +306,7 @@ class ReaderModel:
 
     def confidence(self, figures: list[float]) -> float:
         """The calibrated probability that the best code is right."""
-        if self.calibration_ is None:
-            return float(figures[0])
-        return float(self.calibration_.predict_proba(np.array([figures]))[0, 1])
+        return self._probabilities([figures])[0]
 
     def read(self, forms: Sequence[str], *, limit: int) -> list[list[Ranked]]:
         """Up to ``limit`` codes for each normalised form, best first."""
@@ -326,7 +328,8 @@ class ReaderModel:
             return []
         if self.calibration_ is None:
             return [f[0] for f in figures]
-        return [float(p) for p in self.calibration_.predict_proba(np.array(figures))[:, 1]]
+        z = self.calibration_[0] + np.array(figures, dtype=np.float64) @ self.calibration_[1:]
+        return [float(p) for p in 1.0 / (1.0 + np.exp(-z))]
 
     def _answer(
         self, form: str, ranked: list[tuple[int, float, int]], p_best: float, limit: int
@@ -439,21 +442,48 @@ _PYTHON_PARTS = (
     "codes_", "row_label_", "row_nkz_", "exact_", "generic_", "fuzzy_forms_", "calibration_",
     "lemmas_", "kin_", "kin_rows_",
 )  # fmt: skip
-_CHARS = HashingVectorizer(
-    analyzer="char_wb", ngram_range=(3, 5), n_features=2**20, alternate_sign=False, norm=None,
-    dtype=np.float32,
-)  # fmt: skip
-_WORDS = HashingVectorizer(
-    analyzer="word", token_pattern=r"\S+", ngram_range=(1, 2), n_features=2**18,
-    alternate_sign=False, norm=None, dtype=np.float32,
-)  # fmt: skip
+CHAR_BUCKETS = 2**20
+WORD_BUCKETS = 2**18
+
+
+def _grams(text: str) -> list[int]:
+    """The hashed n-grams of one text: character 3-5-grams within each word padded with a
+    space on either side (as scikit-learn's ``char_wb``), then word unigrams and bigrams.
+    CRC-32 is the hash: the same in every process and on every machine."""
+    out: list[int] = []
+    words = text.split()
+    for word in words:
+        padded = f" {word} "
+        size = len(padded)
+        for n in (3, 4, 5):
+            if size < n:
+                break
+            out.extend(
+                zlib.crc32(padded[i : i + n].encode()) % CHAR_BUCKETS for i in range(size - n + 1)
+            )
+    for i, word in enumerate(words):
+        out.append(CHAR_BUCKETS + zlib.crc32(b"w " + word.encode()) % WORD_BUCKETS)
+        if i:
+            pair = f"{words[i - 1]} {word}"
+            out.append(CHAR_BUCKETS + zlib.crc32(b"w " + pair.encode()) % WORD_BUCKETS)
+    return out
 
 
 def _counts(texts: Sequence[str]) -> sp.csr_matrix:
-    """Hashed counts of character 3-5-grams within words and of word 1-2-grams, side by side. Hashing keeps no vocabulary: nothing to store or load."""
-    return sp.hstack(
-        [_CHARS.transform(texts), _WORDS.transform(texts)], format="csr", dtype=np.float32
+    """Counts of the hashed n-grams of each text, one row per text. Hashing keeps no
+    vocabulary: nothing to store or load."""
+    indptr = [0]
+    indices: list[int] = []
+    for text in texts:
+        indices.extend(_grams(text))
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.float32)
+    matrix = sp.csr_matrix(
+        (data, np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int64)),
+        shape=(len(texts), CHAR_BUCKETS + WORD_BUCKETS),
     )
+    matrix.sum_duplicates()
+    return matrix
 
 
 def _held_out(form: str) -> bool:
