@@ -18,8 +18,8 @@ a calibrated confidence.
    entry in ten (chosen by a hash of its text, so the same ones every time) is left out of a
    first index, read as written and with one made-up noise (a typo, a seniority word, an
    employer, a Kazakh ending), and the calibration learns how often the best code was theirs.
-   The other codes share what is left, in proportion to ``exp(score / 0.05)`` (none more
-   than the best code), ranked with a bonus for sharing the best code's ISCO minor or
+   The other codes share half of what is left, in proportion to ``exp(score / 0.05)`` (none
+   more than the best code), ranked with a bonus for sharing the best code's ISCO minor or
    sub-major group (``_kinship``);
 5. an exact match of the normalised text wins over all of this (``exact``): a curated title,
    synonym, English title or activity is certain (1.0); an official title is 0.97, shared
@@ -52,6 +52,9 @@ NEIGHBOURS = 60
 SUPPORT_ROWS = 10
 SPREAD = 0.05
 GENERIC_CONFIDENCE = 0.2
+OTHERS_SHARE = 0.5
+"""The share of what the best code leaves that the codes after it are given: the rest is for
+"none of these" (the reader has not seen every occupation the text might be)."""
 AGREEMENT = 0.3
 """A code's score is its best row's similarity plus this share of its second best row's."""
 KIN_MINOR = 0.4
@@ -369,7 +372,9 @@ class ReaderModel:
             adjusted = np.array([near[i] for i in order])
             weights = np.exp((adjusted - adjusted[0]) / SPREAD)
             # what the best code leaves, shared by nearness; never more than the best's own
-            shares = np.minimum(rest * weights / weights.sum(), answer[-1].confidence)
+            shares = np.minimum(
+                OTHERS_SHARE * rest * weights / weights.sum(), answer[-1].confidence
+            )
             for (c, score, row), share in zip(others, shares, strict=False):
                 if len(answer) >= limit:
                     break
