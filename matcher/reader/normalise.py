@@ -129,9 +129,11 @@ class Normaliser:
         if _KAZAKH_LETTERS.search(word):
             return kazakh_stem(word, known=self._known_russian)
         with self._lock:  # the analyser is not documented as thread-safe
+            if not self._known_russian(word):  # cheap; guessing a form is not
+                return word  # a typo or Kazakh typed without its letters: n-grams will do
             parses = self._morph.parse(word)
-        if not parses or not parses[0].is_known:
-            return word  # a typo or Kazakh typed without its letters: n-grams will do
+        if not parses:
+            return word
         best = next((p for p in parses[:3] if not _is_verb(p)), parses[0])
         return str(best.normal_form).replace("ё", "е")
 
