@@ -10,14 +10,16 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
+from catalogs.i18n import messages
 from catalogs.reference.places import places
 from matcher import KINDS, Course, Shelter, Vacancy
 from service.store.protect import mask_iin
 from service.store.rows import effective_status
-from service.store.tables import PlanVersion
-from service.usecases import caseload, plans, referrals, shortlists
+from service.store.tables import Account, PlanVersion
+from service.store.tables import Person as PersonRow
+from service.usecases import caseload, occupations, plans, referrals, shortlists
 from service.usecases.actor import Actor
 from service.usecases.errors import Problem
 from service.usecases.referrals import Move
@@ -128,7 +130,12 @@ def _offer(v: Visit, kind: str, item: Vacancy | Course | Shelter, reasons: list[
 
 
 def _person_page(
-    v: Visit, person_id: str, *, error: str | None = None, status: int = 200
+    v: Visit,
+    person_id: str,
+    *,
+    error: str | None = None,
+    status: int = 200,
+    occupation_error: bool = False,
 ) -> Response:
     actor = v.need(*STAFF)
     row = caseload.open_person(v.rt, actor, person_id)
@@ -136,15 +143,19 @@ def _person_page(
     iin = protector.decrypt(row.iin_cipher)
     state, _ = effective_status(row, date.today())
     lists: dict[str, list[Offer]] = {}
+    notices: list[dict[str, object]] = []
     for kind in KINDS:
         found = shortlists.person_shortlist(
             v.rt, actor, person_id=row.person_id, kind=kind, limit=SHORTLIST
         )
+        notices += [notice.as_dict(v.lang) | {"profession": notice.profession}
+                    for notice in found.notices]  # fmt: skip
         lists[kind] = [
             _offer(v, kind, found.engine.item(kind, rec.id), [r.text(v.lang) for r in rec.reasons])
             for rec in found.items
         ]
     plan = _plan_version(v, actor, row.person_id)
+    occupation = _confirmed(v, row)
     timeline = [
         view.as_dict(v.lang)
         for view in referrals.listing(v.rt, actor, person_id=row.person_id, limit=100)
@@ -160,9 +171,13 @@ def _person_page(
         place=place_name(row.kato, v.lang),
         needs=[n for n in NEEDS if getattr(row, f"need_{n}")],
         lists=lists,
+        notices=notices,
+        occupation=occupation,
+        confirmed=_confirmed_message(v, row.person_id, occupation),
         timeline=timeline,
         plan=plan,
         error=error,
+        occupation_error=occupation_error,
         made=v.request.query_params.get("made"),
     )
 
@@ -212,3 +227,100 @@ async def withdraw(v: VisitDep, fields: FormDep, person_id: str, referral_id: in
             lambda: _person_page(v, person_id, error=message, status=status)
         )
     return v.redirect(f"/persons/{person_id}#referrals")
+
+
+def _confirmed(v: Visit, row: PersonRow) -> dict[str, object] | None:
+    """The occupation an officer confirmed for the person, as the page shows it: ISCO-08 code
+    and title, the NKZ occupation when one was given, who confirmed it and when."""
+    if row.confirmed_occupation is None:
+        return None
+    nkz = row.confirmed_occupation_nkz
+    at = row.confirmed_occupation_at
+    return {
+        "code": row.confirmed_occupation,
+        "title": occupations.occupation_title(row.confirmed_occupation, None, v.lang),
+        "nkz": nkz,
+        "nkz_title": occupations.occupation_title(None, nkz, v.lang) if nkz else None,
+        "by": _author_name(v, row.confirmed_occupation_by),
+        "on": at.date() if at is not None else None,
+    }
+
+
+def _confirmed_message(v: Visit, person_id: str, occupation: dict[str, object] | None) -> str:
+    """After a confirmation, the use cases' own message saying so (empty otherwise)."""
+    if occupation is None or "confirmed" not in v.request.query_params:
+        return ""
+    named = f"{occupation['code']} — {occupation['title']}"
+    return messages("service").text("occupation_confirmed", v.lang, id=person_id, occupation=named)
+
+
+def _author_name(v: Visit, author: str | None) -> str:
+    """An account's name for ``officer:account:5`` (how use cases name an author)."""
+    parts = (author or "").split(":")
+    if len(parts) == 3 and parts[1] == "account" and parts[2].isdigit():
+        with v.rt.session() as session:
+            found = session.get(Account, int(parts[2]))
+        if found is not None:
+            return found.display_name or found.login
+    return author or "—"
+
+
+SEARCH_QUERY = (2, 100)
+"""The autocomplete asks from 2 characters, and never with more than 100."""
+SEARCH_LIMIT = (1, 20)
+
+
+def _json(v: Visit, data: object, status: int = 200) -> JSONResponse:
+    from service.web.pages import HEADERS
+
+    return JSONResponse(data, status_code=status, headers=HEADERS)
+
+
+def _error(v: Visit, key: str, status: int) -> JSONResponse:
+    return _json(v, {"detail": v.t(key)}, status)
+
+
+@router.get("/occupations/search")
+async def occupation_search(v: VisitDep, q: str = "", limit: str = "10") -> Response:
+    """The profession field's autocomplete: ``[{code, nkz, title}]`` in the page's language,
+    for signed-in staff (401 signed out, 404 for other roles, 422 for a bad ``q``/``limit``)."""
+    if v.account is None or v.account.must_change_password:
+        return _error(v, "occupation_signed_out", 401)
+    if v.account.role not in STAFF:
+        return _error(v, "error_404_text", 404)
+    query = q.strip()
+    if not SEARCH_QUERY[0] <= len(query) <= SEARCH_QUERY[1] or not query.isprintable():
+        return _error(v, "occupation_search_bad", 422)
+    if not limit.isdigit() or not SEARCH_LIMIT[0] <= int(limit) <= SEARCH_LIMIT[1]:
+        return _error(v, "occupation_search_limit_bad", 422)
+    found = await run_in_threadpool(
+        occupations.search, v.actor(), query, lang=v.lang, limit=int(limit)
+    )
+    return _json(v, [{"code": c.code, "nkz": c.nkz, "title": c.title} for c in found])
+
+
+def code_typed(value: str) -> str:
+    """The code in what the profession field sends: ``7212``, ``7212-2-005``, or a choice of
+    its list written ``7212-2-005 — Электрогазосварщик`` (the code is the first word)."""
+    words = value.split()
+    return words[0] if words else ""
+
+
+@router.post("/persons/{person_id}/occupation")
+async def confirm_occupation(v: VisitDep, fields: FormDep, person_id: str) -> Response:
+    """Staff confirm (or change) a person's occupation; the lists follow it from then on."""
+    actor = v.need(*STAFF)
+    code = code_typed(fields.get("code", ""))
+    text = fields.get("text") or None
+    try:
+        await run_in_threadpool(
+            lambda: occupations.confirm(v.rt, actor, person_id, code, text=text)
+        )
+    except Problem as problem:
+        if problem.status == 404:
+            raise
+        message, status = problem.message(v.lang), problem.status
+        return await run_in_threadpool(
+            lambda: _person_page(v, person_id, error=message, status=status, occupation_error=True)
+        )
+    return v.redirect(f"/persons/{person_id}?confirmed=1#occupation")

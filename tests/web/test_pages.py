@@ -197,6 +197,7 @@ def test_a_one_time_password_must_be_changed_first(site: Site) -> None:
 
 def test_a_person_page_view_is_audited_with_the_account(site: Site) -> None:
     import sqlalchemy as sa
+    from sqlmodel import col
 
     from service.store.tables import AuditEvent
 
@@ -207,8 +208,8 @@ def test_a_person_page_view_is_audited_with_the_account(site: Site) -> None:
         assert account is not None
         actions = set(
             session.scalars(
-                sa.select(AuditEvent.action).where(
-                    AuditEvent.person_id == "P00003", AuditEvent.account_id == account.id
+                sa.select(col(AuditEvent.action)).where(
+                    col(AuditEvent.person_id) == "P00003", col(AuditEvent.account_id) == account.id
                 )
             )
         )
@@ -352,3 +353,148 @@ def test_staff_make_and_print_the_plan(site: Site, lang: str) -> None:
     assert "script-src" not in printed.headers["content-security-policy"]
     employer = logged_in(site, "employer", lang)
     assert employer.get("/persons/P00007/plan").status_code == 404
+
+
+@pytest.fixture(scope="module")
+def reader() -> None:
+    """The title reader loaded before the pages ask it (its first load takes seconds)."""
+    from matcher import title_reader
+
+    title_reader()
+
+
+def unrecognised_person(site: Site, n: int, profession: str = "шабашка") -> str:
+    """A person of the officer's region whose written profession the reader does not know."""
+    from service.store.imports import import_records
+    from tests.factories import AKTAU, person
+
+    row = person(n, kato=AKTAU, professions=profession, full_name=f"Сейітов Марат {n}")
+    with site.rt.writing() as session:
+        assert import_records(session, "persons", [row], protector=site.rt.protector).ok
+    return str(row["person_id"])
+
+
+def test_an_unrecognised_profession_is_said_with_suggestions(site: Site, reader: None) -> None:
+    from catalogs.i18n import messages
+
+    person_id = unrecognised_person(site, 60)
+    for lang in ("kk", "ru"):
+        page = logged_in(site, "officer", lang).get(f"/persons/{person_id}")
+        assert page.status_code == 200
+        notice = messages("service").text("notice_profession_not_recognised", lang, text="шабашка")
+        assert notice in page.text.replace("&#34;", '"')
+        assert page.text.count('name="code" value="') >= 1  # a button per suggestion
+        assert 'list="occupation-options"' in page.text
+        assert '<script src="/static/occupations.js" defer></script>' in page.text
+        assert not shown_codes(page.text)
+    welder = logged_in(site, "officer", "ru").get("/persons/P00001").text
+    assert "не распознана" not in welder
+    assert 'class="notice"' not in welder
+    assert 'id="occupation-code"' in welder  # the field to set or change it, folded
+
+
+def test_the_occupation_search_is_for_signed_in_staff(site: Site, reader: None) -> None:
+    officer = logged_in(site, "officer", "kk")
+    answer = officer.get("/occupations/search", params={"q": "свар"})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("application/json")
+    found = answer.json()
+    assert found
+    assert set(found[0]) == {"code", "nkz", "title"}
+    assert any(item["code"] == "7212" for item in found)
+    assert len(officer.get("/occupations/search", params={"q": "свар", "limit": "2"}).json()) <= 2
+    for params in ({"q": "с"}, {"q": "  "}, {"q": "x" * 101}, {"q": "a\nb"},
+                   {"q": "свар", "limit": "0"}, {"q": "свар", "limit": "many"}):  # fmt: skip
+        bad = officer.get("/occupations/search", params=params)
+        assert bad.status_code == 422, params
+        assert bad.json()["detail"]
+    anonymous = httpx.Client(base_url=site.base)
+    assert anonymous.get("/occupations/search", params={"q": "свар"}).status_code == 401
+    employer = logged_in(site, "employer", "ru")
+    assert employer.get("/occupations/search", params={"q": "свар"}).status_code == 404
+
+
+def _audited(site: Site, person_id: str, action: str) -> bool:
+    import sqlalchemy as sa
+    from sqlmodel import col
+
+    from service.store.tables import AuditEvent
+
+    with site.rt.session() as session:
+        found = session.scalars(
+            sa.select(col(AuditEvent.id)).where(
+                col(AuditEvent.person_id) == person_id, col(AuditEvent.action) == action
+            )
+        ).first()
+    return found is not None
+
+
+def _stored(site: Site, person_id: str) -> tuple[str | None, str | None]:
+    from service.store.tables import Person
+
+    with site.rt.session() as session:
+        row = session.get(Person, person_id)
+        assert row is not None
+        return row.confirmed_occupation, row.confirmed_occupation_nkz
+
+
+def test_an_officer_confirms_an_occupation_and_the_list_follows(site: Site, reader: None) -> None:
+    person_id = unrecognised_person(site, 61)
+    officer = logged_in(site, "officer", "ru")
+    page = officer.get(f"/persons/{person_id}")
+    assert "Электрогазосварщик" not in page.text  # the welding vacancies need a trade
+    answer = officer.post(
+        f"/persons/{person_id}/occupation",
+        data={"csrf": csrf_of(page.text), "code": "7212-2-005 — из списка", "text": "шабашка"},
+    )
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"/persons/{person_id}?confirmed=1#occupation"
+    assert _stored(site, person_id) == ("7212", "7212-2-005")
+    assert _audited(site, person_id, "confirm_occupation")
+    page = officer.get(answer.headers["location"])
+    assert "Профессия P00061 подтверждена: 7212" in page.text
+    assert "7212-2-005" in page.text
+    assert "подтвердил(а) Айгерім Сапарова" in page.text
+    assert "не распознана" not in page.text
+    assert "Электрогазосварщик" in page.text  # the welding vacancies now
+    assert "Изменить профессию" in page.text
+    changed = officer.post(
+        f"/persons/{person_id}/occupation", data={"csrf": csrf_of(page.text), "code": "9622"}
+    )
+    assert changed.status_code == 303
+    assert _stored(site, person_id) == ("9622", None)
+
+
+def test_a_bad_code_is_refused_with_the_message_and_nothing_stored(
+    site: Site, reader: None
+) -> None:
+    from catalogs.i18n import messages
+
+    person_id = unrecognised_person(site, 62)
+    for lang in ("kk", "ru"):
+        officer = logged_in(site, "officer", lang)
+        page = officer.get(f"/persons/{person_id}")
+        for code in ("9999", "сварщик", ""):
+            answer = officer.post(
+                f"/persons/{person_id}/occupation", data={"csrf": csrf_of(page.text), "code": code}
+            )
+            assert answer.status_code == 422, code
+            assert 'role="alert"' in answer.text
+            assert messages("service").text("api_occupation_code_refused", lang, reason="")[
+                :12
+            ] in answer.text.replace("&#34;", '"')
+            assert not shown_codes(answer.text)
+    assert _stored(site, person_id) == (None, None)
+    assert not _audited(site, person_id, "confirm_occupation")
+
+
+def test_confirming_needs_the_token_and_a_staff_account(site: Site) -> None:
+    person_id = unrecognised_person(site, 63)
+    officer = logged_in(site, "officer", "ru")
+    refused = officer.post(f"/persons/{person_id}/occupation", data={"code": "7212"})
+    assert refused.status_code == 403
+    employer = logged_in(site, "employer", "ru")
+    token = csrf_of(employer.get("/referrals").text)
+    answer = employer.post(f"/persons/{person_id}/occupation", data={"csrf": token, "code": "7212"})
+    assert answer.status_code == 404
+    assert _stored(site, person_id) == (None, None)
