@@ -8,6 +8,12 @@ Matches are ordered: the title begins with the query, then every word a prefix, 
 contained; within each, titles in the requested language first, then by the trust of their
 source, then shorter titles first. One hit per (ISCO code, NKZ code).
 
+The index keeps, for every character n-gram of up to three letters within a word, the rows
+whose title has it (``numpy`` arrays of row numbers): a query's candidates are the rows that
+have all the n-grams of its words (the rarest first), and only they are checked; a title that
+contains the typed words has all their n-grams, so nothing is missed. A call takes well under
+a millisecond where a scan of every title took 25 ms.
+
 A hit's ``quality`` says which of the three kinds it is (1.0, 0.9, 0.8), less 0.05 for a
 title in another language: it orders, it is not a probability.
 """
@@ -16,11 +22,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from catalogs.normalize import fold
 from matcher.reader.vocabulary import SOURCES, Vocabulary
 
 _KAZAKH_LOOSE = str.maketrans("әғқңөұүһі", "агкноуухи")
 MIN_LETTERS = 2
+GRAM = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +50,7 @@ class SearchIndex:
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         seen: set[tuple[str, str | None, str]] = set()
-        rows: list[tuple[str, tuple[str, ...], str, str | None, str, str, int]] = []
+        rows: list[tuple[str, str, str, str | None, str, str, int]] = []
         for e in vocabulary.entries:
             folded = _folded(e.text)
             if not folded or (e.code, e.nkz, folded) in seen:
@@ -49,7 +59,7 @@ class SearchIndex:
             rows.append(
                 (
                     folded,
-                    tuple(folded.split()),
+                    " " + " ".join(folded.split()),
                     e.code,
                     e.nkz,
                     e.text,
@@ -58,36 +68,83 @@ class SearchIndex:
                 )
             )
         self._rows = rows
+        postings: dict[str, set[int]] = {}
+        for i, row in enumerate(rows):
+            for gram in _grams(tuple(row[1].split())):
+                postings.setdefault(gram, set()).add(i)
+        self._postings: dict[str, npt.NDArray[np.int32]] = {
+            gram: np.array(sorted(ids), dtype=np.int32) for gram, ids in postings.items()
+        }
+        strings = np.dtypes.StringDType()
+        self._texts = np.array([row[0] for row in rows], dtype=strings)
+        self._padded = np.array([row[1] for row in rows], dtype=strings)
+        self._langs = np.array([row[5] for row in rows], dtype=strings)
+        self._tiers = np.array([row[6] for row in rows], dtype=np.int16)
+        self._lengths = np.array([len(row[0]) for row in rows], dtype=np.int32)
+        self._text_rank = np.empty(len(rows), dtype=np.int32)
+        self._text_rank[sorted(range(len(rows)), key=lambda i: rows[i][0])] = np.arange(len(rows))
+
+    def _candidates(self, words: list[str]) -> npt.NDArray[np.int32]:
+        """The rows that have every n-gram of the typed words (a superset of the matches)."""
+        lists = []
+        for gram in _grams(tuple(words), whole=True):
+            found = self._postings.get(gram)
+            if found is None:
+                return np.empty(0, dtype=np.int32)
+            lists.append(found)
+        lists.sort(key=len)
+        out = lists[0]
+        for other in lists[1:]:
+            if len(out) == 0:
+                break
+            out = np.intersect1d(out, other, assume_unique=True)
+        return out
 
     def find(self, query: str, *, lang: str, limit: int) -> list[Hit]:
         folded = _folded(query)
         words = folded.split()
         if len(folded.replace(" ", "")) < MIN_LETTERS or limit <= 0:
             return []
-        found: list[tuple[tuple[int, int, int, int, str], Hit]] = []
-        first = words[0]
-        for text, tokens, code, nkz, title, title_lang, tier in self._rows:
-            if first not in text:
-                continue
-            if text.startswith(folded):
-                kind = 0
-            elif all(any(t.startswith(w) for t in tokens) for w in words):
-                kind = 1
-            elif all(w in text for w in words):
-                kind = 2
-            else:
-                continue
-            other = int(title_lang != lang)
-            quality = round(1.0 - 0.1 * kind - 0.05 * other, 2)
-            found.append(((kind, other, tier, len(text), text), Hit(code, nkz, title, quality)))
-        found.sort(key=lambda item: item[0])
+        rows = self._candidates(words)
+        texts, padded = self._texts[rows], self._padded[rows]
+        prefix = np.ones(len(rows), dtype=bool)
+        inside = np.ones(len(rows), dtype=bool)
+        for w in words:
+            prefix &= np.strings.find(padded, " " + w) >= 0  # the word begins a word
+            inside &= np.strings.find(texts, w) >= 0
+        kind = np.where(
+            np.strings.startswith(texts, folded), 0, np.where(prefix, 1, np.where(inside, 2, 3))
+        )
+        other = (self._langs[rows] != lang).astype(np.int8)
+        order = np.lexsort(
+            (self._text_rank[rows], self._lengths[rows], self._tiers[rows], other, kind)
+        )
+        order = order[kind[order] < 3]
         out: list[Hit] = []
         taken: set[tuple[str, str | None]] = set()
-        for _, hit in found:
-            if (hit.code, hit.nkz) in taken:
+        for j in order.tolist():
+            _, _, code, nkz, title, _, _ = self._rows[int(rows[j])]
+            if (code, nkz) in taken:
                 continue
-            taken.add((hit.code, hit.nkz))
-            out.append(hit)
+            taken.add((code, nkz))
+            quality = round(1.0 - 0.1 * int(kind[j]) - 0.05 * int(other[j]), 2)
+            out.append(Hit(code, nkz, title, quality))
             if len(out) == limit:
                 break
         return out
+
+
+def _grams(words: tuple[str, ...], *, whole: bool = False) -> set[str]:
+    """The n-grams of up to ``GRAM`` letters within the words: all of them for a title; for a
+    query (``whole``), those of ``GRAM`` letters, or the word itself when it is shorter."""
+    out: set[str] = set()
+    for word in words:
+        if whole:
+            if len(word) <= GRAM:
+                out.add(word)
+            else:
+                out.update(word[i : i + GRAM] for i in range(len(word) - GRAM + 1))
+            continue
+        for n in range(1, GRAM + 1):
+            out.update(word[i : i + n] for i in range(len(word) - n + 1))
+    return out
