@@ -22,10 +22,11 @@ import hashlib
 import re
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from matcher.reader.cache import code_fingerprint, default_cache_dir, load_or_fit
+from matcher.reader.calibration import Calibration, shipped_calibration
 from matcher.reader.model import Ranked, ReaderModel
 from matcher.reader.normalise import CONTEXT_WORDS, Normaliser, loose, normaliser
 from matcher.reader.search import SearchIndex
@@ -35,7 +36,9 @@ from matcher.text import transliterate
 __all__ = ["THRESHOLD", "Code", "Reading", "TitleReader", "load_reader", "title_reader"]
 
 THRESHOLD = 0.5
-"""A best code below this confidence is a suggestion, not a reading (``docs/algorithm.md``)."""
+"""A best code below this confidence is a suggestion, not a reading (``docs/algorithm.md``),
+when no calibration says otherwise: the shipped reader takes its threshold from
+``reader_calibration.json`` (``reader.calibration``)."""
 
 MAX_CODES = 3
 PART_MARGIN = 0.05
@@ -84,9 +87,12 @@ class TitleReader:
         threshold: float = THRESHOLD,
         fingerprint: str = "",
         fitted: bool = False,
+        calibration: Calibration | None = None,
     ) -> None:
         self.model = model
         self.threshold = threshold
+        self.calibration = calibration
+        """Maps the best code's raw confidence to the probability that it is right."""
         self.fingerprint = fingerprint
         self.fitted = fitted
         """Whether the model was fitted when this reader was made (not loaded from disk)."""
@@ -119,8 +125,20 @@ class TitleReader:
                 found = answers[form]
                 if found and (not best or found[0].confidence > best[0].confidence + PART_MARGIN):
                     best = found
-            out.append(best)
+            out.append(self._calibrated(best))
         return out
+
+    def _calibrated(self, found: list[Ranked]) -> list[Ranked]:
+        """The best code's confidence through the calibration; the others keep their share of
+        what it leaves (never more than the best's)."""
+        if not found or self.calibration is None:
+            return found
+        raw = found[0].confidence
+        best = self.calibration(raw)
+        scale = (1.0 - best) / (1.0 - raw) if raw < 1.0 else 1.0
+        return [replace(found[0], confidence=best)] + [
+            replace(r, confidence=min(r.confidence * scale, best)) for r in found[1:]
+        ]
 
     def _without_names(self, text: str) -> str:
         """``text`` without the words in capitals after its first that the vocabulary does not
@@ -220,12 +238,18 @@ def load_reader(
     vocabulary: Vocabulary | None = None,
     cache_dir: Path | None = None,
     titles: Titles | None = None,
-    threshold: float = THRESHOLD,
+    threshold: float | None = None,
+    calibrated: bool = True,
 ) -> TitleReader:
     """A reader over ``vocabulary`` (the shipped one by default), its fitted model taken from
     ``cache_dir`` when it is there under the same fingerprint, else fitted (and kept there).
-    ``cache_dir=None`` neither reads nor writes a cache."""
+    ``cache_dir=None`` neither reads nor writes a cache. The shipped vocabulary's reader is
+    calibrated on real titles (``reader_calibration.json``) unless ``calibrated=False``; its
+    threshold is the calibration's unless ``threshold`` is given."""
     shipped = vocabulary is None
+    calibration = shipped_calibration() if shipped and calibrated else None
+    if threshold is None:
+        threshold = calibration.threshold if calibration is not None else THRESHOLD
     data = shipped_fingerprint() if vocabulary is None else vocabulary.fingerprint
     fingerprint = hashlib.sha256(f"{data}:{code_fingerprint()}".encode()).hexdigest()
     given = vocabulary
@@ -245,6 +269,7 @@ def load_reader(
         threshold=threshold,
         fingerprint=fingerprint,
         fitted=fitted,
+        calibration=calibration,
     )
 
 

@@ -46,11 +46,38 @@ def test_titles_and_activities_are_recognised(text: str, code: str) -> None:
     assert 1 <= len(reading.codes) <= 3
 
 
-@pytest.mark.parametrize("text", ["Специалист", "Менеджер", "Сотрудник", "Работник", "маман", ""])
+@pytest.mark.parametrize(
+    "text",
+    ["Специалист", "Менеджер", "Оператор", "Сотрудник", "Помощник", "Управляющий", "Работник",
+     "маман", ""],
+)  # fmt: skip
 def test_generic_titles_are_not_recognised(text: str) -> None:
     reading = title_reader().read(text)
     assert not reading.recognised, reading
     assert all(c.confidence < title_reader().threshold for c in reading.codes)
+
+
+def test_the_shipped_calibration_was_made_for_this_model() -> None:
+    """``reader_calibration.json`` maps the raw confidences of one model: when the vocabulary or
+    the reader's code changes, the map must be made again."""
+    from matcher.reader.calibration import model_fingerprint, shipped_calibration
+
+    calibration = shipped_calibration()
+    assert calibration is not None, "catalogs/reference/data/reader_calibration.json is missing"
+    assert calibration.fingerprint == model_fingerprint(), (
+        "the reader's calibration was made for another model: re-run "
+        "`python -m tools.reference.calibrate_reader` (it needs ../shared/data/real-titles-eval)"
+    )
+    assert list(calibration.raw) == sorted(calibration.raw)
+    assert list(calibration.probability) == sorted(calibration.probability)
+    assert title_reader().threshold == calibration.threshold
+
+
+def test_calibration_keeps_confidences_ordered() -> None:
+    for text in ["сварщик", "Мастер швейного производства", "Специалист", "xyz qwerty повар"]:
+        codes = title_reader().read(text).codes
+        assert all(0.0 <= c.confidence <= 1.0 for c in codes)
+        assert [c.confidence for c in codes] == sorted((c.confidence for c in codes), reverse=True)
 
 
 def test_an_unrecognised_title_still_suggests() -> None:
