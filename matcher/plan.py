@@ -397,11 +397,16 @@ def _merge(
         ):
             gone = before["items"][0]
             why = engine.why(person, gone["kind"], gone["id"]) if _known(engine, gone) else None
+            verdict = why.verdicts[0] if why is not None and why.verdicts else None
             action["changed"] = {
                 "from": gone["id"],
-                "reason": why.verdicts[0].code
-                if why is not None and why.verdicts
-                else "better_option",
+                "reason": verdict.code if verdict is not None else "better_option",
+                # the facts the reason's text names (a day as YYYY-MM-DD: the body is JSON)
+                "params": {
+                    key: value.isoformat() if isinstance(value, date) else value
+                    for key, value in (verdict.params if verdict is not None else {}).items()
+                    if isinstance(value, str | int | float | date)
+                },
             }
         merged.append(action)
     merged.extend(a for a in old.values() if a["origin"] == "inspector" or a["status"] != "planned")

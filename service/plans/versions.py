@@ -8,6 +8,7 @@ as JSON or as a printable A4 HTML page.
 from __future__ import annotations
 
 import copy
+import string
 from collections.abc import Sequence
 from datetime import date
 from functools import cache
@@ -166,6 +167,15 @@ def _t(code: str, lang: str, **params: object) -> str:
     return messages("matcher").text(code, lang, **params)
 
 
+def _reason(code: str, lang: str, params: dict[str, object]) -> str:
+    """An eligibility reason's text with the facts the plan kept; a fact a plan made before
+    they were kept is left blank rather than failing the whole plan."""
+    table = messages("matcher").templates
+    template = table.get(lang, {}).get(code) or table["ru"].get(code, "")
+    names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    return _t(code, lang, **dict.fromkeys(names, "") | params)
+
+
 def _amount(value: int) -> str:
     """2000000 → "2 000 000" (a narrow space would be lost in some printers)."""
     return f"{value:,}".replace(",", " ")
@@ -193,7 +203,7 @@ def _action_text(action: dict[str, Any], lang: str, labels: dict[str, str]) -> d
         why = (
             _t("plan_better_option", lang)
             if reason == "better_option"
-            else _t(reason, lang, km="", limit="", date="", languages="", min_age="", accepts="")
+            else _reason(reason, lang, action["changed"].get("params") or {})
         )
         extra.append(_t("plan_changed", lang, **{"from": action["changed"]["from"], "reason": why}))
     if action.get("referrals"):

@@ -27,7 +27,7 @@ from service.store import persons as store
 from service.store.tables import Person as PersonRow
 from service.usecases import access
 from service.usecases.actor import Actor
-from service.usecases.errors import Invalid, Label
+from service.usecases.errors import Conflict, Label, NotFound
 
 if TYPE_CHECKING:
     from matcher import Code, Engine, Person, Reading
@@ -89,10 +89,11 @@ def parse_code(value: str) -> tuple[str, str | None]:
     try:
         code = occupation_code(is_occupation, is_nkz_occupation)(value)
     except FieldError as error:
-        raise Invalid("occupation_code_refused", reason=FieldReason(error)) from None
+        # well formed but not in the classifier: an unknown code, as an unknown id is
+        raise NotFound("occupation_code_refused", reason=FieldReason(error)) from None
     isco08 = isco_of(code)
     if isco08 is None:
-        raise Invalid("occupation_nkz_without_isco", nkz=code)
+        raise NotFound("occupation_nkz_without_isco", nkz=code)
     return isco08, (code if code != isco08 else None)
 
 
@@ -102,7 +103,7 @@ def _answered_text(row: PersonRow, text: str | None) -> str | None:
     person has none written."""
     if text is not None:
         if text not in row.professions:
-            raise Invalid("occupation_text_not_a_profession", text=text)
+            raise Conflict("occupation_text_not_a_profession", text=text)
         return text
     if not row.professions:
         return None
@@ -121,9 +122,9 @@ def confirm(
     """Record the occupation an officer confirms for a person (ISCO-08 or NKZ); audited.
     Staff within their region only; anyone else is answered as for a person they may not
     see."""
-    isco08, nkz = parse_code(code)
     with rt.writing() as session:
         row = access.person(session, actor, person_id)
+        isco08, nkz = parse_code(code)
         answered = _answered_text(row, text)
         store.confirm_occupation(
             session, row=row, isco08=isco08, nkz=nkz, text=answered, author=actor.author

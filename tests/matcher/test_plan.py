@@ -135,4 +135,4 @@ def test_a_full_shelter_moves_the_booking_and_says_why(engine: Engine) -> None:
     moved = again.get("shelter") or again["housing_search"]
     if "shelter" in again:
         assert moved["items"][0]["id"] != booked
-        assert moved["changed"] == {"from": booked, "reason": "no_bed_left"}
+        assert moved["changed"] == {"from": booked, "reason": "no_bed_left", "params": {}}

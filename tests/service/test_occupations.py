@@ -268,8 +268,24 @@ def test_an_unrecognised_profession_gives_a_notice_not_trade_jobs_until_confirme
         json={"code": "9999-9-999"},
         headers=as_role("officer", "ru"),
     )
-    assert refused.status_code == 422
+    assert refused.status_code == 404  # an unknown code, as an unknown id
     assert "9999-9-999" in refused.json()["error"]["message"]
+    malformed = client.put(
+        "/api/v1/persons/P00001/occupation", json={"code": "72"}, headers=as_role("officer")
+    )
+    assert malformed.status_code == 422
+    not_written = client.put(
+        "/api/v1/persons/P00001/occupation",
+        json={"code": "7212", "text": "не его профессия"},
+        headers=as_role("officer"),
+    )
+    assert not_written.status_code == 409
+    assert (
+        client.get(
+            "/api/v1/occupations/read", params={"text": ""}, headers=as_role("officer")
+        ).status_code
+        == 422
+    )
     confirmed = client.put(
         "/api/v1/persons/P00001/occupation",
         json={"code": "7212-2-005"},

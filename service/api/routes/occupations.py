@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from pydantic import StringConstraints
 from starlette.concurrency import run_in_threadpool
 
 from service.api.deps import CurrentActor, Lang, RuntimeDep
@@ -53,7 +54,7 @@ async def search(
 @router.get("/occupations/read", response_model=Readings, responses=ERRORS)
 async def read(
     text: Annotated[
-        list[str],
+        list[Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=QUERY)]],
         Query(
             min_length=1,
             max_length=20,
