@@ -313,11 +313,12 @@ def summary(report_dir: Path, roles: list[str]) -> int:
         report = folder / "report.json"
         note = (folder / "note.txt").read_text().strip() if (folder / "note.txt").exists() else ""
         print(f"\n-- {role}" + (f"  ({note})" if note else ""))
-        if not report.exists():
+        try:
+            data = json.loads(report.read_text())
+        except (OSError, ValueError):  # missing, or left empty by a run that was stopped
             problems.append(f"{role}: no report (the run was cut short)")
             print("   no report: the run did not finish (see st.log)")
             continue
-        data = json.loads(report.read_text())
         cases = data.get("test_cases", {})
         phases = ", ".join(
             f"{name} {info.get('status')}" for name, info in data.get("phases", {}).items()
