@@ -23,7 +23,7 @@ from service.usecases import caseload, occupations, plans, referrals, shortlists
 from service.usecases.actor import Actor
 from service.usecases.errors import Problem
 from service.usecases.referrals import Move
-from service.web.pages import FormDep, PageRoute, Visit, VisitDep
+from service.web.pages import HEADERS, FormDep, PageRoute, Visit, VisitDep
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 STAFF = ("officer", "inspector", "admin")
@@ -270,14 +270,8 @@ SEARCH_QUERY = (2, 100)
 SEARCH_LIMIT = (1, 20)
 
 
-def _json(v: Visit, data: object, status: int = 200) -> JSONResponse:
-    from service.web.pages import HEADERS
-
-    return JSONResponse(data, status_code=status, headers=HEADERS)
-
-
 def _error(v: Visit, key: str, status: int) -> JSONResponse:
-    return _json(v, {"detail": v.t(key)}, status)
+    return JSONResponse({"detail": v.t(key)}, status_code=status, headers=HEADERS)
 
 
 @router.get("/occupations/search")
@@ -291,12 +285,16 @@ async def occupation_search(v: VisitDep, q: str = "", limit: str = "10") -> Resp
     query = q.strip()
     if not SEARCH_QUERY[0] <= len(query) <= SEARCH_QUERY[1] or not query.isprintable():
         return _error(v, "occupation_search_bad", 422)
-    if not limit.isdigit() or not SEARCH_LIMIT[0] <= int(limit) <= SEARCH_LIMIT[1]:
+    if (
+        not (limit.isascii() and limit.isdigit())
+        or not SEARCH_LIMIT[0] <= int(limit) <= SEARCH_LIMIT[1]
+    ):
         return _error(v, "occupation_search_limit_bad", 422)
     found = await run_in_threadpool(
         occupations.search, v.actor(), query, lang=v.lang, limit=int(limit)
     )
-    return _json(v, [{"code": c.code, "nkz": c.nkz, "title": c.title} for c in found])
+    items = [{"code": c.code, "nkz": c.nkz, "title": c.title} for c in found]
+    return JSONResponse(items, headers=HEADERS)
 
 
 def code_typed(value: str) -> str:
@@ -317,7 +315,7 @@ async def confirm_occupation(v: VisitDep, fields: FormDep, person_id: str) -> Re
             lambda: occupations.confirm(v.rt, actor, person_id, code, text=text)
         )
     except Problem as problem:
-        if problem.status == 404:
+        if problem.status == 404 and problem.code == "unknown_person":
             raise
         message, status = problem.message(v.lang), problem.status
         return await run_in_threadpool(
