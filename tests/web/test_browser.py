@@ -3,8 +3,10 @@ and in Russian, with axe-core on every page visited and a label on every form fi
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -60,6 +62,13 @@ def checked(page: Any) -> None:
     ]
     assert not bad, (page.url, bad)
     assert page.evaluate(UNLABELLED) == [], page.url
+
+
+def shot(page: Any, name: str) -> None:
+    """A screenshot for the docs, when SCREENSHOTS names their folder (docs/screenshots)."""
+    folder = os.environ.get("SCREENSHOTS")
+    if folder:
+        page.screenshot(path=str(Path(folder) / name), full_page=True)
 
 
 def log_in(page: Any, site: Site, login: str, lang: str, password: str = PASSWORD) -> None:
@@ -120,7 +129,7 @@ def test_employer_declines_a_referral_with_a_reason(
     assert page.url.endswith(f"/referrals?done={made.row.id}")
     assert web("answer_recorded", lang, id=made.row.id) in page.inner_text("main")
     checked(page)
-    assert referrals.get(site.rt, Actor.command("test"), made.row.id).row.state == "declined"
+    assert referrals.get(site.rt, Actor.command("test"), made.row.id or 0).row.state == "declined"
 
 
 def test_an_employer_opening_a_person_gets_the_404_page(page: Any, site: Site) -> None:
@@ -163,3 +172,33 @@ def test_inspector_makes_and_prints_the_plan(page: Any, site: Site) -> None:
     assert page.url.endswith("/persons/P00004/plan")
     assert page.locator("html").get_attribute("lang") == "kk"
     checked(page)
+
+
+def test_officer_confirms_an_unrecognised_profession(page: Any, site: Site) -> None:
+    """Kazakh: the notice and its suggestions, the field filled as the officer types, a choice
+    picked, confirmed; the page then shows the occupation and welding vacancies."""
+    from matcher import title_reader
+    from tests.web.test_pages import unrecognised_person
+
+    title_reader().search("дән", lang="kk")  # loaded and indexed before the page asks
+    person_id = unrecognised_person(site, 70)
+    log_in(page, site, "officer", "kk")
+    page.goto(f"{site.base}/persons/{person_id}")
+    notice = messages("service").text("notice_profession_not_recognised", "kk", text="шабашка")
+    assert notice in page.inner_text("section:has(#list-vacancy)")
+    assert page.locator("form.suggestions button").count() > 0
+    checked(page)
+    field = page.get_by_label(web("occupation_field", "kk"), exact=True)
+    field.press_sequentially("дән", delay=80)
+    choice = page.locator("#occupation-options option[value^='7212 ']")
+    choice.wait_for(state="attached", timeout=15_000)
+    shot(page, "person-occupation-kk.png")
+    field.fill(choice.get_attribute("value") or "")  # what picking it from the list does
+    page.locator("form.occupation-field button[type=submit]").click()
+    assert page.url.endswith(f"/persons/{person_id}?confirmed=1#occupation")
+    assert page.locator("#occupation").inner_text().startswith("7212 — ")
+    assert "Айгерім Сапарова" in page.locator("#occupation").inner_text()
+    assert notice not in page.inner_text("main")
+    assert "Электрогазосварщик" in page.inner_text("section:has(#list-vacancy)")
+    checked(page)
+    shot(page, "person-occupation-confirmed-kk.png")
