@@ -8,8 +8,8 @@ Matches are ordered: the title begins with the query, then every word a prefix, 
 contained; within each, titles in the requested language first, then by the trust of their
 source, then shorter titles first. One hit per (ISCO code, NKZ code).
 
-The index keeps, for every character n-gram of up to three letters within a word, the rows
-whose title has it (``numpy`` arrays of row numbers): a query's candidates are the rows that
+The index keeps, for every character n-gram of two or three letters within a word, the rows
+whose title has it (one ``numpy`` array of row numbers sorted by n-gram, about 10 MB): a query's candidates are the rows that
 have all the n-grams of its words (the rarest first), and only they are checked; a title that
 contains the typed words has all their n-grams, so nothing is missed. A call takes well under
 a millisecond where a scan of every title took 25 ms.
@@ -20,6 +20,7 @@ title in another language: it orders, it is not a probability.
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,14 +68,18 @@ class SearchIndex:
                     SOURCES.index(e.source),
                 )
             )
-        self._rows = rows
-        postings: dict[str, set[int]] = {}
+        self._rows = [(code, nkz, title) for _, _, code, nkz, title, _, _ in rows]
+        gram_ids: dict[str, int] = {}
+        grams, of_row = array("i"), array("i")
         for i, row in enumerate(rows):
             for gram in _grams(tuple(row[1].split())):
-                postings.setdefault(gram, set()).add(i)
-        self._postings: dict[str, npt.NDArray[np.int32]] = {
-            gram: np.array(sorted(ids), dtype=np.int32) for gram, ids in postings.items()
-        }
+                grams.append(gram_ids.setdefault(gram, len(gram_ids)))
+                of_row.append(i)
+        by_gram = np.frombuffer(grams, dtype=np.int32)
+        order = np.argsort(by_gram, kind="stable")  # rows stay ascending within a gram
+        self._gram_ids = gram_ids
+        self._gram_rows = np.frombuffer(of_row, dtype=np.int32)[order].copy()
+        self._gram_start = np.searchsorted(by_gram[order], np.arange(len(gram_ids) + 1))
         strings = np.dtypes.StringDType()
         self._texts = np.array([row[0] for row in rows], dtype=strings)
         self._padded = np.array([row[1] for row in rows], dtype=strings)
@@ -88,10 +93,12 @@ class SearchIndex:
         """The rows that have every n-gram of the typed words (a superset of the matches)."""
         lists = []
         for gram in _grams(tuple(words), whole=True):
-            found = self._postings.get(gram)
-            if found is None:
+            gid = self._gram_ids.get(gram)
+            if gid is None:
                 return np.empty(0, dtype=np.int32)
-            lists.append(found)
+            lists.append(self._gram_rows[self._gram_start[gid] : self._gram_start[gid + 1]])
+        if not lists:  # only one-letter words
+            return np.empty(0, dtype=np.int32)
         lists.sort(key=len)
         out = lists[0]
         for other in lists[1:]:
@@ -123,7 +130,7 @@ class SearchIndex:
         out: list[Hit] = []
         taken: set[tuple[str, str | None]] = set()
         for j in order.tolist():
-            _, _, code, nkz, title, _, _ = self._rows[int(rows[j])]
+            code, nkz, title = self._rows[int(rows[j])]
             if (code, nkz) in taken:
                 continue
             taken.add((code, nkz))
@@ -135,16 +142,17 @@ class SearchIndex:
 
 
 def _grams(words: tuple[str, ...], *, whole: bool = False) -> set[str]:
-    """The n-grams of up to ``GRAM`` letters within the words: all of them for a title; for a
-    query (``whole``), those of ``GRAM`` letters, or the word itself when it is shorter."""
+    """The n-grams of two and three letters within the words: all of them for a title; for a
+    query (``whole``), those of ``GRAM`` letters, or a two-letter word itself (a one-letter
+    word gives none: it is only checked on the candidates)."""
     out: set[str] = set()
     for word in words:
         if whole:
-            if len(word) <= GRAM:
+            if len(word) == 2:
                 out.add(word)
-            else:
+            elif len(word) > 2:
                 out.update(word[i : i + GRAM] for i in range(len(word) - GRAM + 1))
             continue
-        for n in range(1, GRAM + 1):
+        for n in range(2, GRAM + 1):
             out.update(word[i : i + n] for i in range(len(word) - n + 1))
     return out
