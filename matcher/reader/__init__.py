@@ -22,7 +22,7 @@ import hashlib
 import re
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from matcher.reader.cache import code_fingerprint, default_cache_dir, load_or_fit
@@ -136,8 +136,11 @@ class TitleReader:
         raw = found[0].confidence
         best = self.calibration(raw)
         scale = (1.0 - best) / (1.0 - raw) if raw < 1.0 else 1.0
-        return [replace(found[0], confidence=best)] + [
-            replace(r, confidence=min(r.confidence * scale, best)) for r in found[1:]
+        return [
+            Ranked(
+                r.code, r.score, best if i == 0 else min(r.confidence * scale, best), r.label, r.nkz
+            )
+            for i, r in enumerate(found)
         ]
 
     def _without_names(self, text: str) -> str:
@@ -220,8 +223,10 @@ class TitleReader:
         ]
 
 
+@functools.lru_cache(maxsize=65536)
 def shipped_titles(code: str, nkz: str | None, lang: str) -> str:
-    """Titles from the shipped registries (``catalogs.reference``)."""
+    """Titles from the shipped registries (``catalogs.reference``), remembered: a batch asks for
+    the same few hundred again and again."""
     from catalogs.reference.classifiers import nkz_occupations
     from catalogs.reference.occupations import occupations
 
