@@ -136,6 +136,7 @@ def _person_page(
     error: str | None = None,
     status: int = 200,
     occupation_error: bool = False,
+    typed: str = "",
 ) -> Response:
     actor = v.need(*STAFF)
     row = caseload.open_person(v.rt, actor, person_id)
@@ -178,6 +179,7 @@ def _person_page(
         plan=plan,
         error=error,
         occupation_error=occupation_error,
+        typed=typed,
         made=v.request.query_params.get("made"),
     )
 
@@ -319,6 +321,13 @@ async def confirm_occupation(v: VisitDep, fields: FormDep, person_id: str) -> Re
             raise
         message, status = problem.message(v.lang), problem.status
         return await run_in_threadpool(
-            lambda: _person_page(v, person_id, error=message, status=status, occupation_error=True)
+            lambda: _person_page(
+                v,
+                person_id,
+                error=message,
+                status=status,
+                occupation_error=True,
+                typed=fields.get("code", "")[:200],
+            )
         )
     return v.redirect(f"/persons/{person_id}?confirmed=1#occupation")

@@ -485,6 +485,7 @@ def test_a_bad_code_is_refused_with_the_message_and_nothing_stored(
                 :12
             ] in answer.text.replace("&#34;", '"')
             assert not shown_codes(answer.text)
+            assert f'name="code" value="{code}"' in answer.text  # kept to be corrected
     assert _stored(site, person_id) == (None, None)
     assert not _audited(site, person_id, "confirm_occupation")
 
