@@ -198,7 +198,7 @@ class TitleReader:
             Code(r.code, r.nkz, self.title(r.code, r.nkz, lang), round(r.confidence, 4))
             for r in found[:MAX_CODES]
         )
-        recognised = bool(codes) and codes[0].confidence >= self.threshold
+        recognised = bool(found) and found[0].confidence >= self.threshold  # before rounding
         return Reading(text, recognised, codes)
 
     def title(self, code: str, nkz: str | None, lang: str) -> str:

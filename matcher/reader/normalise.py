@@ -98,6 +98,25 @@ kept in ``words`` (``TitleReader`` reads the words before them on their own too)
 the forms the model reads."""
 
 _SKIP = NOISE_WORDS | STOP_WORDS
+TITLE_PAIRS = frozenset(
+    {
+        ("офис", "менеджер"), ("офис", "менеджера"), ("начальник", "смены"),
+        ("мастер", "смены"), ("бригадир", "смены"),
+    }
+)  # fmt: skip
+"""Pairs of words that are a title although one of them is a noise word: «офис-менеджер» is
+an office manager, «начальник смены» a shift supervisor (not «менеджер», «начальник»)."""
+
+
+def _kept(tokens: list[str]) -> list[str]:
+    """The tokens that are neither noise nor stop words nor digits, except in ``TITLE_PAIRS``."""
+    paired: set[int] = set()
+    for i in range(len(tokens) - 1):
+        if (tokens[i], tokens[i + 1]) in TITLE_PAIRS:
+            paired.update((i, i + 1))
+    return [t for i, t in enumerate(tokens) if i in paired or (t not in _SKIP and not t.isdigit())]
+
+
 _MIXED = re.compile(
     r"\b(?=\w*[а-яёәғқңөұүһі])(?=\w*[a-z])\w+\b", re.IGNORECASE
 )  # a word of Cyrillic and Latin letters both: «тiгiншi» typed with a Latin i
@@ -176,9 +195,7 @@ class Normaliser:
     def read(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """``words(text)``, and the lemmas before seniority words were set aside (the same
         when there were none, or when nothing else is left)."""
-        lemmas = tuple(
-            self._lemma(t) for t in self.clean(text).split() if t not in _SKIP and not t.isdigit()
-        )
+        lemmas = tuple(self._lemma(t) for t in _kept(self.clean(text).split()))
         kept = tuple(t for t in lemmas if t not in SENIORITY and not t.startswith(_SENIOR_STEMS))
         return (kept or lemmas), lemmas
 
