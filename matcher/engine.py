@@ -361,7 +361,6 @@ class Engine:
                 pair.facts,
                 contributions,
                 title=v.title,
-                professions=person.professions,
                 candidate=True,
                 release_date=person.release_date,
                 status=person.status,
@@ -578,7 +577,6 @@ class Engine:
                 pair.facts,
                 contributions,
                 title=item.title,
-                professions=view.person.professions,
             )
         if isinstance(item, Course):
             return explain.course_reasons(pair.facts, contributions)

@@ -8,7 +8,7 @@ person's offence.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, runtime_checkable
@@ -77,7 +77,6 @@ def vacancy_reasons(
     contributions: Mapping[str, float],
     *,
     title: str,
-    professions: Sequence[str],
     candidate: bool = False,
     release_date: date | None = None,
     status: str | None = None,
@@ -88,7 +87,8 @@ def vacancy_reasons(
     occupation = values["occupation"]
     source = facts.get("occupation_source")
     if source is not None and source == facts.get("code") and occupation > 0:
-        mine = facts.get("profession") or (professions[0] if professions else Title(str(source)))
+        # the text the code was read from; a code an officer confirmed is named by its title
+        mine = facts.get("profession") or Title(str(source))
         found.append(
             (
                 contributions["occupation"] + 1,

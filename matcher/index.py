@@ -242,7 +242,7 @@ def person_codes(
         assert matcher is not None
         read = {text: matcher.match(text, limit=1, cutoff=TITLE_CUTOFF) for text in professions}
     codes: dict[str, float] = {} if confirmed is None else {confirmed: 1.0}
-    sources: dict[str, str] = {confirmed: confirmed_text} if confirmed and confirmed_text else {}
+    sources: dict[str, str] = {}  # a confirmed code is shown by its title, not by the text
     for text in professions:
         for match in read.get(text, []):
             if match.confidence > codes.get(match.code, 0.0):

@@ -301,6 +301,10 @@ def test_an_unrecognised_profession_gives_a_notice_not_trade_jobs_until_confirme
     assert after["notices"] == []
     assert after["items"][0]["id"] in {"V00001", "V00002"}
     assert {"V00001", "V00002"} <= {item["id"] for item in after["items"]}
+    # the match is worded by the confirmed occupation, not by the text that was not understood
+    said = " ".join(reason["text"] for reason in after["items"][0]["reasons"])
+    assert "Сварщики и газорезчики" in said
+    assert VAGUE not in said
     actions = session.exec(select(AuditEvent.action).where(AuditEvent.person_id == "P00001")).all()
     assert "confirm_occupation" in actions
     assert confirmed_titles(session) == [(VAGUE, "7212")]
