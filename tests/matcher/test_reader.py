@@ -37,6 +37,9 @@ def best(reading: Reading) -> str | None:
         ("Главный бухгалтер", "2411"),
         ("помощник повара", "9412"),
         ("Аспаз көмекшісі", "9412"),
+        ("Офис-менеджер", "3341"),  # «офис» is noise elsewhere («работа в офисе»)
+        ("Начальник смены", "3122"),
+        ("Технический директор", "1330"),
     ],
 )
 def test_titles_and_activities_are_recognised(text: str, code: str) -> None:
