@@ -12,6 +12,8 @@ Prints, for the shipped vocabulary:
   same for the demo build's vacancy titles (``catalogs.demo``, seed 0), as the engine reads them;
 - single-title latency: the median and the 95th percentile of ``read`` on titles never read
   before in the process, over ``--runs`` runs;
+- autocomplete (``TitleReader.search``): the time to build its index on the first call, and
+  the median and the slowest of a call over prefixes of common titles in ru, kk and en;
 - the resident memory of the process once the reader is loaded (RSS, from /proc: the reader,
   its libraries and the Python this script runs on), and again after reading (the registries
   the titles come from are loaded then; the demo generator adds its own share).
@@ -27,6 +29,11 @@ import statistics
 import time
 from pathlib import Path
 
+_SEARCHED = (
+    "сварщик", "водитель кат c", "менеджер по продажам", "повар", "руководитель", "бухгалтер",
+    "жүргізуші", "аспаз", "backend developer", "electrician",
+)  # fmt: skip
+_KAZAKH = frozenset({"жүргізуші", "аспаз"})
 _NOISES = ("{} 5 разряда", "старший {}", "{} в ТОО Береке", "{} (вахта)", "{}, Алматы", "senior {}")
 
 
@@ -75,6 +82,7 @@ def main() -> int:
     print(
         f"batch               {len(batch)} titles in {seconds:.2f} s: {len(batch) / seconds:,.0f} titles/s"
     )
+    print(f"RSS after the batch {rss_mb():.0f} MB")
 
     from datetime import date
 
@@ -104,7 +112,22 @@ def main() -> int:
         f"single title        median {statistics.median(latencies):.2f} ms, "
         f"p95 {p95:.2f} ms over {len(latencies)} titles"
     )
-    print(f"RSS after reading   {rss_mb():.0f} MB")
+    print(f"RSS after reading   {rss_mb():.0f} MB (with the demo generator and a second reader)")
+
+    started = time.perf_counter()
+    reader.search("сварщик")
+    print(f"search index built  {time.perf_counter() - started:.2f} s (first call)")
+    took = []
+    for word in _SEARCHED:
+        for end in range(2, len(word) + 1):
+            started = time.perf_counter()
+            reader.search(word[:end], lang="kk" if word in _KAZAKH else "ru")
+            took.append((time.perf_counter() - started) * 1000)
+    took.sort()
+    print(
+        f"search              median {statistics.median(took):.2f} ms, slowest {took[-1]:.1f} ms "
+        f"over {len(took)} prefixes"
+    )
 
     if args.fit:
         started = time.perf_counter()

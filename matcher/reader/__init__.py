@@ -226,15 +226,17 @@ class TitleReader:
 @functools.lru_cache(maxsize=65536)
 def shipped_titles(code: str, nkz: str | None, lang: str) -> str:
     """Titles from the shipped registries (``catalogs.reference``), remembered: a batch asks for
-    the same few hundred again and again."""
+    the same few hundred again and again. Both registries are loaded on the first call, so a
+    reader's first reading pays for them, not a later batch."""
     from catalogs.reference.classifiers import nkz_occupations
     from catalogs.reference.occupations import occupations
 
+    units = occupations()
     if nkz is not None:
         occupation = nkz_occupations().get(nkz)
         if occupation is not None:
             return occupation.title(lang)
-    unit = occupations().get(code)
+    unit = units.get(code)
     return unit.title(lang) if unit is not None else code
 
 

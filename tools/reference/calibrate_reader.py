@@ -124,9 +124,9 @@ def main(argv: list[str] | None = None) -> None:
         "model_fingerprint": model_fingerprint(),
         "titles": len(rows),
         "target_confident_wrong": args.target,
-        "threshold": round(threshold, 6),
+        "threshold": round(threshold, 4),
         "raw": [round(float(x), 6) for x in xs],
-        "probability": [round(float(y), 6) for y in ys],
+        "probability": [round(float(y), 4) for y in ys],  # as confidences are shown
         "cross_validated": figures,
     }
     OUT.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
