@@ -14,6 +14,7 @@ from service.api.routes.persons import ERRORS, PersonId
 from service.api.schemas import (
     CodeList,
     CodeOut,
+    Error,
     OccupationIn,
     PersonPublic,
     ReadingOut,
@@ -75,7 +76,15 @@ async def read(
     return Readings(items=[ReadingOut.model_validate(occupations.reading_dict(r)) for r in found])
 
 
-@router.put("/persons/{person_id}/occupation", response_model=PersonPublic, responses=ERRORS)
+@router.put(
+    "/persons/{person_id}/occupation",
+    response_model=PersonPublic,
+    responses={
+        **ERRORS,
+        404: {"model": Error, "description": "No such person in scope, or no such code."},
+        409: {"model": Error, "description": "`text` is not one of the person's professions."},
+    },
+)
 def confirm(
     person_id: PersonId, body: OccupationIn, rt: RuntimeDep, actor: CurrentActor, lang: Lang
 ) -> PersonPublic:
