@@ -32,7 +32,7 @@
 #   FUZZ_SERVER_WORKERS=2   `matcher serve --workers`
 #   FUZZ_ROLES="officer inspector employer admin"
 #   FUZZ_DEMO_ARGS="--vacancies 400 --courses 40 --persons 150"
-#   FUZZ_TOKEN_TIMEOUT=180  seconds one role's run may take before it is stopped
+#   FUZZ_TOKEN_TIMEOUT=240  seconds one role's run may take before it is stopped
 #   FUZZ_SEED               a Schemathesis seed, to replay a run
 #   FUZZ_REPORT_DIR         where reports and logs go (default: a new /tmp/matcher-fuzz.* folder)
 #   FUZZ_REUSE_DB=1         accept a given PostgreSQL database that already holds tables (a
@@ -52,7 +52,7 @@ WORKERS="${FUZZ_WORKERS:-2}"
 SERVER_WORKERS="${FUZZ_SERVER_WORKERS:-2}"
 read -r -a ROLES <<<"${FUZZ_ROLES:-officer inspector employer admin}"
 read -r -a DEMO_ARGS <<<"${FUZZ_DEMO_ARGS:---vacancies 400 --courses 40 --persons 150}"
-TOKEN_TIMEOUT="${FUZZ_TOKEN_TIMEOUT:-180}"
+TOKEN_TIMEOUT="${FUZZ_TOKEN_TIMEOUT:-240}"
 
 if ! version="$("${ST_CMD[@]}" --version 2>/dev/null)" || [[ "$version" != *"version 4."* ]]; then
   echo "fuzz: Schemathesis 4 is needed: $ROOT/.venv/bin/pip install 'schemathesis>=4,<5'" >&2
