@@ -211,7 +211,8 @@ def test_candidates_and_why(small_demo) -> None:  # type: ignore[no-untyped-def]
     )
     assert why["eligible"] is True
     assert why["rank"] == 1
-    assert why["score"] == pytest.approx(listed[0]["score"], abs=1e-4)
+    # a list shows three decimals, why four: they agree to within the rounding of both
+    assert why["score"] == pytest.approx(listed[0]["score"], abs=6e-4)
     assert sum(f["contribution"] for f in why["features"].values()) == pytest.approx(
         why["score"], abs=1e-3
     )
