@@ -11,13 +11,12 @@ uses (``isco08``), taken from its title in KODP-2020 or from the reviewed crossw
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
+
+from catalogs.reference import read_csv
 
 __all__ = [
     "NKZ_CODE",
@@ -85,11 +84,6 @@ class NkzRegistry:
         return len(self._by_code)
 
 
-def _read_csv(name: str) -> list[dict[str, str]]:
-    text = resources.files("catalogs.reference").joinpath("data", name).read_text("utf-8")
-    return list(csv.DictReader(io.StringIO(text)))
-
-
 @functools.cache
 def nkz_occupations() -> NkzRegistry:
     """The shipped NKZ occupations, loaded once."""
@@ -100,7 +94,7 @@ def nkz_occupations() -> NkzRegistry:
             title_ru=row["title_ru"],
             title_kk=row["title_kk"],
         )
-        for row in _read_csv("nkz_occupations.csv")
+        for row in read_csv("nkz_occupations.csv")
     ]
     return NkzRegistry(items)
 
@@ -116,7 +110,7 @@ def _training_titles() -> tuple[tuple[str, str, str, str], ...]:
             seen.add(key)
             out.append((isco08, lang, title, source))
 
-    for row in _read_csv("kodp_titles.csv"):
+    for row in read_csv("kodp_titles.csv"):
         add(row["isco08"], "ru", row["title_ru"], "kodp")
     for item in nkz_occupations():
         add(item.isco08, "ru", item.title_ru, "nkz")

@@ -9,14 +9,12 @@ the build guarantees that no normalised form belongs to two codes, so the answer
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 
 from catalogs.normalize import normalize_occupation
+from catalogs.reference import read_csv
 
 __all__ = ["Occupation", "Occupations", "occupations"]
 
@@ -98,17 +96,12 @@ class Occupations:
         return list(self._labels)
 
 
-def _read_csv(name: str) -> list[dict[str, str]]:
-    text = resources.files("catalogs.reference").joinpath("data", name).read_text("utf-8")
-    return list(csv.DictReader(io.StringIO(text)))
-
-
 @functools.cache
 def occupations() -> Occupations:
     """The shipped classifier, loaded once."""
     by_code: dict[str, list[str]] = {}
     synonym_pairs: list[tuple[str, str]] = []
-    for row in _read_csv("occupation_synonyms.csv"):
+    for row in read_csv("occupation_synonyms.csv"):
         if row["lang"] not in _LANGS:
             raise ValueError(f"occupation_synonyms.csv: unknown language {row['lang']!r}")
         by_code.setdefault(row["code"], []).append(row["synonym"])
@@ -122,7 +115,7 @@ def occupations() -> Occupations:
             priority=row["priority"] == "true",
             synonyms=tuple(by_code.get(row["code"], ())),
         )
-        for row in _read_csv("occupations.csv")
+        for row in read_csv("occupations.csv")
     ]
     unknown = set(by_code) - {o.code for o in items}
     if unknown:

@@ -17,13 +17,13 @@ text, see ``Vocabulary.exact``):
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+
+from catalogs.reference import read_csv
 
 SOURCES = ("curated", "words", "activity", "kodp", "nkz")
 """Sources in order of trust (the order exact look-ups consult them)."""
@@ -86,11 +86,6 @@ def shipped_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _read_csv(name: str) -> list[dict[str, str]]:
-    text = resources.files("catalogs.reference").joinpath("data", name).read_text("utf-8")
-    return list(csv.DictReader(io.StringIO(text)))
-
-
 def shipped_vocabulary() -> Vocabulary:
     """The vocabulary of the shipped reference data (``catalogs/reference/data``)."""
     from catalogs.reference.classifiers import nkz_occupations, training_titles
@@ -106,12 +101,12 @@ def shipped_vocabulary() -> Vocabulary:
                 entries.append(Entry(item.code, lang, title, "curated"))
     entries.extend(Entry(code, "ru", label, "curated") for code, label in registry.labels())
     generic: list[str] = []
-    for row in _read_csv("title_words.csv"):
+    for row in read_csv("title_words.csv"):
         if not row["isco"]:
             generic.append(row["title"])
         else:
             entries.append(Entry(row["isco"], row["lang"], row["title"], "words"))
-    for row in _read_csv("activities.csv"):
+    for row in read_csv("activities.csv"):
         entries.append(Entry(row["isco"], row["lang"], row["activity"], "activity"))
     entries.extend(
         Entry(code, lang, title, source)

@@ -1,6 +1,6 @@
 """Calibrate the title reader's confidence on the tuning half of the real titles.
 
-    python -m tools.reference.calibrate_reader [--shared PATH] [--target 0.05] [--check]
+    python -m tools.reference.calibrate_reader [--shared PATH] [--target 0.03] [--check]
 
 Offline, by hand, whenever the reader's model changes (a test fails when the shipped
 calibration was made for another model). It reads the *tuning* half only
@@ -70,7 +70,7 @@ def fold_of(source: str, id_: str) -> int:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
-    parser.add_argument("--target", type=float, default=0.05)
+    parser.add_argument("--target", type=float, default=0.03)  # 0.05 gave 5.6% cross-validated
     parser.add_argument("--check", action="store_true", help="report only, write nothing")
     args = parser.parse_args(argv)
     rows = load("tuning", args.shared)
