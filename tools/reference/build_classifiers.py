@@ -39,6 +39,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from build_occupations import check_outputs, write_outputs  # the sibling script, run beside it
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 DEFAULT_DATA = Path("../shared/data")
@@ -295,18 +297,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"build failed:\n{error}", file=sys.stderr)
         return 2
     if args.check:
-        stale = [
-            name
-            for name, text in outputs.items()
-            if not (args.out / name).is_file()
-            or (args.out / name).read_text(encoding="utf-8") != text
-        ]
-        for name in stale:
-            print(f"out of date: {args.out / name}", file=sys.stderr)
-        return 1 if stale else 0
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, text in outputs.items():
-        (args.out / name).write_text(text, encoding="utf-8")
+        return check_outputs(outputs, args.out)
+    write_outputs(outputs, args.out)
     print(f"wrote {_summary(outputs)} to {args.out}")
     return 0
 

@@ -263,23 +263,31 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     outputs = {"occupations.csv": occupations, "occupation_synonyms.csv": synonyms}
     if args.check:
-        stale = [
-            name
-            for name, text in outputs.items()
-            if not (args.out / name).is_file()
-            or (args.out / name).read_text(encoding="utf-8") != text
-        ]
-        for name in stale:
-            print(f"out of date: {args.out / name}", file=sys.stderr)
-        return 1 if stale else 0
-    args.out.mkdir(parents=True, exist_ok=True)
-    for name, text in outputs.items():
-        (args.out / name).write_text(text, encoding="utf-8")
+        return check_outputs(outputs, args.out)
+    write_outputs(outputs, args.out)
     n_codes = occupations.count("\n") - 1
     n_priority = occupations.count(",true\n")
     n_synonyms = synonyms.count("\n") - 1
     print(f"wrote {n_codes} codes ({n_priority} priority) and {n_synonyms} synonyms to {args.out}")
     return 0
+
+
+def check_outputs(outputs: dict[str, str], out: Path) -> int:
+    """1 (and each stale file named) when a file in ``out`` differs from what was built."""
+    stale = [
+        name
+        for name, text in outputs.items()
+        if not (out / name).is_file() or (out / name).read_text(encoding="utf-8") != text
+    ]
+    for name in stale:
+        print(f"out of date: {out / name}", file=sys.stderr)
+    return 1 if stale else 0
+
+
+def write_outputs(outputs: dict[str, str], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in outputs.items():
+        (out / name).write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
