@@ -1,7 +1,8 @@
 """Messages in Russian, Kazakh and English, kept in JSON files next to the code that uses them.
 
-Each layer (catalogs, matcher, service) has its own ``locales/{ru,kk,en}.json``; a ``Messages``
-object loads one such folder. Russian is the fallback language, and a missing key is a bug that
+Each layer (catalogs, matcher, service) has its own ``locales/{ru,kk,en}.json``, and may keep
+the texts of one area apart in ``locales/AREA.{ru,kk,en}.json`` (a key belongs to one file
+only); a ``Messages`` object loads one such folder. Russian is the fallback language, and a missing key is a bug that
 the tests catch (every key must exist in all three files).
 """
 
@@ -24,9 +25,18 @@ class Messages:
     def __init__(self, package: str) -> None:
         self.package = package
         self.templates: dict[str, dict[str, str]] = {}
+        folder = resources.files(package).joinpath("locales")
         for lang in LANGS:
-            text = resources.files(package).joinpath("locales", f"{lang}.json").read_text("utf-8")
-            self.templates[lang] = json.loads(text)
+            table: dict[str, str] = json.loads(folder.joinpath(f"{lang}.json").read_text("utf-8"))
+            for part in sorted(
+                (f for f in folder.iterdir() if f.name.endswith(f".{lang}.json")),
+                key=lambda f: f.name,
+            ):
+                more: dict[str, str] = json.loads(part.read_text("utf-8"))
+                if clash := sorted(set(more) & set(table)):
+                    raise ValueError(f"{package}: {part.name} repeats {', '.join(clash)}")
+                table.update(more)
+            self.templates[lang] = table
 
     def text(self, code: str, lang: str = DEFAULT_LANG, /, **params: object) -> str:
         """The message ``code`` in ``lang`` with ``params`` filled in; a day (a ``date`` or a
