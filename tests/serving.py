@@ -28,7 +28,10 @@ def free_port() -> int:
 
 @contextmanager
 def served(rt: Runtime, *, log_level: str = "warning") -> Iterator[int]:
-    """The app over ``rt`` served by uvicorn until the block ends; yields its port."""
+    """The app over ``rt`` served by uvicorn until the block ends; yields its port. The engine
+    is built first (on a cold cache the title reader's fit alone takes longer than a client
+    waits), as a real server's first request would build it."""
+    rt.serving.engine(rt)
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(rt), host="127.0.0.1", port=port, log_level=log_level)
