@@ -4,19 +4,57 @@ Each layer (catalogs, matcher, service) has its own ``locales/{ru,kk,en}.json``,
 the texts of one area apart in ``locales/AREA.{ru,kk,en}.json`` (a key belongs to one file
 only); a ``Messages`` object loads one such folder. Russian is the fallback language, and a missing key is a bug that
 the tests catch (every key must exist in all three files).
+
+Two things a template may ask of a field, after a colon, as ``str.format`` does:
+
+* **a number's noun in the right form**: ``{beds:one=# место|few=# места|many=# мест}``. The
+  form is chosen by the language's CLDR plural category of the number (Babel's
+  ``Locale.plural_form``): Russian has one (1, 21), few (2–4, 22), many (5, 11, 25) and other
+  (1,5); Kazakh and English one and other. ``#`` stands for the number; a category a template
+  does not name falls back to ``other``, then to the last form given. Kazakh nouns stay singular
+  after a numeral («5 орын»), so a Kazakh template usually writes ``{beds} орын`` and needs none.
+* **a day in a grammatical case**: ``{start:abl}`` (from: «с 03.05.2027» — the preposition is in
+  the template), ``{end:dat}`` (until), ``{day:loc}`` (on). Russian and English write every day as
+  27.01.2027 and leave the case to the preposition. Kazakh puts the ending on the month's name,
+  as official texts do: «2027 жылғы 3 мамырдан бастап», «2027 жылғы 30 тамызға дейін»,
+  «2027 жылғы 3 мамырда» (``KK_MONTH_CASES``). A day without a case is 27.01.2027 everywhere.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import string
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from functools import cache
 from importlib import resources
-from typing import Final
+from typing import Any, Final
+
+from babel import Locale
 
 LANGS: Final = ("ru", "kk", "en")
 DEFAULT_LANG: Final = "ru"
+CASES: Final = ("abl", "dat", "loc")
+"""The cases a day can be asked for: ablative (from), dative (until), locative (on)."""
+
+KK_MONTH_CASES: Final[dict[int, tuple[str, str, str]]] = {
+    # month: (ablative -дан/-ден/-тан/-тен/-нан/-нен, dative -ға/-ге/-қа/-ке, locative -да/-де/-та/-те),
+    # chosen by the last vowel (back or front) and the last sound (voiceless -т/-қ/-к, nasal -н).
+    1: ("қаңтардан", "қаңтарға", "қаңтарда"),
+    2: ("ақпаннан", "ақпанға", "ақпанда"),
+    3: ("наурыздан", "наурызға", "наурызда"),
+    4: ("сәуірден", "сәуірге", "сәуірде"),
+    5: ("мамырдан", "мамырға", "мамырда"),
+    6: ("маусымнан", "маусымға", "маусымда"),
+    7: ("шілдеден", "шілдеге", "шілдеде"),
+    8: ("тамыздан", "тамызға", "тамызда"),
+    9: ("қыркүйектен", "қыркүйекке", "қыркүйекте"),
+    10: ("қазаннан", "қазанға", "қазанда"),
+    11: ("қарашадан", "қарашаға", "қарашада"),
+    12: ("желтоқсаннан", "желтоқсанға", "желтоқсанда"),
+}
+"""Kazakh month names with the endings of each case (the forms of a closed list, written out)."""
 
 
 class Messages:
@@ -40,15 +78,102 @@ class Messages:
 
     def text(self, code: str, lang: str = DEFAULT_LANG, /, **params: object) -> str:
         """The message ``code`` in ``lang`` with ``params`` filled in; a day (a ``date`` or a
-        ``YYYY-MM-DD`` string of a real day) is written as people here write it, 27.01.2027."""
-        table = self.templates.get(lang) or self.templates[DEFAULT_LANG]
-        template = table.get(code) or self.templates[DEFAULT_LANG].get(code)
+        ``YYYY-MM-DD`` string of a real day) is written as people here write it, 27.01.2027,
+        a number's noun agrees with it and a day takes its case (see the module's notes)."""
+        if lang not in self.templates:
+            lang = DEFAULT_LANG
+        template = self.templates[lang].get(code) or self.templates[DEFAULT_LANG].get(code)
         if template is None:
             raise KeyError(f"no message {code!r} in {self.package}")
-        return template.format(**{key: local_day(value) for key, value in params.items()})
+        return _formatter(lang).vformat(template, (), params)
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` with plural forms and Kazakh date cases, for one language."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def get_value(self, key: int | str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
+        return kwargs[str(key)]
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "=" in format_spec:
+            return plural(value, format_spec, self.lang)
+        if format_spec in CASES:
+            return day_in_case(value, format_spec, self.lang)
+        return str(super().format_field(local_day(value), format_spec))
+
+
+@cache
+def _formatter(lang: str) -> _Formatter:
+    return _Formatter(lang)
+
+
+def plural_category(n: float, lang: str) -> str:
+    """The CLDR plural category of ``n`` in ``lang``: ``one``, ``few``, ``many`` or ``other``."""
+    return str(Locale.parse(lang if lang in LANGS else DEFAULT_LANG).plural_form(abs(n)))
+
+
+def plural(value: object, forms: str, lang: str) -> str:
+    """The form of ``forms`` (``one=# место|few=# места|many=# мест``) that agrees with
+    ``value`` in ``lang``, ``#`` replaced by the number as given; a number written with spaces
+    («2 000») counts as that number, anything else takes the ``other`` form."""
+    table: dict[str, str] = {}
+    for part in forms.split("|"):
+        category, _, form = part.partition("=")
+        table[category.strip()] = form
+    number = _number(value)
+    category = plural_category(number, lang) if number is not None else "other"
+    chosen = table.get(category) or table.get("other") or list(table.values())[-1]
+    return chosen.replace("#", str(value))
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, str):
+        digits = value.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+        try:
+            return float(digits.replace(",", ".")) if "," in digits else int(digits)
+        except ValueError:
+            return None
+    return None
+
+
+def day_in_case(value: object, case: str, lang: str) -> str:
+    """``value`` (a day) in ``case`` (``abl``, ``dat``, ``loc``): 27.01.2027 in Russian and
+    English, «2027 жылғы 27 қаңтардан» (and so on) in Kazakh; not a day: as it is."""
+    day = _as_day(value)
+    if day is None:
+        return str(value)
+    if lang != "kk":
+        return day.strftime("%d.%m.%Y")
+    return f"{day.year} жылғы {day.day} {KK_MONTH_CASES[day.month][CASES.index(case)]}"
 
 
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_LOCAL_DAY = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})$")
+
+
+def _as_day(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    if isinstance(value, str) and (parts := _LOCAL_DAY.match(value)):
+        try:
+            return date(int(parts[3]), int(parts[2]), int(parts[1]))
+        except ValueError:
+            return None
+    return None
 
 
 def local_day(value: object) -> object:

@@ -19,7 +19,8 @@ def _line(view: object, lang: str) -> str:
     until = text("referral_line_due", lang, date=due.strftime("%d.%m.%Y")) if due else ""
     state = view.as_dict(lang)["state_label"]
     return (
-        f"{row.id:>6}  {row.sent_on:%d.%m.%Y}  {view.person:<10} {row.item_kind:<7} "
+        f"{row.id:>6}  {row.sent_on:%d.%m.%Y}  {view.person:<10} "
+        f"{text(f'item_kind_{row.item_kind}', lang):<17} "
         f"{row.item_id:<10} {state}{until}  {view.item_title}"
     )
 

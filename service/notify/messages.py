@@ -61,21 +61,10 @@ def format_date(day: date) -> str:
     return f"{day.day:02d}.{day.month:02d}.{day.year:04d}"
 
 
-def plural_form(n: int, lang: str) -> str:
-    """The CLDR plural category of ``n`` in ``lang`` among one, few and many (Kazakh nouns do
-    not change after a numeral, so its three forms are written alike)."""
-    if lang == "ru":
-        if n % 10 == 1 and n % 100 != 11:
-            return "one"
-        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-            return "few"
-        return "many"
-    return "one" if n == 1 else "many"
-
-
 def working_days(n: int, lang: str) -> str:
-    """``3 рабочих дня``, ``3 жұмыс күні``, ``3 working days``."""
-    return messages("service.notify").text(f"working_days_{plural_form(n, lang)}", lang, n=n)
+    """``3 рабочих дня``, ``3 жұмыс күні``, ``3 working days`` (the plural form by
+    ``catalogs.i18n``)."""
+    return messages("service.notify").text("working_days", lang, n=n)
 
 
 def render(
