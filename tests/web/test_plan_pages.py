@@ -1,0 +1,268 @@
+"""The plan's pages over HTTP: the editor, the printed plan and the overdue actions render in
+kk and ru with no missing text and no English code; every change the editor offers, made
+through its forms, lands in a new version that the history tells in words; scope and CSRF."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import httpx
+import pytest
+
+from catalogs.i18n import messages
+from service.usecases import plans
+from service.usecases.actor import Actor
+from service.web.pages import t
+from tests.web.conftest import Site
+from tests.web.test_pages import csrf_of, logged_in, shown_codes, visible
+
+PERSON = {"kk": "P00001", "ru": "P00002"}
+
+
+def made(client: httpx.Client, person_id: str) -> str:
+    """The plan made from the person page; the plan page's HTML."""
+    page = client.get(f"/persons/{person_id}")
+    answer = client.post(f"/persons/{person_id}/plan", data={"csrf": csrf_of(page.text)})
+    assert answer.status_code == 303
+    page = client.get(f"/persons/{person_id}/plan")
+    assert page.status_code == 200, page.text
+    return page.text
+
+
+def first_action(site: Site, person_id: str, status: str = "planned") -> dict[str, object]:
+    body = plans.read(site.rt, Actor.command("test"), person_id).version.body
+    return next(a for a in body["actions"] if a["status"] == status)
+
+
+def post(client: httpx.Client, url: str, page: str, **fields: str) -> httpx.Response:
+    return client.post(url, data={"csrf": csrf_of(page), **fields})
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_every_plan_page_renders_in_the_language(site: Site, lang: str) -> None:
+    inspector = logged_in(site, "inspector", lang)
+    person_id = PERSON[lang]
+    html = made(inspector, person_id)
+    assert f'lang="{lang}"' in html
+    assert not shown_codes(html), shown_codes(html)
+    for part in ("plan_part_1", "plan_part_4", "plan_part_5", "plan_part_6"):
+        assert messages("matcher").text(part, lang) in html
+    assert t("plan_history", lang) in visible(html)
+    assert 'href="/plans/overdue"' in html  # the menu leads to the overdue actions
+
+    printed = inspector.get(f"/persons/{person_id}/plan/print")
+    assert printed.status_code == 200
+    assert not shown_codes(printed.text), shown_codes(printed.text)
+    assert "<style" not in printed.text
+    assert "style=" not in printed.text
+    assert 'href="/static/plan.css"' in printed.text
+    assert "script-src" not in printed.headers["content-security-policy"]
+    words = visible(printed.text)
+    assert f"Жумабаев Ержан {person_id[-1]}" in words
+    assert "Айгерім Сапарова" in words  # the inspector who prints it
+    assert t("plan_sign_person", lang) in words
+    assert t("plan_sign_inspector", lang) in words
+    assert not re.search(r"\d{4}-\d\d-\d\d", words), "a day not written as 27.01.2027"
+
+    late = inspector.get("/plans/overdue")
+    assert late.status_code == 200
+    assert not shown_codes(late.text), shown_codes(late.text)
+    assert t("overdue_title", lang) in visible(late.text)
+
+
+def test_the_style_sheet_prints_on_a4(site: Site) -> None:
+    sheet = httpx.get(site.base + "/static/plan.css")
+    assert sheet.status_code == 200
+    assert re.search(r"@page\s*{\s*size:\s*A4", sheet.text)
+
+
+def test_each_change_is_a_version_told_in_words(site: Site) -> None:
+    inspector = logged_in(site, "inspector", "ru")
+    person_id = "P00003"
+    page = made(inspector, person_id)
+    base = f"/persons/{person_id}/plan"
+
+    done = first_action(site, person_id)
+    answer = post(inspector, f"{base}/actions/{done['id']}", page, do="done")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"{base}#action-{done['id']}"
+    assert first_action(site, person_id, "done")["id"] == done["id"]
+
+    page = inspector.get(base).text
+    dropped = first_action(site, person_id)
+    refused = post(inspector, f"{base}/actions/{dropped['id']}", page, do="drop", reason="  ")
+    assert refused.status_code == 400
+    assert t("plan_error_reason", "ru") in visible(refused.text)
+    answer = post(
+        inspector, f"{base}/actions/{dropped['id']}", page, do="drop", reason="Семья дала жильё"
+    )
+    assert answer.status_code == 303
+    assert first_action(site, person_id, "dropped")["note"] == "Семья дала жильё"
+
+    page = inspector.get(base).text
+    past = date.today() - timedelta(days=12)
+    changed = first_action(site, person_id)
+    answer = post(
+        inspector, f"{base}/actions/{changed['id']}", page, do="change", due=past.isoformat(),
+        responsible="ngo", note="Звонить по понедельникам",
+    )  # fmt: skip
+    assert answer.status_code == 303
+    body = plans.read(site.rt, Actor.command("test"), person_id).version.body
+    now = next(a for a in body["actions"] if a["id"] == changed["id"])
+    assert (now["due"], now["responsible"], now["note"]) == (
+        past.isoformat(),
+        "ngo",
+        "Звонить по понедельникам",
+    )
+
+    page = inspector.get(base).text
+    answer = post(
+        inspector, f"{base}/actions", page, text="Встреча с матерью в учреждении",
+        part="before_release", responsible="probation_service",
+        due=(date.today() + timedelta(days=5)).isoformat(),
+    )  # fmt: skip
+    assert answer.status_code == 303
+    assert answer.headers["location"] == f"{base}#add"
+    page = inspector.get(base).text
+    assert "Встреча с матерью в учреждении" in page
+    assert not shown_codes(page)
+
+    history = visible(page.split('id="history"')[1])
+    assert t("plan_diff_made", "ru") in history
+    assert "Семья дала жильё" in history
+    assert past.strftime("%d.%m.%Y") in history
+    assert "НКО" in history  # the new responsible agency, in words
+    assert "Встреча с матерью в учреждении" in history
+    assert "Айгерім Сапарова" in history  # who made each change
+    assert len(plans.history(site.rt, Actor.command("test"), person_id)) == 5
+
+    late = inspector.get("/plans/overdue").text
+    assert f'href="{base}#action-{changed["id"]}"' in late
+    assert t("overdue_days", "ru", days=12) in visible(late)
+
+    printed = visible(inspector.get(f"{base}/print").text)
+    assert past.strftime("%d.%m.%Y") in printed
+    assert "Встреча с матерью в учреждении" in printed
+
+
+def test_regenerating_keeps_the_inspectors_decisions(site: Site) -> None:
+    inspector = logged_in(site, "inspector", "kk")
+    person_id = "P00004"
+    page = made(inspector, person_id)
+    done = first_action(site, person_id)
+    post(inspector, f"/persons/{person_id}/plan/actions/{done['id']}", page, do="done")
+    page = inspector.get(f"/persons/{person_id}/plan").text
+    answer = post(inspector, f"/persons/{person_id}/plan", page, back="plan")
+    assert answer.headers["location"] == f"/persons/{person_id}/plan#history"
+    body = plans.read(site.rt, Actor.command("test"), person_id).version.body
+    assert next(a for a in body["actions"] if a["id"] == done["id"])["status"] == "done"
+    page = inspector.get(f"/persons/{person_id}/plan").text
+    assert t("plan_change_regenerated", "kk") in visible(page)
+
+
+@pytest.mark.parametrize(
+    ("fields", "key"),
+    [
+        ({"do": "change", "due": "2027-02-30", "responsible": "ngo"}, "plan_error_day"),
+        ({"do": "change", "due": "1999-12-31", "responsible": "ngo"}, "plan_error_day"),
+        ({"do": "change", "due": "2027-01-27", "responsible": "police"}, "plan_error_who"),
+        ({"do": "erase"}, "plan_error_what"),
+        ({"do": "drop", "reason": "x" * 1001}, "plan_error_long"),
+    ],
+)
+def test_a_wrong_field_is_said_not_failed(site: Site, fields: dict[str, str], key: str) -> None:
+    inspector = logged_in(site, "inspector", "kk")
+    person_id = "P00005"
+    page = inspector.get(f"/persons/{person_id}/plan")
+    html = (
+        page.text
+        if page.status_code == 200 and "plan-editor" in page.text
+        else made(inspector, person_id)
+    )
+    action = first_action(site, person_id)
+    answer = post(inspector, f"/persons/{person_id}/plan/actions/{action['id']}", html, **fields)
+    assert answer.status_code == 400
+    assert t(key, "kk") in visible(answer.text)
+
+
+def test_adding_needs_text_part_and_day(site: Site) -> None:
+    inspector = logged_in(site, "inspector", "ru")
+    person_id = "P00006"
+    html = made(inspector, person_id)
+    for fields, key in (
+        ({"text": " ", "part": "housing", "responsible": "akimat", "due": "2027-01-27"},
+         "plan_error_text"),
+        ({"text": "Жильё", "part": "prison", "responsible": "akimat", "due": "2027-01-27"},
+         "plan_error_part"),
+        ({"text": "Жильё", "part": "housing", "responsible": "akimat", "due": ""},
+         "plan_error_day"),
+    ):  # fmt: skip
+        answer = post(inspector, f"/persons/{person_id}/plan/actions", html, **fields)
+        assert answer.status_code == 400
+        assert t(key, "ru") in visible(answer.text)
+        assert f'value="{fields["part"]}" selected' in answer.text or key == "plan_error_part"
+    unknown = post(inspector, f"/persons/{person_id}/plan/actions/no-such", html, do="done")
+    assert unknown.status_code == 404
+
+
+def test_no_plan_yet_leads_to_the_person_page(site: Site) -> None:
+    inspector = logged_in(site, "inspector", "ru")
+    answer = inspector.get("/persons/P00008/plan")
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/persons/P00008#plan"
+    assert inspector.get("/persons/P00008/plan/print").status_code == 404
+
+
+def test_out_of_scope_is_the_404_page(site: Site) -> None:
+    admin = logged_in(site, "admin", "ru")
+    html = made(admin, "P00050")  # another region's person, with an overdue action
+    late = first_action(site, "P00050")
+    post(admin, f"/persons/P00050/plan/actions/{late['id']}", html, do="change",
+         due="2020-01-10", responsible="ngo")  # fmt: skip
+    assert "/persons/P00050/plan#action-" in admin.get("/plans/overdue").text
+    inspector = logged_in(site, "inspector", "ru")
+    page = inspector.get("/plans/overdue").text
+    for url in ("/persons/P00050/plan", "/persons/P00050/plan/print"):
+        assert inspector.get(url).status_code == 404
+    action = first_action(site, "P00050")
+    refused = post(inspector, f"/persons/P00050/plan/actions/{action['id']}", page, do="done")
+    assert refused.status_code == 404
+    refused = post(
+        inspector, "/persons/P00050/plan/actions", page, text="Жильё", part="housing",
+        responsible="akimat", due="2027-01-27",
+    )  # fmt: skip
+    assert refused.status_code == 404
+    assert first_action(site, "P00050")["id"] == action["id"]  # nothing changed
+    assert "P00050" not in page
+    employer = logged_in(site, "employer", "ru")
+    for url in ("/persons/P00001/plan", "/persons/P00001/plan/print", "/plans/overdue"):
+        answer = employer.get(url)
+        assert answer.status_code == 404
+        assert t("error_404", "ru") in answer.text
+
+
+def test_forms_without_their_token_are_refused(site: Site) -> None:
+    inspector = logged_in(site, "inspector", "ru")
+    made(inspector, "P00007")
+    action = first_action(site, "P00007")
+    before = len(plans.history(site.rt, Actor.command("test"), "P00007"))
+    for url, fields in (
+        (f"/persons/P00007/plan/actions/{action['id']}", {"do": "done"}),
+        ("/persons/P00007/plan/actions",
+         {"text": "Жильё", "part": "housing", "responsible": "akimat", "due": "2027-01-27"}),
+        ("/persons/P00007/plan", {"back": "plan"}),
+    ):  # fmt: skip
+        for token in ({}, {"csrf": "forged"}):
+            answer = inspector.post(url, data={**fields, **token})
+            assert answer.status_code == 403
+            assert t("error_403", "ru") in answer.text
+    assert len(plans.history(site.rt, Actor.command("test"), "P00007")) == before
+
+
+def test_the_officer_edits_as_the_use_cases_allow(site: Site) -> None:
+    officer = logged_in(site, "officer", "kk")
+    html = made(officer, "P00007")
+    action = first_action(site, "P00007")
+    answer = post(officer, f"/persons/P00007/plan/actions/{action['id']}", html, do="done")
+    assert answer.status_code == 303
