@@ -10,13 +10,15 @@ from fastapi import APIRouter
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from service.web import auth, employer, plans, staff
+from service.web import auth, employer, ledger, plans, staff, vacancies
 from service.web.pages import PageNotFound, PageRoute, VisitDep
 
 STATIC = Path(__file__).parent / "static"
 router = APIRouter(include_in_schema=False)
 for part in (auth.router, staff.router, plans.router, employer.router):
     router.include_router(part)
+router.include_router(vacancies.router)
+router.include_router(ledger.router)
 
 _rest = APIRouter(route_class=PageRoute, include_in_schema=False)
 

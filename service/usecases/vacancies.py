@@ -1,0 +1,33 @@
+"""One vacancy as its page shows it: the record, its places (slots, held by open referrals,
+taken by hires, free) and its quota offer window with the days left.
+
+Staff of the vacancy's region, an admin, or the employer that offers it; to anyone else it
+does not exist (404, as for an unknown id: ``access.vacancy``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from catalogs import law
+from catalogs.referrals import clocks
+from service.runtime import Runtime
+from service.store import referrals as store
+from service.usecases import access
+from service.usecases.actor import Actor
+from service.usecases.capacity import VacancyPlaces
+
+
+def read(rt: Runtime, actor: Actor, vacancy_id: str, *, today: date | None = None) -> VacancyPlaces:
+    """The vacancy with its places on ``today`` (404 when unknown or out of scope)."""
+    day = today or date.today()
+    with rt.session() as session:
+        row = access.vacancy(session, actor, vacancy_id)
+        held, taken = store.place_counts(session, "vacancy", [vacancy_id]).get(vacancy_id, (0, 0))
+        session.expunge(row)
+    window = (
+        law.quota_window_last_day(row.quota_from)
+        if row.is_quota and row.quota_from is not None
+        else None
+    )
+    stale = clocks.capacity_is_stale(row.capacity_confirmed_on, day)
+    return VacancyPlaces(row, store.places_of(row, held, taken), window, stale)

@@ -1,0 +1,138 @@
+"""The quota ledger of the reader's region (``GET /api/v1/reports/quota``): a table by district
+and employer, the fulfilment chart, the definitions of its figures, and the same ledger as a
+CSV file for Excel. Staff only; a regional account sees its own region."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
+
+from catalogs.i18n import messages
+from service.reports import render
+from service.reports.shapes import LedgerRow, QuotaLedger
+from service.usecases import reports
+from service.web.pages import HEADERS, PageRoute, Visit, VisitDep
+from service.web.staff import STAFF
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+COLUMNS = (
+    "obligation", "quota_vacancies", "open_quota_vacancies", "quota_slots",
+    "quota_slots_in_window", "days_left", "referred", "referrals_open", "hired", "fulfilled",
+    "fulfilment_rate",
+)  # fmt: skip
+"""The figures of a row, in the order of the table (their headers are the CSV's)."""
+
+
+def number(value: float | None, lang: str) -> str:
+    """2,5 in Kazakh and Russian, 2.5 in English; a dash for none."""
+    if value is None:
+        return "—"
+    shown = f"{value:g}"
+    return shown if lang == "en" else shown.replace(".", ",")
+
+
+def percent(rate: float | None, lang: str) -> str:
+    if rate is None:
+        return "—"
+    return number(round(100 * rate, 1), lang) + ("%" if lang == "en" else " %")
+
+
+def _cells(row: LedgerRow, lang: str) -> list[str]:
+    values = row.as_dict(lang)
+    cells = []
+    for column in COLUMNS:
+        value = values[column]
+        cells.append(percent(value, lang) if column == "fulfilment_rate" else number(value, lang))
+    return cells
+
+
+def _page(v: Visit) -> Response:
+    actor = v.need(*STAFF)
+    ledger = reports.ledger(v.rt, actor)
+    text = messages("service").text
+    outcomes = ledger.outcomes
+    return v.render(
+        "ledger.html",
+        title=v.t("ledger_title"),
+        heading=text("report_header", v.lang, area=ledger.area(v.lang), date=ledger.today),
+        headers=[text(f"report_col_{c}", v.lang) for c in COLUMNS],
+        rows=[
+            {
+                "level": row.level,
+                "level_name": text(f"report_level_{row.level}", v.lang),
+                "name": row.name(v.lang),
+                "key": row.key,
+                "cells": _cells(row, v.lang),
+            }
+            for row in ledger.rows
+        ],
+        incomplete=[
+            {
+                "name": e.name,
+                "bin": e.employer_bin,
+                "reason": text(f"report_incomplete_{e.reason}", v.lang),
+            }
+            for e in ledger.incomplete
+        ],
+        outcomes=None if outcomes is None else _outcomes(ledger, v.lang),
+        definitions=[
+            text("quota_slots_definition", v.lang),
+            text("report_chart_definition", v.lang),
+        ],
+        today=ledger.today,
+    )
+
+
+def _outcomes(ledger: QuotaLedger, lang: str) -> list[str]:
+    text = messages("service").text
+    found = ledger.outcomes
+    assert found is not None
+    lines = [
+        text(
+            "report_outcomes", lang, released=found.released, hired=found.hired,
+            median=number(found.median_days_to_hire, lang),
+        )
+    ]  # fmt: skip
+    for kept in found.retention:
+        lines.append(
+            text(
+                "report_retention", lang, months=kept.months, kept=kept.kept, judged=kept.judged,
+                rate=percent(kept.rate, lang),
+            )
+        )  # fmt: skip
+    return lines
+
+
+@router.get("/ledger")
+async def ledger_page(v: VisitDep) -> Response:
+    return await run_in_threadpool(_page, v)
+
+
+def _chart(v: Visit) -> Response:
+    actor = v.need(*STAFF)
+    png = reports.chart(v.rt, actor, kato=None, as_of=None, lang=v.lang)
+    return Response(png, media_type="image/png", headers=HEADERS)
+
+
+@router.get("/ledger/chart.png")
+async def ledger_chart(v: VisitDep) -> Response:
+    """The fulfilment chart of the reader's region (all regions for an account without one)."""
+    return await run_in_threadpool(_chart, v)
+
+
+def _csv(v: Visit) -> Response:
+    actor = v.need(*STAFF)
+    ledger = reports.ledger(v.rt, actor)
+    name = f"quota-{ledger.kato or 'kz'}-{ledger.today.isoformat()}.csv"
+    return Response(
+        render.to_csv(ledger, v.lang, "excel"),
+        media_type="text/csv; charset=utf-8",
+        headers={**HEADERS, "Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/ledger/quota.csv")
+async def ledger_csv(v: VisitDep) -> Response:
+    """The ledger as a CSV file for a Kazakh or Russian Excel (the API's ``dialect=excel``)."""
+    return await run_in_threadpool(_csv, v)
