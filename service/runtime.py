@@ -73,7 +73,7 @@ class Runtime:
         """Create or upgrade the schema and check that the database is written under this
         process's key (``keys.KeyMismatch`` when not: nothing starts), once per process."""
         if not self._ready:
-            db.upgrade(self.bind)
+            db.upgrade(self.bind, protector=self.protector)
             keys.check(self.bind, self.protector)
             self._ready = True
 

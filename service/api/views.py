@@ -3,6 +3,7 @@ with the IIN masked; employers see anonymised candidates with only the reasons t
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 
 from catalogs import law
@@ -16,6 +17,7 @@ from service.api.schemas import (
 )
 from service.store.protect import Protector, mask_iin
 from service.store.rows import effective_status
+from service.store.sealed import open_support
 from service.store.tables import Person
 
 
@@ -29,6 +31,7 @@ def person_public(
             "iin_cipher",
             "full_name_cipher",
             "offence_cipher",
+            "support_cipher",
             "created_at",
             "confirmed_occupation_nkz",
             "confirmed_occupation_text",
@@ -36,6 +39,7 @@ def person_public(
             "confirmed_occupation_at",
         }
     )
+    fields |= asdict(open_support(protector, row.support_cipher))
     fields["status"], fields["probation_kind"] = effective_status(row, date.today())
     fields["confirmed_occupation"] = confirmed_occupation(row, lang)
     return PersonPublic(

@@ -1,7 +1,8 @@
 """Individual plans: generate, keep every version, let the inspector edit, render.
 
 Every change makes a new version (generated, regenerated, edited, added); nothing is
-overwritten. Rendering turns the stored plan (codes and facts) into text in ru, kk or en,
+overwritten. A version's body is stored encrypted (``service.store.sealed``): it is written
+and read here only, with the database's ``Protector``. Rendering turns the stored plan (codes and facts) into text in ru, kk or en,
 as JSON or as a printable A4 HTML page.
 """
 
@@ -10,7 +11,8 @@ from __future__ import annotations
 import copy
 import string
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,8 @@ from sqlmodel import Session, col
 from catalogs.i18n import messages
 from matcher import Engine, Person
 from matcher import plan as planner
+from service.store.protect import Protector
+from service.store.sealed import open_json, seal_json
 from service.store.tables import PlanVersion
 
 STATUSES = ("planned", "done", "dropped")
@@ -36,7 +40,34 @@ class PlanError(ValueError):
         self.params = params
 
 
+@dataclass(frozen=True)
+class Version:
+    """One version of a plan as read: its row's facts and the body decrypted
+    (``PlanVersion.body_cipher``)."""
+
+    id: int | None
+    person_id: str
+    version: int
+    change: str
+    author: str
+    body: dict[str, Any]
+    created_at: datetime
+
+
+def opened(row: PlanVersion, protector: Protector) -> Version:
+    return Version(
+        id=row.id,
+        person_id=row.person_id,
+        version=row.version,
+        change=row.change,
+        author=row.author,
+        body=open_json(protector, row.body_cipher),
+        created_at=row.created_at,
+    )
+
+
 def versions(session: Session, person_id: str) -> Sequence[PlanVersion]:
+    """Every version of a person's plan, oldest first, without decrypting their bodies."""
     query = (
         sa.select(PlanVersion)
         .where(col(PlanVersion.person_id) == person_id)
@@ -45,39 +76,57 @@ def versions(session: Session, person_id: str) -> Sequence[PlanVersion]:
     return session.scalars(query).all()
 
 
-def latest(session: Session, person_id: str, version: int | None = None) -> PlanVersion | None:
+def latest(
+    session: Session, person_id: str, version: int | None = None, *, protector: Protector
+) -> Version | None:
     query = sa.select(PlanVersion).where(col(PlanVersion.person_id) == person_id)
     if version is not None:
         query = query.where(col(PlanVersion.version) == version)
-    return session.scalars(query.order_by(col(PlanVersion.version).desc())).first()
+    row = session.scalars(query.order_by(col(PlanVersion.version).desc())).first()
+    return None if row is None else opened(row, protector)
 
 
 def _save(
-    session: Session, person_id: str, body: dict[str, Any], change: str, author: str
-) -> PlanVersion:
-    previous = latest(session, person_id)
-    number = 1 if previous is None else previous.version + 1
+    session: Session,
+    person_id: str,
+    body: dict[str, Any],
+    change: str,
+    author: str,
+    *,
+    protector: Protector,
+) -> Version:
+    number = session.scalar(
+        sa.select(sa.func.max(PlanVersion.version)).where(col(PlanVersion.person_id) == person_id)
+    )
+    number = 1 if number is None else number + 1
     body = {**body, "version": number}
-    row = PlanVersion(person_id=person_id, version=number, change=change, author=author, body=body)
+    row = PlanVersion(
+        person_id=person_id,
+        version=number,
+        change=change,
+        author=author,
+        body_cipher=seal_json(protector, body),
+    )
     session.add(row)
     session.flush()  # the caller commits, with its audit rows
-    return row
+    return opened(row, protector)
 
 
-def generate(session: Session, engine: Engine, person: Person, *, author: str) -> PlanVersion:
+def generate(
+    session: Session, engine: Engine, person: Person, *, author: str, protector: Protector
+) -> Version:
     """A new version from the engine; the inspector's decisions in the last one are kept."""
-    previous = latest(session, person.person_id)
+    previous = latest(session, person.person_id, protector=protector)
     body = planner.generate(engine, person, previous=None if previous is None else previous.body)
-    return _save(
-        session, person.person_id, body, "generated" if previous is None else "regenerated", author
-    )
+    change = "generated" if previous is None else "regenerated"
+    return _save(session, person.person_id, body, change, author, protector=protector)
 
 
 def _copy_with_action(
-    session: Session, person_id: str, action_id: str
+    session: Session, person_id: str, action_id: str, protector: Protector
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """A copy of the latest plan's body to change, and its action ``action_id`` in it."""
-    current = latest(session, person_id)
+    current = latest(session, person_id, protector=protector)
     if current is None:
         raise PlanError("no_plan", id=person_id)
     body: dict[str, Any] = copy.deepcopy(current.body)
@@ -93,13 +142,14 @@ def edit_action(
     action_id: str,
     *,
     author: str,
+    protector: Protector,
     status: str | None = None,
     due: date | None = None,
     responsible: str | None = None,
     note: str | None = None,
-) -> PlanVersion:
+) -> Version:
     """Change one action (a new version). Dropping an action needs a reason (``note``)."""
-    body, action = _copy_with_action(session, person_id, action_id)
+    body, action = _copy_with_action(session, person_id, action_id, protector)
     if status is not None and status not in STATUSES:
         raise PlanError("bad_status", statuses=", ".join(STATUSES))
     if responsible is not None and responsible not in planner.RESPONSIBLE:
@@ -112,19 +162,25 @@ def edit_action(
     if due is not None:
         action["due"] = due.isoformat()
     action["edited"] = True
-    return _save(session, person_id, body, "edited", author)
+    return _save(session, person_id, body, "edited", author, protector=protector)
 
 
 def link_referral(
-    session: Session, person_id: str, action_id: str, referral_id: int, *, author: str
-) -> PlanVersion:
+    session: Session,
+    person_id: str,
+    action_id: str,
+    referral_id: int,
+    *,
+    author: str,
+    protector: Protector,
+) -> Version:
     """The action was carried out by a referral (a new version): it is done, and names the
     referral, whose own states tell what became of it."""
-    body, action = _copy_with_action(session, person_id, action_id)
+    body, action = _copy_with_action(session, person_id, action_id, protector)
     action["referrals"] = [*action.get("referrals", []), referral_id]
     action["status"] = "done"
     action["edited"] = True
-    return _save(session, person_id, body, "edited", author)
+    return _save(session, person_id, body, "edited", author, protector=protector)
 
 
 def add_action(
@@ -132,13 +188,14 @@ def add_action(
     person_id: str,
     *,
     author: str,
+    protector: Protector,
     text: str,
     part: str,
     responsible: str,
     due: date,
-) -> PlanVersion:
+) -> Version:
     """An action the inspector writes in free text (a new version)."""
-    current = latest(session, person_id)
+    current = latest(session, person_id, protector=protector)
     if current is None:
         raise PlanError("no_plan", id=person_id)
     if part not in planner.PARTS:
@@ -157,7 +214,7 @@ def add_action(
         }
     )  # fmt: skip
     body["actions"].sort(key=lambda a: (a["due"], a["id"]))
-    return _save(session, person_id, body, "added", author)
+    return _save(session, person_id, body, "added", author, protector=protector)
 
 
 # -- rendering -------------------------------------------------------------------------------

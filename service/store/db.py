@@ -16,7 +16,9 @@ from sqlmodel import Session
 if TYPE_CHECKING:
     from alembic.config import Config
 
-HEAD = "0010"
+    from service.store.protect import Protector
+
+HEAD = "0011"
 """The newest migration (a test checks it against the migrations folder): a database already
 there is recognised without loading Alembic, which a command would pay for on every start."""
 
@@ -104,13 +106,18 @@ def current_revision(connection: sa.Connection) -> str | None:
     return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def upgrade(engine: Engine | sa.Connection, revision: str = "head") -> None:
-    """Create the schema or bring it up to ``revision``, in place, keeping the data."""
+def upgrade(
+    engine: Engine | sa.Connection, revision: str = "head", *, protector: Protector | None = None
+) -> None:
+    """Create the schema or bring it up to ``revision``, in place, keeping the data. A
+    migration that encrypts rows already there does it with ``protector`` (else with the key
+    of the settings in force)."""
     if isinstance(engine, sa.Connection):
         from alembic import command
 
         config = _alembic_config()
         config.attributes["connection"] = engine
+        config.attributes["protector"] = protector
         command.upgrade(config, revision)
         return
     with engine.begin() as connection:
@@ -120,14 +127,18 @@ def upgrade(engine: Engine | sa.Connection, revision: str = "head") -> None:
 
         config = _alembic_config()
         config.attributes["connection"] = connection
+        config.attributes["protector"] = protector
         command.upgrade(config, revision)
 
 
-def downgrade(connection: sa.Connection, revision: str) -> None:
+def downgrade(
+    connection: sa.Connection, revision: str, *, protector: Protector | None = None
+) -> None:
     from alembic import command
 
     config = _alembic_config()
     config.attributes["connection"] = connection
+    config.attributes["protector"] = protector
     command.downgrade(config, revision)
 
 

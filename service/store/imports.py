@@ -34,6 +34,7 @@ from catalogs.schema import Record, Schema
 from service.store import changes
 from service.store import impressions as outcomes
 from service.store.protect import Protector
+from service.store.sealed import SUPPORT_FIELDS, seal_support
 from service.store.tables import Course, OutcomeEvent, Person, Shelter, Vacancy, utcnow
 from service.store.workflow import Employer
 
@@ -259,6 +260,8 @@ class _Writer:
             row["iin_cipher"] = self.protector.encrypt(iin)
             row["full_name_cipher"] = self.protector.encrypt(row.pop("full_name"))
             row["offence_cipher"] = self.protector.encrypt(row.pop("offence_category"))
+            support = {name: row.pop(name, None) for name in SUPPORT_FIELDS}
+            row["support_cipher"] = seal_support(self.protector, support)
         if self.schema.kind == "employers":
             row["is_stub"] = False
         if self.schema.kind in CONFIRMS_CAPACITY:

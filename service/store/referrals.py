@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import cast
 
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from sqlmodel import Session, col
 
 from catalogs.referrals import lifecycle
 from service.store import impressions
+from service.store.protect import Protector
 from service.store.tables import Course, OutcomeEvent, Shelter, Vacancy
 from service.store.workflow import Employer, Referral, ReferralEvent
 
@@ -162,8 +163,12 @@ def add_event(
     actor: str,
     reason: str | None = None,
     note: str | None = None,
+    protector: Protector | None = None,
 ) -> None:
+    """Record the referral's change; a ``note`` is stored encrypted with ``protector``."""
     assert referral.id is not None
+    if note is not None and protector is None:
+        raise ValueError("a note is stored encrypted: pass the protector")
     session.add(
         ReferralEvent(
             referral_id=referral.id,
@@ -172,7 +177,7 @@ def add_event(
             on=on,
             actor=actor,
             reason=reason,
-            note=note,
+            note_cipher=None if protector is None else protector.encrypt(note),
         )
     )
 
@@ -225,8 +230,27 @@ def write_outcome(
     )
 
 
-def history(session: Session, referral_ids: Sequence[int]) -> dict[int, list[ReferralEvent]]:
-    found: dict[int, list[ReferralEvent]] = {}
+@dataclass(frozen=True)
+class Event:
+    """One change of a referral as read (``ReferralEvent``, its note decrypted)."""
+
+    id: int | None
+    referral_id: int
+    from_state: str | None
+    to_state: str
+    on: date
+    actor: str
+    reason: str | None
+    note: str | None
+    at: datetime
+
+
+def history(
+    session: Session, referral_ids: Sequence[int], *, protector: Protector | None = None
+) -> dict[int, list[Event]]:
+    """The changes of each referral, oldest first; their notes only with ``protector``
+    (they are stored encrypted), else None."""
+    found: dict[int, list[Event]] = {}
     if not referral_ids:
         return found
     rows = session.exec(  # type: ignore[call-overload]
@@ -234,7 +258,18 @@ def history(session: Session, referral_ids: Sequence[int]) -> dict[int, list[Ref
         .where(col(ReferralEvent.referral_id).in_(list(referral_ids)))
         .order_by(col(ReferralEvent.referral_id), col(ReferralEvent.id))
     ).scalars()
-    for event in rows:
+    for row in rows:
+        event = Event(
+            id=row.id,
+            referral_id=row.referral_id,
+            from_state=row.from_state,
+            to_state=row.to_state,
+            on=row.on,
+            actor=row.actor,
+            reason=row.reason,
+            note=None if protector is None else protector.decrypt(row.note_cipher),
+            at=row.at,
+        )
         found.setdefault(event.referral_id, []).append(event)
     return found
 

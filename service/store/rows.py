@@ -1,8 +1,9 @@
 """Rows to engine inputs: the service's side of the engine.
 
 The engine sees plain records (``matcher.profile``). Here they are built from the database,
-with the offence category decrypted for the eligibility rules only; nothing else of a
-person's protected data reaches the engine.
+with the offence category decrypted for the eligibility rules and the support data
+(``service.store.sealed``) for the plans and the needs features; the IIN and the name never
+reach the engine.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from matcher import (
 )
 from service.store import tables as models
 from service.store.protect import Protector
+from service.store.sealed import open_support
 
 log = logging.getLogger("matcher.readings")
 
@@ -126,6 +128,7 @@ def effective_status(row: models.Person, today: date) -> tuple[str, str]:
 
 def person(row: models.Person, protector: Protector, today: date | None = None) -> Person:
     status, probation_kind = effective_status(row, today or date.today())
+    support = open_support(protector, row.support_cipher)
     return Person(
         person_id=row.person_id,
         kato=row.kato,
@@ -134,7 +137,7 @@ def person(row: models.Person, protector: Protector, today: date | None = None) 
         status=status,
         probation_kind=probation_kind,
         release_date=row.release_date,
-        institution=row.institution,
+        institution=support.institution,
         birth_year=row.birth_year,
         sex=row.sex,
         education=row.education,
@@ -143,15 +146,15 @@ def person(row: models.Person, protector: Protector, today: date | None = None) 
         experience_years=row.experience_years,
         languages=tuple(row.languages),
         has_driving_licence=row.has_driving_licence,
-        need_housing=row.need_housing,
-        need_documents=row.need_documents,
-        need_medical_commission=row.need_medical_commission,
-        need_psychological=row.need_psychological,
-        need_addiction_treatment=row.need_addiction_treatment,
-        need_legal_aid=row.need_legal_aid,
-        has_disability=row.has_disability,
-        civil_claim_kzt=row.civil_claim_kzt,
-        family_ties=row.family_ties,
+        need_housing=support.need_housing,
+        need_documents=support.need_documents,
+        need_medical_commission=support.need_medical_commission,
+        need_psychological=support.need_psychological,
+        need_addiction_treatment=support.need_addiction_treatment,
+        need_legal_aid=support.need_legal_aid,
+        has_disability=support.has_disability,
+        civil_claim_kzt=support.civil_claim_kzt,
+        family_ties=support.family_ties,
         offence_category=protector.decrypt(row.offence_cipher),
         wants_training=row.wants_training,
         relocation_ok=row.relocation_ok,

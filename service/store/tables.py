@@ -7,7 +7,6 @@ Lists are JSON columns: they are read whole with their row and never queried ins
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, DateTime, Field, SQLModel
@@ -124,7 +123,8 @@ class Shelter(SQLModel, table=True):
 
 class Person(SQLModel, table=True):
     """A person served. ``iin``, ``full_name`` and ``offence_category`` are never stored in
-    clear: see ``service.store.protect``."""
+    clear (``service.store.protect``), nor the institution, needs, disability, civil claim and
+    family ties, sealed together in ``support_cipher`` (``service.store.sealed``)."""
 
     __tablename__ = "persons"
 
@@ -133,6 +133,7 @@ class Person(SQLModel, table=True):
     iin_cipher: str | None = None
     full_name_cipher: str | None = None
     offence_cipher: str | None = None
+    support_cipher: str | None = None
     birth_year: int | None = None
     sex: str | None = Field(default=None, max_length=1)
     kato: str = Field(max_length=9)
@@ -142,22 +143,12 @@ class Person(SQLModel, table=True):
     status: str = Field(index=True, max_length=12)
     probation_kind: str = Field(max_length=20)
     release_date: date | None = Field(default=None, index=True)
-    institution: str | None = Field(default=None, max_length=200)
     education: str | None = Field(default=None, max_length=20)
     professions: list[str] = _json_list()  # type: ignore[assignment]
     skills: list[str] = _json_list()  # type: ignore[assignment]
     experience_years: float = 0.0
     languages: list[str] = _json_list()  # type: ignore[assignment]
     has_driving_licence: bool = False
-    need_housing: bool = False
-    need_documents: bool = False
-    need_medical_commission: bool = False
-    need_psychological: bool = False
-    need_addiction_treatment: bool = False
-    need_legal_aid: bool = False
-    has_disability: bool = False
-    civil_claim_kzt: int = Field(default=0, sa_type=sa.BigInteger)
-    family_ties: str | None = Field(default=None, max_length=12)
     wants_training: bool = False
     relocation_ok: bool = False
     max_commute_km: float = 30.0
@@ -315,7 +306,9 @@ class PlanVersion(SQLModel, table=True):
     change: str = Field(max_length=20)
     """``generated``, ``edited``, ``added`` or ``regenerated``."""
     author: str = Field(max_length=64)
-    body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    body_cipher: str = Field(sa_column=Column(sa.Text, nullable=False))
+    """The plan itself, encrypted (``service.store.sealed``): read it with
+    ``service.plans.versions``."""
     created_at: datetime = _created()  # type: ignore[assignment]
 
 

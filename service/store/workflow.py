@@ -105,7 +105,8 @@ class ReferralEvent(SQLModel, table=True):
     on: date
     actor: str = Field(max_length=64)
     reason: str | None = Field(default=None, max_length=40)
-    note: str | None = Field(default=None, max_length=500)
+    note_cipher: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    """The note, encrypted (``service.store.sealed``): it may speak of health or family."""
     at: datetime = _stamp()  # type: ignore[assignment]
 
 

@@ -16,6 +16,7 @@ from catalogs.referrals import clocks
 from service.notify import outbox
 from service.runtime import Runtime
 from service.store import changes
+from service.store.sealed import open_json
 from service.store.tables import ApiToken, Person, PlanVersion, Shelter, Vacancy
 
 
@@ -118,7 +119,7 @@ def plan_actions(rt: Runtime, day: date, counts: Counter[str]) -> None:
         .subquery()
     )
     query = sa.select(
-        col(PlanVersion.person_id), col(PlanVersion.author), col(PlanVersion.body)
+        col(PlanVersion.person_id), col(PlanVersion.author), col(PlanVersion.body_cipher)
     ).join(
         newest,
         sa.and_(
@@ -128,10 +129,11 @@ def plan_actions(rt: Runtime, day: date, counts: Counter[str]) -> None:
     )
     earliest = day - timedelta(days=PLAN_LOOKBACK_DAYS)
     with rt.writing() as session:
-        for person_id, author, body in session.execute(query):
+        for person_id, author, sealed in session.execute(query):
             found = AUTHOR.match(author or "")
             if found is None:
                 continue
+            body = open_json(rt.protector, sealed)
             kind = "account" if found.group(1) else "token"
             recipient = f"{kind}:{found.group(2)}"
             for action in body.get("actions", []):

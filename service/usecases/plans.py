@@ -27,7 +27,7 @@ from service.usecases.shortlists import engine_for
 
 @dataclass(frozen=True)
 class Plan:
-    version: PlanVersion
+    version: plans.Version
     labels: dict[str, str]
     """Names of the items the plan's actions point to, from the engine's catalogs."""
 
@@ -39,7 +39,7 @@ def _problem(error: plans.PlanError) -> Problem:
     return Invalid(f"plan_{error.code}", **params)
 
 
-def _labelled(version: PlanVersion, engine: Engine) -> Plan:
+def _labelled(version: plans.Version, engine: Engine) -> Plan:
     return Plan(version, plans.item_labels(engine, version.body))
 
 
@@ -50,12 +50,13 @@ def generate(rt: Runtime, actor: Actor, person_id: str, *, today: date | None = 
     engine = engine_for(rt, today)
     with rt.writing() as session:
         try:
-            version = plans.generate(session, engine, person, author=actor.author)
+            version = plans.generate(
+                session, engine, person, author=actor.author, protector=rt.protector
+            )
             audit.record(session, actor=actor, person_ids=[person_id], action="plan")
             session.commit()
         except sa.exc.IntegrityError:
             raise Conflict("plan_changed", id=person_id) from None
-        session.refresh(version)
     return _labelled(version, engine)
 
 
@@ -63,7 +64,7 @@ def read(rt: Runtime, actor: Actor, person_id: str, *, version: int | None = Non
     """The latest version (or ``version``)."""
     with rt.session() as session:
         access.person(session, actor, person_id)
-        stored = plans.latest(session, person_id, version)
+        stored = plans.latest(session, person_id, version, protector=rt.protector)
         if stored is None:
             raise NotFound("plan_no_plan", id=person_id)
     with rt.writing() as session:
@@ -73,6 +74,7 @@ def read(rt: Runtime, actor: Actor, person_id: str, *, version: int | None = Non
 
 
 def history(rt: Runtime, actor: Actor, person_id: str) -> Sequence[PlanVersion]:
+    """The versions' numbers, changes, authors and times (their bodies stay encrypted)."""
     with rt.session() as session:
         access.person(session, actor, person_id)
         return plans.versions(session, person_id)
@@ -89,7 +91,6 @@ def _change(rt: Runtime, actor: Actor, person_id: str, apply: Any) -> Plan:
             raise _problem(error) from None
         except sa.exc.IntegrityError:
             raise Conflict("plan_changed", id=person_id) from None
-        session.refresh(version)
     return _labelled(version, rt.serving.engine(rt))
 
 
@@ -114,6 +115,7 @@ def edit_action(
             person_id,
             action_id,
             author=actor.author,
+            protector=rt.protector,
             status=status,
             due=due,
             responsible=responsible,
@@ -141,6 +143,7 @@ def add_action(
             session,
             person_id,
             author=actor.author,
+            protector=rt.protector,
             text=text,
             part=part,
             responsible=responsible,

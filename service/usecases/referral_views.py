@@ -14,7 +14,7 @@ from catalogs.referrals import clocks
 from service.runtime import Runtime
 from service.store import referrals as store
 from service.store.tables import Person, Vacancy
-from service.store.workflow import Referral, ReferralEvent
+from service.store.workflow import Referral
 from service.usecases.actor import Actor
 from service.usecases.errors import NotFound
 
@@ -28,7 +28,7 @@ class ReferralView:
     item_title: str
     employer_name: str | None
     person: str
-    history: list[ReferralEvent] = field(default_factory=list)
+    history: list[store.Event] = field(default_factory=list)
     deadlines: dict[str, date] = field(default_factory=dict)
 
     def as_dict(self, lang: str, today: date | None = None) -> dict[str, object]:
@@ -106,7 +106,9 @@ def _deadlines(row: Referral, item: store.Item | None) -> dict[str, date]:
 
 def views(rt: Runtime, session: Session, actor: Actor, rows: list[Referral]) -> list[ReferralView]:
     names = store.employer_names(session, (r.employer_bin for r in rows))
-    events = store.history(session, [r.id for r in rows if r.id is not None])
+    events = store.history(
+        session, [r.id for r in rows if r.id is not None], protector=rt.protector
+    )
     views = []
     for row in rows:
         item = store.item_row(session, row.item_kind, row.item_id)

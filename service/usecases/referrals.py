@@ -110,14 +110,18 @@ def refer(
         session.add(row)
         session.flush()
         assert row.id is not None
-        store.add_event(session, row, from_state=None, on=day, actor=actor.author, note=note)
+        store.add_event(
+            session, row, from_state=None, on=day, actor=actor.author, note=note,
+            protector=rt.protector,
+        )  # fmt: skip
         changes.bump(session, "places")
         store.write_outcome(session, row, on=day, author=actor.author)
         if plan_action is not None:
             try:
                 plan_versions.link_referral(
-                    session, person_id, plan_action, row.id, author=actor.author
-                )
+                    session, person_id, plan_action, row.id, author=actor.author,
+                    protector=rt.protector,
+                )  # fmt: skip
             except plan_versions.PlanError as error:
                 params: dict[str, Any] = dict(error.params)
                 raise NotFound(f"plan_{error.code}", **params) from None
@@ -210,7 +214,7 @@ def move(
             raise Conflict("referral_changed", id=referral_id)
         store.add_event(
             session, row, from_state=before, on=on, actor=actor.author,
-            reason=change.reason, note=change.note,
+            reason=change.reason, note=change.note, protector=rt.protector,
         )  # fmt: skip
         store.write_outcome(session, row, on=on, author=actor.author)
         changes.bump(session, "places")

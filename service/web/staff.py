@@ -17,6 +17,7 @@ from catalogs.reference.places import places
 from matcher import KINDS, Course, Shelter, Vacancy
 from service.store.protect import mask_iin
 from service.store.rows import effective_status
+from service.store.sealed import open_support
 from service.store.tables import Account, PlanVersion
 from service.store.tables import Person as PersonRow
 from service.usecases import caseload, occupations, plans, referrals, shortlists
@@ -142,6 +143,7 @@ def _person_page(
     row = caseload.open_person(v.rt, actor, person_id)
     protector = v.rt.protector
     iin = protector.decrypt(row.iin_cipher)
+    support = open_support(protector, row.support_cipher)
     state, _ = effective_status(row, date.today())
     lists: dict[str, list[Offer]] = {}
     notices: list[dict[str, object]] = []
@@ -170,7 +172,8 @@ def _person_page(
         iin=mask_iin(iin) if iin else None,
         state=state,
         place=place_name(row.kato, v.lang),
-        needs=[n for n in NEEDS if getattr(row, f"need_{n}")],
+        needs=support.needs(NEEDS),
+        support=support,
         lists=lists,
         notices=notices,
         occupation=occupation,

@@ -12,6 +12,7 @@ from catalogs.demo import DemoSpec
 from service.api.app import create_app
 from service.runtime import Runtime
 from service.store import demo, tokens
+from service.store.sealed import open_support
 from service.store.tables import Person, Vacancy
 from tests.factories import csv_bytes, iin_number, vacancy
 
@@ -147,8 +148,9 @@ def test_employer_candidates_carry_no_protected_field(
             value = runtime.protector.decrypt(cipher)
             if value:
                 protected_values.add(value)
-        if person.institution:
-            protected_values.add(person.institution)
+        institution = open_support(runtime.protector, person.support_cipher).institution
+        if institution:
+            protected_values.add(institution)
     allowed = {
         "pseudonym",
         "age_band",
@@ -418,11 +420,16 @@ def test_a_regional_officer_cannot_register_someone_elsewhere(
 
 
 def test_plans_over_http(
-    client: TestClient, as_role: Callable[[str], Headers], session: Session
+    client: TestClient, as_role: Callable[[str], Headers], session: Session, runtime: Runtime
 ) -> None:
-    person = session.exec(
-        select(Person).where(Person.status == "in_custody", Person.need_housing == True)  # noqa: E712
-    ).first()
+    person = next(
+        (
+            row
+            for row in session.exec(select(Person).where(Person.status == "in_custody"))
+            if open_support(runtime.protector, row.support_cipher).need_housing
+        ),
+        None,
+    )
     assert person is not None
     pid = person.person_id
     assert (
