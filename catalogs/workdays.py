@@ -6,16 +6,20 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import holidays
+if TYPE_CHECKING:
+    from holidays import HolidayBase
 
 
 @lru_cache(maxsize=8)
-def _calendar(first_year: int, last_year: int) -> holidays.HolidayBase:
+def _calendar(first_year: int, last_year: int) -> HolidayBase:
+    import holidays  # its calendars take a tenth of a second to import: only when counting
+
     return holidays.country_holidays("KZ", years=range(first_year, last_year + 1))
 
 
-def _for(*days: date) -> holidays.HolidayBase:
+def _for(*days: date) -> HolidayBase:
     low = min(day.year for day in days)
     high = max(day.year for day in days)
     # whole decades, so that the cache holds a few calendars, not one per pair of years

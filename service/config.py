@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     """How often a server compares its engine with the database (imports, promotions and
     rollbacks made on any host are served within this many seconds, plus the rebuild)."""
 
+    engine_snapshot: bool = True
+    """Keep the catalogs' indexes in ``<home>/engine.snapshot`` so that the next command or
+    server start loads them instead of building them (``service.serving.saved``); off: every
+    process builds them."""
+
     worker_in_server: bool = False
     """PostgreSQL: ``matcher serve`` also runs a job worker (then no ``matcher worker`` is
     needed)."""

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy.engine import Engine as DatabaseEngine
+from sqlmodel import Session
 
 from matcher import Engine, PersonIndex
 from service.runtime import Runtime
@@ -164,6 +165,26 @@ class Serving:
                 engine = glue.with_active_model(session, old.engine)
                 return Snapshot(engine, versions, today, persons=old.persons)
             started = time.perf_counter()
-            engine = glue.load_engine(session, today=today, readings=rt.settings.home / READINGS)
+            engine = self._fresh(rt, session, today)
             log.info("engine built in %.1f s", time.perf_counter() - started)
         return Snapshot(engine, versions, today)
+
+    @staticmethod
+    def _fresh(rt: Runtime, session: Session, today: date) -> Engine:
+        """An engine built from the database; with its catalogs' indexes taken from the
+        home's snapshot when they are still what the database holds (``saved``), in a
+        process that owns its connections (a command, a server), not in one lent a
+        connection (the test suite)."""
+        readings = rt.settings.home / READINGS
+        if not (rt.is_served and rt.settings.engine_snapshot):
+            return glue.load_engine(session, today=today, readings=readings)
+        from service.serving import saved
+
+        return saved.engine(
+            session,
+            today=today,
+            home=rt.settings.home,
+            database=rt.where,
+            secret=rt.settings.secret(),
+            readings=readings,
+        )
