@@ -220,3 +220,31 @@ def test_one_word_per_concept_in_kazakh(package: str) -> None:
         if re.search(r"\bбос орын", template) or "терезе" in template or "ұсыну мерзім" in template
     }
     assert not found
+
+
+def test_every_occupation_the_demo_uses_has_a_kazakh_title() -> None:
+    """The demo's jobs and courses name ISCO-08 codes; a Kazakh reader sees each one's Kazakh
+    title, never the Russian one in its place."""
+    import csv
+    from importlib import resources
+
+    from catalogs.reference.occupations import occupations
+
+    data = resources.files("catalogs.demo").joinpath("data")
+    jobs = csv.DictReader(data.joinpath("occupations.csv").read_text("utf-8").splitlines())
+    courses = csv.DictReader(data.joinpath("courses.csv").read_text("utf-8").splitlines())
+    codes = {row["code"] for row in jobs}
+    codes |= {code for row in courses for code in row["codes"].split("|") if code}
+    assert len(codes) > 50
+    titles = {code: found.title_kk for code in codes if (found := occupations().get(code))}
+    assert set(titles) == codes
+    assert not sorted(code for code, title in titles.items() if not title)
+
+
+def test_a_referral_line_names_the_kind_in_words() -> None:
+    from catalogs.enums import ITEM_KINDS
+
+    service = messages("service")
+    for kind in ITEM_KINDS:
+        assert not latin_words(service.text(f"item_kind_{kind}", "ru"))
+        assert not latin_words(service.text(f"item_kind_{kind}", "kk"))

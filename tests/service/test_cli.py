@@ -189,7 +189,7 @@ def test_recommend_text_in_kazakh(small_demo) -> None:  # type: ignore[no-untype
     )
     assert result.exit_code == 0, result.output
     assert "бейімдеу орталықтары" in result.stdout
-    assert "Бос орындар" in result.stdout
+    assert "төсек-орын бос" in result.stdout
 
 
 def test_candidates_and_why(small_demo) -> None:  # type: ignore[no-untyped-def]
