@@ -129,6 +129,28 @@ def upgrade(
         config.attributes["connection"] = connection
         config.attributes["protector"] = protector
         command.upgrade(config, revision)
+    if config.attributes.get("scrub"):
+        scrub(engine, config.attributes["scrub"])
+
+
+def scrub(engine: Engine, tables: list[str]) -> None:
+    """Rewrite ``tables`` on disk, after a migration encrypted values that were in clear
+    there, so that the clear values are gone from the files too (not only from the rows):
+    SQLite's ``VACUUM`` rewrites the whole file and the WAL is emptied; PostgreSQL's
+    ``VACUUM FULL`` rewrites the tables."""
+    if engine.dialect.name == "sqlite":  # outside any transaction (none is begun here)
+        raw = engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            cursor.execute("VACUUM")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.close()
+        finally:
+            raw.close()
+        return
+    with engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        connection.exec_driver_sql("VACUUM FULL " + ", ".join(f'"{t}"' for t in tables))
 
 
 def downgrade(

@@ -27,15 +27,24 @@ from service.api.app import create_app
 from service.cli.app import app as cli_app
 from service.config import Settings
 from service.runtime import Runtime
-from service.store import audit, db, demo, keys
+from service.store import audit, db, demo, keys, referrals, sealed
 from service.store.protect import Protector
-from service.store.tables import AuditEvent, KeyFingerprint, Notification, Person, Referral
+from service.store.tables import (
+    AuditEvent,
+    KeyFingerprint,
+    Notification,
+    Person,
+    PlanVersion,
+    Referral,
+    ReferralEvent,
+)
 from service.usecases.actor import Actor
 from tests.dbutil import scratch_engine
 
 OLD = "old-key-of-this-database-0123456789"
 NEW = "new-key-of-this-database-9876543210"
 EMPLOYER = "123456789012"
+NOTE = "Проходит лечение у нарколога"
 
 
 @pytest.fixture
@@ -137,6 +146,17 @@ def _world(engine: Engine, tmp_path: Path) -> Runtime:
         )
         session.add(referral)
         session.flush()
+        referrals.add_event(
+            session, referral, from_state=None, on=date(2026, 11, 2), actor="cli",
+            note=NOTE, protector=rt.protector,
+        )  # fmt: skip
+        body = {"version": 1, "actions": [{"id": "a1", "note": NOTE}]}
+        session.add(
+            PlanVersion(
+                person_id=person.person_id, version=1, change="generated", author="cli",
+                body_cipher=sealed.seal_json(rt.protector, body),
+            )
+        )  # fmt: skip
         code = rt.protector.pseudonym(person.person_id, employer_bin=EMPLOYER)
         session.add(
             Notification(
@@ -161,6 +181,8 @@ def _state(engine: Engine) -> dict[str, Any]:
     with engine.connect() as connection:
         return {
             "persons": connection.execute(sa.select(Person).order_by(col(Person.person_id))).all(),
+            "plans": connection.execute(sa.select(col(PlanVersion.body_cipher))).all(),
+            "events": connection.execute(sa.select(col(ReferralEvent.note_cipher))).all(),
             "chain": connection.execute(
                 sa.select(col(AuditEvent.id), col(AuditEvent.chain)).order_by(col(AuditEvent.id))
             ).all(),
@@ -171,8 +193,9 @@ def _state(engine: Engine) -> dict[str, Any]:
         }
 
 
-def _clear(rt: Runtime) -> list[tuple[str, str | None, str | None, str | None, str | None]]:
-    """Each person's protected fields in clear, and the IIN's lookup hash checked."""
+def _clear(rt: Runtime) -> list[tuple[Any, ...]]:
+    """Each person's protected fields in clear (with the support document), and the IIN's
+    lookup hash checked."""
     found = []
     with rt.session() as session:
         for row in session.scalars(sa.select(Person).order_by(col(Person.person_id))):
@@ -180,8 +203,25 @@ def _clear(rt: Runtime) -> list[tuple[str, str | None, str | None, str | None, s
             assert row.iin_hash == (None if iin is None else rt.protector.lookup_hash(iin))
             name = rt.protector.decrypt(row.full_name_cipher)
             offence = rt.protector.decrypt(row.offence_cipher)
-            found.append((row.person_id, iin, name, offence, row.iin_hash))
+            support = sealed.open_support(rt.protector, row.support_cipher)
+            found.append((row.person_id, iin, name, offence, support, row.iin_hash))
     return found
+
+
+def _plans_and_notes(rt: Runtime) -> tuple[list[dict[str, Any]], list[str | None]]:
+    """Every plan body and referral note, decrypted."""
+    with rt.session() as session:
+        bodies = [
+            sealed.open_json(rt.protector, row.body_cipher)
+            for row in session.scalars(sa.select(PlanVersion).order_by(col(PlanVersion.id)))
+        ]
+        ids = [i for i in session.scalars(sa.select(col(Referral.id))) if i is not None]
+        notes = [
+            event.note
+            for events in referrals.history(session, ids, protector=rt.protector).values()
+            for event in events
+        ]
+    return bodies, notes
 
 
 def _rotate(rt: Runtime, *args: str, input: str | None = None) -> Any:
@@ -192,9 +232,12 @@ def test_rotate_re_protects_everything_and_the_old_key_is_refused_after(
     engine: Engine, tmp_path: Path
 ) -> None:
     rt = _world(engine, tmp_path)
-    before = [row[:4] for row in _clear(rt)]
+    before = [row[:5] for row in _clear(rt)]
     assert any(row[1] for row in before)
-    old_hashes = {row[4] for row in _clear(rt)}
+    assert any(row[4].institution for row in before)
+    old_hashes = {row[5] for row in _clear(rt)}
+    sealed_before = _plans_and_notes(rt)
+    assert sealed_before == ([{"version": 1, "actions": [{"id": "a1", "note": NOTE}]}], [NOTE])
     person_id = before[0][0]
     events_before = len(_state(engine)["chain"])
     new_file = tmp_path / "new.key"
@@ -202,14 +245,15 @@ def test_rotate_re_protects_everything_and_the_old_key_is_refused_after(
 
     result = _rotate(rt, "--new-key-file", str(new_file))
     assert result.exit_code == 0, result.output
-    assert "12 protected records, 1 notifications" in result.output
+    assert "14 protected records, 1 notifications" in result.output  # 12 persons, a plan, a note
 
     with pytest.raises(keys.KeyMismatch):
         runtime(engine, tmp_path, OLD).ready()
     after_rt = runtime(engine, tmp_path, NEW)
     after = _clear(after_rt)
-    assert [row[:4] for row in after] == before
-    assert not old_hashes & {row[4] for row in after}
+    assert [row[:5] for row in after] == before
+    assert not old_hashes & {row[5] for row in after}
+    assert _plans_and_notes(after_rt) == sealed_before
     with after_rt.session() as session:
         verdict = audit.verify(session, key=after_rt.protector.audit_key())
         last = session.scalars(sa.select(AuditEvent).order_by(col(AuditEvent.id).desc())).first()

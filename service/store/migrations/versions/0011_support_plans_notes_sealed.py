@@ -3,8 +3,10 @@ referral notes encrypted at rest (``service.store.sealed``).
 
 The rows there are rewritten under the database's key: the key ``service.store.db.upgrade``
 is given (the process's), else the key of the settings in force; a database that records
-another key's fingerprint is refused before anything changes. The downgrade decrypts the
-same way, back into the clear columns.
+another key's fingerprint is refused before anything changes. Once committed, the files are
+rewritten (``db.scrub``: SQLite ``VACUUM``, PostgreSQL ``VACUUM FULL`` of the three tables) so
+that the clear values do not linger in free pages or old row versions. The downgrade
+decrypts the same way, back into the clear columns.
 
 Revision ID: 0011
 Revises: 0010
@@ -149,6 +151,8 @@ def upgrade() -> None:
             connection, "referral_events", "id", ["note"], ["note_cipher"],
             lambda row: {"note_cipher": protector.encrypt(row[1])},
         )  # fmt: skip
+        # once committed, the files are rewritten without the clear values (db.scrub)
+        context.config.attributes["scrub"] = ["persons", "plan_versions", "referral_events"]
     for name in SUPPORT:
         op.drop_column("persons", name)
     op.drop_column("referral_events", "note")
