@@ -71,6 +71,14 @@ def _texts(body: dict[str, Any], lang: str, labels: dict[str, str]) -> dict[str,
     return found
 
 
+def _details(action: dict[str, Any], lines: list[str]) -> list[str]:
+    """The rendering's details of an action, but the first (the items by id: the pages name
+    their places instead) and the last (the note: the pages show it as a field of its own)."""
+    start = 1 if action.get("items") else 0
+    end = len(lines) - 1 if action.get("note") else len(lines)
+    return lines[start:end]
+
+
 def _action(
     action: dict[str, Any], words: dict[str, Any], today: date, places: dict[str, Any]
 ) -> dict[str, Any]:
@@ -79,8 +87,7 @@ def _action(
     return {
         "id": action["id"],
         "text": words["text"],
-        # the first detail names the items by id: the page names them by their places instead
-        "details": words["details"][1:] if action.get("items") else words["details"],
+        "details": _details(action, words["details"]),
         "places": items,
         "status": action["status"],
         "status_text": words["status"],
