@@ -248,3 +248,13 @@ def test_a_referral_line_names_the_kind_in_words() -> None:
     for kind in ITEM_KINDS:
         assert not latin_words(service.text(f"item_kind_{kind}", "ru"))
         assert not latin_words(service.text(f"item_kind_{kind}", "kk"))
+
+
+def test_every_outcome_event_has_a_word() -> None:
+    from catalogs.enums import EVENTS
+
+    service = messages("service")
+    for event in EVENTS:
+        for lang in ("ru", "kk"):
+            label = service.text(f"outcome_event_{event}", lang)
+            assert label and not latin_words(label), (event, lang)

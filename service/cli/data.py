@@ -263,8 +263,10 @@ def simulate(
         )
     )
     for kind, counts in figures["events"].items():
-        shown = ", ".join(f"{event} {count}" for event, count in counts.items())
-        typer.echo(text("simulate_kind", lang, kind=kind, counts=shown))
+        shown = ", ".join(
+            f"{text(f'outcome_event_{event}', lang)}: {count}" for event, count in counts.items()
+        )
+        typer.echo(text("simulate_kind", lang, kind=text(f"kind_{kind}", lang), counts=shown))
     hidden = figures["hidden"]
     typer.echo(
         text("simulate_hidden", lang, top3=hidden["true_success_top3"],
