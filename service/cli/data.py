@@ -93,7 +93,10 @@ def import_command(
                 for row in problem.bad_rows:
                     typer.echo(row.message(lang), err=True)
                 if problem.code == "import_rejected":
-                    typer.echo(text("import_rejected", lang, kind=kind, **problem.params), err=True)
+                    named = text(f"import_kind_{kind}", lang)
+                    typer.echo(
+                        text("import_rejected", lang, kind=named, **problem.params), err=True
+                    )
                 else:
                     typer.echo(problem_text(problem, lang), err=True)
             raise typer.Exit(exit_code(problem)) from None
@@ -105,7 +108,7 @@ def import_command(
         text(
             "checked" if check else "imported",
             lang,
-            kind=kind,
+            kind=text(f"import_kind_{kind}", lang),
             rows=report.rows,
             inserted=report.inserted,
             updated=report.updated,
