@@ -1,14 +1,21 @@
 """The quota ledger page over HTTP: the table, chart and definitions in kk and ru with no
 missing text and no code shown; the chart as a PNG and the CSV for Excel, both of the
-account's region; staff only."""
+account's region; staff only. Allocation proposals for a release cohort: the form, the job,
+its lines, accepting one; a bad window refused on the form; a job is its maker's."""
 
 from __future__ import annotations
 
+import re
+import time
+from datetime import date, timedelta
+
 import httpx
 import pytest
+from sqlmodel import select
 
-from tests.web.conftest import Site
-from tests.web.test_pages import logged_in, shown_codes, visible
+from service.store.tables import Job, Referral
+from tests.web.conftest import REGION, Site
+from tests.web.test_pages import csrf_of, logged_in, shown_codes, visible
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
@@ -58,3 +65,95 @@ def test_the_ledger_is_for_staff_only(site: Site) -> None:
         assert "text/html" in answer.headers["content-type"]
     stranger = httpx.Client(base_url=site.base)
     assert stranger.get("/ledger/quota.csv").status_code == 303
+
+
+def _proposal(site: Site, officer: httpx.Client) -> str:
+    """Queue an allocation of the region's next 12 weeks of releases; its page once done."""
+    form = officer.get("/allocations")
+    made = officer.post(
+        "/allocations",
+        data={
+            "csrf": csrf_of(form.text), "kato": REGION, "release_from": date.today().isoformat(),
+            "release_to": (date.today() + timedelta(weeks=12)).isoformat(),
+        },
+    )  # fmt: skip
+    assert made.status_code == 303, made.text
+    where = made.headers["location"]
+    assert re.fullmatch(r"/allocations/\w+", where)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        page = officer.get(where)
+        assert page.status_code == 200
+        if 'name="item"' in page.text or 'role="alert"' in page.text:
+            return where
+        time.sleep(0.5)
+    raise AssertionError("the allocation did not finish in 120 s")
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_an_allocation_is_proposed_and_a_line_accepted(site: Site, lang: str) -> None:
+    officer = logged_in(site, "officer", lang)
+    form = officer.get("/allocations")
+    assert form.status_code == 200
+    assert not shown_codes(form.text), shown_codes(form.text)
+    where = _proposal(site, officer)
+    page = officer.get(where)
+    assert not shown_codes(page.text), shown_codes(page.text)
+    assert 'role="alert"' not in page.text
+    lines = re.findall(
+        r'name="person_id" value="(P\d{5})">\s*<input type="hidden" name="page" value="1">\s*'
+        r'<button type="submit" name="item" value="(\w+):([^"]+)"',
+        page.text,
+    )
+    assert len(lines) > 1, "no lines to accept"
+    person, kind, item = lines[{"kk": 0, "ru": 1}[lang]]
+    accepted = officer.post(
+        f"{where}/accept",
+        data={"csrf": csrf_of(page.text), "person_id": person, "item": f"{kind}:{item}"},
+    )
+    assert accepted.status_code == 303
+    with site.rt.session() as session:
+        rows = list(
+            session.exec(
+                select(Referral).where(Referral.person_id == person, Referral.item_id == item)
+            )
+        )
+    assert [r.source for r in rows] == ["allocation"]
+    refused = officer.post(  # an item the line never offered is not taken
+        f"{where}/accept",
+        data={"csrf": csrf_of(page.text), "person_id": person, "item": "vacancy:V00003x"},
+    )
+    assert refused.status_code == 422
+    inspector = logged_in(site, "inspector", lang)
+    assert inspector.get(where).status_code == 404  # a job is its maker's
+
+
+def test_a_bad_window_is_said_on_the_form_and_nothing_queued(site: Site) -> None:
+    officer = logged_in(site, "officer", "ru")
+    token = csrf_of(officer.get("/allocations").text)
+    for start, end in (
+        ("2027-01-10", "2027-01-01"),
+        ("", "2027-01-01"),
+        ("2026-01-01", "2028-01-01"),
+    ):
+        answer = officer.post(
+            "/allocations",
+            data={"csrf": token, "kato": REGION, "release_from": start, "release_to": end},
+        )
+        assert answer.status_code == 422
+        assert 'role="alert"' in answer.text
+    other = officer.post(
+        "/allocations",
+        data={"csrf": token, "kato": "110000000", "release_from": "2027-01-01",
+              "release_to": "2027-02-01"},
+    )  # fmt: skip
+    assert other.status_code == 422  # another region
+    assert officer.post("/allocations", data={"kato": REGION}).status_code == 403
+    with site.rt.session() as session:
+        assert not list(
+            session.exec(
+                select(Job).where(
+                    Job.kind == "allocation", Job.params["release_from"].as_string() == "2027-01-10"
+                )
+            )
+        )

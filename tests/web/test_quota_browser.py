@@ -1,0 +1,106 @@
+"""In a real browser (Debian's chromium), in Kazakh and in Russian, with axe-core on every page:
+the officer opens a vacancy from a person's job list and refers a candidate from its page, and
+reads the quota ledger of the region with its chart; the employer reads its quota obligation,
+its vacancies and a vacancy's anonymised candidates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import pytest
+
+from catalogs.i18n import messages
+from service.store.imports import import_records
+from tests.web.conftest import EMPLOYER_BIN, Site
+from tests.web.test_browser import browser, checked, log_in, page, shot, web
+
+pytestmark = pytest.mark.browser
+__all__ = ["browser", "page"]  # the fixtures, shared with the other browser tests
+
+
+@pytest.fixture(scope="module")
+def record(site: Site) -> None:
+    row = {
+        "employer_bin": EMPLOYER_BIN, "name": "ТОО «Каспий Строй»", "kato": "471010000",
+        "headcount": "120", "quota_percent": "3.5", "quota_year": str(date.today().year),
+    }  # fmt: skip
+    with site.rt.writing() as session:
+        assert import_records(session, "employers", [row], protector=site.rt.protector).ok
+
+
+@pytest.mark.parametrize(("lang", "person_id"), [("kk", "P00001"), ("ru", "P00002")])
+def test_officer_opens_a_vacancy_and_refers_a_candidate(
+    page: Any, site: Site, lang: str, person_id: str
+) -> None:
+    log_in(page, site, "officer", lang)
+    page.goto(f"{site.base}/persons/{person_id}")
+    page.locator("section:has(#list-vacancy) h3 a").first.click()
+    assert re.search(r"/vacancies/V\d{5}$", page.url)
+    checked(page)
+    main = page.inner_text("main")
+    assert "Электрогазосварщик 5 разряда" in main
+    assert web("vacancy_window", lang) in main
+    assert re.search(r"\d\d\.\d\d\.\d{4} – \d\d\.\d\d\.\d{4}", main)
+    shot(page, f"vacancy-{lang}.png")
+    cards = page.locator("#candidates li.card")
+    assert cards.count() > 0
+    chosen = cards.first.locator("h3").inner_text()
+    cards.first.get_by_role("button", name=web("vacancy_refer_person", lang, id=chosen)).click()
+    assert "made=" in page.url
+    assert web(
+        "referral_made", lang, id=page.url.split("made=")[1].split("#")[0]
+    ) in page.inner_text("main")
+    checked(page)
+    page.goto(f"{site.base}/persons/{chosen}")
+    sent = messages("service").text("referral_state_sent", lang)
+    assert sent in page.inner_text("#referrals")
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_officer_reads_the_quota_ledger(page: Any, site: Site, lang: str) -> None:
+    log_in(page, site, "officer", lang)
+    page.get_by_role("link", name=web("nav_ledger", lang)).click()
+    assert page.url.endswith("/ledger")
+    checked(page)
+    chart = page.locator("figure.chart img")
+    chart.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelector('figure.chart img').complete")
+    assert chart.evaluate("img => img.naturalWidth") > 300
+    table = page.locator("table.ledger")
+    assert "ТОО «Каспий Строй»" in table.inner_text()
+    assert web("ledger_h_quota_slots", lang) in table.inner_text()
+    with page.expect_download() as download:
+        page.get_by_role("link", name=web("ledger_csv", lang)).click()
+    assert download.value.suggested_filename.startswith("quota-470000000-")
+    shot(page, f"ledger-{lang}.png")
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_employer_sees_obligation_vacancies_and_candidates(
+    page: Any, site: Site, record: None, lang: str
+) -> None:
+    log_in(page, site, "employer", lang)
+    page.get_by_role("link", name=web("nav_employer", lang)).click()
+    assert page.url.endswith("/employer")
+    checked(page)
+    main = page.inner_text("main")
+    assert "120 × " in main
+    assert web("employer_offered", lang) in main
+    assert web("vacancy_days_left", lang, days=1).split("1")[-1].strip() in main
+    shot(page, f"employer-{lang}.png")
+    page.locator("section:has(#vacancies-h) a[href='/employer/vacancies/V00001']").click()
+    assert page.url.endswith("/employer/vacancies/V00001")
+    checked(page)
+    cards = page.locator("#candidates li.card")
+    assert cards.count() > 0
+    text = page.inner_text("#candidates")
+    assert re.search(r"C-[0-9A-Z]+", text)
+    assert not re.search(r"P\d{5}", text)
+    assert "Жумабаев" not in text
+    assert web("edu_general_secondary", lang) in text
+    shot(page, f"employer-vacancy-{lang}.png")
+    page.get_by_role("link", name=web("employer_referrals_link", lang)).last.click()
+    assert page.url.endswith("/referrals")
+    checked(page)
