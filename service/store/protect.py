@@ -2,7 +2,9 @@
 
 An IIN is stored twice, neither in clear: a keyed hash (HMAC-SHA256) to find a person by IIN,
 and a Fernet ciphertext to show it to those allowed to see it. Names and offences are stored
-encrypted only. A database dump without the key reveals none of them.
+encrypted only. A database dump without the key reveals none of them. The other sensitive
+values (a person's institution and needs, plans, notes) are sealed with the same ``Protector``
+by ``service.store.sealed``.
 """
 
 from __future__ import annotations
