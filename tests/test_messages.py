@@ -259,3 +259,39 @@ def test_every_outcome_event_has_a_word() -> None:
             label = service.text(f"outcome_event_{event}", lang)
             assert label, (event, lang)
             assert not latin_words(label), (event, lang)
+
+
+def test_what_the_commands_print_in_kazakh_and_russian_holds_no_codes_or_iso_days(run) -> None:  # type: ignore[no-untyped-def]
+    """The lists, the reasons, the plan page and the counts as a reader sees them: no ISO day
+    (2027-01-27), no enum code (``released``, ``general_secondary``, ``vacancy``) and no noun
+    that disagrees with its number («1 свободных мест», «(2 мест)»)."""
+    from catalogs import enums
+
+    made = run(
+        "demo", "--vacancies", "300", "--courses", "40", "--persons", "40", "--as-of", "2026-11-25"
+    )
+    assert made.exit_code == 0, made.output
+    codes = {
+        value
+        for name in dir(enums)
+        if name.isupper()
+        for value in (getattr(enums, name) if isinstance(getattr(enums, name), tuple) else ())
+        if isinstance(value, str) and len(value) > 2 and value.isascii()
+    }
+    codes |= {"general_secondary", "basic_secondary", "in_custody", "employer", "details"}
+    day = ("--as-of", "2026-11-25")
+    for lang in ("kk", "ru"):
+        outputs = [
+            run("--lang", lang, "recommend", person, "--kind", kind, *day, "--no-record")
+            for person in ("P00001", "P00002", "P00003")
+            for kind in ("vacancy", "course", "shelter")
+        ]
+        outputs.append(run("--lang", lang, "stats"))
+        outputs.append(run("--lang", lang, "plan", "P00001", *day, "--format", "html"))
+        for result in outputs:
+            assert result.exit_code == 0, result.output
+            shown = re.sub(r"<style.*?</style>", "", result.stdout, flags=re.S)
+            words = set(re.findall(r"[A-Za-z_0-9]+", re.sub(r"<[^>]+>", " ", shown)))
+            assert not words & codes, (lang, words & codes)
+            assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", shown), lang
+            assert not re.search(r"\b1 свободных|\b[2-4] мест\b|\b1 мест\b", shown), lang
