@@ -27,9 +27,11 @@ pickle can run code, so nothing is unpickled before its signature is checked.
 
 from __future__ import annotations
 
+import copyreg
 import functools
 import hashlib
 import hmac
+import io
 import json
 import logging
 import os
@@ -37,6 +39,7 @@ import pickle
 import platform
 import tempfile
 import time
+from dataclasses import fields
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -46,7 +49,7 @@ from sqlmodel import Session, col
 
 import catalogs
 import matcher
-from matcher import Congestion, Engine
+from matcher import Congestion, Course, Engine, Shelter, Vacancy
 from matcher.index import CourseIndex, ShelterIndex, VacancyIndex
 from matcher.text import OccupationMatcher, occupation_matcher
 from service.serving import remembered
@@ -161,11 +164,7 @@ def load(path: Path, wanted: dict[str, object], *, secret: bytes) -> Indexes | N
 def save(path: Path, wanted: dict[str, object], indexes: Indexes, *, secret: bytes) -> None:
     """Keep ``indexes`` in ``path`` under ``wanted``: mode 0600, moved into place whole. A
     home that cannot be written is not an error (the next process builds again)."""
-    body = (
-        json.dumps(wanted).encode()
-        + b"\n"
-        + pickle.dumps(indexes, protocol=pickle.HIGHEST_PROTOCOL)
-    )
+    body = json.dumps(wanted).encode() + b"\n" + _pickled(indexes)
     signature = hmac.new(signing_key(secret), body, hashlib.sha256).hexdigest().encode()
     name = None
     try:
@@ -178,6 +177,22 @@ def save(path: Path, wanted: dict[str, object], indexes: Indexes, *, secret: byt
         log.warning("engine snapshot not kept in %s: %s", path, error)
         if name is not None:
             Path(name).unlink(missing_ok=True)
+
+
+def _pickled(indexes: Indexes) -> bytes:
+    """The indexes' pickle, each vacancy, course and shelter kept as its fields' values
+    (made again by its class when loaded: half the time of a frozen dataclass's own state)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = copyreg.dispatch_table | dict.fromkeys(
+        (Vacancy, Course, Shelter), _by_fields
+    )
+    pickler.dump(indexes)
+    return buffer.getvalue()
+
+
+def _by_fields(item: Vacancy | Course | Shelter) -> tuple[type, tuple[object, ...]]:
+    return type(item), tuple(getattr(item, field.name) for field in fields(item))
 
 
 def build(session: Session, *, today: date, readings: Path | None) -> Indexes:
