@@ -388,7 +388,6 @@ def _print(v: Visit, person_id: str) -> Response:
     sheet = plan_sheet.sheet(v.rt, actor, person_id)
     rendered, before, after = _layout(sheet, v.lang, date.today())
     body = plan_sheet.body(sheet.plan)
-    assert v.account is not None
     return v.render(
         "plan_print.html",
         title=v.t("plan_page_title", id=person_id),
@@ -397,7 +396,7 @@ def _print(v: Visit, person_id: str) -> Response:
         birth_year=sheet.birth_year,
         institution=body["parts"]["institution"]["institution"] or "",
         release=sheet.release_date,
-        inspector=v.account.display_name or v.account.login,
+        inspector=_inspector(v, actor, person_id),
         plan=rendered,
         number=sheet.plan.version.version,
         made_on=date.fromisoformat(body["generated_on"]),
@@ -408,6 +407,16 @@ def _print(v: Visit, person_id: str) -> Response:
         where=lambda kato: place_name(kato, v.lang),
         printed_on=date.today(),
     )
+
+
+def _inspector(v: Visit, actor: Actor, person_id: str) -> str:
+    """Who signs as the inspector: the one printing, else the inspector who last changed the
+    plan; none (a line to write on) when no inspector has."""
+    if v.account is not None and v.account.role == "inspector":
+        return v.account.display_name or v.account.login
+    authors = [row.author for row in plans.history(v.rt, actor, person_id)]
+    theirs = [author for author in authors if author.startswith("inspector:account:")]
+    return _names(v, {theirs[-1]})[theirs[-1]] if theirs else ""
 
 
 @router.get("/persons/{person_id}/plan/print")

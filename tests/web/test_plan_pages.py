@@ -221,6 +221,8 @@ def test_out_of_scope_is_the_404_page(site: Site) -> None:
     post(admin, f"/persons/P00050/plan/actions/{late['id']}", html, do="change",
          due="2020-01-10", responsible="ngo")  # fmt: skip
     assert "/persons/P00050/plan#action-" in admin.get("/plans/overdue").text
+    printed = visible(admin.get("/persons/P00050/plan/print").text)
+    assert "Айгерім Сапарова" not in printed  # no inspector had a hand in it: a line to sign on
     inspector = logged_in(site, "inspector", "ru")
     page = inspector.get("/plans/overdue").text
     for url in ("/persons/P00050/plan", "/persons/P00050/plan/print"):
@@ -261,8 +263,11 @@ def test_forms_without_their_token_are_refused(site: Site) -> None:
 
 
 def test_the_officer_edits_as_the_use_cases_allow(site: Site) -> None:
+    made(logged_in(site, "inspector", "kk"), "P00007")
     officer = logged_in(site, "officer", "kk")
     html = made(officer, "P00007")
     action = first_action(site, "P00007")
     answer = post(officer, f"/persons/P00007/plan/actions/{action['id']}", html, do="done")
     assert answer.status_code == 303
+    printed = visible(officer.get("/persons/P00007/plan/print").text)
+    assert "Айгерім Сапарова" in printed  # the inspector who made the plan signs, not the officer
