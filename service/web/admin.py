@@ -112,7 +112,7 @@ async def import_upload(v: VisitDep) -> Response:
         except Problem as problem:
             return _imports(
                 v, status=problem.status, kind=kind, check=check,
-                error=problem.message(v.lang),
+                error=_sentence(problem.message(v.lang)),
                 bad_rows=[row.as_dict(v.lang) for row in problem.bad_rows],
             )  # fmt: skip
         done = {"kind": kind, "dry_run": check, "rows": report.rows,
@@ -120,6 +120,11 @@ async def import_upload(v: VisitDep) -> Response:
         return _imports(v, kind=kind, check=check, done=done)
     finally:
         upload.close()
+
+
+def _sentence(text: str) -> str:
+    """The use case's message as a sentence on its own (it starts in lower case)."""
+    return text[:1].upper() + text[1:]
 
 
 def job_view(job: Job) -> dict[str, Any]:

@@ -4,7 +4,7 @@ its chain check."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from catalogs.i18n import messages
+from catalogs.kinds import KINDS
 from service.store import modelstore
 from service.store.tables import AuditEvent
 from service.usecases import admin_views, model
@@ -23,9 +24,9 @@ from service.web.pages import FormDep, PageNotFound, PageRoute, Visit, VisitDep
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 ADMIN = "admin"
-BAR, GAP, LABEL_W, PLOT_W = 22, 8, 190, 300
-SCALE = 2.0
-"""The chart's axis runs from 0 to twice a fair share (1 = what a random order gives)."""
+BAR, GAP, LABEL_W, PLOT_W = 24, 8, 200, 480
+SCALE = 1.5
+"""The chart's axis runs from 0 to one and a half fair shares (1 = what a random order gives)."""
 
 
 def _words(key: str, lang: str, **params: object) -> str:
@@ -57,15 +58,16 @@ def chart(title: str, rows: list[dict[str, Any]], v: Visit) -> Markup:
     for n, row in enumerate(rows):
         top = n * (BAR + GAP) + 4
         value = row["exposure"] if isinstance(row["exposure"], int | float) else 0.0
+        high = row.get("exposure_high")
+        end = max(value, high) if isinstance(high, int | float) else value
         parts.append(
             f'<text x="{LABEL_W - 8}" y="{top + BAR * 0.7:.0f}" text-anchor="end" '
-            f'font-size="13" fill="#1b1f24">{escape(row["label"])}</text>'
+            f'font-size="14" fill="#1b1f24">{escape(row["label"])}</text>'
             f'<rect x="{LABEL_W}" y="{top}" width="{x(value) - LABEL_W:.1f}" height="{BAR}" '
             f'fill="{"#a4161a" if row["worst"] else "#0b5394"}"/>'
-            f'<text x="{x(value) + 6:.1f}" y="{top + BAR * 0.7:.0f}" font-size="12" '
+            f'<text x="{x(end) + 6:.1f}" y="{top + BAR * 0.7:.0f}" font-size="12" '
             f'fill="#1b1f24">{escape(_number(value, v.lang))}</text>'
         )
-        high = row.get("exposure_high")
         if isinstance(high, int | float):
             parts.append(
                 f'<line x1="{x(value):.1f}" x2="{x(high):.1f}" y1="{top + BAR / 2}" '
@@ -207,10 +209,25 @@ async def rollback(v: VisitDep, fields: FormDep) -> Response:
 
 
 def _day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
+    """A day as people here write it (27.01.2027), or as a date field sends it (2027-01-27)."""
+    if not value:
         return None
+    for shape in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value.strip(), shape).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _subject(v: Visit, subject: str) -> str:
+    """What an event that is not about one person names (``#token:3``), in words."""
+    what, _, which = subject[1:].partition(":")
+    if what == "token" and which.isdigit():
+        return v.t("admin_subject_token", id=int(which))
+    if what == "import" and which in KINDS:
+        return v.t(f"admin_kind_{which}")
+    return subject
 
 
 @router.get("/admin/audit")
@@ -260,6 +277,7 @@ async def audit_page(
         "admin_audit.html",
         who=who,
         action=action,
+        subject=lambda code: _subject(v, code),
         status=422 if error else 200,
         title=v.t("admin_audit_title"),
         found=found,
