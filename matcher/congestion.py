@@ -37,8 +37,21 @@ class Congestion:
             return 1.0
         return 1.0 / (1.0 + STRENGTH * count / max(free, 1))
 
-    def tie_key(self, person_id: str, day: date, item_id: str, score: float) -> float:
-        """A weighted random key: higher scores tend to come first among equals."""
+    def tie_key(
+        self,
+        person_id: str,
+        day: date,
+        item_id: str,
+        score: float,
+        *,
+        rng: random.Random | None = None,
+    ) -> float:
+        """A weighted random key: higher scores tend to come first among equals. ``rng``: a
+        generator to re-seed (a list's ties share one instead of each making its own; the key
+        is the same either way)."""
         seed = zlib.crc32(f"{self.seed}|{person_id}|{day.isoformat()}|{item_id}".encode())
-        u = random.Random(seed).random()
+        if rng is None:
+            rng = random.Random()
+        rng.seed(seed)
+        u = rng.random()
         return float(u ** (1.0 / max(score, 1e-6)))

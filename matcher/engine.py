@@ -10,7 +10,8 @@ The rankers are the baseline until a learned ranker is handed in: same interface
 from __future__ import annotations
 
 import heapq
-from collections.abc import Mapping, Sequence
+import random
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -21,7 +22,7 @@ import numpy.typing as npt
 
 from matcher import explain
 from matcher.congestion import Congestion
-from matcher.eligibility import Verdict, institution_number, verdicts
+from matcher.eligibility import Verdict, institution_number, vacancy_mask, verdicts
 from matcher.explain import Reason
 from matcher.features.fit import RELOCATION_SCALE_KM
 from matcher.features.geo import haversine_many
@@ -32,6 +33,7 @@ from matcher.features.pairs import (
     PersonView,
     course_pair,
     shelter_pair,
+    vacancy_features,
     vacancy_pair,
 )
 from matcher.index import (
@@ -263,7 +265,11 @@ class Engine:
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}")
         view = self.view(person)
-        scored = self._scored(view, kind, self._shortlist_positions(view, kind), limit)
+        if kind == "vacancy":
+            positions, km = self._vacancy_candidates(view)
+            scored = self._scored(view, kind, positions, limit, km=km)
+        else:
+            scored = self._scored(view, kind, self._shortlist_positions(view, kind), limit)
         names = self.names(kind)
         shares = _shares(self.rankers[kind], [pair.vector(names) for _, pair, _ in scored])
         return [
@@ -381,13 +387,20 @@ class Engine:
         return self._shelter_positions(view)
 
     def _vacancy_positions(self, view: PersonView) -> npt.NDArray[np.int64]:
+        return self._vacancy_candidates(view)[0]
+
+    def _vacancy_candidates(
+        self, view: PersonView
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """The positions of the vacancies worth scoring exactly, and their distances from the
+        person (computed once: the rules and the features read them)."""
         p, index = view.person, self.vacancies
         # entry-level jobs only near home, even for a person who can move: a move is worth
         # it for the person's trade, not for any job
         regions = {p.kato[:2], *_regions_within(p.lat, p.lon, p.max_commute_km)}
         pos = index.candidates(view.codes, regions)
         if len(pos) == 0:
-            return pos
+            return pos, np.empty(0)
         km = haversine_many(p.lat, p.lon, index.lat[pos], index.lon[pos])
         keep = index.open[pos] & ((index.excluded[pos] & offence_bit(p.offence_category)) == 0)
         if not p.relocation_ok:
@@ -401,8 +414,8 @@ class Engine:
             + 0.2 * _proximity(km, commute, relocation)
             + 0.12 * index.quota_open[pos]
         )
-        chosen: npt.NDArray[np.int64] = pos[_top(pre, self.prefilter)]
-        return chosen
+        top = _top(pre, self.prefilter)
+        return pos[top], km[top]
 
     def _course_positions(self, view: PersonView) -> npt.NDArray[np.int64]:
         p, index = view.person, self.courses
@@ -485,67 +498,151 @@ class Engine:
         kind: str,
         positions: npt.NDArray[np.int64],
         limit: int | None = None,
+        km: npt.NDArray[np.float64] | None = None,
     ) -> list[tuple[Vacancy | Course | Shelter, Pair, float]]:
-        """The eligible items, best first (only the best ``limit`` when given)."""
+        """The eligible items, best first (only the best ``limit`` when given). Vacancies are
+        checked and scored over columns; only the items returned get a ``Pair`` (the facts of
+        their reasons). ``km``: the vacancies' distances from the person, when known."""
         index = self._index(kind)
-        pairs: list[tuple[Vacancy | Course | Shelter, Pair]] = []
-        for position in positions:
-            item: Vacancy | Course | Shelter = index.items[int(position)]
-            if verdicts(view.person, item, self.today):
-                continue
-            pairs.append((item, self._tracked(kind, item, self._pair(view, kind, item))))
-        if not pairs:
-            return []
         names = self.names(kind)
-        matrix = np.array([pair.vector(names) for _, pair in pairs])
+        items: list[Vacancy | Course | Shelter]
+        pair_of: Callable[[int], Pair]
+        if kind == "vacancy":
+            items, pair_of, matrix = self._vacancy_rows(view, positions, names, km)
+        else:
+            items, pairs = [], []
+            for position in positions.tolist():
+                item: Vacancy | Course | Shelter = index.items[position]
+                if verdicts(view.person, item, self.today):
+                    continue
+                items.append(item)
+                pairs.append(self._tracked(kind, item, self._pair(view, kind, item)))
+            matrix = np.array([pair.vector(names) for pair in pairs])
+            pair_of = pairs.__getitem__
+        if not items:
+            return []
         scores = _score(self.rankers[kind], matrix)
+        result = []
+        for k, score, congested in self._ranked(view, kind, items, scores.tolist(), limit):
+            pair = pair_of(k)
+            if congested is not None:
+                pair.facts["congestion"] = congested
+            result.append((items[k], pair, score))
+        return result
+
+    def _vacancy_rows(
+        self,
+        view: PersonView,
+        positions: npt.NDArray[np.int64],
+        names: tuple[str, ...],
+        km: npt.NDArray[np.float64] | None,
+    ) -> tuple[list[Vacancy | Course | Shelter], Callable[[int], Pair], npt.NDArray[np.float64]]:
+        """The eligible vacancies among ``positions``, the ``Pair`` of each by its row, and
+        the feature matrix: every rule and feature computed over columns at once
+        (``eligibility.vacancy_mask``, ``features.pairs.vacancy_features``)."""
+        p, index = view.person, self.vacancies
+        if km is None:
+            km = haversine_many(p.lat, p.lon, index.lat[positions], index.lon[positions])
+        keep = vacancy_mask(
+            p,
+            index.rules(positions),
+            offence_bit=offence_bit(p.offence_category),
+            km=km,
+            today=self.today,
+        )
+        pos, km = positions[keep], km[keep]
+        where = pos.tolist()
+        items: list[Vacancy | Course | Shelter] = [index.items[i] for i in where]
+        near = self.shelters.nearest_admitting(p, self.today)
+        columns = vacancy_features(view, index.features(pos), km=km, shelter_near=near)
+        if self._reads_track["vacancy"]:
+            columns.update(self._track_columns("vacancy", items))
+        matrix = (
+            np.column_stack([columns[name] for name in names])
+            if items
+            else np.empty((0, len(names)))
+        )
+        distances = km.tolist()
+
+        def pair_of(k: int) -> Pair:
+            job = index.view(where[k])
+            pair = vacancy_pair(
+                view,
+                job,
+                km=distances[k],
+                regional_median=index.median_salary.get(job.vacancy.kato[:2]),
+                shelter_near=near,
+            )
+            return self._tracked("vacancy", job.vacancy, pair)
+
+        return items, pair_of, matrix
+
+    def _track_columns(
+        self, kind: str, items: Sequence[Vacancy | Course | Shelter]
+    ) -> dict[str, npt.NDArray[np.float64]]:
+        """The track-record features of many items (``_tracked``'s values, as columns)."""
+        snapshot = self.tracks.get(kind)
+        rows: list[tuple[float, ...]]
+        if snapshot is None:
+            rows = [(0.5, 0.2, 0.2, 0.0)] * len(items)
+        else:
+            rows = [snapshot.get(self.track_key(kind, item)) for item in items]
+        table = np.array(rows, dtype=np.float64).reshape(len(items), len(TRACK_FEATURES))
+        return {name: table[:, n] for n, name in enumerate(TRACK_FEATURES)}
+
+    def _ranked(
+        self,
+        view: PersonView,
+        kind: str,
+        items: Sequence[Vacancy | Course | Shelter],
+        scores: list[float],
+        limit: int | None,
+    ) -> list[tuple[int, float, tuple[int, int | None] | None]]:
+        """The rows best first (only the best ``limit`` when given): each row's number, its
+        score, and (referrals, free places) when congestion discounted it."""
+        ids = [self._id(kind, item) for item in items]
         if self.congestion is None:
 
-            def order(
-                entry: tuple[tuple[Vacancy | Course | Shelter, Pair], Any],
-            ) -> tuple[Any, str]:
-                return (-entry[1], self._id(kind, entry[0][0]))
+            def order(k: int) -> tuple[float, str]:
+                return (-scores[k], ids[k])
 
-            entries = zip(pairs, scores, strict=True)
+            rows = range(len(items))
             ranked = (
-                sorted(entries, key=order)
+                sorted(rows, key=order)
                 if limit is None
-                else heapq.nsmallest(limit, entries, key=order)
+                else heapq.nsmallest(limit, rows, key=order)
             )
-            return [(item, pair, float(score)) for (item, pair), score in ranked]
+            return [(k, scores[k], None) for k in ranked]
         congestion = self.congestion
-        discounted = []
-        for (item, pair), score in zip(pairs, scores, strict=True):
-            item_id = self._id(kind, item)
-            factor = congestion.factor(kind, item_id, _free_places(item))
-            if factor < 1.0:
-                pair.facts["congestion"] = (
-                    congestion.referrals[(kind, item_id)],
-                    _free_places(item),
-                )
-            discounted.append((item, pair, float(score) * factor))
-        person_id = view.person.person_id
+        discounted: list[float] = []
+        notes: list[tuple[int, int | None] | None] = []
+        for item, item_id, score in zip(items, ids, scores, strict=True):
+            free = _free_places(item)
+            factor = congestion.factor(kind, item_id, free)
+            notes.append((congestion.referrals[(kind, item_id)], free) if factor < 1.0 else None)
+            discounted.append(score * factor)
+        shown = [round(score, 3) for score in discounted]
         # equal scores (to the three decimals a list shows) are shuffled by a seeded key; the
         # key is drawn only where a tie reaches into the first ``limit`` places
-        discounted.sort(key=lambda entry: -round(entry[2], 3))
-        end = len(discounted) if limit is None else min(limit, len(discounted))
+        ranking = sorted(range(len(items)), key=lambda k: -shown[k])
+        end = len(ranking) if limit is None else min(limit, len(ranking))
+        person_id, rng = view.person.person_id, random.Random()
         start = 0
         while start < end:
-            shown = round(discounted[start][2], 3)
             stop = start + 1
-            while stop < len(discounted) and round(discounted[stop][2], 3) == shown:
+            while stop < len(ranking) and shown[ranking[stop]] == shown[ranking[start]]:
                 stop += 1
             if stop - start > 1:
-                discounted[start:stop] = sorted(
-                    discounted[start:stop],
-                    key=lambda entry: (
-                        -congestion.tie_key(
-                            person_id, self.today, self._id(kind, entry[0]), entry[2]
-                        )
+                ranking[start:stop] = sorted(
+                    ranking[start:stop],
+                    key=lambda k: (
+                        -congestion.tie_key(person_id, self.today, ids[k], discounted[k], rng=rng)
                     ),
                 )
             start = stop
-        return discounted if limit is None else discounted[:limit]
+        return [
+            (k, discounted[k], notes[k]) for k in (ranking if limit is None else ranking[:limit])
+        ]
 
     def _recommendation(
         self,

@@ -14,7 +14,15 @@ import numpy as np
 import numpy.typing as npt
 
 from catalogs.enums import OFFENCE_CATEGORIES
-from matcher.eligibility import admits, custody_institution, institution_number, quota_window_end
+from matcher.eligibility import (
+    NO_DATE,
+    NO_RANK,
+    VacancyColumns,
+    admits,
+    custody_institution,
+    institution_number,
+    quota_window_end,
+)
 from matcher.features.geo import haversine_many
 from matcher.features.occupation import (
     SAME_MINOR_GROUP,
@@ -22,8 +30,8 @@ from matcher.features.occupation import (
     is_entry_level,
     skill_keys,
 )
-from matcher.features.pairs import SHELTER_NEAR_JOB_KM, VacancyView
-from matcher.profile import Course, Person, Shelter, Vacancy
+from matcher.features.pairs import SHELTER_NEAR_JOB_KM, VacancyFeatureColumns, VacancyView
+from matcher.profile import Course, Person, Shelter, Vacancy, education_rank
 from matcher.text import OccupationMatch, OccupationMatcher
 
 Positions = npt.NDArray[np.int64]
@@ -85,6 +93,13 @@ class VacancyIndex:
         self.quota_open = np.zeros(n, dtype=bool)
         self.entry = np.zeros(n, dtype=bool)
         self.excluded = np.zeros(n, dtype=np.int64)
+        self.is_quota = np.zeros(n, dtype=bool)
+        self.quota_slots = np.zeros(n, dtype=np.int64)
+        self.quota_end = np.full(n, NO_DATE, dtype=np.int64)
+        self.education_need = np.full(n, NO_RANK, dtype=np.int64)
+        self.experience_need = np.zeros(n)
+        self.salary = np.full(n, np.nan)
+        self.housing = np.zeros(n, dtype=bool)
         by_code: dict[object, list[int]] = defaultdict(list)
         by_minor: dict[object, list[int]] = defaultdict(list)
         entry_by_region: dict[object, list[int]] = defaultdict(list)
@@ -99,6 +114,15 @@ class VacancyIndex:
             self.lat[i], self.lon[i] = v.lat, v.lon
             self.open[i] = v.status == "open"
             end = quota_window_end(v)
+            self.is_quota[i], self.quota_slots[i] = v.is_quota, v.quota_slots
+            if end is not None:
+                self.quota_end[i] = end.toordinal()
+            rank = education_rank(v.education_min)
+            self.education_need[i] = NO_RANK if rank is None else rank
+            self.experience_need[i] = v.experience_min_years
+            if v.salary_kzt is not None:
+                self.salary[i] = v.salary_kzt
+            self.housing[i] = v.provides_housing
             self.quota_open[i] = bool(
                 v.is_quota
                 and v.quota_slots > 0
@@ -126,6 +150,9 @@ class VacancyIndex:
             region: float(np.median(values)) for region, values in salaries.items()
         }
         self.quota_gap = {region: dict(counter) for region, counter in gap.items()}
+        self.regional_median = np.array(
+            [self.median_salary.get(v.kato[:2], np.nan) for v in self.items], dtype=np.float64
+        )
         self._views: dict[int, VacancyView] = {}
 
     def __len__(self) -> int:
@@ -154,6 +181,34 @@ class VacancyIndex:
             skills=skill_keys(v.skills),
             quota_open=bool(self.quota_open[i]),
             quota_until=quota_window_end(v) if v.is_quota else None,
+        )
+
+    def rules(self, pos: Positions) -> VacancyColumns:
+        """What the rules of the vacancy list read, of the vacancies at ``pos``."""
+        return VacancyColumns(
+            open=self.open[pos],
+            is_quota=self.is_quota[pos],
+            quota_slots=self.quota_slots[pos],
+            quota_end=self.quota_end[pos],
+            excluded=self.excluded[pos],
+            education_need=self.education_need[pos],
+        )
+
+    def features(self, pos: Positions) -> VacancyFeatureColumns:
+        """What the features of a pair read, of the vacancies at ``pos``."""
+        return VacancyFeatureColumns(
+            code=self.code[pos],
+            code_confidence=self.code_confidence[pos],
+            entry=self.entry[pos],
+            quota_open=self.quota_open[pos],
+            education_need=self.education_need[pos],
+            experience_need=self.experience_need[pos],
+            salary=self.salary[pos],
+            regional_median=self.regional_median[pos],
+            provides_housing=self.housing[pos],
+            lat=self.lat[pos],
+            lon=self.lon[pos],
+            skills=[self.view(i).skills for i in pos.tolist()],
         )
 
     def candidates(self, codes: Iterable[str], regions: Iterable[str] | None) -> Positions:

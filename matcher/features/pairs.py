@@ -3,15 +3,36 @@ fixed order (the columns the rankers see), plus the facts the explanations quote
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from matcher.features.fit import education_fit, experience_fit, proximity, salary_fit
+import numpy as np
+import numpy.typing as npt
+
+from matcher.features.fit import (
+    RELOCATION_SCALE_KM,
+    UNKNOWN_EDUCATION,
+    UNKNOWN_SALARY,
+    education_fit,
+    experience_fit,
+    proximity,
+    salary_fit,
+)
 from matcher.features.geo import haversine_km
-from matcher.features.occupation import occupation_fit, skill_keys, skill_overlap
-from matcher.profile import Course, Person, Shelter, Vacancy
+from matcher.features.occupation import (
+    ENTRY_LEVEL_FOR_ANYONE,
+    ENTRY_LEVEL_WITHOUT_TRADE,
+    SAME_CODE,
+    SAME_MINOR_GROUP,
+    SAME_SUB_MAJOR_GROUP,
+    occupation_fit,
+    skill_keys,
+    skill_overlap,
+)
+from matcher.profile import Course, Person, Shelter, Vacancy, education_rank
 
 VACANCY_FEATURES = (
     "occupation",
@@ -139,6 +160,127 @@ def vacancy_pair(
     }
     facts["matched_skills"] = sorted(person.skills & job.skills)
     return Pair(values, facts)
+
+
+NO_CODE = -1
+"""An occupation code that stands for "none" in a column of codes."""
+
+
+@dataclass(frozen=True)
+class VacancyFeatureColumns:
+    """The columns of many vacancies that their features read (one entry per vacancy, in the
+    same order): what ``vacancy_features`` computes at once."""
+
+    code: npt.NDArray[np.int64]
+    """The occupation code as a number (``NO_CODE``: none understood)."""
+    code_confidence: npt.NDArray[np.float64]
+    entry: npt.NDArray[np.bool_]
+    quota_open: npt.NDArray[np.bool_]
+    education_need: npt.NDArray[np.int64]
+    """``education_rank`` of the required education (-1: unknown)."""
+    experience_need: npt.NDArray[np.float64]
+    salary: npt.NDArray[np.float64]
+    """NaN where the vacancy names no salary."""
+    regional_median: npt.NDArray[np.float64]
+    """The median salary of the vacancy's region (NaN where there is none)."""
+    provides_housing: npt.NDArray[np.bool_]
+    lat: npt.NDArray[np.float64]
+    lon: npt.NDArray[np.float64]
+    skills: Sequence[frozenset[str]]
+
+
+def _four_digits(code: str) -> bool:
+    return len(code) == 4 and code.isdigit()
+
+
+def vacancy_features(
+    person: PersonView,
+    columns: VacancyFeatureColumns,
+    *,
+    km: npt.NDArray[np.float64],
+    shelter_near: Callable[[float, float], tuple[int, float] | None] | None = None,
+) -> dict[str, npt.NDArray[np.float64]]:
+    """``vacancy_pair``'s values for many vacancies at once (the same numbers: each column is
+    the feature of that name, one entry per vacancy); ``km`` is each vacancy's distance."""
+    p, n = person.person, len(km)
+    codes = columns.code
+    if all(_four_digits(code) for code in person.codes):
+        best = np.zeros(n)
+        for mine, confidence in person.codes.items():
+            value = int(mine)
+            fit = np.where(
+                codes == value,
+                SAME_CODE,
+                np.where(
+                    codes // 10 == value // 10,
+                    SAME_MINOR_GROUP,
+                    np.where(codes // 100 == value // 100, SAME_SUB_MAJOR_GROUP, 0.0),
+                ),
+            )
+            best = np.maximum(best, np.where(codes >= 0, fit * confidence, 0.0))
+    else:  # a code written otherwise: compare as text, one vacancy at a time
+        best = np.array(
+            [
+                occupation_fit(person.codes, None if c < 0 else f"{c:04d}", entry_level=False)[0]
+                for c in codes.tolist()
+            ]
+        )
+    floor = ENTRY_LEVEL_WITHOUT_TRADE if not person.codes else ENTRY_LEVEL_FOR_ANYONE
+    occupation = np.where(
+        columns.entry & (floor > best), floor, best * np.where(best > 0, columns.code_confidence, 1)
+    )
+    reach = max(p.max_commute_km, 5.0)
+    near = 1.0 - 0.7 * km / reach
+    far = [
+        0.25 * math.exp(-d / RELOCATION_SCALE_KM) if p.relocation_ok else 0.0
+        for d in km[km > reach].tolist()
+    ]
+    closeness = near.copy()
+    closeness[km > reach] = far
+    housing = np.ones(n)
+    if p.need_housing:
+        housing = np.where(columns.provides_housing, 1.0, 0.0)
+        if shelter_near is not None:
+            for k in np.flatnonzero(~columns.provides_housing).tolist():
+                if shelter_near(float(columns.lat[k]), float(columns.lon[k])) is not None:
+                    housing[k] = 0.7
+    rank = education_rank(p.education)
+    if rank is None:
+        education = np.full(n, UNKNOWN_EDUCATION)
+    else:
+        gap = columns.education_need - rank
+        education = np.where(
+            columns.education_need < 0,
+            UNKNOWN_EDUCATION,
+            np.where(gap <= 0, 1.0, np.where(gap == 1, 0.5, 0.0)),
+        )
+    need = columns.experience_need
+    with np.errstate(divide="ignore", invalid="ignore"):
+        experience = np.where(
+            (need <= 0) | (p.experience_years >= need),
+            1.0,
+            np.maximum(0.0, p.experience_years / need),
+        )
+        median = columns.regional_median
+        known = ~np.isnan(columns.salary) & ~np.isnan(median) & (median != 0)
+        salary = np.where(
+            known,
+            np.minimum(1.0, np.maximum(0.0, (columns.salary / median - 0.6) / 0.8)),
+            UNKNOWN_SALARY,
+        )
+    have = person.skills
+    skills = np.array([0.5 if not s else len(have & s) / len(s) for s in columns.skills])
+    return {
+        "occupation": occupation,
+        "skills": skills.reshape(n),
+        "proximity": closeness,
+        "quota": np.where(columns.quota_open, 1.0, 0.0),
+        "housing": housing,
+        "education": education,
+        "experience": experience,
+        "salary": salary,
+        "urgency": np.full(n, person.urgency),
+    }
 
 
 def course_pair(
