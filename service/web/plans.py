@@ -432,7 +432,7 @@ def _overdue(v: Visit) -> Response:
     found = overdue.overdue(v.rt, actor)
     words: dict[str, dict[str, dict[str, Any]]] = {}
     rows = []
-    for late in found:
+    for late in found.actions:
         if late.person_id not in words:
             words[late.person_id] = _texts(plan_sheet.body(late.plan), v.lang, late.plan.labels)
         said = words[late.person_id].get(late.action["id"], {})
@@ -452,7 +452,9 @@ def _overdue(v: Visit) -> Response:
         "overdue.html",
         title=v.t("overdue_title"),
         rows=rows,
-        persons=len(words),
+        persons=found.persons,
+        cut=found.cut,
+        limit=overdue.LIMIT,
         today=date.today(),
     )
 

@@ -271,3 +271,42 @@ def test_the_officer_edits_as_the_use_cases_allow(site: Site) -> None:
     assert answer.status_code == 303
     printed = visible(officer.get("/persons/P00007/plan/print").text)
     assert "Айгерім Сапарова" in printed  # the inspector who made the plan signs, not the officer
+
+
+def test_the_overdue_list_is_audited_and_says_when_it_is_cut(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlalchemy as sa
+    from sqlmodel import col
+
+    from service.store import accounts
+    from service.store.tables import AuditEvent
+    from service.usecases import overdue
+
+    admin = logged_in(site, "admin", "kk")
+    html = made(admin, "P00006")
+    late = first_action(site, "P00006")
+    post(admin, f"/persons/P00006/plan/actions/{late['id']}", html, do="change",
+         due="2021-03-01", responsible="akimat")  # fmt: skip
+
+    def reads() -> int:
+        with site.rt.session() as session:
+            account = accounts.by_login(session, "admin")
+            assert account is not None
+            return len(
+                session.scalars(
+                    sa.select(col(AuditEvent.id)).where(
+                        col(AuditEvent.person_id) == "P00006",
+                        col(AuditEvent.account_id) == account.id,
+                        col(AuditEvent.action) == "plan_read",
+                    )
+                ).all()
+            )
+
+    before = reads()
+    page = admin.get("/plans/overdue").text
+    assert f'href="/persons/P00006/plan#action-{late["id"]}"' in page
+    assert reads() == before + 1
+    assert t("overdue_cut", "kk", limit=1) not in visible(page)
+    monkeypatch.setattr(overdue, "LIMIT", 1)
+    assert t("overdue_cut", "kk", limit=1) in visible(admin.get("/plans/overdue").text)
