@@ -37,8 +37,12 @@ def test_a_changed_item_names_the_facts_the_plan_kept(lang: str) -> None:
         {},
     )
     written = " ".join(text["details"])
-    assert "27.01.2027" in written
-    assert "12.10.2027" in written
+    if lang == "kk":  # a Kazakh day takes its case on the month's name
+        assert "2027 жылғы 27 қаңтарда" in written
+        assert "2027 жылғы 12 қазаннан" in written
+    else:
+        assert "27.01.2027" in written
+        assert "12.10.2027" in written
 
 
 @pytest.mark.parametrize(

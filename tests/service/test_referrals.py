@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from catalogs.i18n import day_in_case
 from service.api.app import create_app
 from service.runtime import Runtime
 from service.store import changes, tokens
@@ -233,7 +234,7 @@ def test_lists_count_only_free_places_and_say_who_is_referred(
     ).json()["items"]
     first = next(i for i in kk if i["id"] == "V00001")["reasons"][0]["text"]
     assert "жіберілді" in first
-    assert date.today().strftime("%d.%m.%Y") in first
+    assert day_in_case(date.today(), "loc", "kk") in first  # «2026 жылғы 30 қарашада»
 
 
 def test_a_capacity_nobody_confirmed_for_90_days_leaves_the_lists(
