@@ -1,11 +1,10 @@
 """The individual plan's pages: the plan editor (the six parts of art. 16(5), each action with
 its status, responsible agency, due day and note; mark done, drop with a reason, change the due
 day or who, add an action in free text, regenerate keeping the inspector's decisions; the
-versions, each with what changed in words), the plan as an A4 document to print and sign, and
-the overdue actions across the account's cases.
+versions, each with what changed in words) and the plan as an A4 document to print and sign.
 
 Every read and change goes through the plan use cases (``service.usecases.plans``,
-``plan_sheet``, ``overdue``): scope, audit and versions are theirs."""
+``plan_sheet``): scope, audit and versions are theirs."""
 
 from __future__ import annotations
 
@@ -21,7 +20,7 @@ from catalogs.i18n import messages
 from matcher import plan as planner
 from service.plans import versions as rendering
 from service.store.tables import Account
-from service.usecases import overdue, plan_sheet, plans
+from service.usecases import plan_sheet, plans
 from service.usecases.actor import Actor
 from service.usecases.errors import NotFound, Problem
 from service.web.pages import FormDep, PageRoute, Visit, VisitDep, day
@@ -42,7 +41,7 @@ def _m(key: str, lang: str, **params: object) -> str:
     return messages("matcher").text(key, lang, **params)
 
 
-def _part(part: str, lang: str, *, full: bool = False) -> str:
+def part_title(part: str, lang: str, *, full: bool = False) -> str:
     """A part of the plan an action belongs to: part 5 (before release) or a heading of part 6
     (with the part's own title when ``full``)."""
     if part == "before_release":
@@ -62,7 +61,9 @@ class FormError(Exception):
 # -- what the pages show ---------------------------------------------------------------------
 
 
-def _texts(body: dict[str, Any], lang: str, labels: dict[str, str]) -> dict[str, dict[str, Any]]:
+def action_texts(
+    body: dict[str, Any], lang: str, labels: dict[str, str]
+) -> dict[str, dict[str, Any]]:
     """Each action's words in ``lang`` (by action id), as the plan's own rendering has them."""
     shown = rendering.render(body, lang, labels=labels)
     found = {a["id"]: a for a in shown["before_release"]}
@@ -105,7 +106,7 @@ def _layout(
 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """The rendered plan, its part 5 actions and part 6's three groups of actions."""
     body = plan_sheet.body(sheet.plan)
-    words = _texts(body, lang, sheet.plan.labels)
+    words = action_texts(body, lang, sheet.plan.labels)
     actions = {
         a["id"]: _action(a, words[a["id"]], today, sheet.places)
         for a in body["actions"]
@@ -147,8 +148,8 @@ def _diff(
     if before is None:
         return [v.t("plan_diff_made")]
     lang = v.lang
-    new_words = _texts(after, lang, labels)
-    old_words = _texts(before, lang, labels)
+    new_words = action_texts(after, lang, labels)
+    old_words = action_texts(before, lang, labels)
     old = {a["id"]: a for a in before["actions"]}
     lines: list[str] = []
     for action in after["actions"]:
@@ -265,7 +266,7 @@ def _plan_page(
         after=after,
         history=_history(v, actor, person_id),
         who=[(code, _m(f"plan_who_{code}", v.lang)) for code in planner.RESPONSIBLE],
-        parts=[(part, _part(part, v.lang, full=True)) for part in planner.PARTS],
+        parts=[(part, part_title(part, v.lang, full=True)) for part in planner.PARTS],
         today=today,
         error=error,
         kept=kept or {},
@@ -422,43 +423,3 @@ def _inspector(v: Visit, actor: Actor, person_id: str) -> str:
 @router.get("/persons/{person_id}/plan/print")
 async def plan_print(v: VisitDep, person_id: str) -> Response:
     return await run_in_threadpool(_print, v, person_id)
-
-
-# -- overdue actions -----------------------------------------------------------------------------
-
-
-def _overdue(v: Visit) -> Response:
-    actor = v.need(*STAFF)
-    found = overdue.overdue(v.rt, actor)
-    words: dict[str, dict[str, dict[str, Any]]] = {}
-    rows = []
-    for late in found.actions:
-        if late.person_id not in words:
-            words[late.person_id] = _texts(plan_sheet.body(late.plan), v.lang, late.plan.labels)
-        said = words[late.person_id].get(late.action["id"], {})
-        rows.append(
-            {
-                "person_id": late.person_id,
-                "name": late.name,
-                "action_id": late.action["id"],
-                "text": said.get("text", ""),
-                "part": _part(late.action["part"], v.lang),
-                "responsible": said.get("responsible", ""),
-                "due": late.due,
-                "days": late.days,
-            }
-        )  # fmt: skip
-    return v.render(
-        "overdue.html",
-        title=v.t("overdue_title"),
-        rows=rows,
-        persons=found.persons,
-        cut=found.cut,
-        limit=overdue.LIMIT,
-        today=date.today(),
-    )
-
-
-@router.get("/plans/overdue")
-async def overdue_page(v: VisitDep) -> Response:
-    return await run_in_threadpool(_overdue, v)

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from service.web import admin, allocations, auth, employer, ledger, plans, staff, vacancies
+from service.web import admin, allocations, auth, employer, ledger, overdue, plans, staff, vacancies
 from service.web.pages import PageNotFound, PageRoute, VisitDep
 
 STATIC = Path(__file__).parent / "static"
@@ -21,6 +21,7 @@ router.include_router(vacancies.router)
 router.include_router(ledger.router)
 router.include_router(allocations.router)
 router.include_router(admin.router)
+router.include_router(overdue.router)
 
 _rest = APIRouter(route_class=PageRoute, include_in_schema=False)
 
