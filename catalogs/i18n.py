@@ -13,6 +13,8 @@ Two things a template may ask of a field, after a colon, as ``str.format`` does:
   (1,5); Kazakh and English one and other. ``#`` stands for the number; a category a template
   does not name falls back to ``other``, then to the last form given. Kazakh nouns stay singular
   after a numeral («5 орын»), so a Kazakh template usually writes ``{beds} орын`` and needs none.
+  The same form list shows a code as a word: ``{kind:IIN=ИИН|BIN=БИН|other=#}`` (a value that is
+  not a number picks the form it names).
 * **a day in a grammatical case**: ``{start:abl}`` (from: «с 03.05.2027» — the preposition is in
   the template), ``{end:dat}`` (until), ``{day:loc}`` (on). Russian and English write every day as
   27.01.2027 and leave the case to the preposition. Kazakh puts the ending on the month's name,
@@ -118,13 +120,14 @@ def plural_category(n: float, lang: str) -> str:
 def plural(value: object, forms: str, lang: str) -> str:
     """The form of ``forms`` (``one=# место|few=# места|many=# мест``) that agrees with
     ``value`` in ``lang``, ``#`` replaced by the number as given; a number written with spaces
-    («2 000») counts as that number, anything else takes the ``other`` form."""
+    («2 000») counts as that number. A value that is not a number picks the form named by the
+    value itself (``IIN=ИИН|BIN=БИН|other=#``: a code shown as a word), else ``other``."""
     table: dict[str, str] = {}
     for part in forms.split("|"):
         category, _, form = part.partition("=")
         table[category.strip()] = form
     number = _number(value)
-    category = plural_category(number, lang) if number is not None else "other"
+    category = plural_category(number, lang) if number is not None else str(value)
     chosen = table.get(category) or table.get("other") or list(table.values())[-1]
     return chosen.replace("#", str(value))
 

@@ -159,6 +159,16 @@ def test_a_noun_agrees_with_its_number(n: object, ru: str, kk: str, en: str) -> 
     assert plural(n, "one=# place|other=# places", "en") == en
 
 
+def test_a_code_is_shown_as_a_word() -> None:
+    from catalogs.i18n import plural
+
+    assert plural("BIN", "IIN=ИИН|BIN=БИН|other=#", "ru") == "БИН"
+    assert plural("XYZ", "IIN=ИИН|BIN=БИН|other=#", "ru") == "XYZ"
+    catalogs = messages("catalogs")
+    assert catalogs.text("expected_12_digits", "kk", kind="IIN") == "ЖСН 12 цифрдан тұруы керек"
+    assert catalogs.text("bad_checksum", "ru", kind="BIN") == "неверная контрольная цифра БИН"
+
+
 @pytest.mark.parametrize(
     ("count", "ru", "kk"),
     [
