@@ -71,16 +71,26 @@ def record_impressions(
         )
     if not rows:
         return 0
-    table: sa.Table = Impression.__table__  # type: ignore[attr-defined]
-    dialect = session.get_bind().dialect.name
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=["person_id", "item_kind", "item_id", "shown_on", "list"],
-        set_={c: statement.excluded[c] for c in ("rank", "score", "model_version")},
-        where=statement.excluded.rank < table.c.rank,
-    )
-    session.execute(statement, rows)
+    session.execute(_upsert(session.get_bind().dialect.name), rows)
     return len(rows)
+
+
+_UPSERTS: dict[str, sa.Insert] = {}
+
+
+def _upsert(dialect: str) -> sa.Insert:
+    """The statement that adds impressions keeping each pair's best rank of the day (made
+    once per dialect: a statement is immutable, and building it costs more than running it)."""
+    found = _UPSERTS.get(dialect)
+    if found is None:
+        table: sa.Table = Impression.__table__  # type: ignore[attr-defined]
+        statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
+        found = _UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=["person_id", "item_kind", "item_id", "shown_on", "list"],
+            set_={c: statement.excluded[c] for c in ("rank", "score", "model_version")},
+            where=statement.excluded.rank < table.c.rank,
+        )
+    return found
 
 
 def referral_ranks(
