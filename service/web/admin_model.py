@@ -4,6 +4,7 @@ its chain check."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -25,6 +26,8 @@ from service.web.pages import FormDep, PageNotFound, PageRoute, Visit, VisitDep
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 ADMIN = "admin"
 BAR, GAP, LABEL_W, PLOT_W = 24, 8, 200, 480
+VERSION = re.compile(r"[\w.:-]{1,40}")
+"""A version's name, as the API's address takes it."""
 SCALE = 1.5
 """The chart's axis runs from 0 to one and a half fair shares (1 = what a random order gives)."""
 
@@ -189,7 +192,7 @@ async def model_page(v: VisitDep) -> Response:
 
 @router.get("/admin/model/versions/{version}")
 async def version_page(v: VisitDep, version: str) -> Response:
-    if len(version) > 40 or not version.replace("-", "").replace("_", "").isalnum():
+    if not VERSION.fullmatch(version):
         raise PageNotFound()
     return await run_in_threadpool(_model, v, version)
 

@@ -15,7 +15,7 @@ from catalogs.i18n import messages
 from service.api.routes import data as api
 from tests.factories import AKTAU, csv_bytes, vacancy
 from tests.web.conftest import Site
-from tests.web.test_admin_pages import CARD
+from tests.web.test_admin_pages import CARD, run_queue
 from tests.web.test_browser import browser, checked, log_in, page, shot, web
 
 __all__ = ["browser", "page"]  # the fixtures, shared with the other browser tests
@@ -99,6 +99,7 @@ def test_every_admin_page_passes_axe(
     page.get_by_label(web("admin_import_file", lang), exact=True).set_input_files(str(good))
     page.get_by_role("button", name=web("admin_import_send", lang)).click()
     assert re.search(r"/admin/jobs/[0-9a-f]+$", page.url)
+    run_queue(site)
     state = page.locator("#job-state")
     state.filter(has_text=web("admin_job_state_succeeded", lang)).wait_for(timeout=60_000)
     checked(page)

@@ -6,6 +6,7 @@ CSRF refusals; every admin page is the 404 page to any other role."""
 from __future__ import annotations
 
 import re
+import threading
 import time
 from typing import Any
 
@@ -17,7 +18,7 @@ from sqlmodel import col
 from catalogs.i18n import messages
 from service.api.routes import data as api
 from service.store import modelstore
-from service.store.tables import Account, ApiToken, ModelVersion, Vacancy
+from service.store.tables import Account, ApiToken, AuditEvent, ModelVersion, Vacancy
 from tests.factories import AKTAU, bin_number, csv_bytes, vacancy
 from tests.web.conftest import Site
 from tests.web.test_pages import csrf_of, logged_in, shown_codes, visible
@@ -179,6 +180,14 @@ def test_an_upload_refuses_no_kind_no_file_and_no_token(site: Site) -> None:
     assert admin.get("/admin/jobs").status_code == 200  # still signed in
 
 
+def test_a_file_over_the_apis_limit_is_refused(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(api, "MAX_UPLOAD", 1000)
+    admin = logged_in(site, "admin", "ru")
+    answer = upload(admin, b"vacancy_id\n" + b"V1\n" * 40_000)
+    assert answer.status_code == 413
+    assert admin.get("/admin/imports").status_code == 200
+
+
 def test_a_large_file_goes_through_a_job_with_its_page(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -190,17 +199,37 @@ def test_a_large_file_goes_through_a_job_with_its_page(
     assert answer.status_code == 303
     job = answer.headers["location"]
     assert job.startswith("/admin/jobs/")
+    run_queue(site)
     page = _finished(admin, job)
     assert web("admin_job_state_failed", "kk") in page.text
     assert re.search(r"<td>3</td><td class=\"code\">salary_kzt</td>", page.text)
     assert vacancies(site) == before
     answer = upload(admin, csv_bytes([vacancy(52, kato=AKTAU)]), check="0")
+    run_queue(site)
     page = _finished(admin, answer.headers["location"])
     assert web("admin_job_state_succeeded", "kk") in page.text
     assert vacancies(site) == before + 1
     listing = admin.get("/admin/jobs").text
     assert job.rsplit("/", 1)[1][:8] in listing
     assert shown_codes(typed(listing)) == set()
+
+
+def run_queue(site: Site) -> None:
+    """On PostgreSQL jobs wait for a procrastinate worker: run one until the queue is empty
+    (on SQLite the server's own child process runs them)."""
+    if site.rt.bind.dialect.name != "postgresql":
+        return
+    from service.jobs import procrastinate_app
+
+    def work() -> None:  # in a thread: a browser test's thread has its event loop running
+        procrastinate_app.run_worker(site.rt, wait=False, install_signal_handlers=False)
+
+    worker = threading.Thread(target=work)
+    try:
+        worker.start()
+        worker.join(120)
+    finally:
+        procrastinate_app.close_deferrers()
 
 
 def _finished(client: httpx.Client, url: str, seconds: float = 60) -> httpx.Response:
@@ -310,6 +339,7 @@ def test_the_model_rolls_back_through_the_use_case(site: Site, learned: str) -> 
     unknown = admin.post("/admin/model/rollback", data={"csrf": token, "version": "learned-x"})
     assert unknown.status_code == 404
     assert admin.get("/admin/model/versions/learned-nothing").status_code == 404
+    assert admin.get(f"/admin/model/versions/{modelstore.BASELINE}").status_code == 200
     baseline = admin.post(
         "/admin/model/rollback", data={"csrf": token, "version": modelstore.BASELINE}
     )
@@ -341,6 +371,25 @@ def test_the_audit_trail_filters_pages_and_verifies(site: Site) -> None:
     assert "page=1" in second.text
     verdict = admin.get("/admin/audit?verify=1").text
     assert "Цепочка цела" in verdict
+    with site.rt.writing() as session:  # an event edited behind the trail's back
+        event = session.scalars(sa.select(AuditEvent).order_by(col(AuditEvent.id))).first()
+        assert event is not None
+        was = event.action
+        event.action = "update" if was == "read" else "read"
+        session.add(event)
+        session.commit()
+        edited = event.id
+    try:
+        broken = admin.get("/admin/audit?verify=1").text
+        assert f"№ {edited}" in broken
+        assert web("admin_chain_reason_mismatch", "ru") in broken
+    finally:
+        with site.rt.writing() as session:
+            session.execute(
+                sa.update(AuditEvent).where(col(AuditEvent.id) == edited).values(action=was)
+            )
+            session.commit()
+    assert "Цепочка цела" in admin.get("/admin/audit?verify=1").text
 
 
 def test_every_admin_page_is_not_found_to_other_roles(site: Site) -> None:
