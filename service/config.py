@@ -38,6 +38,20 @@ class Settings(BaseSettings):
     """How often a server compares its engine with the database (imports, promotions and
     rollbacks made on any host are served within this many seconds, plus the rebuild)."""
 
+    cache: Path | None = None
+    """Folder of the fitted title reader (``MATCHER_CACHE``); empty: ``<home>/cache``."""
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.cache or self.home / "cache"
+
+    def use_cache(self) -> None:
+        """Make ``cache_dir`` the title reader's cache in this process (``matcher.reader.cache``
+        reads ``MATCHER_CACHE``), so that a service user without a home folder of its own does
+        not fit the reader again (20-60 s) at every start. A ``MATCHER_CACHE`` already set in
+        the environment stays."""
+        os.environ.setdefault("MATCHER_CACHE", str(self.cache_dir))
+
     engine_snapshot: bool = True
     """Keep the catalogs' indexes in ``<home>/engine.snapshot`` so that the next command or
     server start loads them instead of building them (``service.serving.saved``); off: every

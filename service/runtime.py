@@ -32,6 +32,9 @@ class Runtime:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
+        """The runtime of a process (a command, a server, a job's child): it also takes the
+        title reader's cache from the settings (``Settings.use_cache``)."""
+        settings.use_cache()
         return cls(settings, db.make_engine(settings.url))
 
     @property

@@ -3,6 +3,7 @@ set (CI runs both). Each test runs inside a transaction that is rolled back."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,11 +13,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from typer.testing import CliRunner
 
+from matcher.reader.cache import default_cache_dir
 from service.cli.main import app
 from service.config import Settings
 from service.runtime import Runtime
 from service.store import db
 from tests.dbutil import backend_url, scratch_engine
+
+os.environ.setdefault("MATCHER_CACHE", str(default_cache_dir()))
+"""The suite, and the servers and commands it starts in temporary homes, share one fitted title
+reader instead of fitting one in each home (``Settings.cache_dir``)."""
 
 TEST_SECRET = "test-secret-key-not-for-production"
 

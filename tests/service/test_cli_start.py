@@ -102,3 +102,18 @@ def test_plan_loads_only_what_it_needs_and_lang_goes_anywhere(home: Home) -> Non
     assert pages[0].pop("version") != pages[1].pop("version")  # each run keeps a new version
     assert pages[0] == pages[1]
     assert imported(modules) == []
+
+
+def test_the_title_readers_cache_is_in_the_home_unless_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MATCHER_CACHE", raising=False)
+    settings = Settings(home=tmp_path / "home", secret_key=SecretStr(KEY))
+    assert settings.cache_dir == tmp_path / "home" / "cache"
+    Runtime.from_settings(settings).bind.dispose()  # type: ignore[union-attr]
+    assert os.environ["MATCHER_CACHE"] == str(tmp_path / "home" / "cache")
+    monkeypatch.setenv("MATCHER_CACHE", str(tmp_path / "elsewhere"))
+    settings = Settings(home=tmp_path / "home", secret_key=SecretStr(KEY))
+    assert settings.cache_dir == tmp_path / "elsewhere"
+    Runtime.from_settings(settings).bind.dispose()  # type: ignore[union-attr]
+    assert os.environ["MATCHER_CACHE"] == str(tmp_path / "elsewhere")
