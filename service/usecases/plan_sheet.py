@@ -1,14 +1,18 @@
-"""The plan as a document to print and sign: the plan itself (``plans.read``: scope checked,
-audited), who it is for (name, birth year, release; the institution is in the plan) and, for every place an
-action names, its name, who runs it, where it is and how to reach it."""
+"""The plan as its pages show it: the document to print and sign (the plan itself through
+``plans.read``: scope checked, audited; who it is for: name, birth year, release, the
+institution being in the plan; and, for every place an action names, its name, who runs it,
+where it is and how to reach it), and past versions to tell what each changed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from service.plans import versions
 from service.runtime import Runtime
+from service.store import audit
 from service.store.tables import Course, Shelter, Vacancy
 from service.usecases import access, plans
 from service.usecases.actor import Actor
@@ -80,3 +84,22 @@ def sheet(rt: Runtime, actor: Actor, person_id: str, *, version: int | None = No
         release_date=row.release_date,
         places=places,
     )
+
+
+def past(
+    rt: Runtime, actor: Actor, person_id: str, numbers: Sequence[int]
+) -> dict[int, plans.Plan]:
+    """The versions ``numbers`` of the person's plan (those that exist), read in one
+    transaction and audited as one plan read: what the history compares."""
+    with rt.session() as session:
+        access.person(session, actor, person_id)
+        found = {
+            number: version
+            for number in numbers
+            if (version := versions.latest(session, person_id, number, protector=rt.protector))
+        }
+    with rt.writing() as session:
+        audit.record(session, actor=actor, person_ids=[person_id], action="plan_read")
+        session.commit()
+    engine = rt.serving.engine(rt)
+    return {n: plans.Plan(v, versions.item_labels(engine, v.body)) for n, v in found.items()}

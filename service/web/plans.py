@@ -138,18 +138,19 @@ class Change:
     """What changed, in words (None for a version older than ``HISTORY_DIFFS``)."""
 
 
+Texts = dict[str, dict[str, Any]]
+"""A version's actions in words, by action id (``action_texts``)."""
+
+
 def _diff(
-    v: Visit,
-    before: dict[str, Any] | None,
-    after: dict[str, Any],
-    labels: dict[str, str],
+    v: Visit, earlier: tuple[dict[str, Any], Texts] | None, later: tuple[dict[str, Any], Texts]
 ) -> list[str]:
-    """What one version changed from the one before, in sentences."""
-    if before is None:
+    """What one version (its body and its actions' words) changed from the one before, in
+    sentences."""
+    if earlier is None:
         return [v.t("plan_diff_made")]
     lang = v.lang
-    new_words = action_texts(after, lang, labels)
-    old_words = action_texts(before, lang, labels)
+    (before, old_words), (after, new_words) = earlier, later
     old = {a["id"]: a for a in before["actions"]}
     lines: list[str] = []
     for action in after["actions"]:
@@ -222,19 +223,15 @@ def _history(v: Visit, actor: Actor, person_id: str) -> list[Change]:
     rows = plans.history(v.rt, actor, person_id)
     names = _names(v, {row.author for row in rows})
     recent = [row.version for row in rows][-HISTORY_DIFFS - 1 :]
-    read = {n: plans.read(v.rt, actor, person_id, version=n) for n in recent}
+    read = {
+        number: (body := plan_sheet.body(plan), action_texts(body, v.lang, plan.labels))
+        for number, plan in plan_sheet.past(v.rt, actor, person_id, recent).items()
+    }
     changes = []
     for row in rows:
         lines = None
         if row.version in read and (row.version - 1 in read or row.version == 1):
-            now = read[row.version]
-            earlier = read.get(row.version - 1)
-            lines = _diff(
-                v,
-                None if earlier is None else plan_sheet.body(earlier),
-                plan_sheet.body(now),
-                {**(earlier.labels if earlier else {}), **now.labels},
-            )
+            lines = _diff(v, read.get(row.version - 1), read[row.version])
         changes.append(Change(row.version, row.change, names[row.author], row.created_at, lines))
     return changes[::-1]
 
