@@ -74,7 +74,7 @@ class Remembering(OccupationMatcher):
         except FileNotFoundError:
             return []
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
-            log.warning("readings in %s ignored: %s", self.path, error)
+            log.info("readings in %s ignored: %s", self.path, error)
             return []
 
     def _keep(self, new: list[Reading]) -> None:
@@ -96,6 +96,6 @@ class Remembering(OccupationMatcher):
                 json.dump(document, out, ensure_ascii=False)
             os.replace(name, self.path)
         except OSError as error:
-            log.warning("readings not kept in %s: %s", self.path, error)
+            log.info("readings not kept in %s: %s", self.path, error)
             if name is not None:
                 Path(name).unlink(missing_ok=True)

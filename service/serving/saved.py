@@ -22,7 +22,9 @@ The file holds catalog data only, never a person: persons are read by each comma
 written like the other files of the home (mode 0600, a temporary name moved into place) and is
 signed with a key derived from the service's secret key; a file that is broken, foreign
 (another key, another format) or built from other data is ignored and replaced. Loading a
-pickle can run code, so nothing is unpickled before its signature is checked.
+pickle can run code, so nothing is unpickled before its signature is checked. Such a file, or
+a home that cannot be written, is logged at level INFO: it costs one build, and a command
+prints nothing about it.
 """
 
 from __future__ import annotations
@@ -134,7 +136,7 @@ def load(path: Path, wanted: dict[str, object], *, secret: bytes) -> Indexes | N
     except FileNotFoundError:
         return None
     except OSError as error:
-        log.warning("engine snapshot %s not read: %s", path, error)
+        log.info("engine snapshot %s not read: %s", path, error)
         return None
     try:
         if not data.startswith(MAGIC):
@@ -157,7 +159,7 @@ def load(path: Path, wanted: dict[str, object], *, secret: bytes) -> Indexes | N
             raise ValueError("not the indexes of an engine")
         return found
     except Exception as error:  # a broken or foreign file is ignored, never trusted
-        log.warning("engine snapshot %s ignored: %s", path, error)
+        log.info("engine snapshot %s ignored: %s", path, error)
         return None
 
 
@@ -174,7 +176,7 @@ def save(path: Path, wanted: dict[str, object], indexes: Indexes, *, secret: byt
             out.write(MAGIC + signature + b"\n" + body)
         os.replace(name, path)
     except OSError as error:
-        log.warning("engine snapshot not kept in %s: %s", path, error)
+        log.info("engine snapshot not kept in %s: %s", path, error)
         if name is not None:
             Path(name).unlink(missing_ok=True)
 
