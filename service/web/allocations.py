@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from catalogs.reference.places import places
-from matcher import Engine
+from matcher import KINDS, Engine
 from service.store.tables import Job
 from service.usecases import jobs, referrals, shortlists
 from service.usecases.errors import Problem
@@ -111,12 +111,15 @@ async def allocation_start(v: VisitDep, fields: FormDep) -> Response:
 
 
 def _choice(v: Visit, engine: Engine, kind: str, item_id: str, expected: object) -> Choice:
+    """An item of a line as the officer reads it: title, who offers it, its id."""
     try:
         item = engine.item(kind, item_id)
     except KeyError:
         title = item_id  # closed or removed since the proposal was made
     else:
-        title = str(getattr(item, "title", None) or getattr(item, "name", item_id))
+        name = getattr(item, "title", None) or getattr(item, "name", None) or item_id
+        by = getattr(item, "employer_name", None) or getattr(item, "provider", None)
+        title = f"{name} — {by} ({item_id})" if by else f"{name} ({item_id})"
     share = f"{100 * float(str(expected)):.0f}"
     return Choice(kind, item_id, title, v.t("allocation_expected", percent=share))
 
@@ -145,9 +148,14 @@ def _lines(v: Visit, job: Job, page: int) -> tuple[list[dict[str, Any]], int]:
                 else _choice(v, engine, kind, str(item_id), line.get("expected", 0)),
                 "reasons": [str(r.get("text", "")) for r in line.get("reasons", [])],
                 "alternatives": [
-                    _choice(v, engine, str(a.get("kind", kind)), str(a.get("item_id")),
+                    _choice(v, engine, str(a.get("kind")), str(a.get("item_id")),
                             a.get("expected", 0))
-                    for a in line.get("alternatives", [])
+                    for a in line.get("alternatives", []) if a.get("kind") in KINDS
+                ],
+                "advice": [  # a next step that is no item (the akimat's housing search)
+                    str(r.get("text", ""))
+                    for a in line.get("alternatives", []) if a.get("kind") not in KINDS
+                    for r in a.get("reasons", [])
                 ],
             }
         )  # fmt: skip

@@ -5,14 +5,15 @@ a candidate ever; another employer's vacancy is the 404 page."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from catalogs import law
 from service.store.imports import import_records
 from tests.web.conftest import EMPLOYER_BIN, Site
-from tests.web.test_pages import logged_in, shown_codes, visible
+from tests.web.test_pages import logged_in, visible
+from tests.web.test_vacancy_pages import codes_in
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def test_the_employer_sees_its_obligation_and_vacancies(
     page = employer.get("/employer")
     assert page.status_code == 200
     assert f'<html lang="{lang}">' in page.text
-    assert not shown_codes(page.text), shown_codes(page.text)
+    assert not codes_in(page.text), codes_in(page.text)
     text = visible(page.text)
     assert "120 × " in text
     assert "3,5 %" in text
@@ -43,7 +44,15 @@ def test_the_employer_sees_its_obligation_and_vacancies(
     assert 'href="/employer/vacancies/V00001"' in page.text
     assert 'href="/employer/vacancies/V00002"' in page.text
     assert "V00003" not in page.text  # the other employer's
-    assert {"kk": "күн қалды", "ru": "осталось дней"}[lang] in text
+    assert {"kk": "Қалған күн", "ru": "Осталось дней"}[lang] in text
+    window = re.search(
+        r"V00001</span></td>\s*<td>6</td><td>(\S+)</td><td>(\S+)</td>\s*<td>(\d+)</td>", page.text
+    )
+    assert window, "the open window of V00001 with its days left"
+    start, end, left = window.groups()
+    assert start == (date.today() - timedelta(days=10)).strftime("%d.%m.%Y")  # the fixture's
+    last = date(int(end[6:]), int(end[3:5]), int(end[:2]))
+    assert int(left) == (last - date.today()).days
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
@@ -51,7 +60,7 @@ def test_candidates_are_anonymised_and_worded(site: Site, lang: str) -> None:
     employer = logged_in(site, "employer", lang)
     page = employer.get("/employer/vacancies/V00001")
     assert page.status_code == 200
-    assert not shown_codes(page.text), shown_codes(page.text)
+    assert not codes_in(page.text), codes_in(page.text)
     text = visible(page.text)
     assert re.search(r"C-[0-9A-Z]+", text)
     assert {"kk": "Жалпы орта", "ru": "Общее среднее"}[lang].lower() in text.lower()
