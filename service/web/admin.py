@@ -155,8 +155,12 @@ def job_view(job: Job) -> dict[str, Any]:
 async def jobs_page(v: VisitDep) -> Response:
     actor = v.need(ADMIN)
     found = await run_in_threadpool(admin_views.list_jobs, v.rt, actor)
-    return v.render("admin_jobs.html", title=v.t("admin_jobs_title"),
-                    jobs=[job_view(j) for j in found])  # fmt: skip
+    response = v.render(
+        "admin_jobs.html", title=v.t("admin_jobs_title"), jobs=[job_view(j) for j in found]
+    )
+    if any(job.state in ("queued", "running") for job in found):
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
+    return response
 
 
 @router.get("/admin/jobs/{job_id}")

@@ -414,3 +414,26 @@ def test_every_admin_form_without_its_token_is_refused(site: Site) -> None:
     with site.rt.session() as session:
         assert session.scalar(sa.select(Account).where(col(Account.login) == "x-y")) is None
     assert logged_in(site, "officer", "ru").get("/persons").status_code == 200
+
+
+def test_a_waiting_job_and_the_list_reload_themselves_until_it_ends(site: Site) -> None:
+    from service.jobs import store
+
+    with site.rt.writing() as session:
+        job = store.create(
+            session, kind="retrain", params={"lang": "ru"}, created_by="test",
+            backend="procrastinate",
+        )  # fmt: skip
+    admin = logged_in(site, "admin", "ru")
+    for url in ("/admin/jobs", f"/admin/jobs/{job.id}"):
+        page = admin.get(url)
+        assert page.headers.get("Refresh") == "3", url
+        assert web("admin_job_state_queued", "ru") in page.text
+    with site.rt.writing() as session:
+        result: dict[str, object] = {"version": "learned-x", "promoted": False, "refused": []}
+        store.finish(session, job.id, result=result)
+        session.commit()
+    page = admin.get(f"/admin/jobs/{job.id}")
+    assert "Refresh" not in page.headers
+    assert web("admin_retrain_refused", "ru", version="learned-x") in page.text
+    assert admin.get("/admin/jobs/nothere").status_code == 404
