@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from service.store.tables import Job, Referral
 from tests.web.conftest import REGION, Site
+from tests.web.test_admin_pages import run_queue
 from tests.web.test_pages import csrf_of, logged_in, visible
 from tests.web.test_vacancy_pages import codes_in
 
@@ -81,6 +82,7 @@ def _proposal(site: Site, officer: httpx.Client) -> str:
     assert made.status_code == 303, made.text
     where = made.headers["location"]
     assert re.fullmatch(r"/allocations/\w+", where)
+    run_queue(site)  # on PostgreSQL: a procrastinate worker runs it
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         page = officer.get(where)

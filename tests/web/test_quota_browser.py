@@ -15,6 +15,7 @@ import pytest
 from catalogs.i18n import messages
 from service.store.imports import import_records
 from tests.web.conftest import EMPLOYER_BIN, Site
+from tests.web.test_admin_pages import run_queue
 from tests.web.test_browser import browser, checked, log_in, shot, web
 
 pytestmark = pytest.mark.browser
@@ -139,6 +140,7 @@ def test_officer_proposes_an_allocation_and_accepts_a_line(
     shot(page, f"allocation-form-{lang}.png")
     page.get_by_role("button", name=web("allocation_start", lang)).click()
     assert re.search(r"/allocations/\w+$", page.url)
+    run_queue(site)  # on PostgreSQL: a procrastinate worker runs it
     checked(page)
     for _ in range(240):  # a job: its page says how far it is until the lines are there
         if page.locator("ol.offers").count() or page.locator(".error").count():
