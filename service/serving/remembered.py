@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from matcher.text import OccupationMatch, OccupationMatcher, occupation_matcher
+from matcher import OccupationMatch, OccupationMatcher, occupation_matcher
 
 log = logging.getLogger("matcher.readings")
 

@@ -41,19 +41,27 @@ import pickle
 import platform
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import fields
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
 import catalogs
 import matcher
-from matcher import Congestion, Course, Engine, Shelter, Vacancy
-from matcher.index import CourseIndex, ShelterIndex, VacancyIndex
-from matcher.text import OccupationMatcher, occupation_matcher
+from matcher import (
+    Congestion,
+    Course,
+    Engine,
+    OccupationMatcher,
+    Shelter,
+    Vacancy,
+    occupation_matcher,
+)
 from service.serving import remembered
 from service.serving.remembered import Remembering
 from service.store import changes
@@ -75,7 +83,6 @@ LIBRARIES = (
     "sqlalchemy",
 )
 """What the indexes and the title reader that read their job titles are computed with."""
-Indexes = tuple[VacancyIndex, CourseIndex, ShelterIndex]
 
 
 @functools.cache
@@ -128,8 +135,9 @@ def signing_key(secret: bytes) -> bytes:
     return hashlib.sha256(b"matcher engine snapshot\0" + secret).digest()
 
 
-def load(path: Path, wanted: dict[str, object], *, secret: bytes) -> Indexes | None:
-    """The indexes kept in ``path`` under ``wanted``; None when there are none, or when the
+def load(path: Path, wanted: dict[str, object], *, secret: bytes) -> Engine | None:
+    """The indexes kept in ``path`` under ``wanted`` (in an engine that reads no job title,
+    ``_catalogs``); None when there are none, or when the
     file is broken, foreign or of other data (it is then logged and left to be replaced)."""
     try:
         data = path.read_bytes()
@@ -149,13 +157,7 @@ def load(path: Path, wanted: dict[str, object], *, secret: bytes) -> Indexes | N
         if json.loads(header) != wanted:
             return None  # built from other data: rebuilt, not an error
         found = pickle.loads(payload)
-        if not (
-            isinstance(found, tuple)
-            and len(found) == 3
-            and isinstance(found[0], VacancyIndex)
-            and isinstance(found[1], CourseIndex)
-            and isinstance(found[2], ShelterIndex)
-        ):
+        if not isinstance(found, Engine):
             raise ValueError("not the indexes of an engine")
         return found
     except Exception as error:  # a broken or foreign file is ignored, never trusted
@@ -163,10 +165,11 @@ def load(path: Path, wanted: dict[str, object], *, secret: bytes) -> Indexes | N
         return None
 
 
-def save(path: Path, wanted: dict[str, object], indexes: Indexes, *, secret: bytes) -> None:
-    """Keep ``indexes`` in ``path`` under ``wanted``: mode 0600, moved into place whole. A
+def save(path: Path, wanted: dict[str, object], built: Engine, *, secret: bytes) -> None:
+    """Keep the indexes of ``built`` in ``path`` under ``wanted``: mode 0600, moved into place
+    whole. A
     home that cannot be written is not an error (the next process builds again)."""
-    body = json.dumps(wanted).encode() + b"\n" + _pickled(indexes)
+    body = json.dumps(wanted).encode() + b"\n" + _pickled(built)
     signature = hmac.new(signing_key(secret), body, hashlib.sha256).hexdigest().encode()
     name = None
     try:
@@ -181,15 +184,17 @@ def save(path: Path, wanted: dict[str, object], indexes: Indexes, *, secret: byt
             Path(name).unlink(missing_ok=True)
 
 
-def _pickled(indexes: Indexes) -> bytes:
-    """The indexes' pickle, each vacancy, course and shelter kept as its fields' values
-    (made again by its class when loaded: half the time of a frozen dataclass's own state)."""
+def _pickled(built: Engine) -> bytes:
+    """The pickle of the indexes of ``built`` (not its matcher, rankers or congestion), each
+    vacancy, course and shelter kept as its fields' values (made again by its class when
+    loaded: half the time of a frozen dataclass's own state)."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    pickler.dispatch_table = copyreg.dispatch_table | dict.fromkeys(
-        (Vacancy, Course, Shelter), _by_fields
-    )
-    pickler.dump(indexes)
+    pickler.dispatch_table = copyreg.dispatch_table | {
+        Engine: _by_indexes,
+        **dict.fromkeys((Vacancy, Course, Shelter), _by_fields),
+    }
+    pickler.dump(built)
     return buffer.getvalue()
 
 
@@ -197,24 +202,39 @@ def _by_fields(item: Vacancy | Course | Shelter) -> tuple[type, tuple[object, ..
     return type(item), tuple(getattr(item, field.name) for field in fields(item))
 
 
-def build(session: Session, *, today: date, readings: Path | None) -> Indexes:
-    """The indexes of every vacancy, course and shelter of the database, built now."""
-    built = glue.load_engine(
-        session, today=today, congestion=False, learned=False, readings=readings
-    )
-    return built.vacancies, built.courses, built.shelters
+def _by_indexes(built: Engine) -> tuple[Callable[..., Engine], tuple[object, ...]]:
+    return _catalogs, (built.vacancies, built.courses, built.shelters, built.today)
 
 
-def assemble(
-    session: Session, indexes: Indexes, *, today: date, matcher: OccupationMatcher | None = None
-) -> Engine:
-    """An engine over ``indexes`` as ``rows.load_engine`` makes one: the congestion of recent
-    referrals and the active model with its track records, read now."""
-    vacancies, courses, shelters = indexes
-    engine = Engine(
+def _catalogs(vacancies: Any, courses: Any, shelters: Any, today: date) -> Engine:
+    """An engine over kept indexes that reads no job title (its matcher knows none): what
+    ``assemble`` makes a served engine from."""
+    return Engine(
         vacancies=vacancies,
         courses=courses,
         shelters=shelters,
+        today=today,
+        matcher=OccupationMatcher(()),
+    )
+
+
+def build(session: Session, *, today: date, readings: Path | None) -> Engine:
+    """An engine over every vacancy, course and shelter of the database, built now (the
+    baseline's, without congestion: ``assemble`` adds what each process reads)."""
+    return glue.load_engine(
+        session, today=today, congestion=False, learned=False, readings=readings
+    )
+
+
+def assemble(
+    session: Session, kept: Engine, *, today: date, matcher: OccupationMatcher | None = None
+) -> Engine:
+    """An engine over the indexes of ``kept`` as ``rows.load_engine`` makes one: the
+    congestion of recent referrals and the active model with its track records, read now."""
+    engine = Engine(
+        vacancies=kept.vacancies,
+        courses=kept.courses,
+        shelters=kept.shelters,
         today=today,
         matcher=matcher or occupation_matcher(),
         congestion=Congestion(glue.recent_referrals(session, today=today)),
@@ -236,11 +256,11 @@ def engine(
     path = home / FILE
     wanted = key(session, today=today, database=database)
     started = time.perf_counter()
-    indexes = load(path, wanted, secret=secret)
-    if indexes is not None:
+    kept = load(path, wanted, secret=secret)
+    if kept is not None:
         log.info("engine indexes loaded from %s in %.2f s", path, time.perf_counter() - started)
     else:
-        indexes = build(session, today=today, readings=readings)
-        save(path, wanted, indexes, secret=secret)
+        kept = build(session, today=today, readings=readings)
+        save(path, wanted, kept, secret=secret)
     answered = Remembering(home / remembered.FILE, code_fingerprint())
-    return assemble(session, indexes, today=today, matcher=answered)
+    return assemble(session, kept, today=today, matcher=answered)
