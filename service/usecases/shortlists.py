@@ -18,6 +18,9 @@ from service.usecases.actor import Actor
 from service.usecases.errors import Invalid, NotFound
 
 CANDIDATE_POOL = 100
+FIRST_PAD = 4
+"""How many more items than shown a person's list first asks the engine for
+(``places.PAD`` when those are not enough)."""
 """How many candidates are ranked before consent and region filters pick ``limit`` of them."""
 
 
@@ -78,9 +81,17 @@ def person_shortlist(
     with rt.session() as session:
         person = glue.person(access.person(session, actor, person_id), rt.protector)
     engine = engine_for(rt, today)
-    ranked = engine.recommend(person, kind, limit=limit + places.PAD)
     overlay = places_for(rt, engine)
-    items = places.live(overlay, person_id, kind, ranked, today=engine.today, limit=limit)
+    # most lists lose few items to the places as they stand: rank (and explain) a few more
+    # than shown first, and the full pad only when those are not enough. The engine's list is
+    # the same ranking whatever its length (a longer one only adds to its end), so both ways
+    # give the same items.
+    for pad in (FIRST_PAD, places.PAD):
+        asked = limit + min(pad, places.PAD)
+        ranked = engine.recommend(person, kind, limit=asked)
+        items = places.live(overlay, person_id, kind, ranked, today=engine.today, limit=limit)
+        if len(items) == limit or len(ranked) < asked:
+            break
     with rt.writing() as session:
         if record:
             impressions.record_impressions(

@@ -196,3 +196,27 @@ def test_tie_key_is_the_same_with_a_shared_generator() -> None:
         item, score = f"V{n}", 0.1 + n / 250
         alone = congestion.tie_key("P1", TODAY, item, score)
         assert congestion.tie_key("P1", TODAY, item, score, rng=shared) == alone
+
+
+def test_a_shorter_list_is_the_start_of_a_longer_one(
+    catalog: tuple[VacancyIndex, ShelterIndex],
+) -> None:
+    """What lets a list ask for a few more items than it shows and ask again for more only
+    when those are not enough (``service.usecases.shortlists``): with congestion ties too."""
+    index, shelters = catalog
+    rng = random.Random(9)
+    referrals = {("vacancy", v.vacancy_id): rng.randrange(0, 6) for v in index.items}
+    for congestion in (None, Congestion(referrals, seed=2)):
+        engine = Engine(
+            vacancies=index,
+            courses=CourseIndex([]),
+            shelters=shelters,
+            today=TODAY,
+            matcher=occupation_matcher(),
+            congestion=congestion,
+        )
+        for n in range(40):
+            person = random_person(rng, n)
+            longest = engine.recommend(person, "vacancy", limit=40)
+            for limit in (1, 5, 14):
+                assert engine.recommend(person, "vacancy", limit=limit) == longest[:limit]
