@@ -87,17 +87,17 @@ LIBRARIES = (
 
 @functools.cache
 def code_fingerprint() -> str:
-    """A digest of every file of ``matcher/`` and ``catalogs/`` (code and shipped data; not
-    their messages), of the
-    glue that turns rows into records and of this package, with the Python and library
-    versions: what the indexes are built by."""
+    """A digest of every file of ``matcher/`` and ``catalogs/`` (code and shipped data, not
+    their messages), of the glue that turns rows into records and of this package, with the
+    Python and library versions: what the indexes are built by."""
     digest = hashlib.sha256()
     roots = [Path(matcher.__file__).parent, Path(catalogs.__file__).parent]
+    base = roots[0].parent
     skipped = {"__pycache__", "locales"}  # messages are not part of an index
     files = [p for root in roots for p in root.rglob("*") if not skipped & set(p.parts)]
     files += [Path(glue.__file__), Path(models.__file__), *Path(__file__).parent.glob("*.py")]
     for path in sorted(p for p in files if p.is_file()):
-        digest.update(f"{path.parent.name}/{path.name}\0".encode())
+        digest.update(f"{os.path.relpath(path, base)}\0".encode())
         digest.update(path.read_bytes())
     digest.update(platform.python_version().encode())
     for library in LIBRARIES:
