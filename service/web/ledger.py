@@ -9,10 +9,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from catalogs.i18n import messages
+from catalogs.reference.places import places
 from service.reports import render
 from service.reports.shapes import LedgerRow, QuotaLedger
 from service.usecases import reports
-from service.web.pages import HEADERS, PageRoute, Visit, VisitDep
+from service.web.pages import HEADERS, PageNotFound, PageRoute, Visit, VisitDep
 from service.web.staff import STAFF
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -46,9 +47,30 @@ def _cells(row: LedgerRow, lang: str) -> list[str]:
     return cells
 
 
-def _page(v: Visit) -> Response:
+def _area(kato: str | None) -> str | None:
+    """The area asked for: a KATO code (a region, a district), or None for the account's own;
+    anything else is no area (the 404 page)."""
+    if not kato:
+        return None
+    if not (kato.isascii() and kato.isdigit() and len(kato) == 9):
+        raise PageNotFound()
+    return kato
+
+
+def _areas(v: Visit, region: str | None) -> list[tuple[str, str]]:
+    """The areas the account may choose: its region and the region's districts, or (without a
+    region) the country's regions."""
+    if region is None:
+        country = messages("service").text("report_country", v.lang)
+        return [("", country)] + [(p.kato, p.name(v.lang)) for p in places().regions()]
+    own = places().get(region)
+    found = [(region, own.name(v.lang) if own else region)]
+    return found + [(p.kato, p.name(v.lang)) for p in places().districts(region)]
+
+
+def _page(v: Visit, kato: str | None) -> Response:
     actor = v.need(*STAFF)
-    ledger = reports.ledger(v.rt, actor)
+    ledger = reports.ledger(v.rt, actor, kato=_area(kato))
     text = messages("service").text
     outcomes = ledger.outcomes
     return v.render(
@@ -80,6 +102,9 @@ def _page(v: Visit) -> Response:
             text("report_chart_definition", v.lang),
         ],
         today=ledger.today,
+        areas=_areas(v, actor.region_kato),
+        kato=kato or "",
+        query=f"?kato={kato}" if kato else "",
     )
 
 
@@ -104,25 +129,27 @@ def _outcomes(ledger: QuotaLedger, lang: str) -> list[str]:
 
 
 @router.get("/ledger")
-async def ledger_page(v: VisitDep) -> Response:
-    return await run_in_threadpool(_page, v)
+async def ledger_page(v: VisitDep, kato: str | None = None) -> Response:
+    """The ledger of the account's region, or of one of its districts (``kato``); an account
+    without a region sees the country, or one region. Another region is the 404 page."""
+    return await run_in_threadpool(_page, v, kato)
 
 
-def _chart(v: Visit) -> Response:
+def _chart(v: Visit, kato: str | None) -> Response:
     actor = v.need(*STAFF)
-    png = reports.chart(v.rt, actor, kato=None, as_of=None, lang=v.lang)
+    png = reports.chart(v.rt, actor, kato=_area(kato), as_of=None, lang=v.lang)
     return Response(png, media_type="image/png", headers=HEADERS)
 
 
 @router.get("/ledger/chart.png")
-async def ledger_chart(v: VisitDep) -> Response:
+async def ledger_chart(v: VisitDep, kato: str | None = None) -> Response:
     """The fulfilment chart of the reader's region (all regions for an account without one)."""
-    return await run_in_threadpool(_chart, v)
+    return await run_in_threadpool(_chart, v, kato)
 
 
-def _csv(v: Visit) -> Response:
+def _csv(v: Visit, kato: str | None) -> Response:
     actor = v.need(*STAFF)
-    ledger = reports.ledger(v.rt, actor)
+    ledger = reports.ledger(v.rt, actor, kato=_area(kato))
     name = f"quota-{ledger.kato or 'kz'}-{ledger.today.isoformat()}.csv"
     return Response(
         render.to_csv(ledger, v.lang, "excel"),
@@ -132,6 +159,6 @@ def _csv(v: Visit) -> Response:
 
 
 @router.get("/ledger/quota.csv")
-async def ledger_csv(v: VisitDep) -> Response:
+async def ledger_csv(v: VisitDep, kato: str | None = None) -> Response:
     """The ledger as a CSV file for a Kazakh or Russian Excel (the API's ``dialect=excel``)."""
-    return await run_in_threadpool(_csv, v)
+    return await run_in_threadpool(_csv, v, kato)

@@ -59,6 +59,31 @@ def test_the_csv_is_for_a_kazakh_or_russian_excel(site: Site) -> None:
     assert "ТОО «Каспий Строй»" in body
 
 
+def test_the_ledger_of_a_district_or_of_another_region(site: Site) -> None:
+    officer = logged_in(site, "officer", "ru")
+    district = officer.get("/ledger?kato=471010000")  # Aktau, in the officer's region
+    assert district.status_code == 200
+    assert "Актау" in visible(district.text)
+    assert 'src="/ledger/chart.png?kato=471010000"' in district.text
+    assert officer.get("/ledger/chart.png?kato=471010000").content.startswith(b"\x89PNG")
+    assert (
+        "quota-471010000-"
+        in officer.get("/ledger/quota.csv?kato=471010000").headers["content-disposition"]
+    )
+    for path in (
+        "/ledger?kato=111010000", "/ledger/chart.png?kato=110000000",
+        "/ledger/quota.csv?kato=110000000", "/ledger?kato=47", "/ledger?kato=abc",
+    ):  # fmt: skip
+        answer = officer.get(path)
+        assert answer.status_code == 404, path
+        assert "text/html" in answer.headers["content-type"]
+    admin = logged_in(site, "admin", "kk")
+    country = admin.get("/ledger")
+    assert country.status_code == 200
+    assert "Қазақстан" in visible(country.text)
+    assert admin.get("/ledger?kato=110000000").status_code == 200
+
+
 def test_the_ledger_is_for_staff_only(site: Site) -> None:
     employer = logged_in(site, "employer", "ru")
     for path in ("/ledger", "/ledger/chart.png", "/ledger/quota.csv"):
