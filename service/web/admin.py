@@ -19,7 +19,7 @@ from service.usecases import admin_views, data, jobs
 from service.usecases.errors import NotFound, Problem
 from service.web import admin_accounts, admin_model
 from service.web import session as cookies
-from service.web.admin_upload import BadForm, TooLarge, parse, spool
+from service.web.admin_upload import BadForm, NotAForm, TooLarge, receive
 from service.web.pages import CsrfRefused, PageRoute, Visit, VisitDep
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -71,17 +71,13 @@ async def import_upload(v: VisitDep) -> Response:
     bad; a file over the API's 2 MB goes to a job, whose page follows it."""
     actor = v.need(ADMIN)
     try:
-        body, boundary = await spool(v.request, api.MAX_UPLOAD)
+        upload = await receive(v.request, api.MAX_UPLOAD)
     except TooLarge:
         return _imports(v, status=413, error=v.t("admin_import_too_large", mb=api.MAX_UPLOAD >> 20))
-    except BadForm:
+    except NotAForm:
         raise CsrfRefused() from None
-    try:
-        upload = await run_in_threadpool(parse, body, boundary)
     except BadForm:
-        raise CsrfRefused() from None
-    finally:
-        body.close()
+        return _imports(v, status=400, error=v.t("admin_import_bad_form"))
     try:
         if not cookies.csrf_ok(v.session, upload.fields.get("csrf")):
             raise CsrfRefused()

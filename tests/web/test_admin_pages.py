@@ -188,6 +188,54 @@ def test_a_file_over_the_apis_limit_is_refused(site: Site, monkeypatch: pytest.M
     assert admin.get("/admin/imports").status_code == 200
 
 
+def test_a_declared_length_over_the_limit_is_refused_before_the_body(
+    site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(api, "MAX_UPLOAD", 1000)
+    admin = logged_in(site, "admin", "kk")
+    answer = admin.post(  # declared over the limit (and under the server's own body limit)
+        "/admin/imports",
+        content=b"x" * 100_000,
+        headers={"content-type": "multipart/form-data; boundary=b"},
+    )
+    assert answer.status_code == 413
+    assert web("admin_import_too_large", "kk", mb=0) in answer.text
+
+
+@pytest.mark.parametrize(
+    ("n", "body"),
+    [
+        (45, b'--b\r\nContent-Disposition: form-data; name="kind"\r\n\r\nvacancies'),  # cut short
+        (46, b"no boundary here at all"),
+        (47, b"--b\r\nX-Other: 1\r\n\r\nvacancies\r\n--b--\r\n"),  # a part with no name
+        (48, b""),
+    ],
+)
+def test_a_malformed_body_is_a_clear_400_page_and_writes_nothing(
+    site: Site, n: int, body: bytes
+) -> None:
+    admin = logged_in(site, "admin", "ru")
+    token = csrf_of(admin.get("/admin/imports").text)
+    before = vacancies(site)
+    good = csv_bytes([vacancy(n, kato=AKTAU)])
+    part = (
+        b'--b\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n' + token.encode()
+        + b'\r\n--b\r\nContent-Disposition: form-data; name="file"; filename="d.csv"\r\n'
+        b"Content-Type: text/csv\r\n\r\n" + good
+    )  # fmt: skip
+    for sent in (body, part):  # the second: a real file whose closing boundary never came
+        answer = admin.post(
+            "/admin/imports", content=sent,
+            headers={"content-type": "multipart/form-data; boundary=b"},
+        )  # fmt: skip
+        assert answer.status_code == 400, answer.text[:300]
+        assert web("admin_import_bad_form", "ru") in answer.text
+        assert shown_codes(typed(answer.text)) == set()
+    assert vacancies(site) == before
+    assert upload(admin, good).status_code == 200  # the same file, whole, is written
+    assert vacancies(site) == before + 1
+
+
 def test_a_large_file_goes_through_a_job_with_its_page(
     site: Site, monkeypatch: pytest.MonkeyPatch
 ) -> None:
