@@ -19,6 +19,7 @@ from matcher import KINDS, Engine
 from service.store.tables import Job
 from service.usecases import jobs, referrals, shortlists
 from service.usecases.errors import Problem
+from service.web.admin import REFRESH_SECONDS
 from service.web.pages import FormDep, PageNotFound, PageRoute, Visit, VisitDep
 from service.web.staff import STAFF
 
@@ -176,7 +177,7 @@ def _job_page(
         lines, pages = _lines(v, job, page)
     summary = (job.result or {}).get("summary", {}) if job.state == "succeeded" else {}
     failure = (job.error or {}).get("message") if job.state == "failed" else None
-    return v.render(
+    response = v.render(
         "allocation.html",
         status=status,
         title=v.t("allocation_title"),
@@ -193,6 +194,9 @@ def _job_page(
         error=error,
         done=v.request.query_params.get("done"),
     )
+    if job.state in ("queued", "running"):  # reloads itself (no script) until the job ends
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
+    return response
 
 
 @router.get("/allocations/{job_id}")

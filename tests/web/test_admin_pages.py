@@ -485,3 +485,32 @@ def test_a_waiting_job_and_the_list_reload_themselves_until_it_ends(site: Site) 
     assert "Refresh" not in page.headers
     assert web("admin_retrain_refused", "ru", version="learned-x") in page.text
     assert admin.get("/admin/jobs/nothere").status_code == 404
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_an_allocation_in_progress_reloads_itself_until_it_ends(site: Site, lang: str) -> None:
+    from service.jobs import store
+    from tests.web.conftest import REGION
+
+    with site.rt.session() as session:
+        officer_id = session.exec(sa.select(Account.id).where(Account.login == "officer")).one()[0]
+    with site.rt.writing() as session:
+        job = store.create(
+            session, kind="allocation", created_by=f"officer:account:{officer_id}",
+            params={"kato": REGION, "release_from": "2027-01-01", "release_to": "2027-03-31"},
+            backend="procrastinate",
+        )  # fmt: skip
+    officer = logged_in(site, "officer", lang)
+    page = officer.get(f"/allocations/{job.id}")
+    assert page.status_code == 200, page.text[:300]
+    assert page.headers.get("Refresh") == "3"
+    assert web("allocation_running", lang, percent=0) in page.text
+    assert "01.01.2027" in page.text and "31.03.2027" in page.text
+    with site.rt.writing() as session:
+        result: dict[str, object] = {"summary": {"persons": 0}, "assignments": []}
+        store.finish(session, job.id, result=result)
+        session.commit()
+    page = officer.get(f"/allocations/{job.id}")
+    assert page.status_code == 200
+    assert "Refresh" not in page.headers
+    assert logged_in(site, "inspector", lang).get(f"/allocations/{job.id}").status_code == 404
