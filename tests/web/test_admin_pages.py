@@ -505,7 +505,8 @@ def test_an_allocation_in_progress_reloads_itself_until_it_ends(site: Site, lang
     assert page.status_code == 200, page.text[:300]
     assert page.headers.get("Refresh") == "3"
     assert web("allocation_running", lang, percent=0) in page.text
-    assert "01.01.2027" in page.text and "31.03.2027" in page.text
+    assert "01.01.2027" in page.text
+    assert "31.03.2027" in page.text
     with site.rt.writing() as session:
         result: dict[str, object] = {"summary": {"persons": 0}, "assignments": []}
         store.finish(session, job.id, result=result)
