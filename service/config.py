@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     """Requests one token may have in progress at once in one server process; more: 429.
     Two keeps an officer's list under 2 s while one token floods a 2-core server with slow
     reports (bench/flood.py, docs/security.md); each ``--workers`` process adds as many."""
+    account_concurrency: int = Field(default=4, ge=1)
+    """Requests one signed-in account of the pages may have in progress at once in one server
+    process (a page and the chart it shows are two); more: 429. The moving minute is the
+    tokens' (``token_rate_per_minute``)."""
     token_rate_per_minute: int = Field(default=6000, ge=1)
     """Requests one token may make in a moving minute in one server process; more: 429. A
     backstop against floods of quick requests (slow ones meet ``token_concurrency`` first):

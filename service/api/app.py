@@ -45,6 +45,7 @@ from service.training.schedule import RetrainSchedule
 from service.usecases.daily import DailyClock
 from service.usecases.errors import Busy, Problem
 from service.web import routes as web
+from service.web import session as web_session
 
 log = logging.getLogger("matcher.api")
 PREFIX = "/api/v1"
@@ -144,7 +145,8 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     )
     docs.mount(app, openapi_url=f"{PREFIX}/openapi.json")
     app.state.runtime = runtime or Runtime.from_settings(Settings())
-    limits.install(app, limits.Limits.of(getattr(app.state.runtime, "settings", None)))
+    settings = getattr(app.state.runtime, "settings", None)
+    limits.install(app, limits.Limits.of(settings), _account_of(settings))
     for router in (
         admin.router,
         persons.router,
@@ -217,6 +219,20 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     # not re-raise it: the connection stays usable for the next request
 
     return app
+
+
+def _account_of(settings: Settings | None) -> limits.AccountOf | None:
+    """The account of a pages' session cookie, for the per-account limits."""
+    if settings is None:
+        return None
+    secret: list[bytes] = []
+
+    def account_of(raw: str) -> int | None:
+        if not secret:
+            secret.append(settings.secret())
+        return web_session.account_of(raw, secret[0])
+
+    return account_of
 
 
 def from_settings() -> FastAPI:

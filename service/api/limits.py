@@ -5,8 +5,10 @@ Three ASGI middlewares, outermost first:
 * :class:`Guard`: security headers on every response, and the last resort for an error no
   handler took: a JSON 500, logged, never re-raised (Starlette's ServerErrorMiddleware
   re-raises after its 500, which breaks the next request on the same keep-alive connection);
-* :class:`TokenLimits`: per bearer token, at most ``token_concurrency`` requests in progress
-  and ``token_rate_per_minute`` in a moving minute, else 429 with ``Retry-After``;
+* :class:`TokenLimits`: per bearer token, and per signed-in account of the pages, at most
+  ``token_concurrency`` requests in progress (``account_concurrency`` for an account, whose
+  browser fetches a page's chart beside it) and ``token_rate_per_minute`` in a moving
+  minute, else 429 with ``Retry-After``;
 * :class:`BodyLimit`: a body over its route's limit is refused with 413 before it is parsed
   (``Content-Length`` first; a chunked body is counted as it streams in).
 
@@ -21,6 +23,7 @@ import logging
 import math
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +71,7 @@ class Limits:
     body: int = 1024 * 1024
     imports_body: int = 200 * 1024 * 1024
     concurrency: int = 2
+    account_concurrency: int = 4
     per_minute: int = 6000
 
     @classmethod
@@ -80,6 +84,7 @@ class Limits:
             body=settings.body_limit,
             imports_body=settings.import_body_limit,
             concurrency=settings.token_concurrency,
+            account_concurrency=settings.account_concurrency,
             per_minute=settings.token_rate_per_minute,
         )
 
@@ -130,6 +135,10 @@ class BodyLimit:
         await self.app(scope, counted, send)
 
 
+AccountOf = Callable[[str], "int | None"]
+"""The account a pages' session cookie belongs to (``service.web.session.account_of``)."""
+
+
 def _token_key(scope: Scope) -> str | None:
     """Who a request counts against: its bearer token (hashed; never kept in clear)."""
     authorization = Headers(scope=scope).get("authorization", "")
@@ -139,25 +148,48 @@ def _token_key(scope: Scope) -> str | None:
     return hashlib.sha256(secret.strip().encode()).hexdigest()[:32]
 
 
-class TokenLimits:
-    """Per token and per process: requests in progress, and requests in a moving minute.
-    A request with no bearer token is not counted here (it gets 401 unless it is /health or
-    the documentation)."""
+def _account_key(scope: Scope, account_of: AccountOf | None) -> str | None:
+    """A page request of a signed-in account (its style sheets and scripts are not counted)."""
+    if account_of is None or scope["path"].startswith("/static/"):
+        return None
+    from http.cookies import SimpleCookie
 
-    def __init__(self, app: ASGIApp, limits: Limits) -> None:
+    from service.web.session import COOKIE
+
+    cookie = SimpleCookie()
+    try:
+        cookie.load(Headers(scope=scope).get("cookie", ""))
+    except Exception:  # a malformed Cookie header: nobody signed in
+        return None
+    morsel = cookie.get(COOKIE)
+    account = account_of(morsel.value) if morsel is not None else None
+    return None if account is None else f"account:{account}"
+
+
+class TokenLimits:
+    """Per token or signed-in account, per process: requests in progress, and requests in a
+    moving minute. A request with neither is not counted here (it gets 401, or the login
+    page, unless it is /health, the documentation or a style sheet)."""
+
+    def __init__(self, app: ASGIApp, limits: Limits, account_of: AccountOf | None = None) -> None:
         self.app = app
         self.limits = limits
+        self.account_of = account_of
         self.rate = RateLimitItemPerMinute(limits.per_minute)
         self.window = MovingWindowRateLimiter(MemoryStorage())
         self.running: dict[str, int] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = _token_key(scope) if scope["type"] == "http" else None
+        at_once = self.limits.concurrency
+        if key is None and scope["type"] == "http":
+            key = _account_key(scope, self.account_of)
+            at_once = self.limits.account_concurrency
         if key is None:
             await self.app(scope, receive, send)
             return
-        if self.running.get(key, 0) >= self.limits.concurrency:
-            refusal = error(429, "too_many_at_once", _lang(scope), limit=self.limits.concurrency)
+        if self.running.get(key, 0) >= at_once:
+            refusal = error(429, "too_many_at_once", _lang(scope), limit=at_once)
             refusal.headers["Retry-After"] = "1"
             await refusal(scope, receive, send)
             return
@@ -244,8 +276,8 @@ class Guard:
                 await error(500, "internal", _lang(scope))(scope, receive, guarded)
 
 
-def install(app: Any, limits: Limits) -> None:
+def install(app: Any, limits: Limits, account_of: AccountOf | None = None) -> None:
     """Wrap ``app`` (a FastAPI app): the last added runs first."""
     app.add_middleware(BodyLimit, limits=limits)
-    app.add_middleware(TokenLimits, limits=limits)
+    app.add_middleware(TokenLimits, limits=limits, account_of=account_of)
     app.add_middleware(Guard)

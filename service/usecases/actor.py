@@ -39,8 +39,11 @@ class Actor:
         )
 
     @classmethod
-    def of_account(cls, account: Account, *, method: str, route: str) -> Actor:
+    def of_account(
+        cls, account: Account, *, method: str, route: str, client: str | None = None
+    ) -> Actor:
         return cls(
+            client=client,
             role=account.role,
             region_kato=account.region_kato,
             employer_bin=account.employer_bin,

@@ -119,7 +119,10 @@ class Visit:
     def actor(self) -> Actor:
         assert self.account is not None
         return Actor.of_account(
-            self.account, method=self.request.method, route=self.request.url.path
+            self.account,
+            method=self.request.method,
+            route=self.request.url.path,
+            client=self.request.client.host if self.request.client else None,
         )
 
     def t(self, key: str, **params: object) -> str:

@@ -65,6 +65,16 @@ def load(request: Request, secret: bytes) -> WebSession:
     )
 
 
+def account_of(raw: str, secret: bytes) -> int | None:
+    """The account a session cookie's value signs in, if it is valid and not too old."""
+    try:
+        data = _serializer(secret).loads(raw, max_age=MAX_AGE)
+    except BadSignature:
+        return None
+    account = data.get("a") if isinstance(data, dict) else None
+    return account if isinstance(account, int) else None
+
+
 def save(response: Response, request: Request, secret: bytes, session: WebSession) -> None:
     value = _serializer(secret).dumps(
         {"c": session.csrf, "a": session.account_id, "l": session.lang}

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from catalogs.i18n import day_in_case
 from service.api import limits
 from service.api.app import create_app
 from service.config import Settings
@@ -139,7 +140,8 @@ def test_an_expired_token_is_401_with_its_own_message(client: TestClient, sessio
         answer = client.get("/api/v1/persons/P00001", headers=_auth(secret, lang))
         assert answer.status_code == 401
         assert answer.json()["error"]["code"] == "token_expired"
-        assert record.expires_at.date().strftime("%d.%m.%Y") in answer.json()["error"]["message"]
+        shown = day_in_case(record.expires_at.date(), "loc", lang)  # 27.01.2027, kk in its case
+        assert shown in answer.json()["error"]["message"]
 
 
 def test_last_use_is_recorded_at_most_once_a_minute(client: TestClient, session: Session) -> None:
