@@ -56,3 +56,16 @@ def vacancy(session: Session, actor: Actor, vacancy_id: str) -> Vacancy:
     ):
         raise OutOfScope("unknown_vacancy", id=vacancy_id)
     return row
+
+
+def vacancy_to_read(session: Session, actor: Actor, vacancy_id: str) -> Vacancy:
+    """The vacancy, to read its own details (no personal data): any staff account of any
+    region (a person's list may hold a vacancy elsewhere, for a move), or the employer that
+    offers it; another employer's is answered as an unknown id. Writing to a vacancy (its
+    confirmation) keeps :func:`vacancy`'s region scope, and so do the persons of a list."""
+    row = session.get(Vacancy, vacancy_id)
+    if row is None:
+        raise NotFound("unknown_vacancy", id=vacancy_id)
+    if actor.role == "employer" and row.employer_bin != actor.employer_bin:
+        raise OutOfScope("unknown_vacancy", id=vacancy_id)
+    return row

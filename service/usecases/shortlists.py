@@ -119,9 +119,9 @@ def vacancy_candidates(
     record: bool = True,
 ) -> Candidates:
     """The persons who fit a vacancy best. An employer sees only its own vacancies and only
-    persons who consented; a regional actor only its region's vacancies and persons."""
+    persons who consented; a regional actor any vacancy, but only its own region's persons."""
     with rt.session() as session:
-        access.vacancy(session, actor, vacancy_id)
+        access.vacancy_to_read(session, actor, vacancy_id)
     if today is None or today == rt.serving.engine(rt).today:
         engine, people = rt.serving.engine(rt), rt.serving.persons(rt)
     else:

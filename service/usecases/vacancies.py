@@ -1,8 +1,9 @@
 """One vacancy as its page shows it: the record, its places (slots, held by open referrals,
 taken by hires, free) and its quota offer window with the days left.
 
-Staff of the vacancy's region, an admin, or the employer that offers it; to anyone else it
-does not exist (404, as for an unknown id: ``access.vacancy``)."""
+Any staff account, of any region (a person's list may hold a vacancy in another region, for a
+move: a vacancy's details are not personal data), or the employer that offers it; to another
+employer it does not exist (404, as for an unknown id: ``access.vacancy_to_read``)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def read(rt: Runtime, actor: Actor, vacancy_id: str, *, today: date | None = Non
     """The vacancy with its places on ``today`` (404 when unknown or out of scope)."""
     day = today or date.today()
     with rt.session() as session:
-        row = access.vacancy(session, actor, vacancy_id)
+        row = access.vacancy_to_read(session, actor, vacancy_id)
         held, taken = store.place_counts(session, "vacancy", [vacancy_id]).get(vacancy_id, (0, 0))
         session.expunge(row)
     window = (

@@ -493,3 +493,22 @@ def test_an_iin_of_another_region_cannot_be_used_and_the_attempt_is_audited(
     assert told.status_code == 422
     assert "PB" in told.text
     assert told.json()["error"]["details"][0]["code"] == "iin_taken"
+
+
+def test_any_staff_token_reads_another_regions_vacancy_candidates_of_its_own_region_only(
+    runtime: Runtime, session: Session
+) -> None:
+    """A vacancy's details are not personal data (a person may move for it); the persons of
+    its list stay the caller's region's, and confirming it stays its region's staff's."""
+    client = TestClient(create_app(runtime))
+    world = build_world(runtime, session, client)
+    for actor, shown in (("officer-47", "PA"), ("officer-75", "PB")):
+        for item in ("VA", "VB"):
+            answer = client.get(f"{PREFIX}/vacancies/{item}/candidates?limit=10",
+                                headers=world.bearer[actor])  # fmt: skip
+            assert answer.status_code == 200, (actor, item, answer.text)
+            ids = {row["id"] for row in answer.json()["items"]}
+            assert ids <= {shown}, (actor, item, ids)
+    refused = client.post(f"{PREFIX}/vacancies/VB/confirmation", json={},
+                          headers=world.bearer["officer-47"])  # fmt: skip
+    assert refused.status_code == 404
