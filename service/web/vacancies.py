@@ -1,7 +1,8 @@
 """The officer's vacancy page: the vacancy's details (employer, place, salary, schedule, quota
 slots and offer window, free places), the persons who fit it best with their reasons (the
-candidates of ``GET /api/v1/vacancies/{id}/candidates``, staff view) and a refer button for
-each (the person page's referral)."""
+candidates of ``GET /api/v1/vacancies/{id}/candidates``, staff view: the account's region's
+persons, by name, linking to their pages) and a refer button for each (the person page's
+referral). A vacancy of another region is shown too (a person's list may hold it, for a move)."""
 
 from __future__ import annotations
 
@@ -59,9 +60,11 @@ def _page(v: Visit, vacancy_id: str, *, error: str | None = None, status: int = 
     today = date.today()
     found = vacancies.read(v.rt, actor, vacancy_id, today=today)
     listed = shortlists.vacancy_candidates(v.rt, actor, vacancy_id=vacancy_id, limit=CANDIDATES)
+    names = vacancies.candidate_names(v.rt, actor, [p.person_id for _, p in listed.items])
     candidates = [
         {
             "id": person.person_id,
+            "name": names.get(person.person_id),
             "district": district_name(person.kato, v.lang),
             "status": v.t(f"status_{person.status}"),
             "release": person.release_date,
