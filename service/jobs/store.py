@@ -6,10 +6,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import IO
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from service.store.protect import Protector, is_sealed_upload
 from service.store.tables import Job, JobUpload, utcnow
 
 STATES = ("queued", "running", "succeeded", "failed")
@@ -26,11 +28,13 @@ def create(
     params: dict[str, object],
     created_by: str,
     backend: str,
-    upload: bytes | None = None,
+    upload: IO[bytes] | bytes | None = None,
+    protector: Protector | None = None,
 ) -> Job:
     """A queued job; ``backend`` (``inline``, ``in-process``, ``procrastinate``) says who
     owes it a run. A job a server's own pool will run beats from the start (see ``reap``).
-    ``upload``, an import's body, is stored with it in the same transaction."""
+    ``upload``, an import's body (persons' IINs and names), is stored with it in the same
+    transaction, sealed with ``protector`` (``Protector.seal_upload``) as it is read."""
     job = Job(
         id=uuid.uuid4().hex,
         kind=kind,
@@ -40,16 +44,24 @@ def create(
     )
     session.add(job)
     if upload is not None:
+        if protector is None:
+            raise ValueError("an upload is stored sealed: a protector is needed")
         session.flush()
-        session.add(JobUpload(job_id=job.id, body=upload))
+        sealed = protector.seal_upload(upload)
+        session.add(JobUpload(job_id=job.id, body=sealed))  # type: ignore[arg-type]
+        del sealed
     session.commit()
     session.refresh(job)
     return job
 
 
-def take_upload(session: Session, job_id: str) -> bytes | None:
-    """An import job's body (None when there is none)."""
-    return session.scalar(select(JobUpload.body).where(JobUpload.job_id == job_id))
+def take_upload(session: Session, job_id: str, protector: Protector) -> bytes | bytearray | None:
+    """An import job's clear body (None when there is none); a body queued before bodies
+    were sealed is read as it is."""
+    body = session.scalar(select(JobUpload.body).where(JobUpload.job_id == job_id))
+    if body is None or not is_sealed_upload(body):
+        return body
+    return protector.open_upload(body)
 
 
 def drop_upload(session: Session, job_id: str) -> None:

@@ -95,11 +95,13 @@ def import_result(report_: ImportReport) -> Result:
 
 def _import(rt: Runtime, actor: Actor, params: dict[str, Any], report: Report) -> Result:
     with rt.session() as session:
-        body = store.take_upload(session, params["job_id"])
+        body = store.take_upload(session, params["job_id"], rt.protector)
     if body is None:
         raise Problem("job_upload_missing")
     size = max(1, len(body))
-    with io.BytesIO(body) as stream:
+    stream = io.BytesIO(body)
+    del body  # the stream holds its own copy: the body is not kept twice while it runs
+    with stream:
         done = data.import_stream(
             rt,
             actor,

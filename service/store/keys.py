@@ -8,7 +8,8 @@ and would write records no one else could read.
 
 ``rotate`` re-protects everything under a new key in the caller's one transaction: the
 encrypted columns (every ``*_cipher`` of every table) and the lookup hashes beside them
-(``X_hash`` beside ``X_cipher``), employer pseudonyms written into queued notifications, and
+(``X_hash`` beside ``X_cipher``), the bodies of queued imports (``job_uploads``, one at a
+time; a body queued before they were sealed is sealed now), employer pseudonyms written into queued notifications, and
 the audit trail's chain (verified whole under the old key first), then the fingerprint. A
 failure anywhere leaves it all under the old key.
 """
@@ -25,8 +26,15 @@ from sqlmodel import Session, SQLModel, col
 
 from catalogs.i18n import messages
 from service.store import audit, db
-from service.store.protect import Protector
-from service.store.tables import AuditEvent, KeyFingerprint, Notification, Referral, utcnow
+from service.store.protect import Protector, is_sealed_upload
+from service.store.tables import (
+    AuditEvent,
+    JobUpload,
+    KeyFingerprint,
+    Notification,
+    Referral,
+    utcnow,
+)
 
 BATCH = 1000
 """Rows read and rewritten at a time."""
@@ -111,6 +119,8 @@ class Rotated:
 
     values: dict[str, int] = field(default_factory=dict)
     """Rows rewritten per table with encrypted columns."""
+    uploads: int = 0
+    """Bodies of queued imports sealed again."""
     notifications: int = 0
     audit_rows: int = 0
 
@@ -135,7 +145,7 @@ def rotate(session: Session, *, old: Protector, new: Protector, actor: audit.Who
     if new.fingerprint() == old.fingerprint():
         raise SameKey
     tables = [t for t in SQLModel.metadata.sorted_tables if protected_columns(t)[0]]
-    _lock(session, [*(t.name for t in tables), "audit_events", "notifications"])
+    _lock(session, [*(t.name for t in tables), "job_uploads", "audit_events", "notifications"])
     if recorded(session) not in (None, old.fingerprint()):
         raise KeyMismatch
     verdict = audit.verify(session, key=old.audit_key())
@@ -144,6 +154,7 @@ def rotate(session: Session, *, old: Protector, new: Protector, actor: audit.Who
     done = Rotated()
     for table in tables:
         done.values[table.name] = _reprotect(session, table, old, new)
+    done.uploads = _reseal_uploads(session, old, new)
     done.notifications = _repseudonymise(session, old, new)
     done.audit_rows = _rechain(session, new.audit_key())
     row = session.get(KeyFingerprint, 1)
@@ -207,6 +218,30 @@ def _reprotect(session: Session, table: sa.Table, old: Protector, new: Protector
             batch = []
     if batch:
         session.execute(update, batch)
+    return count
+
+
+def _reseal_uploads(session: Session, old: Protector, new: Protector) -> int:
+    """Queued imports' bodies, read and sealed again one at a time (each may be large)."""
+    count = 0
+    for job_id in session.scalars(sa.select(col(JobUpload.job_id))).all():
+        query = sa.select(col(JobUpload.body)).where(col(JobUpload.job_id) == job_id)
+        body: bytes | bytearray | None = session.scalar(query)
+        if body is None:
+            continue
+        if is_sealed_upload(body):
+            try:
+                body = old.open_upload(body)
+            except ValueError:
+                raise Unreadable("job_uploads", job_id) from None
+        sealed = new.seal_upload(body)
+        del body
+        session.execute(
+            sa.update(JobUpload).where(col(JobUpload.job_id) == job_id).values(body=sealed)
+        )
+        del sealed
+        count += 1
+    session.flush()
     return count
 
 

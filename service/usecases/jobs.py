@@ -28,7 +28,7 @@ def _submit(
     params: dict[str, object],
     lang: str,
     *,
-    upload: bytes | None = None,
+    upload: IO[bytes] | None = None,
 ) -> Job:
     how = queue.backend(rt)
     with rt.writing() as session:
@@ -39,6 +39,7 @@ def _submit(
             created_by=actor.author,
             backend=how,
             upload=upload,
+            protector=rt.protector,
         )
     try:
         queue.enqueue(rt, job.id, how)
@@ -88,7 +89,7 @@ def import_upload(
     if kind not in KINDS:
         raise NotFound("unknown_kind", kind=kind, kinds=", ".join(KINDS))
     params: dict[str, object] = {"kind": kind, "format": fmt, "dry_run": dry_run}
-    return _submit(rt, actor, "import", params, lang, upload=stream.read())
+    return _submit(rt, actor, "import", params, lang, upload=stream)
 
 
 def read(rt: Runtime, actor: Actor, job_id: str, *, reap: bool = True) -> Job:

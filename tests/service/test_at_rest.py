@@ -2,7 +2,7 @@
 a plan and referral notes is dumped as an attacker with a copy would (the SQLite file and
 its WAL byte by byte, and its SQL dump; ``pg_dump`` on PostgreSQL) and searched for every
 person's IIN, name, institution, the names of their needs and the texts of their plans and
-notes. Also: the caseload's filter by need, which reads the needs decrypted, and migration
+notes, and for those of a person import still queued (its body waits in ``job_uploads``). Also: the caseload's filter by need, which reads the needs decrypted, and migration
 0011, which encrypts the rows of a database written before it."""
 
 from __future__ import annotations
@@ -25,17 +25,20 @@ from sqlmodel import col
 
 from catalogs.demo import DemoSpec, generate
 from service.config import Settings
+from service.jobs import store as jobs
 from service.plans import versions
 from service.runtime import Runtime
 from service.store import db, demo, keys, sealed
 from service.store import referrals as store
 from service.store.protect import Protector
 from service.store.rows import person as engine_person
-from service.store.tables import Person, PlanVersion
+from service.store.tables import JobUpload, Person, PlanVersion
 from service.store.workflow import ReferralEvent
 from service.usecases import caseload, plans, referrals
 from service.usecases.actor import Actor
 from tests.dbutil import scratch_engine
+from tests.factories import csv_bytes, iin_number
+from tests.factories import person as person_row
 
 KEY = "key-of-the-dumped-database-0123456789"
 TODAY = date(2026, 11, 1)
@@ -43,6 +46,14 @@ SPEC = DemoSpec(seed=11, as_of=TODAY, vacancies=60, courses=8, persons=40)
 ACTION_NOTE = "Справка из наркологического диспансера ожидается"
 MANUAL_TEXT = "Сопроводить к психиатру по месту жительства"
 REFERRAL_NOTE = "Жена против переезда, долг по алиментам"
+QUEUED = [
+    person_row(
+        900 + n, iin=iin_number(birth="851207", serial=900 + n), full_name=name,
+        institution="ЕЦ-166/99",
+    )
+    for n, name in enumerate(["Жумабаева Гульнар Серикқызы", "Ахметов Ерлан Бекович"])
+]  # fmt: skip
+"""Persons of an import queued and not run yet."""
 NEED_WORDS = [
     "need_housing", "need_documents", "need_medical_commission", "need_psychological",
     "need_addiction_treatment", "need_legal_aid", "has_disability", "civil_claim_kzt",
@@ -83,6 +94,12 @@ def _world(engine: Engine, tmp_path: Path) -> tuple[Runtime, str, int]:
         rt, actor, person_id=person_id, item_kind="vacancy", item_id=str(vacancy),
         today=TODAY, note=REFERRAL_NOTE,
     )  # fmt: skip
+    with rt.writing() as session:  # queued for a worker that has not taken it yet
+        jobs.create(
+            session, kind="import", params={"kind": "persons", "format": "csv", "dry_run": False},
+            created_by="test", backend="procrastinate", upload=csv_bytes(QUEUED),
+            protector=rt.protector,
+        )  # fmt: skip
     return rt, person_id, view.row.id or 0
 
 
@@ -93,6 +110,9 @@ def _secrets() -> dict[str, set[str]]:
         for field, kind in (("iin", "iin"), ("full_name", "name"), ("institution", "institution")):
             if record.get(field):
                 found[kind].add(str(record[field]))
+    for row in QUEUED:
+        found["iin"].add(row["iin"])
+        found["name"].add(row["full_name"])
     found["words"] = {*NEED_WORDS, ACTION_NOTE, MANUAL_TEXT, REFERRAL_NOTE}
     return found
 
@@ -126,7 +146,7 @@ def test_a_dump_holds_no_person_data_in_clear(engine: Engine, tmp_path: Path) ->
         pytest.fail("pg_dump is needed to check the PostgreSQL dump")
     rt, person_id, referral_id = _world(engine, tmp_path)
     secrets = _secrets()
-    assert len(secrets["iin"]) == SPEC.persons
+    assert len(secrets["iin"]) == SPEC.persons + len(QUEUED)
     assert secrets["institution"]
     dump = _dump(engine)
     assert b"persons" in dump
@@ -148,6 +168,10 @@ def test_a_dump_holds_no_person_data_in_clear(engine: Engine, tmp_path: Path) ->
     assert any(a.get("note") == ACTION_NOTE for a in plan.body["actions"])
     assert any(a["params"].get("text") == MANUAL_TEXT for a in plan.body["actions"])
     assert [e.note for e in events] == [REFERRAL_NOTE]
+    with rt.session() as session:
+        (job_id,) = session.scalars(sa.select(col(JobUpload.job_id))).all()
+        queued = jobs.take_upload(session, job_id, rt.protector)
+    assert queued == csv_bytes(QUEUED)
 
 
 def test_sealed_support_documents_have_one_length(engine: Engine, tmp_path: Path) -> None:

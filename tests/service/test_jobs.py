@@ -6,6 +6,7 @@ PostgreSQL)."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -19,7 +20,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from catalogs.demo import DemoSpec
 from service.api.app import create_app
@@ -28,6 +29,7 @@ from service.config import Settings
 from service.jobs import child, queue, store, tasks
 from service.runtime import Runtime
 from service.store import db, demo, tokens
+from service.store.protect import UPLOAD_CHUNK, UPLOAD_MAGIC, Protector
 from service.store.tables import Job, JobUpload, Person, Vacancy, utcnow
 from service.usecases import allocation
 from service.usecases.actor import Actor
@@ -344,6 +346,7 @@ def test_a_job_whose_process_and_server_are_gone_stops_beating_and_is_abandoned(
             created_by=admin.author,
             backend="in-process",
             upload=_slow_import(),
+            protector=rt.protector,
         )
     process = child.start(rt, job.id)  # no server waits for it
     _until_running(rt, job.id)
@@ -411,3 +414,58 @@ def test_a_server_can_run_the_worker_itself(
         procrastinate_app.close_deferrers()
     assert job["state"] == "succeeded", job
     assert job["result"]["inserted"] == 3
+
+
+# --- a queued import's body, sealed at rest --------------------------------------------
+
+
+@pytest.mark.parametrize("size", [0, 5, UPLOAD_CHUNK, 2 * UPLOAD_CHUNK + 5])
+def test_an_upload_body_is_sealed_in_chunks_and_read_back(size: int) -> None:
+    protector = Protector(b"k" * 32)
+    clear = os.urandom(size)
+    from_bytes = protector.seal_upload(clear)
+    from_stream = protector.seal_upload(io.BytesIO(clear))
+    assert from_bytes != from_stream  # a fresh nonce each time
+    chunks = max(1, -(-size // UPLOAD_CHUNK))
+    assert len(from_bytes) == len(UPLOAD_MAGIC) + size + chunks * 28
+    assert protector.open_upload(from_bytes) == clear
+    assert protector.open_upload(from_stream) == clear
+    with pytest.raises(ValueError, match="another key"):
+        Protector(b"o" * 32).open_upload(from_bytes)
+
+
+def test_a_changed_cut_or_reordered_upload_body_is_refused() -> None:
+    protector = Protector(b"k" * 32)
+    clear = os.urandom(3 * UPLOAD_CHUNK)
+    sealed = bytes(protector.seal_upload(clear))
+    piece = 12 + UPLOAD_CHUNK + 16
+    head, rest = sealed[: len(UPLOAD_MAGIC)], sealed[len(UPLOAD_MAGIC) :]
+    first, second, third = rest[:piece], rest[piece : 2 * piece], rest[2 * piece :]
+    flipped = bytearray(sealed)
+    flipped[-1] ^= 1
+    for bad in (bytes(flipped), head + first + second, head + second + first + third):
+        with pytest.raises(ValueError, match="another key"):
+            protector.open_upload(bad)
+    with pytest.raises(ValueError, match="not a sealed body"):
+        protector.open_upload(clear)
+
+
+def test_a_queued_import_keeps_its_body_sealed_until_it_runs(runtime: Runtime) -> None:
+    body = csv_bytes([person(70), person(71, full_name="Серікбаев Дәулет Асқарұлы")])
+    with runtime.writing() as session:
+        job = store.create(
+            session, kind="import", params={"kind": "persons"}, created_by="test",
+            backend="procrastinate", upload=body, protector=runtime.protector,
+        )  # fmt: skip
+    with runtime.session() as session:
+        query = sa.select(col(JobUpload.body)).where(col(JobUpload.job_id) == job.id)
+        stored = session.scalar(query)
+        assert stored is not None
+        assert "Серікбаев".encode() not in stored
+        assert person(70)["iin"].encode() not in stored
+        assert store.take_upload(session, job.id, runtime.protector) == body
+    with runtime.writing() as session, pytest.raises(ValueError, match="protector"):
+        store.create(
+            session, kind="import", params={}, created_by="test", backend="procrastinate",
+            upload=body,
+        )  # fmt: skip

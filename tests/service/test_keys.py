@@ -26,11 +26,13 @@ from catalogs.i18n import LANGS
 from service.api.app import create_app
 from service.cli.app import app as cli_app
 from service.config import Settings
+from service.jobs import store as jobs
 from service.runtime import Runtime
 from service.store import audit, db, demo, keys, referrals, sealed
 from service.store.protect import Protector
 from service.store.tables import (
     AuditEvent,
+    JobUpload,
     KeyFingerprint,
     Notification,
     Person,
@@ -45,6 +47,8 @@ OLD = "old-key-of-this-database-0123456789"
 NEW = "new-key-of-this-database-9876543210"
 EMPLOYER = "123456789012"
 NOTE = "Проходит лечение у нарколога"
+UPLOAD = "iin,full_name\n900101300123,Сериков Асхат Нурланович\n".encode()
+"""The body of a person import queued and not run yet."""
 
 
 @pytest.fixture
@@ -124,7 +128,8 @@ def test_a_command_with_another_key_says_so_and_exits_3(engine: Engine, tmp_path
 
 
 def _world(engine: Engine, tmp_path: Path) -> Runtime:
-    """Persons, audit rows and an employer's notification, written under ``OLD``."""
+    """Persons, audit rows, an employer's notification and a queued import's body, written
+    under ``OLD``."""
     rt = runtime(engine, tmp_path, OLD)
     with rt.writing() as session:
         spec = DemoSpec(seed=5, as_of=date(2026, 11, 1), vacancies=20, courses=3, persons=12)
@@ -173,6 +178,10 @@ def _world(engine: Engine, tmp_path: Path) -> Runtime:
         audit.record(session, actor=actor, person_ids=[person.person_id], action="read")
         audit.record(session, actor=actor, person_ids=["#token:1"], action="token_create")
         session.commit()
+        jobs.create(
+            session, kind="import", params={"kind": "persons", "format": "csv"},
+            created_by="cli", backend="procrastinate", upload=UPLOAD, protector=rt.protector,
+        )  # fmt: skip
     return rt
 
 
@@ -190,6 +199,7 @@ def _state(engine: Engine) -> dict[str, Any]:
                 sa.select(col(Notification.subject), col(Notification.body))
             ).all(),
             "key": connection.execute(sa.select(col(KeyFingerprint.fingerprint))).all(),
+            "uploads": connection.execute(sa.select(col(JobUpload.body))).all(),
         }
 
 
@@ -266,6 +276,13 @@ def test_rotate_re_protects_everything_and_the_old_key_is_refused_after(
     assert code in note.body
     assert code in note.subject
     assert Protector(OLD.encode()).pseudonym(person_id, employer_bin=EMPLOYER) not in note.body
+    with after_rt.session() as session:
+        (job_id,) = session.scalars(sa.select(col(JobUpload.job_id))).all()
+        stored = session.scalar(sa.select(col(JobUpload.body)))
+        assert jobs.take_upload(session, job_id, after_rt.protector) == UPLOAD
+    assert stored is not None
+    with pytest.raises(ValueError, match="another key"):
+        Protector(OLD.encode()).open_upload(stored)
     # the runtime that rotated goes on under the new key
     assert rt.protector.fingerprint() == after_rt.protector.fingerprint()
 
@@ -304,6 +321,24 @@ def test_a_value_under_yet_another_key_stops_the_rotation(engine: Engine, tmp_pa
     assert result.exit_code == 1
     assert f"persons (row {unreadable})" in result.output
     assert _state(engine) == stored
+
+
+def test_rotate_seals_an_import_body_queued_before_bodies_were_sealed(
+    engine: Engine, tmp_path: Path
+) -> None:
+    rt = _world(engine, tmp_path)
+    with rt.writing() as session:  # as a database from before kept it: in clear
+        session.execute(sa.update(JobUpload).values(body=UPLOAD))
+        session.commit()
+        (job_id,) = session.scalars(sa.select(col(JobUpload.job_id))).all()
+        assert jobs.take_upload(session, job_id, rt.protector) == UPLOAD
+
+    assert _rotate(rt, "--new-key-stdin", input=NEW).exit_code == 0
+    with rt.session() as session:
+        stored = session.scalar(sa.select(col(JobUpload.body)))
+        assert stored is not None
+        assert b"900101300123" not in stored
+        assert jobs.take_upload(session, job_id, rt.protector) == UPLOAD
 
 
 def test_a_broken_audit_trail_is_refused_before_anything_changes(
