@@ -76,6 +76,10 @@ def plan_action(
     responsible: Annotated[
         str | None, typer.Option("--responsible", help="Who is responsible.")
     ] = None,
+    responsible_name: Annotated[
+        str | None,
+        typer.Option("--responsible-name", help="The responsible person's name ('' clears it)."),
+    ] = None,
     note: Annotated[
         str | None, typer.Option("--note", help="A note; the reason when dropping.")
     ] = None,
@@ -95,6 +99,7 @@ def plan_action(
             status=status,
             due=when,
             responsible=responsible,
+            responsible_name=responsible_name,
             note=note,
         )
     typer.echo(text("plan_saved", lang, id=person_id, version=saved.version.version))
@@ -111,6 +116,9 @@ def plan_add(
     responsible: Annotated[
         str, typer.Option("--responsible", help="Who is responsible.")
     ] = "probation_service",
+    responsible_name: Annotated[
+        str | None, typer.Option("--responsible-name", help="The responsible person's name.")
+    ] = None,
 ) -> None:
     """Add an action in free text to the plan (a new version)."""
     from service.usecases import plans
@@ -126,6 +134,7 @@ def plan_add(
             text=what,
             part=part,
             responsible=responsible,
+            responsible_name=responsible_name,
             due=when,
         )
     typer.echo(text("plan_saved", lang, id=person_id, version=saved.version.version))

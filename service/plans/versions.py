@@ -9,6 +9,7 @@ as JSON or as a printable A4 HTML page.
 from __future__ import annotations
 
 import copy
+import re
 import string
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -122,6 +123,19 @@ def generate(
     return _save(session, person.person_id, body, change, author, protector=protector)
 
 
+NAME_MAX = 120
+"""The longest responsible person's name an action takes."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _person_name(value: str) -> str | None:
+    """A responsible person's name as stored: one line of at most ``NAME_MAX`` characters,
+    trimmed; empty clears it."""
+    if _CONTROL.search(value) or len(value.strip()) > NAME_MAX:
+        raise PlanError("bad_responsible_name", max=NAME_MAX)
+    return value.strip() or None
+
+
 def _copy_with_action(
     session: Session, person_id: str, action_id: str, protector: Protector
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -146,9 +160,11 @@ def edit_action(
     status: str | None = None,
     due: date | None = None,
     responsible: str | None = None,
+    responsible_name: str | None = None,
     note: str | None = None,
 ) -> Version:
-    """Change one action (a new version). Dropping an action needs a reason (``note``)."""
+    """Change one action (a new version). Dropping an action needs a reason (``note``).
+    ``responsible_name`` names the person who answers for it (an empty one clears it)."""
     body, action = _copy_with_action(session, person_id, action_id, protector)
     if status is not None and status not in STATUSES:
         raise PlanError("bad_status", statuses=", ".join(STATUSES))
@@ -156,6 +172,8 @@ def edit_action(
         raise PlanError("bad_responsible", values=", ".join(planner.RESPONSIBLE))
     if status == "dropped" and not (note or action.get("note")):
         raise PlanError("drop_needs_reason")
+    if responsible_name is not None:
+        action["responsible_name"] = _person_name(responsible_name)
     for name, value in (("status", status), ("responsible", responsible), ("note", note)):
         if value is not None:
             action[name] = value
@@ -193,6 +211,7 @@ def add_action(
     part: str,
     responsible: str,
     due: date,
+    responsible_name: str | None = None,
 ) -> Version:
     """An action the inspector writes in free text (a new version)."""
     current = latest(session, person_id, protector=protector)
@@ -204,13 +223,14 @@ def add_action(
         raise PlanError("bad_responsible", values=", ".join(planner.RESPONSIBLE))
     if not text.strip():
         raise PlanError("empty_text")
+    name = None if responsible_name is None else _person_name(responsible_name)
     body: dict[str, Any] = copy.deepcopy(current.body)
     number = 1 + sum(1 for a in body["actions"] if a["origin"] == "inspector")
     body["actions"].append(
         {
             "id": f"manual-{number}", "rule": None, "part": part, "what": "plan_manual",
             "params": {"text": text.strip()}, "responsible": responsible, "due": due.isoformat(),
-            "status": "planned", "items": [], "origin": "inspector", "note": None, "changed": None,
+            "responsible_name": name, "status": "planned", "items": [], "origin": "inspector", "note": None, "changed": None,
         }
     )  # fmt: skip
     body["actions"].sort(key=lambda a: (a["due"], a["id"]))
@@ -275,6 +295,7 @@ def _action_text(action: dict[str, Any], lang: str, labels: dict[str, str]) -> d
         "text": text,
         "details": extra,
         "responsible": _t(f"plan_who_{action['responsible']}", lang),
+        "responsible_name": action.get("responsible_name") or "",
         "status": _t(f"plan_state_{action['status']}", lang),
         "status_code": action["status"],
         "origin": action["origin"],

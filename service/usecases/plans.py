@@ -103,9 +103,11 @@ def edit_action(
     status: str | None = None,
     due: date | None = None,
     responsible: str | None = None,
+    responsible_name: str | None = None,
     note: str | None = None,
 ) -> Plan:
-    """Change one action: status (done, dropped with a reason), due date, who, a note."""
+    """Change one action: status (done, dropped with a reason), due date, who (the agency
+    and the person's name; an empty name clears it), a note."""
     return _change(
         rt,
         actor,
@@ -119,6 +121,7 @@ def edit_action(
             status=status,
             due=due,
             responsible=responsible,
+            responsible_name=responsible_name,
             note=note,
         ),
     )
@@ -133,6 +136,7 @@ def add_action(
     part: str,
     responsible: str,
     due: date,
+    responsible_name: str | None = None,
 ) -> Plan:
     """An action in free text (a new version)."""
     return _change(
@@ -147,6 +151,7 @@ def add_action(
             text=text,
             part=part,
             responsible=responsible,
+            responsible_name=responsible_name,
             due=due,
         ),
     )

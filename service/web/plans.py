@@ -94,6 +94,7 @@ def _action(
         "status_text": words["status"],
         "responsible": action["responsible"],
         "responsible_text": words["responsible"],
+        "responsible_name": action.get("responsible_name") or "",
         "due": due,
         "overdue": action["status"] == "planned" and due < today,
         "note": action.get("note") or "",
@@ -189,6 +190,10 @@ def _diff(
                     after=_m(f"plan_who_{action['responsible']}", lang),
                 )
             )
+        name = action.get("responsible_name") or ""
+        if name != (was.get("responsible_name") or ""):
+            key = "plan_diff_who_name" if name else "plan_diff_who_name_cleared"
+            lines.append(v.t(key, what=what, name=name))
         note = action.get("note") or ""
         if note != (was.get("note") or "") and not (
             action["status"] == "dropped" and was["status"] != "dropped"
@@ -314,6 +319,12 @@ def _who(fields: dict[str, str]) -> str:
     return found
 
 
+def _name(fields: dict[str, str]) -> str:
+    """The responsible person's name as typed (trimmed; empty clears it). Control characters
+    and an over-long name are refused by the plan itself."""
+    return fields.get("responsible_name", "").strip()
+
+
 def _edit(v: Visit, actor: Actor, person_id: str, action_id: str, fields: dict[str, str]) -> None:
     do = fields.get("do", "")
     if do == "done":
@@ -327,7 +338,7 @@ def _edit(v: Visit, actor: Actor, person_id: str, action_id: str, fields: dict[s
         note = _text(fields, "note")
         plans.edit_action(
             v.rt, actor, person_id, action_id, due=_day(fields, "due"),
-            responsible=_who(fields), note=note or None,
+            responsible=_who(fields), responsible_name=_name(fields), note=note or None,
         )  # fmt: skip
     else:
         raise FormError("plan_error_what")
@@ -340,7 +351,7 @@ def _add(v: Visit, actor: Actor, person_id: str, fields: dict[str, str]) -> None
         raise FormError("plan_error_part")
     plans.add_action(
         v.rt, actor, person_id, text=text, part=part, responsible=_who(fields),
-        due=_day(fields, "due"),
+        responsible_name=_name(fields) or None, due=_day(fields, "due"),
     )  # fmt: skip
 
 
@@ -372,7 +383,9 @@ async def plan_edit(v: VisitDep, fields: FormDep, person_id: str, action_id: str
 @router.post("/persons/{person_id}/plan/actions")
 async def plan_add(v: VisitDep, fields: FormDep, person_id: str) -> Response:
     actor = v.need(*STAFF)
-    kept = {k: fields.get(k, "") for k in ("text", "part", "responsible", "due")}
+    kept = {
+        k: fields.get(k, "") for k in ("text", "part", "responsible", "responsible_name", "due")
+    }
     return await run_in_threadpool(
         _changed, v, person_id, "add", lambda: _add(v, actor, person_id, fields), kept
     )

@@ -674,3 +674,57 @@ def test_405_names_every_method_of_the_path(client: TestClient) -> None:
     assert set(answer.headers["Allow"].split(", ")) == {"GET", "PUT"}
     tokens_answer = client.request("OPTIONS", "/api/v1/tokens")
     assert set(tokens_answer.headers["Allow"].split(", ")) == {"GET", "POST"}
+
+
+def test_a_plan_action_names_the_responsible_person(
+    client: TestClient, as_role: Callable[[str], Headers], session: Session
+) -> None:
+    pid = session.exec(select(Person.person_id).order_by(Person.person_id)).first()
+    headers = as_role("inspector")
+    made = client.post(f"/api/v1/persons/{pid}/plan?lang=ru", headers=headers)
+    assert made.status_code == 201, made.text
+    assert all("responsible_name" not in a or a["responsible_name"] is None
+               for a in made.json()["plan"]["actions"])  # fmt: skip
+    first = made.json()["plan"]["actions"][0]["id"]
+    url = f"/api/v1/persons/{pid}/plan/actions/{first}"
+    edited = client.patch(url, json={"responsible_name": "  Сейтқали Айгүл  "}, headers=headers)
+    assert edited.status_code == 200, edited.text
+    action = next(a for a in edited.json()["plan"]["actions"] if a["id"] == first)
+    assert action["responsible_name"] == "Сейтқали Айгүл"
+    assert action["responsible"] == made.json()["plan"]["actions"][0]["responsible"]
+    read = client.get(f"/api/v1/persons/{pid}/plan?lang=ru", headers=headers).json()
+    shown = [a for part in read["rendered"]["after_release"] for a in part["actions"]]
+    shown += read["rendered"]["before_release"]
+    assert next(a for a in shown if a["id"] == first)["responsible_name"] == "Сейтқали Айгүл"
+    printed = client.get(f"/api/v1/persons/{pid}/plan?format=html&lang=ru", headers=headers)
+    assert "Сейтқали Айгүл" in printed.text
+    for bad in ("Иванов\nИван", "Иванов\x00", "Иванов\u0085", "И" * 121):
+        refused = client.patch(url, json={"responsible_name": bad}, headers=headers)
+        assert refused.status_code == 422, bad
+    added = client.post(
+        f"/api/v1/persons/{pid}/plan/actions",
+        json={"text": "Встреча с семьёй", "part": "social_legal", "responsible": "ngo",
+              "responsible_name": "Ким Ольга", "due": "2027-01-10"},
+        headers=headers,
+    )  # fmt: skip
+    assert added.status_code == 201, added.text
+    manual = next(a for a in added.json()["plan"]["actions"] if a["origin"] == "inspector")
+    assert manual["responsible_name"] == "Ким Ольга"
+    refused = client.post(
+        f"/api/v1/persons/{pid}/plan/actions",
+        json={"text": "Встреча", "part": "social_legal", "responsible": "ngo",
+              "responsible_name": "Ким\tОльга", "due": "2027-01-10"},
+        headers=headers,
+    )  # fmt: skip
+    assert refused.status_code == 422
+    cleared = client.patch(url, json={"responsible_name": ""}, headers=headers)
+    assert (
+        next(a for a in cleared.json()["plan"]["actions"] if a["id"] == first)["responsible_name"]
+        is None
+    )
+    versions = client.get(f"/api/v1/persons/{pid}/plan/versions", headers=headers).json()
+    assert [v["change"] for v in versions] == ["generated", "edited", "added", "edited"]
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    for model in ("ActionEdit", "ActionNew"):
+        assert schema[model]["properties"]["responsible_name"]["anyOf"][0]["maxLength"] == 120
+        assert "responsible_name" not in schema[model].get("required", [])

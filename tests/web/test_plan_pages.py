@@ -310,3 +310,92 @@ def test_the_overdue_list_is_audited_and_says_when_it_is_cut(
     assert t("overdue_cut", "kk", limit=1) not in visible(page)
     monkeypatch.setattr(overdue, "LIMIT", 1)
     assert t("overdue_cut", "kk", limit=1) in visible(admin.get("/plans/overdue").text)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_an_action_names_its_responsible_person(site: Site, lang: str) -> None:
+    inspector = logged_in(site, "inspector", lang)
+    person_id = {"kk": "P00004", "ru": "P00008"}[lang]
+    page = made(inspector, person_id)
+    base = f"/persons/{person_id}/plan"
+    action = first_action(site, person_id)
+    label = t("plan_who_name", lang)
+    assert f'<label for="who-name-{action["id"]}">{label}</label>' in page
+    assert f'id="who-name-{action["id"]}" name="responsible_name" maxlength="120"' in page
+    assert f'<label for="add-who-name">{label}</label>' in page
+
+    name = "Сапарова Айгерім"
+    answer = post(
+        inspector, f"{base}/actions/{action['id']}", page, do="change", due=str(action["due"]),
+        responsible="ngo", responsible_name=f"  {name} ",
+    )  # fmt: skip
+    assert answer.status_code == 303
+    assert named(site, person_id, action["id"]) == name
+    page = inspector.get(base).text
+    agency = messages("matcher").text("plan_who_ngo", lang)
+    assert f"{agency} — {name}" in visible(page)
+    assert f'value="{name}"' in page  # the edit form holds it
+
+    for bad, status in (("Иван\x01ов", 422), ("И" * 121, 422)):
+        refused = post(
+            inspector, f"{base}/actions/{action['id']}", page, do="change",
+            due=str(action["due"]), responsible="ngo", responsible_name=bad,
+        )  # fmt: skip
+        assert refused.status_code == status
+        said = messages("service").text("plan_bad_responsible_name", lang, max=120)
+        assert said in visible(refused.text)
+    assert named(site, person_id, action["id"]) == name
+
+    added = post(
+        inspector, f"{base}/actions", page, text="Встреча с работодателем", part="employment",
+        responsible="employment_centre", responsible_name="Ким Ольга",
+        due=(date.today() + timedelta(days=9)).isoformat(),
+    )  # fmt: skip
+    assert added.status_code == 303
+    body = plans.read(site.rt, Actor.command("test"), person_id).version.body
+    manual = next(
+        a for a in body["actions"] if a["params"].get("text") == "Встреча с работодателем"
+    )
+    assert manual["responsible_name"] == "Ким Ольга"
+    refused = post(
+        inspector, f"{base}/actions", page, text="Встреча", part="employment",
+        responsible="employment_centre", responsible_name="Ким\x7fОльга",
+        due=(date.today() + timedelta(days=9)).isoformat(),
+    )  # fmt: skip
+    assert refused.status_code == 422
+    assert 'value="Ким' in refused.text  # what was typed is kept
+
+    page = inspector.get(base).text
+    cleared = post(
+        inspector, f"{base}/actions/{action['id']}", page, do="change", due=str(action["due"]),
+        responsible="ngo", responsible_name="",
+    )  # fmt: skip
+    assert cleared.status_code == 303
+    assert named(site, person_id, action["id"]) is None
+
+    page = inspector.get(base).text
+    history = visible(page.split('id="history"')[1])
+    what = action_texts_of(site, person_id, lang)[str(action["id"])]
+    assert t("plan_diff_who_name", lang, what=what, name=name) in history
+    assert t("plan_diff_who_name_cleared", lang, what=what) in history
+    assert not shown_codes(page)
+
+    printed = visible(inspector.get(f"{base}/print").text)
+    assert "Ким Ольга" in printed
+    assert name not in printed  # cleared since
+
+
+def named(site: Site, person_id: str, action_id: object) -> str | None:
+    body = plans.read(site.rt, Actor.command("test"), person_id).version.body
+    found: str | None = next(a for a in body["actions"] if a["id"] == action_id).get(
+        "responsible_name"
+    )
+    return found
+
+
+def action_texts_of(site: Site, person_id: str, lang: str) -> dict[str, str]:
+    from service.web.plans import action_texts
+
+    plan = plans.read(site.rt, Actor.command("test"), person_id)
+    found = action_texts(plan.version.body, lang, plan.labels)
+    return {key: words["text"] for key, words in found.items()}

@@ -94,7 +94,8 @@ def edit_plan_action(
     actor: CurrentActor,
     lang: Lang,
 ) -> PlanOut:
-    """Edit an action: status (done, dropped with a reason), due date, who, a note."""
+    """Edit an action: status (done, dropped with a reason), due date, who (the agency and the
+    person's name), a note."""
     fields = body.model_dump(exclude_none=True)
     return _out(plans.edit_action(rt, actor, person_id, action_id, **fields), lang)
 

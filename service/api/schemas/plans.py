@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -11,6 +11,7 @@ from pydantic import (
 )
 
 from service.api.schemas.common import (
+    LINE,
     TEXT,
     Day,
     Moment,
@@ -34,6 +35,19 @@ class PlanVersionOut(BaseModel):
     created_at: Moment
 
 
+ResponsibleName = Annotated[
+    str,
+    Field(
+        max_length=120,
+        pattern=LINE,
+        description="The name of the person who answers for the action, beside the agency "
+        "(one line, at most 120 characters; on an edit an empty one clears it). Kept in the "
+        "plan, encrypted.",
+        examples=["Сейтқали А. Б."],
+    ),
+]
+
+
 class ActionEdit(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -44,6 +58,7 @@ class ActionEdit(BaseModel):
     status: Literal["planned", "done", "dropped"] | None = None
     due: Day | None = None
     responsible: Responsible | None = None
+    responsible_name: ResponsibleName | None = None
     note: str | None = Field(default=None, max_length=1000, pattern=TEXT)
 
 
@@ -66,4 +81,5 @@ class ActionNew(BaseModel):
     text: str = Field(min_length=1, max_length=1000, pattern=TEXT)
     part: Literal["before_release", "social_legal", "employment", "housing"]
     responsible: Responsible
+    responsible_name: ResponsibleName | None = None
     due: Day
