@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 from catalogs.i18n import LANGS, messages
 
@@ -49,15 +49,26 @@ class Rendered(Protocol):
     def render(self, lang: str) -> str: ...
 
 
+_RENDERS: dict[type, bool] = {}
+"""Whether a parameter's type is ``Rendered``, by type: a runtime protocol check costs more
+than the text it guards, and a reason's parameters are of a handful of types."""
+
+
+def _shown(value: object, lang: str) -> object:
+    kind = type(value)
+    renders = _RENDERS.get(kind)
+    if renders is None:
+        renders = _RENDERS[kind] = callable(getattr(kind, "render", None))
+    return cast(Rendered, value).render(lang) if renders else value
+
+
 @dataclass(frozen=True, slots=True)
 class Reason:
     code: str
     params: Mapping[str, object] = field(default_factory=dict)
 
     def text(self, lang: str = "ru") -> str:
-        params = {
-            k: v.render(lang) if isinstance(v, Rendered) else v for k, v in self.params.items()
-        }
+        params = {k: _shown(v, lang) for k, v in self.params.items()}
         return messages("matcher").text(self.code, lang, **params)
 
     def as_dict(self, lang: str = "ru") -> dict[str, object]:

@@ -1,0 +1,40 @@
+"""A reason's text renders its parameters in the reader's language, whatever their type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from matcher.explain import Reason, Rendered, Terms
+
+
+@dataclass(frozen=True)
+class Label:
+    words: dict[str, str]
+
+    def render(self, lang: str) -> str:
+        return self.words[lang]
+
+
+def test_terms_render_in_each_language() -> None:
+    reason = Reason("shelter_services", {"services": Terms(("service_legal", "service_addiction"))})
+    assert reason.text("ru") == "Услуги по потребностям: юридическая помощь, лечение зависимости"
+    assert reason.texts()["en"].endswith(": legal aid, addiction treatment")
+    assert "юридическая" not in reason.text("kk")
+
+
+def test_any_rendered_parameter_renders_and_plain_values_pass_through() -> None:
+    label = Label({"ru": "сварщик", "kk": "дәнекерлеуші", "en": "welder"})
+    assert isinstance(label, Rendered)
+    reason = Reason("course_own_trade", {"occupation": label})
+    assert reason.text("ru") == "Повышение квалификации по своей профессии: сварщик"
+    assert reason.text("kk") == "Өз кәсібі бойынша біліктілікті арттыру: дәнекерлеуші"
+    assert reason.text("en") == "Upskilling in the person's own trade: welder"
+    plain = Reason("course_own_trade", {"occupation": "токарь"})
+    assert plain.text("ru") == "Повышение квалификации по своей профессии: токарь"
+    # the same type seen again (its check is remembered) still renders per language
+    again = Reason("course_own_trade", {"occupation": Label({"ru": "а", "kk": "ә", "en": "a"})})
+    assert [again.text(lang) for lang in ("ru", "kk", "en")] == [
+        "Повышение квалификации по своей профессии: а",
+        "Өз кәсібі бойынша біліктілікті арттыру: ә",
+        "Upskilling in the person's own trade: a",
+    ]
