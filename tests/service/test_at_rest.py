@@ -46,6 +46,7 @@ SPEC = DemoSpec(seed=11, as_of=TODAY, vacancies=60, courses=8, persons=40)
 ACTION_NOTE = "Справка из наркологического диспансера ожидается"
 MANUAL_TEXT = "Сопроводить к психиатру по месту жительства"
 REFERRAL_NOTE = "Жена против переезда, долг по алиментам"
+RESPONSIBLE_NAME = "Тлеубердина Салтанат Маратовна"
 QUEUED = [
     person_row(
         900 + n, iin=iin_number(birth="851207", serial=900 + n), full_name=name,
@@ -83,7 +84,9 @@ def _world(engine: Engine, tmp_path: Path) -> tuple[Runtime, str, int]:
     person_id = "P00001"
     made = plans.generate(rt, actor, person_id, today=TODAY)
     action = made.version.body["actions"][0]["id"]
-    plans.edit_action(rt, actor, person_id, action, note=ACTION_NOTE)
+    plans.edit_action(
+        rt, actor, person_id, action, note=ACTION_NOTE, responsible_name=RESPONSIBLE_NAME
+    )
     plans.add_action(
         rt, actor, person_id, text=MANUAL_TEXT, part="social_legal", responsible="probation_service",
         due=TODAY + timedelta(days=30),
@@ -113,7 +116,7 @@ def _secrets() -> dict[str, set[str]]:
     for row in QUEUED:
         found["iin"].add(row["iin"])
         found["name"].add(row["full_name"])
-    found["words"] = {*NEED_WORDS, ACTION_NOTE, MANUAL_TEXT, REFERRAL_NOTE}
+    found["words"] = {*NEED_WORDS, ACTION_NOTE, MANUAL_TEXT, REFERRAL_NOTE, RESPONSIBLE_NAME}
     return found
 
 
@@ -166,6 +169,7 @@ def test_a_dump_holds_no_person_data_in_clear(engine: Engine, tmp_path: Path) ->
     assert plan is not None
     assert plan.version == 3
     assert any(a.get("note") == ACTION_NOTE for a in plan.body["actions"])
+    assert any(a.get("responsible_name") == RESPONSIBLE_NAME for a in plan.body["actions"])
     assert any(a["params"].get("text") == MANUAL_TEXT for a in plan.body["actions"])
     assert [e.note for e in events] == [REFERRAL_NOTE]
     with rt.session() as session:
