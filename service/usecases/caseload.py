@@ -156,9 +156,11 @@ def _starting(column: Any, prefix: str) -> list[sa.ColumnElement[bool]]:
 _NEEDS_SEEN: weakref.WeakKeyDictionary[Protector, dict[bytes, tuple[bool, ...]]] = (
     weakref.WeakKeyDictionary()
 )
-NEEDS_SEEN_MAX = 200_000
+NEEDS_SEEN_MAX = 100_000
 """Sealed support documents whose needs are kept, per key holder (dropped all at once past
-this: a few MB at most)."""
+this): about 100 bytes each, 1 MB for 10,000 persons."""
+_FLAGS: dict[tuple[bool, ...], tuple[bool, ...]] = {}
+"""One tuple per combination of needs, shared by the documents that have it."""
 
 
 def _needs_of(protector: Protector, sealed: str | None) -> tuple[bool, ...]:
@@ -174,6 +176,7 @@ def _needs_of(protector: Protector, sealed: str | None) -> tuple[bool, ...]:
     if flags is None:
         support = open_support(protector, sealed)
         flags = tuple(bool(getattr(support, f"need_{n}")) for n in NEEDS)
+        flags = _FLAGS.setdefault(flags, flags)
         if len(seen) >= NEEDS_SEEN_MAX:
             seen.clear()
         seen[key] = flags
