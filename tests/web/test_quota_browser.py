@@ -62,7 +62,10 @@ def test_officer_opens_a_vacancy_and_refers_a_candidate(
     shot(page, f"vacancy-{lang}.png")
     cards = page.locator("#candidates li.card")
     assert cards.count() > 0
-    chosen = cards.first.locator("h3").inner_text()
+    heading = cards.first.locator("h3")
+    chosen = heading.locator(".sub").inner_text()  # the person's id beside the name
+    assert re.fullmatch(r"P\d{5}", chosen)
+    assert heading.locator("a").inner_text().startswith("Жумабаев Ержан")  # staff see the name
     cards.first.get_by_role("button", name=web("vacancy_refer_person", lang, id=chosen)).click()
     assert "made=" in page.url
     assert web(
