@@ -22,13 +22,14 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy.engine import Engine as DatabaseEngine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from matcher import Engine, PersonIndex
+from matcher import TITLE_CUTOFF, Engine, PersonIndex
 from service.runtime import Runtime
 from service.store import changes, modelstore, referrals
 from service.store import rows as glue
 from service.store.referrals import Overlay
+from service.store.tables import Person
 
 log = logging.getLogger("matcher.serving")
 Today = Callable[[], date]
@@ -166,6 +167,7 @@ class Serving:
                 return Snapshot(engine, versions, today, persons=old.persons)
             started = time.perf_counter()
             engine = self._fresh(rt, session, today)
+            read_professions(session, engine)
             log.info("engine built in %.1f s", time.perf_counter() - started)
         return Snapshot(engine, versions, today)
 
@@ -188,3 +190,15 @@ class Serving:
             secret=rt.settings.secret(),
             readings=readings,
         )
+
+
+def read_professions(session: Session, engine: Engine) -> None:
+    """Every person's professions as written, read by the engine's matcher in one batch (it
+    remembers them): a person's first list then reads none of them one by one."""
+    texts = list(
+        dict.fromkeys(
+            text for written in session.exec(select(Person.professions)) for text in written or ()
+        )
+    )
+    if texts:
+        engine.matcher.match_many(texts, limit=1, cutoff=TITLE_CUTOFF)
