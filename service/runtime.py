@@ -4,6 +4,8 @@ bound to their own connection."""
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -97,8 +99,37 @@ class Runtime:
             # the trail's rows are chained under this database's key (service.store.audit)
             audit.use_key(self.bind, self.protector.audit_key())
             self._audit_keyed = True
-        with _busy_is_503(), db.session_scope(self.bind, write=True) as session:
-            yield session
+        lock = _sqlite_writers(self.bind)
+        if lock is not None and not lock.acquire(timeout=db.BUSY_TIMEOUT_MS / 1000):
+            from service.usecases.errors import Busy
+
+            raise Busy("database_busy")
+        try:
+            with _busy_is_503(), db.session_scope(self.bind, write=True) as session:
+                yield session
+        finally:
+            if lock is not None:
+                lock.release()
+
+
+_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+_WRITERS_GUARD = threading.Lock()
+
+
+def _sqlite_writers(bind: Engine | sa.Connection) -> threading.RLock | None:
+    """The queue of this process's writers to one SQLite file. SQLite lets one writer in at a
+    time; one that finds the lock taken sleeps in its busy handler in growing steps (up to
+    100 ms), so under a few concurrent writers a short write could wait far longer than the
+    writes ahead of it took. Queued here first, a writer is woken the moment the one before
+    it finishes; writers of other processes still meet SQLite's own lock and busy timeout.
+    PostgreSQL (row locks) and a lent connection (the tests') need no queue."""
+    if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
+        return None
+    with _WRITERS_GUARD:
+        lock = _WRITERS.get(bind)
+        if lock is None:
+            lock = _WRITERS[bind] = threading.RLock()
+        return lock
 
 
 @contextmanager
