@@ -1,6 +1,7 @@
 """An officer's or an inspector's caseload: the persons of the actor's region, narrowed by
-district, status, release window and needs, a page at a time; and the person page's read,
-audited with the account that opened it."""
+district, status, release window, needs, referrals and a search (person id, IIN or name),
+sorted, a page at a time; and the person page's read, audited with the account that opened
+it."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
+from catalogs.reference.places import places
 from service.runtime import Runtime
 from service.store import audit
 from service.store.protect import Protector
@@ -31,6 +33,10 @@ NEEDS = ("housing", "documents", "medical_commission")
 STATUSES = ("in_custody", "released", "probation")
 REFERRAL_FILTERS = ("none", "waiting", "overdue")
 """No referral yet; a referral waiting for the other side's answer; one past its deadline."""
+SORTS = ("release", "name", "status", "district")
+"""Release date (soonest first), name, status (in custody, released, on probation), district
+(by its name in the reader's language)."""
+_STATUS_RANK = {status: rank for rank, status in enumerate(STATUSES)}
 
 
 @dataclass(frozen=True)
@@ -43,6 +49,19 @@ class Filters:
     person_id: str | None = None
     """A person's id, or an IIN (found exactly, through its keyed hash)."""
     referral: str | None = None
+    name: str | None = None
+    """Words of a person's name (each must appear, case and ё/е ignored)."""
+
+
+def search(text: str | None) -> Filters:
+    """What a search box's text asks for: one word with a digit a person's id or an IIN
+    (12 digits), anything else words of a name."""
+    wanted = " ".join((text or "").split())
+    if not wanted:
+        return Filters()
+    if " " not in wanted and any(ch.isdigit() for ch in wanted):
+        return Filters(person_id=wanted)
+    return Filters(name=wanted)
 
 
 @dataclass(frozen=True)
@@ -72,15 +91,32 @@ def _check(filters: Filters) -> None:
             raise Invalid("invalid_request")
     if filters.referral not in (None, *REFERRAL_FILTERS):
         raise Invalid("invalid_request")
+    if filters.name is not None and len(filters.name) > 200:
+        raise Invalid("invalid_request")
 
 
 def caseload(
-    rt: Runtime, actor: Actor, filters: Filters, *, page: int = 1, today: date | None = None
+    rt: Runtime,
+    actor: Actor,
+    filters: Filters,
+    *,
+    page: int = 1,
+    today: date | None = None,
+    sort: str = "release",
+    descending: bool = False,
+    lang: str = "ru",
 ) -> Caseload:
-    """The actor's persons (its region only; every region for an actor without one), soonest
-    release first, ``PAGE_SIZE`` a page. Names are shown to staff: each listing is audited."""
+    """The actor's persons (its region only; every region for an actor without one), in
+    ``sort`` order (``SORTS``; persons without a release date last, then by id),
+    ``PAGE_SIZE`` a page. Names are shown to staff: each listing is audited.
+
+    Release date, status and district sort in SQL; names and needs are stored encrypted, so
+    a name search, a needs filter or a name sort reads the rows the other filters left (the
+    actor's region at most) and decrypts only what it needs of them."""
     access.staff_only(actor)
     _check(filters)
+    if sort not in SORTS:
+        raise Invalid("invalid_request")
     day = today or date.today()
     where: list[sa.ColumnElement[bool]] = []
     if actor.region_kato is not None:
@@ -101,14 +137,10 @@ def caseload(
     if filters.referral is not None:
         where.append(_referrals(filters.referral, day))
     page = max(page, 1)
-    order: list[Any] = [
-        col(Person.release_date).is_(None),
-        col(Person.release_date),
-        col(Person.person_id),
-    ]
+    order = _order(sort, descending, day, lang, actor.region_kato)
     with rt.session() as session:
-        if filters.needs:
-            ids = _needing(rt, session, where, order, filters.needs)
+        if filters.needs or filters.name or sort == "name":
+            ids = _narrowed(rt, session, where, order, filters, sort=sort, descending=descending)
             total = len(ids)
             shown = ids[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
             found = session.scalars(sa.select(Person).where(col(Person.person_id).in_(shown)))
@@ -183,29 +215,86 @@ def _needs_of(protector: Protector, sealed: str | None) -> tuple[bool, ...]:
     return flags
 
 
-def _needing(
+def _order(sort: str, descending: bool, day: date, lang: str, region: str | None) -> list[Any]:
+    """The SQL order of a listing (a name sort orders by release first: ``_narrowed`` then
+    sorts by name, keeping that order among equal names)."""
+    release = col(Person.release_date)
+    by_release = [release.is_(None), release.desc() if descending else release]
+    soonest = [release.is_(None), release, col(Person.person_id)]
+    if sort == "status":
+        custody = sa.and_(col(Person.status) == "in_custody", release <= day)
+        rank = sa.case(
+            (custody, _STATUS_RANK["released"]),
+            *((col(Person.status) == s, r) for s, r in _STATUS_RANK.items()),
+            else_=len(STATUSES),
+        )
+        return [rank.desc() if descending else rank, *soonest]
+    if sort == "district":
+        district = _district_rank(lang, region)
+        return [district.desc() if descending else district, *soonest]
+    return [*by_release, col(Person.person_id)]
+
+
+def _district_rank(lang: str, region: str | None) -> sa.ColumnElement[int]:
+    """A person's district's place among the districts (of the region, or of every region)
+    sorted by name in ``lang``: persons' places start with their district's four digits."""
+    regions = [region] if region is not None else [p.kato for p in places().regions()]
+    named = sorted(
+        (d.name(lang).casefold(), d.kato[:4]) for kato in regions for d in places().districts(kato)
+    )
+    ranks: dict[str, int] = {}
+    for _, prefix in named:
+        ranks.setdefault(prefix, len(ranks))
+    if not ranks:
+        return sa.literal(0)
+    return sa.case(ranks, value=sa.func.substr(col(Person.kato), 1, 4), else_=len(ranks))
+
+
+def _folded(text: str) -> str:
+    return text.casefold().replace("ё", "е")
+
+
+def _narrowed(
     rt: Runtime,
     session: Session,
     where: list[sa.ColumnElement[bool]],
     order: list[Any],
-    needs: tuple[str, ...],
+    filters: Filters,
+    *,
+    sort: str,
+    descending: bool,
 ) -> list[str]:
-    """The ids, in ``order``, of the persons ``where`` selects who have every one of
-    ``needs``.
+    """The ids, in ``order``, of the persons ``where`` selects whose name holds every word of
+    ``filters.name`` and who have every one of ``filters.needs``; by name instead when no
+    SQL order can (a name sort: ``order`` is then only the order among equal names).
 
-    Needs are stored encrypted (``service.store.sealed``), so they are read here, within the
-    rows the other filters left (the actor's region at most), rather than compared in SQL.
-    A keyed tag per need would let SQL filter, but the same tag on every person with that
-    need would group the persons of a dump by need, and the largest group is easy to name;
-    decrypting one short document per person is cheap next to that (~0.1 ms each), and each
-    document is decrypted once per process (``_needs_of``)."""
-    query = sa.select(col(Person.person_id), col(Person.support_cipher)).where(*where)
-    wanted = [NEEDS.index(n) for n in needs]
-    return [
-        person_id
-        for person_id, sealed in session.execute(query.order_by(*order))
-        if all(_needs_of(rt.protector, sealed)[i] for i in wanted)
-    ]
+    Needs and names are stored encrypted (``service.store.sealed``), so they are read here,
+    within the rows the other filters left, rather than compared in SQL. A keyed tag per need
+    would let SQL filter, but the same tag on every person with that need would group the
+    persons of a dump by need, and the largest group is easy to name; decrypting one short
+    document per person is cheap next to that (~0.1 ms each), and each support document is
+    decrypted once per process (``_needs_of``). Names are decrypted only for a name search or
+    sort, and never kept."""
+    by_name = sort == "name"
+    read_names = bool(filters.name) or by_name
+    columns: list[Any] = [col(Person.person_id), col(Person.support_cipher)]
+    if read_names:
+        columns.append(col(Person.full_name_cipher))
+    rows = list(session.execute(sa.select(*columns).where(*where).order_by(*order)))
+    if filters.needs:
+        wanted = [NEEDS.index(n) for n in filters.needs]
+        rows = [r for r in rows if all(_needs_of(rt.protector, r[1])[i] for i in wanted)]
+    if not read_names:
+        return [r[0] for r in rows]
+    named = [(r[0], _folded(rt.protector.decrypt(r[2]) or "")) for r in rows]
+    if filters.name:
+        words = _folded(filters.name).split()
+        named = [(pid, name) for pid, name in named if all(w in name for w in words)]
+    if by_name:
+        # a person without a name (never in the demo, possible in an import) comes last
+        named.sort(key=lambda found: found[1], reverse=descending)
+        named.sort(key=lambda found: not found[1])
+    return [pid for pid, _ in named]
 
 
 def _referrals(which: str, day: date) -> sa.ColumnElement[bool]:

@@ -3,7 +3,7 @@ three shortlists with a refer button per item, the referrals as a timeline)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
@@ -15,12 +15,14 @@ from starlette.responses import JSONResponse, Response
 from catalogs.i18n import messages
 from catalogs.reference.places import places
 from matcher import KINDS, Course, Shelter, Vacancy
+from matcher.eligibility import quota_window_end
 from service.store.protect import mask_iin
+from service.store.referrals import Places, Standing
 from service.store.rows import effective_status
 from service.store.sealed import open_support
 from service.store.tables import Account, PlanVersion
 from service.store.tables import Person as PersonRow
-from service.usecases import caseload, occupations, plans, referrals, shortlists
+from service.usecases import caseload, occupations, persons, plans, referrals, shortlists
 from service.usecases.actor import Actor
 from service.usecases.errors import Problem
 from service.usecases.referrals import Move
@@ -66,17 +68,26 @@ async def caseload_page(
     referral: str | None = None,
     q: str | None = None,
     page: int = 1,
+    sort: str = "release",
+    order: str = "asc",
 ) -> Response:
     actor = v.need(*STAFF)
+    searched = caseload.search(q)
+    descending = order == "desc"
     filters = caseload.Filters(
         district=district or None,
         status=status or None,
         release_within_weeks=int(release) if release and release.isdigit() else None,
         needs=tuple(n for n in need or () if n),
-        person_id=q.strip() if q and q.strip() else None,
+        person_id=searched.person_id,
+        name=searched.name,
         referral=referral or None,
     )
-    found = await run_in_threadpool(caseload.caseload, v.rt, actor, filters, page=page)
+    found = await run_in_threadpool(
+        lambda: caseload.caseload(
+            v.rt, actor, filters, page=page, sort=sort, descending=descending, lang=v.lang
+        )
+    )
     region = actor.region_kato
     districts = [(p.kato, p.name(v.lang)) for p in places().districts(region)] if region else []
     query = {
@@ -84,7 +95,19 @@ async def caseload_page(
         "release": str(filters.release_within_weeks or ""), "q": q or "",
         "referral": filters.referral or "",
     }  # fmt: skip
-    base = urlencode([*query.items(), *(("need", n) for n in filters.needs)])
+    kept = urlencode([*query.items(), *(("need", n) for n in filters.needs)])
+    base = f"{kept}&sort={sort}&order={'desc' if descending else 'asc'}"
+
+    def sort_url(key: str) -> str:
+        """A column's header link: sorted by it, the other way round when it already is."""
+        turn = "desc" if key == sort and not descending else "asc"
+        return f"/persons?{kept}&sort={key}&order={turn}"
+
+    def sort_state(key: str) -> str | None:
+        if key != sort:
+            return None
+        return "descending" if descending else "ascending"
+
     return v.render(
         "caseload.html",
         title=v.t("caseload_title"),
@@ -99,6 +122,10 @@ async def caseload_page(
         referral_filters=caseload.REFERRAL_FILTERS,
         district_of=lambda kato: district_name(kato, v.lang),
         page_url=lambda n: f"/persons?{base}&page={n}",
+        sort_url=sort_url,
+        sort_state=sort_state,
+        sort=sort,
+        order="desc" if descending else "asc",
     )
 
 
@@ -113,21 +140,58 @@ class Offer:
     place: str
     money: str
     reasons: list[str]
+    schedule: str = ""
+    dates: list[tuple[str, date]] = field(default_factory=list)
+    """(label's key, day): a course's start, a quota vacancy's offer window."""
+    free: str = ""
 
 
-def _offer(v: Visit, kind: str, item: Vacancy | Course | Shelter, reasons: list[str]) -> Offer:
+def _offer(
+    v: Visit,
+    kind: str,
+    item: Vacancy | Course | Shelter,
+    reasons: list[str],
+    spots: Places | None,
+) -> Offer:
+    """``spots``: the item's places as referrals hold them now (none when the referrals
+    count none for it: then the catalog's own figure)."""
     from service.web.pages import money
 
+    free = spots.free if spots is not None else None
     if isinstance(item, Vacancy):
-        return Offer(kind, item.vacancy_id, item.title, item.employer_name or "",
-                     place_name(item.kato, v.lang),
-                     money(item.salary_kzt) if item.salary_kzt else "", reasons)  # fmt: skip
+        dates: list[tuple[str, date]] = []
+        last = quota_window_end(item)
+        if item.is_quota and item.quota_from is not None and last is not None:
+            dates = [("offer_window_from", item.quota_from), ("offer_window_to", last)]
+        return Offer(
+            kind, item.vacancy_id, item.title, item.employer_name or "",
+            place_name(item.kato, v.lang),
+            money(item.salary_kzt) if item.salary_kzt else v.t("vacancy_salary_unknown"),
+            reasons, schedule=v.t(f"schedule_{item.employment_type}"), dates=dates,
+            free=v.t("places_free_n", free=free) if free is not None else v.t("places_no_limit"),
+        )  # fmt: skip
     if isinstance(item, Course):
         where = place_name(item.kato, v.lang) if item.kato else v.t(f"format_{item.format}")
         cost = v.t("free_of_charge") if item.cost_kzt == 0 else money(item.cost_kzt)
-        return Offer(kind, item.course_id, item.title, item.provider or "", where, cost, reasons)
-    return Offer(kind, item.shelter_id, item.name, "", place_name(item.kato, v.lang),
-                 v.t("free_beds", count=item.free_beds), reasons)  # fmt: skip
+        hours = v.t("offer_hours", hours=item.hours) if item.hours else ""
+        schedule = ", ".join(x for x in (v.t(f"format_{item.format}"), hours) if x)
+        seats = free if free is not None else item.seats
+        return Offer(
+            kind, item.course_id, item.title, item.provider or "", where, cost, reasons,
+            schedule=schedule,
+            dates=[("offer_course_starts", item.starts_on)] if item.starts_on else [],
+            free=v.t("places_free_n", free=seats) if seats is not None else v.t("places_no_limit"),
+        )  # fmt: skip
+    beds = free if free is not None else item.free_beds
+    return Offer(
+        kind, item.shelter_id, item.name, "", place_name(item.kato, v.lang), "", reasons,
+        schedule=v.t("offer_stay", days=item.max_stay_days),
+        free=v.t("free_beds", count=beds),
+    )  # fmt: skip
+
+
+def _places(standing: Standing | None) -> Places | None:
+    return standing.places if standing is not None else None
 
 
 def _person_page(
@@ -138,9 +202,20 @@ def _person_page(
     status: int = 200,
     occupation_error: bool = False,
     typed: str = "",
+    reveal: bool = False,
+    why: tuple[str, str] | None = None,
 ) -> Response:
+    """The person page; ``reveal``: with the full IIN, read (and audited) as the API's
+    ``?reveal_iin=true`` does; ``why``: with the verdict on one item (kind, id)."""
     actor = v.need(*STAFF)
     row = caseload.open_person(v.rt, actor, person_id)
+    if reveal:
+        row = persons.read(v.rt, actor, row.person_id, reveal_iin=True)
+    explained, why_error = (None, None)
+    if why is not None:
+        explained, why_error = _why(v, actor, row.person_id, *why)
+        if why_error is not None and status == 200:
+            status = why_error[0]
     protector = v.rt.protector
     iin = protector.decrypt(row.iin_cipher)
     support = open_support(protector, row.support_cipher)
@@ -153,10 +228,14 @@ def _person_page(
         )
         notices += [notice.as_dict(v.lang) | {"profession": notice.profession}
                     for notice in found.notices]  # fmt: skip
+        overlay = shortlists.places_for(v.rt, found.engine)
         lists[kind] = [
-            _offer(v, kind, found.engine.item(kind, rec.id), [r.text(v.lang) for r in rec.reasons])
+            _offer(
+                v, kind, found.engine.item(kind, rec.id), [r.text(v.lang) for r in rec.reasons],
+                _places(overlay.standing_of(kind, rec.id)),
+            )
             for rec in found.items
-        ]
+        ]  # fmt: skip
     plan = _plan_version(v, actor, row.person_id)
     occupation = _confirmed(v, row)
     timeline = [
@@ -169,7 +248,12 @@ def _person_page(
         title=v.t("person_title", id=row.person_id),
         person=row,
         name=protector.decrypt(row.full_name_cipher),
-        iin=mask_iin(iin) if iin else None,
+        iin=(iin if reveal else mask_iin(iin)) if iin else None,
+        revealed=reveal,
+        why_asked=why,
+        explained=explained,
+        why_error=why_error[1] if why_error else None,
+        kinds=KINDS,
         state=state,
         place=place_name(row.kato, v.lang),
         needs=support.needs(NEEDS),
@@ -194,8 +278,48 @@ def _plan_version(v: Visit, actor: Actor, person_id: str) -> PlanVersion | None:
 
 
 @router.get("/persons/{person_id}")
-async def person_page(v: VisitDep, person_id: str) -> Response:
-    return await run_in_threadpool(_person_page, v, person_id)
+async def person_page(
+    v: VisitDep, person_id: str, why_kind: str | None = None, why_item: str | None = None
+) -> Response:
+    """``why_kind`` and ``why_item``: the "why not" form's question (both, or neither)."""
+    why = None
+    if why_kind is not None or why_item is not None:
+        why = ((why_kind or "").strip()[:20], (why_item or "").strip()[:64])
+    return await run_in_threadpool(lambda: _person_page(v, person_id, why=why))
+
+
+@router.post("/persons/{person_id}/iin")
+async def reveal_iin(v: VisitDep, fields: FormDep, person_id: str) -> Response:
+    """The full IIN, shown on this answer only (never remembered), audited as ``reveal_iin``."""
+    return await run_in_threadpool(lambda: _person_page(v, person_id, reveal=True))
+
+
+def _why(
+    v: Visit, actor: Actor, person_id: str, kind: str, item_id: str
+) -> tuple[dict[str, object] | None, tuple[int, str] | None]:
+    """The verdict on one item for the person (``matcher why``, the API's why route): the
+    rules that exclude it, or its place in the list, with its reasons; or the message of
+    what was wrong with the question (status, text)."""
+    if kind not in KINDS or not item_id:
+        return None, (422, v.t("why_bad_question"))
+    try:
+        found = shortlists.why(v.rt, actor, person_id=person_id, kind=kind, item_id=item_id)
+    except Problem as problem:
+        if problem.code == "unknown_person":
+            raise
+        return None, (problem.status, problem.message(v.lang))
+    result = found.why
+    item = found.engine.item(kind, item_id)
+    engine_text = messages("matcher")
+    return {
+        "kind": kind,
+        "id": item_id,
+        "title": item.name if isinstance(item, Shelter) else item.title,
+        "eligible": result.eligible,
+        "verdicts": [engine_text.text(x.code, v.lang, **x.params) for x in result.verdicts],
+        "rank": result.rank,
+        "reasons": [r.text(v.lang) for r in result.reasons],
+    }, None
 
 
 @router.post("/persons/{person_id}/referrals")
