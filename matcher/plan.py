@@ -4,8 +4,14 @@
 a check-in schedule and dated actions, each with who is responsible. The rules are data
 (``RULES``: key, part, responsible, due offset) and the texts are message codes rendered in
 ru, kk or en (``matcher/locales``). The sequence follows DOMAIN.md: a bed from the release day,
-a course that starts before release (inside) or within the shelter stay, a quota job referral
-in the first month, an exit from the shelter no earlier than the first pay day.
+a job referral within the first month after release (two weeks, once registered with the
+employment centre) whenever the person has a trade or a quota job fits, whatever else the plan
+holds; a course only when the person asks for one, or has no profession and no job within
+reach, chosen to end in time for the first pay to fall within the shelter stay (when none does,
+the plan says why it keeps the course); the akimat's housing search well before the stay ends.
+Nothing is due before today, and nothing "before release" is prescribed once released. The
+dates that follow from the actions (first pay, housing search, review, timing risks) are derived
+by ``matcher.plan_timing``, the same way after each of the inspector's edits.
 
 A plan is plain JSON-ready data; the service stores every version. Regenerating keeps what the
 inspector decided (edited, added, done or dropped actions) and says why a booked option moved.
@@ -18,14 +24,19 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+from matcher import plan_timing as timing
 from matcher.engine import Engine
+from matcher.plan_timing import HIRE_AFTER_REFERRAL_DAYS, PAY_CYCLE_DAYS
 from matcher.profile import Course, Person, Shelter, Vacancy
 
-PAY_CYCLE_DAYS = 30
-"""From a hire to the first wage: one monthly pay cycle."""
+__all__ = ["HIRE_AFTER_REFERRAL_DAYS", "PAY_CYCLE_DAYS", "generate", "recompute", "review"]
+
 REFERRAL_WITHIN_DAYS = 30
-"""A quota job referral within the first month after release."""
-HIRE_AFTER_REFERRAL_DAYS = 14
+"""A job referral within the first month after release (the bound)."""
+REFERRAL_DAYS = 14
+"""When the referral is planned: a week after registering with the employment centre."""
+MAX_STAY_DAYS = 180
+"""The longest shelter stay (DOMAIN.md), whatever the centre allows."""
 COURSE_HOURS_PER_WEEK = 30
 CLAIM_SHARE_OF_SALARY = 0.25
 """A civil-claim payment plan takes at most a quarter of the expected wage."""
@@ -54,7 +65,7 @@ RULES: dict[str, tuple[str, str, str, int]] = {
     "medical_commission": ("employment", "employment", "employment_centre", 14),
     "register_employment_centre": ("employment", "employment", "employment_centre", 7),
     "course": ("before_release", "employment", "employment_centre", 0),
-    "job_referral": ("employment", "employment", "employment_centre", REFERRAL_WITHIN_DAYS),
+    "job_referral": ("employment", "employment", "employment_centre", REFERRAL_DAYS),
     "civil_claim_mediation": ("social_legal", "social_legal", "probation_service", 60),
     "shelter": ("housing", "housing", "adaptation_centre", 0),
     "housing_search": ("housing", "housing", "akimat", -30),
@@ -67,10 +78,11 @@ def anchor_date(person: Person, today: date) -> date:
     return person.release_date if person.release_date is not None else today
 
 
-def _action(key: str, person: Person, anchor: date, today: date, **fields: Any) -> dict[str, Any]:
+def _action(key: str, inside: bool, anchor: date, today: date, **fields: Any) -> dict[str, Any]:
+    """One rule's action: due ``offset`` days from the anchor (or ``due``), never before today;
+    its part "before release" only while the person is still inside."""
     inside_part, outside_part, responsible, offset = RULES[key]
-    inside = person.status == "in_custody"
-    due = fields.pop("due", None) or max(anchor + timedelta(offset), today)
+    due = max(fields.pop("due", None) or anchor + timedelta(offset), today)
     action: dict[str, Any] = {
         "id": key,
         "rule": key,
@@ -94,23 +106,32 @@ def _course_weeks(course: Course) -> int:
 
 
 def _pick_shelter(
-    engine: Engine, person: Person, first_pay: date
+    engine: Engine, person: Person, arrival: date, first_pay: date
 ) -> tuple[Shelter | None, list[str]]:
-    """A centre with a free bed, in the person's region when there is one, whose stay lasts
-    at least until the first pay day; returns it and the ids passed over as too short."""
+    """A centre with a free bed, in the person's region when there is one, whose stay from
+    ``arrival`` lasts at least until the first pay day; returns it and the ids passed over as
+    too short."""
     too_short: list[str] = []
     options = [engine.item("shelter", r.id) for r in engine.recommend(person, "shelter", limit=20)]
-    release = anchor_date(person, engine.today)
     ranked = sorted(
         (s for s in options if isinstance(s, Shelter)),
         key=lambda s: s.kato[:2] != person.kato[:2],
     )
     for shelter in ranked:
-        if release + timedelta(min(shelter.max_stay_days, 180)) < first_pay:
+        if arrival + timedelta(_stay_days(shelter)) < first_pay:
             too_short.append(shelter.shelter_id)
             continue
         return shelter, too_short
     return None, too_short
+
+
+def _stay_days(shelter: Shelter) -> int:
+    return min(shelter.max_stay_days, MAX_STAY_DAYS)
+
+
+def _course_dates(course: Course, earliest: date) -> tuple[date, date]:
+    start = course.starts_on or earliest
+    return start, start + timedelta(weeks=_course_weeks(course))
 
 
 def _pick_course(
@@ -118,39 +139,34 @@ def _pick_course(
     person: Person,
     window: tuple[date, date],
     inside_window: tuple[date, date] | None,
-) -> Course | None:
+    latest_end: date | None,
+) -> tuple[Course, bool] | None:
     """The best course that starts inside before release (when reachable from custody) or
-    within the window after release, preferring courses that lead to quota jobs nearby."""
+    within the window after release (never in the past), preferring one that ends by
+    ``latest_end`` (in time for the first pay within the shelter stay), then one that leads to
+    quota jobs nearby. Returns it and whether it ends in time."""
     gap = engine.vacancies.quota_gap.get(person.kato[:2], {})
-    best: tuple[int, float, Course] | None = None
+    best: tuple[int, int, int, Course, bool] | None = None
     for rank, item in enumerate(engine.recommend(person, "course", limit=60)):
         course = engine.item("course", item.id)
         assert isinstance(course, Course)
         start = course.starts_on
-        fits = False
-        if inside_window is not None and course.available_in_custody:
+        in_custody = inside_window is not None and course.available_in_custody
+        if in_custody and inside_window is not None:
             fits = start is None or inside_window[0] <= start < inside_window[1]
-        elif start is not None:
-            fits = window[0] <= start < window[1]
+            earliest = inside_window[0]
+        else:
+            fits = start is not None and window[0] <= start < window[1]
+            earliest = window[0]
         if not fits:
             continue
+        end = _course_dates(course, earliest)[1]
+        in_time = in_custody or latest_end is None or end <= latest_end
         leads = any(code in gap for code in course.occupation_codes)
-        key = (0 if leads else 1, rank)
-        if best is None or key < best[:2]:
-            best = (key[0], key[1], course)
-    return best[2] if best else None
-
-
-def _local_demand(engine: Engine, person: Person) -> int:
-    """Open vacancies of the person's own occupations within reach."""
-    view = engine.view(person)
-    if not view.codes:
-        return 0
-    items = engine.recommend(replace(person, professions=person.professions), "vacancy", limit=30)
-    own = set(view.codes)
-    return sum(
-        1 for item in items if engine.vacancies.code_of(engine.vacancies.position[item.id]) in own
-    )
+        key = (0 if in_time else 1, 0 if leads else 1, rank)
+        if best is None or key < best[:3]:
+            best = (*key, course, in_time)
+    return (best[3], best[4]) if best else None
 
 
 def generate(
@@ -165,11 +181,13 @@ def generate(
         and person.release_date is not None
         and person.release_date > today
     )
+    start = max(anchor, today)
+    """The first day of life outside that is not in the past."""
     actions: list[dict[str, Any]] = []
     flags: list[str] = []
 
     def add(key: str, **fields: Any) -> dict[str, Any]:
-        action = _action(key, person, anchor, today, **fields)
+        action = _action(key, inside, anchor, today, **fields)
         actions.append(action)
         return action
 
@@ -191,32 +209,38 @@ def generate(
     if person.need_medical_commission:
         add("medical_commission")
 
-    # job options first: their salaries and dates shape the housing and claim steps
-    referral_due = max(anchor + timedelta(REFERRAL_WITHIN_DAYS), today)
-    first_pay = referral_due + timedelta(HIRE_AFTER_REFERRAL_DAYS + PAY_CYCLE_DAYS)
+    # the job referral's own date: it shapes the shelter (which must last to the first pay)
+    earliest_referral = max(anchor + timedelta(REFERRAL_DAYS), today)
+    first_pay = timing.first_pay_after(earliest_referral)
 
     shelter: Shelter | None = None
+    stay_until: date | None = None
     if person.need_housing:
         flags.append("no_housing")
-        shelter, too_short = _pick_shelter(engine, person, first_pay)
+        shelter, too_short = _pick_shelter(engine, person, start, first_pay)
         if shelter is not None:
-            stay = min(shelter.max_stay_days, 180)
-            exit_day = anchor + timedelta(stay)
+            stay = _stay_days(shelter)
+            stay_until = start + timedelta(stay)
             add(
                 "shelter",
-                due=anchor,
+                due=start,
                 params={
                     "name": shelter.name,
-                    "from": anchor.isoformat(),
-                    "until": exit_day.isoformat(),
+                    "from": start.isoformat(),
+                    "until": stay_until.isoformat(),
                     "days": stay,
                     "beds": shelter.free_beds,
                 },
                 items=[{"kind": "shelter", "id": shelter.shelter_id}],
                 passed_over=too_short,
             )
+            add(
+                "housing_search",
+                due=timing.housing_search_day(start, stay_until),
+                params={"until": stay_until.isoformat()},
+            )
         else:
-            add("housing_search", flags=["no_bed"])
+            add("housing_search", due=start, flags=["no_bed"])
             flags.append("no_shelter_bed")
 
     home = (
@@ -224,53 +248,71 @@ def generate(
         if shelter is None
         else replace(person, lat=shelter.lat, lon=shelter.lon, kato=shelter.kato)
     )
-    stay_end = (
-        anchor + timedelta(min(shelter.max_stay_days, 180)) if shelter else anchor + timedelta(90)
-    )
-    course: Course | None = None
-    demand = _local_demand(engine, home)
-    if not person.professions or demand == 0:
+    found = engine.recommend(home, "vacancy", limit=30)
+    quota = [
+        item
+        for item in found
+        if isinstance(v := engine.item("vacancy", item.id), Vacancy) and v.is_quota
+    ][:3]
+    jobs = quota or found[:3]
+    job_now = bool(person.professions) or bool(quota)
+    """A trade or a fitting quota job: refer within the first month, whatever else is planned."""
+
+    course_end: date | None = None
+    if person.wants_training or (not person.professions and not found):
+        stay_end = stay_until or start + timedelta(90)
+        latest_end = (
+            None
+            if stay_until is None or job_now
+            else stay_until
+            - timedelta(timing.AFTER_COURSE_DAYS + HIRE_AFTER_REFERRAL_DAYS + PAY_CYCLE_DAYS)
+        )
         inside_window = (today, person.release_date) if inside and person.release_date else None
-        course = _pick_course(engine, home, (anchor, stay_end), inside_window)
-        if course is not None:
-            start = course.starts_on or (today if inside else anchor)
-            end = start + timedelta(weeks=_course_weeks(course))
+        picked = _pick_course(engine, home, (start, stay_end), inside_window, latest_end)
+        if picked is not None:
+            course, in_time = picked
+            in_custody = inside and course.available_in_custody
+            c_start, c_end = _course_dates(course, today if in_custody else start)
+            late: dict[str, Any] = {}
+            if not in_time and stay_until is not None:
+                after = timing.first_pay_after(c_end + timedelta(timing.AFTER_COURSE_DAYS))
+                late = {
+                    "late": "wanted" if person.wants_training else "no_job",
+                    "until": stay_until.isoformat(),
+                    "first_pay": after.isoformat(),
+                }
             add(
                 "course",
-                due=start,
-                part="before_release" if inside and course.available_in_custody else "employment",
+                due=c_start,
+                part="before_release" if in_custody else "employment",
                 params={
                     "title": course.title,
-                    "start": start.isoformat(),
-                    "end": end.isoformat(),
-                    "reason": "no_profession" if not person.professions else "no_local_demand",
+                    "start": c_start.isoformat(),
+                    "end": c_end.isoformat(),
+                    "reason": "wants_training" if person.wants_training else "no_profession",
+                    **late,
                 },
                 items=[{"kind": "course", "id": course.course_id}],
             )
-            if not (inside and course.available_in_custody):
-                referral_due = max(referral_due, end + timedelta(7))
-                first_pay = referral_due + timedelta(HIRE_AFTER_REFERRAL_DAYS + PAY_CYCLE_DAYS)
+            if not in_custody:
+                course_end = c_end
 
-    jobs = [
-        item
-        for item in engine.recommend(home, "vacancy", limit=30)
-        if isinstance(v := engine.item("vacancy", item.id), Vacancy) and v.is_quota
-    ][:3] or engine.recommend(home, "vacancy", limit=3)
     salaries = [
         s for item in jobs if (s := getattr(engine.item("vacancy", item.id), "salary_kzt", None))
     ]
     expected_salary = int(sorted(salaries)[len(salaries) // 2]) if salaries else None
+    after_course = not job_now and course_end is not None
     add(
         "job_referral",
-        due=referral_due,
-        params={"count": len(jobs), "first_pay": first_pay.isoformat()},
+        due=earliest_referral,
+        params={
+            "count": len(jobs),
+            "first_pay": first_pay.isoformat(),
+            "earliest": earliest_referral.isoformat(),
+            "after_course": after_course,
+        },
         items=[{"kind": "vacancy", "id": item.id} for item in jobs],
     )
-    if not jobs:
-        flags.append("no_job_option")
-    if shelter is not None and anchor + timedelta(min(shelter.max_stay_days, 180)) < first_pay:
-        flags.append("stay_ends_before_first_pay")
-        add("housing_search", due=first_pay - timedelta(30))
 
     if person.civil_claim_kzt > 0:
         flags.append("unpaid_civil_claim")
@@ -289,11 +331,11 @@ def generate(
             },
         )
 
-    weekly_until = max(anchor, today) + timedelta(WEEKLY_CHECKINS_DAYS)
+    weekly_until = start + timedelta(WEEKLY_CHECKINS_DAYS)
     monthly_until = anchor + timedelta(MONTHLY_CHECKINS_DAYS)
     add(
         "checkins",
-        due=max(anchor, today),
+        due=start,
         params={
             "weekly_until": weekly_until.isoformat(),
             "monthly_until": monthly_until.isoformat(),
@@ -309,10 +351,7 @@ def generate(
         flags.append("release_within_a_year")
 
     actions = _merge(actions, previous, engine, person)
-    actions.sort(
-        key=lambda a: (a["due"], PARTS.index(a["part"]) if a["part"] in PARTS else 9, a["id"])
-    )
-    return {
+    body: dict[str, Any] = {
         "person_id": person.person_id,
         "generated_on": today.isoformat(),
         "anchor": anchor.isoformat(),
@@ -328,6 +367,20 @@ def generate(
         "first_pay_day": first_pay.isoformat(),
         "actions": actions,
     }
+    timing.recompute(body, today)
+    body["recomputed"] = []
+    actions.sort(
+        key=lambda a: (a["due"], PARTS.index(a["part"]) if a["part"] in PARTS else 9, a["id"])
+    )
+    return body
+
+
+def recompute(body: dict[str, Any], today: date) -> list[dict[str, Any]]:
+    """Derive the plan's dates and timing risks again from its (edited) actions; see
+    ``matcher.plan_timing``. Keeps what moved in ``body["recomputed"]`` and returns it."""
+    moved = timing.recompute(body, today)
+    body["recomputed"] = moved
+    return moved
 
 
 def _parts(person: Person, inside: bool) -> dict[str, Any]:

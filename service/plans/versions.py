@@ -1,8 +1,10 @@
 """Individual plans: generate, keep every version, let the inspector edit, render.
 
 Every change makes a new version (generated, regenerated, edited, added); nothing is
-overwritten. A version's body is stored encrypted (``service.store.sealed``): it is written
-and read here only, with the database's ``Protector``. Rendering turns the stored plan (codes and facts) into text in ru, kk or en,
+overwritten. After each edit the dates that follow from the actions (first pay, housing search,
+review) and the timing risks are derived again (``matcher.plan_timing``); what moved is kept in
+the version (``recomputed``) and rendered in words. A version's body is stored encrypted
+(``service.store.sealed``): it is written and read here only, with the database's ``Protector``. Rendering turns the stored plan (codes and facts) into text in ru, kk or en,
 as JSON or as a printable A4 HTML page.
 """
 
@@ -162,9 +164,11 @@ def edit_action(
     responsible: str | None = None,
     responsible_name: str | None = None,
     note: str | None = None,
+    today: date | None = None,
 ) -> Version:
     """Change one action (a new version). Dropping an action needs a reason (``note``).
-    ``responsible_name`` names the person who answers for it (an empty one clears it)."""
+    ``responsible_name`` names the person who answers for it (an empty one clears it). A due
+    date the inspector sets stays as set; the dates derived from it follow (as of ``today``)."""
     body, action = _copy_with_action(session, person_id, action_id, protector)
     if status is not None and status not in STATUSES:
         raise PlanError("bad_status", statuses=", ".join(STATUSES))
@@ -179,7 +183,9 @@ def edit_action(
             action[name] = value
     if due is not None:
         action["due"] = due.isoformat()
+        action["due_fixed"] = True
     action["edited"] = True
+    planner.recompute(body, today or date.today())
     return _save(session, person_id, body, "edited", author, protector=protector)
 
 
@@ -191,6 +197,7 @@ def link_referral(
     *,
     author: str,
     protector: Protector,
+    today: date | None = None,
 ) -> Version:
     """The action was carried out by a referral (a new version): it is done, and names the
     referral, whose own states tell what became of it."""
@@ -198,6 +205,7 @@ def link_referral(
     action["referrals"] = [*action.get("referrals", []), referral_id]
     action["status"] = "done"
     action["edited"] = True
+    planner.recompute(body, today or date.today())
     return _save(session, person_id, body, "edited", author, protector=protector)
 
 
@@ -212,6 +220,7 @@ def add_action(
     responsible: str,
     due: date,
     responsible_name: str | None = None,
+    today: date | None = None,
 ) -> Version:
     """An action the inspector writes in free text (a new version)."""
     current = latest(session, person_id, protector=protector)
@@ -233,7 +242,7 @@ def add_action(
             "responsible_name": name, "status": "planned", "items": [], "origin": "inspector", "note": None, "changed": None,
         }
     )  # fmt: skip
-    body["actions"].sort(key=lambda a: (a["due"], a["id"]))
+    planner.recompute(body, today or date.today())
     return _save(session, person_id, body, "added", author, protector=protector)
 
 
@@ -286,6 +295,16 @@ def _action_text(action: dict[str, Any], lang: str, labels: dict[str, str]) -> d
     if action.get("referrals"):
         numbers = ", ".join(f"№ {number}" for number in action["referrals"])
         extra.append(_t("plan_referrals", lang, numbers=numbers))
+    if action["params"].get("late"):
+        course = action["params"]
+        extra.append(
+            _t(
+                f"plan_course_late_{course['late']}",
+                lang,
+                until=course["until"],
+                first_pay=course["first_pay"],
+            )
+        )
     if action.get("note"):
         extra.append(_t("plan_note", lang, note=action["note"]))
     return {
@@ -301,6 +320,21 @@ def _action_text(action: dict[str, Any], lang: str, labels: dict[str, str]) -> d
         "origin": action["origin"],
         "items": action.get("items", []),
     }
+
+
+def recomputed_texts(body: dict[str, Any], lang: str) -> list[str]:
+    """What the last edit moved, in words: derived dates (from → to) and risks added or gone."""
+    lines = []
+    for moved in body.get("recomputed") or []:
+        what = moved["what"]
+        if what in ("risk_added", "risk_removed"):
+            risk = _t(f"plan_risk_{moved['risk']}", lang)
+            lines.append(_t(f"plan_{what}", lang, risk=risk))
+        elif moved.get("from") and moved.get("to"):
+            lines.append(
+                _t(f"plan_moved_{what}", lang, **{"from": moved["from"], "to": moved["to"]})
+            )
+    return lines
 
 
 def render(
@@ -336,6 +370,10 @@ def render(
         "status": _t(f"plan_status_{body['status']}", lang),
         "release": body.get("release_date"),
         "first_pay": _t("plan_first_pay", lang, date=body["first_pay_day"]),
+        "review_date": _t("plan_review_date", lang, date=body["review_date"])
+        if body.get("review_date")
+        else "",
+        "recomputed": recomputed_texts(body, lang),
         "parts": [
             {
                 "title": _t("plan_part_1", lang),

@@ -105,9 +105,12 @@ def edit_action(
     responsible: str | None = None,
     responsible_name: str | None = None,
     note: str | None = None,
+    today: date | None = None,
 ) -> Plan:
     """Change one action: status (done, dropped with a reason), due date, who (the agency
-    and the person's name; an empty name clears it), a note."""
+    and the person's name; an empty name clears it), a note. The dates derived from the
+    actions (first pay, housing search, review) and the timing risks follow, as of ``today``
+    (the calendar day unless given); the new version keeps what moved."""
     return _change(
         rt,
         actor,
@@ -123,6 +126,7 @@ def edit_action(
             responsible=responsible,
             responsible_name=responsible_name,
             note=note,
+            today=today,
         ),
     )
 
@@ -137,8 +141,9 @@ def add_action(
     responsible: str,
     due: date,
     responsible_name: str | None = None,
+    today: date | None = None,
 ) -> Plan:
-    """An action in free text (a new version)."""
+    """An action in free text (a new version); the derived dates are recomputed too."""
     return _change(
         rt,
         actor,
@@ -153,5 +158,6 @@ def add_action(
             responsible=responsible,
             responsible_name=responsible_name,
             due=due,
+            today=today,
         ),
     )

@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, timedelta
+from typing import Any
 
 from matcher import plan as planner
 from matcher.engine import Engine
-from matcher.profile import Person, Shelter
+from matcher.profile import Course, Person, Shelter
 from tests.matcher.conftest import AS_OF
 
 
@@ -33,12 +34,12 @@ def inside_90_days(**changes: object) -> Person:
     return Person(**fields)  # type: ignore[arg-type]
 
 
-def by_id(plan: dict[str, object]) -> dict[str, dict[str, object]]:
-    return {a["id"]: a for a in plan["actions"]}  # type: ignore[index, union-attr]
+def by_id(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {a["id"]: a for a in plan["actions"]}
 
 
 def test_plan_for_a_person_inside_released_in_90_days(engine: Engine) -> None:
-    person = inside_90_days()
+    person = inside_90_days(wants_training=True)
     release = person.release_date
     assert release is not None
     plan = planner.generate(engine, person)
@@ -60,6 +61,7 @@ def test_plan_for_a_person_inside_released_in_90_days(engine: Engine) -> None:
     assert until >= first_pay
     course_action = actions["course"]
     course = engine.item("course", course_action["items"][0]["id"])
+    assert isinstance(course, Course)
     start = date.fromisoformat(course_action["params"]["start"])
     assert (course.available_in_custody and AS_OF <= start < release) or release <= start < until
     job = actions["job_referral"]
