@@ -16,6 +16,12 @@
   A group fails only when it is *clearly* below ``FAIRNESS_FLOOR`` of the best: even the top of
   its 95 % confidence interval lies below the floor (small groups are noisy, and a gate that
   fails on noise teaches nothing).
+- **Trade first** (``trade_first``): among the persons with a trade whose period's referrals
+  hold an *exact-trade match* (a job of the person's own occupation code, occupation fit above
+  ``EXACT_TRADE_FIT``), the share whose top ``TRADE_TOP`` holds one, and the mean rank of their
+  best exact-trade match. A challenger whose share falls more than ``TRADE_SLACK`` below the
+  champion's or the baseline's (whichever is higher) moves skilled persons' trades down and is
+  refused.
 """
 
 from __future__ import annotations
@@ -33,7 +39,37 @@ FAIRNESS_FLOOR = 0.8
 MIN_GROUP = 30
 """Referrals (for exposure) or successes (for opportunity) a group needs to be judged."""
 
+EXACT_TRADE_FIT = 0.6
+"""Occupation fit above which a job is of the person's own code: a related code (same minor
+group) fits at most 0.6, a job open to anyone at most 0.55 (``matcher.features.occupation``)."""
+TRADE_TOP = 3
+"""The top of a list that must keep a person's exact-trade match."""
+TRADE_SLACK = 0.02
+"""How far the challenger's share may fall below the reference's before it is refused."""
+
 Array = npt.NDArray[np.float64]
+
+
+def trade_first(
+    lists: npt.ArrayLike, fit: npt.ArrayLike, scores: npt.ArrayLike, top: int = TRADE_TOP
+) -> dict[str, float | int]:
+    """Over the lists that hold an exact-trade match (``fit`` > ``EXACT_TRADE_FIT``): how many
+    (``persons``), the share whose top ``top`` holds one (``top_share``) and the mean rank of
+    the best one (``best_rank``); both nan when no list holds one."""
+    codes = _codes(lists)
+    exact = np.asarray(fit, dtype=np.float64) > EXACT_TRADE_FIT
+    score = np.asarray(scores, dtype=np.float64)
+    if not exact.any():
+        return {"persons": 0, "top_share": float("nan"), "best_rank": float("nan")}
+    ranks = _ranks(codes, score)
+    best = np.full(int(codes.max()) + 1, np.iinfo(np.int64).max)
+    np.minimum.at(best, codes[exact], ranks[exact])
+    held = best[best < np.iinfo(np.int64).max]
+    return {
+        "persons": len(held),
+        "top_share": round(float(np.mean(held <= top)), 4),
+        "best_rank": round(float(np.mean(held)), 3),
+    }
 
 
 def _ranks(lists: npt.NDArray[np.int64], scores: Array) -> npt.NDArray[np.int64]:

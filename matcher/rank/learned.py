@@ -10,6 +10,12 @@ Two parts, fitted on the same referrals:
   of the referrals and calibrated (isotonic) on the later 20 %, so that their probabilities
   hold on data the trees have not seen and that lie later in time.
 
+The trees are **monotone** (``monotonic_cst``) in every feature the baseline weighs: the
+occupation fit and the eligibility-relevant fits (distance, quota, housing, …) are each a fit
+where more is better, so raising one never lowers the trees' probability. The baseline is a
+sum with non-negative weights, the isotonic calibration and the logistic scaling below are
+non-decreasing, so the whole score is monotone in those features too (``monotone``).
+
 They are mixed as ``(1 − w) · baseline + w · trees``. The weight ``w`` of the trees is the
 one (in tenths) that orders the later 20 % best; while that slice holds fewer than 50
 successes it follows a rule instead, ``w = successes / (successes + PRIOR_POSITIVES)``: with
@@ -55,6 +61,14 @@ MIN_BLEND_SUCCESSES = 50
 """Successes among those that the blend weight needs to be chosen on them, not by rule."""
 
 
+def monotone(kind: str | None, names: Sequence[str]) -> list[int]:
+    """Each column's constraint for the trees: +1 (never lower the score when it rises) for
+    the features the baseline of ``kind`` weighs above zero, 0 (free) for the others, such as
+    the track records, whose meaning the outcomes teach. ``kind`` None constrains none."""
+    weighed = {n for n, w in WEIGHTS.get(kind or "", {}).items() if w > 0}
+    return [1 if str(name) in weighed else 0 for name in names]
+
+
 @cache
 def _threads() -> ThreadpoolController:
     """Looked up once: finding the thread pools reads every loaded library."""
@@ -80,7 +94,7 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     Attributes: ``features_`` (the names of X's columns, which the engine builds rows by),
     ``baseline_``, ``trees_``, ``isotonic_``, ``platt_`` (None when left out), ``blend_`` (the
     weight of the trees), ``positives_``, ``reference_`` (the weighted mean row), ``n_iter_``,
-    ``classes_``, ``n_features_in_``, and ``feature_names_in_`` when X was a DataFrame with
+    ``monotone_`` (the trees' constraint per column, ``monotone``), ``classes_``, ``n_features_in_``, and ``feature_names_in_`` when X was a DataFrame with
     string column names.
     """
 
@@ -145,7 +159,9 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             len(np.unique(target[~fit_rows & weighs])) < 2
         ):
             fit_rows = np.ones(len(target), dtype=bool)
+        self.monotone_ = monotone(self.kind, [str(n) for n in names])
         self.trees_ = HistGradientBoostingClassifier(
+            monotonic_cst=self.monotone_,
             max_iter=self.max_iter,
             learning_rate=self.learning_rate,
             max_leaf_nodes=self.max_leaf_nodes,
@@ -247,27 +263,58 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         check_is_fitted(self)
         values = np.asarray(rows, dtype=np.float64)
         n, width = values.shape
-        probes = np.repeat(values, width + 1, axis=0)
-        for i in range(width):
-            probes[np.arange(n) * (width + 1) + i + 1, i] = self.reference_[i]
-        _, trees = self.parts(probes)
-        trees = trees.reshape(n, width + 1)
+        # the path from the average row to each row, one column at a time: probe k of a row
+        # has its first k columns, the others at the average
+        probes = np.repeat(self.reference_[None, None, :], n, axis=0).repeat(width + 1, axis=1)
+        for k in range(1, width + 1):
+            probes[:, k, :k] = values[:, :k]
+        _, trees = self.parts(probes.reshape(-1, width))
+        path = trees.reshape(n, width + 1)
+        steps = np.diff(path, axis=1)
+        split = self._average_split()
+        score = self.predict_proba(values)[:, 1]
         names = [str(name) for name in self.features_]
+        base_columns = self._base_columns()
         result = []
         for r in range(n):
-            base = self.baseline_.contributions(values[r, self._base_columns()].tolist())
-            shares = {name: (1.0 - self.blend_) * share for name, share in base.items()}
-            for i, name in enumerate(names):
-                gain = max(0.0, float(trees[r, 0] - trees[r, i + 1]))
-                shares[name] = shares.get(name, 0.0) + self.blend_ * gain
-            result.append(shares)
+            base = self.baseline_.contributions(values[r, base_columns].tolist())
+            mixed = np.array(
+                [
+                    (1.0 - self.blend_ + 1e-6) * base.get(name, 0.0)
+                    + self.blend_ * (path[r, 0] * split[i] + steps[r, i])
+                    for i, name in enumerate(names)
+                ]
+            )
+            total = float(mixed.sum())  # the mix itself, ``_mix``
+            shares = mixed * (score[r] / total) if total > 0 else split * score[r]
+            result.append({name: float(v) for name, v in zip(names, shares, strict=True)})
+        return result
+
+    def _average_split(self) -> npt.NDArray[np.float64]:
+        """How the trees' probability for the average row is shared among the columns: as the
+        baseline weighs them (evenly when it weighs none of them)."""
+        names = [str(name) for name in self.features_]
+        weights = dict(zip(self._base_names(), self.baseline_.coef_, strict=True))
+        split = np.array([float(weights.get(name, 0.0)) for name in names])
+        if split.sum() <= 0:
+            split = np.ones(len(names))
+        result: npt.NDArray[np.float64] = split / split.sum()
         return result
 
     def contributions(self, row: Sequence[float]) -> dict[str, float]:
-        """Each feature's share of one row's score: the baseline's shares, weighed by how
-        much the baseline counts, plus what the trees lose when the feature falls back to
-        its average (only gains are kept: the reasons say what speaks for an item)."""
+        """Each feature's share of one row's score; the shares add up to the score
+        (``predict_proba``), for ``matcher why``. A documented linearisation
+        (docs/retraining.md): the baseline's own shares, weighed by how much the baseline
+        counts; the trees' probability for the average row, shared out as the baseline weighs
+        the features; what the trees gain (or lose: a share may be negative) as each feature
+        in turn moves from its average to its value; all scaled by score / mix, the logistic
+        scaling's ratio at this row."""
         return self.contributions_many([row])[0]
+
+    def _constraints(self) -> list[int]:
+        """The trees' constraints (none for a ranker saved before they existed)."""
+        found = getattr(self, "monotone_", None)
+        return list(found) if found is not None else [0] * len(self.features_)
 
     def card(self) -> Mapping[str, object]:
         """What the model card says of this ranker."""
@@ -278,6 +325,9 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
             "blend": round(float(self.blend_), 4),
             "positives": round(float(self.positives_), 1),
             "trees": int(self.trees_.n_iter_),
+            "monotone": [
+                str(n) for n, c in zip(self.features_, self._constraints(), strict=True) if c > 0
+            ],
             "baseline_weights": (
                 dict(WEIGHTS[self.kind])
                 if self.kind is not None

@@ -7,9 +7,10 @@
 4. For each kind of item with enough successes, a ``LearnedRanker`` is fitted on the earlier
    part, weighted against position bias (``position_weights``).
 5. Challenger and champion (the active model) are scored on the held-out part: NDCG@10, AUC
-   and the fairness audit (``matcher.rank.evaluate``). A kind is promoted only if the
-   challenger's NDCG@10 and AUC are at least the champion's and the audit passes; otherwise
-   the champion keeps it and the card says why.
+   the fairness audit and, for vacancies, how high persons with a trade find jobs of their own
+   trade (``matcher.rank.evaluate.trade_first``, against the champion and the baseline). A kind
+   is promoted only if the challenger's NDCG@10 and AUC are at least the champion's, the audit
+   passes and the trade stays first; otherwise the champion keeps it and the card says why.
 6. When some kind was promoted, exactly the rankers that were judged are saved as a new
    version and activated in one transaction (not refitted on the held-out period: a champion
    must never be judged on data it has seen); otherwise the refusal is recorded.
@@ -32,6 +33,7 @@ from sqlmodel import Session
 from matcher import Ranker
 from matcher.rank import (
     LearnedRanker,
+    baseline_ranker,
     evaluate,
 )
 from service.store import modelstore
@@ -85,6 +87,19 @@ def judge(challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str
             )
     for problem in evaluate.fairness_problems(audits["challenger"], audits["champion"]):
         reasons.append({"code": "fairness", **problem, "floor": evaluate.FAIRNESS_FLOOR})
+    trade = _trade_first(challenger, champion, held_out, kind)
+    if trade:
+        reference = max(trade["champion"]["top_share"], trade["baseline"]["top_share"])
+        if trade["challenger"]["top_share"] < reference - evaluate.TRADE_SLACK:
+            reasons.append(
+                {
+                    "code": "exact_trade_down",
+                    "persons": trade["challenger"]["persons"],
+                    "top": evaluate.TRADE_TOP,
+                    "challenger": round(100 * trade["challenger"]["top_share"]),
+                    "reference": round(100 * reference),
+                }
+            )
     return {
         "held_out": {
             "referrals": len(held_out),
@@ -94,8 +109,27 @@ def judge(challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str
         **figures,
         "fairness": audits["challenger"],
         "fairness_champion": audits["champion"],
+        "trade_first": trade,
         "refused": reasons,
         "promoted": not reasons,
+    }
+
+
+def _trade_first(
+    challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str
+) -> dict[str, dict[str, float | int]]:
+    """``evaluate.trade_first`` of the challenger, the champion and the baseline on the
+    held-out lists; empty when the kind has no occupation fit or no list holds an exact-trade
+    match (nothing to judge)."""
+    if "occupation" not in held_out.names:
+        return {}
+    fit = held_out.X[:, held_out.names.index("occupation")]
+    if not (fit > evaluate.EXACT_TRADE_FIT).any():
+        return {}
+    rankers = {"challenger": challenger, "champion": champion, "baseline": baseline_ranker(kind)}
+    return {
+        name: evaluate.trade_first(held_out.person, fit, _scores(ranker, held_out, kind))
+        for name, ranker in rankers.items()
     }
 
 
@@ -182,6 +216,8 @@ def _retrain(
             "auc": "at least the champion's",
             "fairness_floor": evaluate.FAIRNESS_FLOOR,
             "fairness_min_group": evaluate.MIN_GROUP,
+            "exact_trade_top": evaluate.TRADE_TOP,
+            "exact_trade_slack": evaluate.TRADE_SLACK,
         },
         "kinds": {},
         "versions": modelstore.installed_versions(),
