@@ -7,6 +7,7 @@ once released; the derived dates follow every edit."""
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -46,6 +47,51 @@ def no_quota_engine(demo_data) -> Engine:  # type: ignore[no-untyped-def]
         shelters=list(sample.shelters(demo_data)),
         today=AS_OF,
     )
+
+
+@pytest.fixture(scope="module")
+def short_stay_engine(demo_data) -> Engine:  # type: ignore[no-untyped-def]
+    """The same world where every centre keeps a person for 60 days only."""
+    return Engine.build(
+        vacancies=[v for v in sample.vacancies(demo_data) if not v.is_quota],
+        courses=list(sample.courses(demo_data)),
+        shelters=[replace(s, max_stay_days=60) for s in sample.shelters(demo_data)],
+        today=AS_OF,
+    )
+
+
+def test_a_course_ending_after_the_short_stay_is_kept_only_with_its_reason(
+    short_stay_engine: Engine,
+) -> None:
+    """A person on probation (no custody course to take): with a 60-day stay no course ends in
+    time for the first pay to fall within it, so the one kept says why, and the risk shows."""
+    late = 0
+    for person in (
+        inside_90_days(
+            wants_training=True, status="probation", probation_kind="sentence", release_date=None
+        ),
+        inside_90_days(wants_training=True, status="released", release_date=AS_OF - timedelta(3)),
+    ):
+        plan = planner.generate(short_stay_engine, person)
+        course = by_id(plan).get("course")
+        if course is None or course["part"] == "before_release":
+            continue
+        until = _day(by_id(plan)["shelter"]["params"]["until"])
+        if _day(plan["first_pay_day"]) <= until:
+            assert "late" not in course["params"]
+            continue
+        late += 1
+        assert course["params"]["late"] == "wanted"
+        assert course["params"]["until"] == until.isoformat()
+        assert course["params"]["first_pay"] == plan["first_pay_day"]
+        assert "stay_ends_before_first_pay" in plan["risk_flags"]
+        search = _day(by_id(plan)["housing_search"]["due"])
+        assert search <= until - timedelta(30)
+        for lang in LANGS:
+            details = versions._action_text(course, lang, {})["details"]
+            reason = versions._t("plan_course_late_wanted", lang, until=until.isoformat(), first_pay=plan["first_pay_day"])  # fmt: skip
+            assert reason in details
+    assert late > 0
 
 
 def test_a_person_with_a_trade_is_referred_in_the_first_month_even_with_a_course(
