@@ -80,13 +80,15 @@ def anchor_date(person: Person, today: date) -> date:
 
 def _action(key: str, inside: bool, anchor: date, today: date, **fields: Any) -> dict[str, Any]:
     """One rule's action: due ``offset`` days from the anchor (or ``due``), never before today;
-    its part "before release" only while the person is still inside."""
+    its part "before release" only while the person is still inside and when it falls due
+    before the release day (the anchor)."""
     inside_part, outside_part, responsible, offset = RULES[key]
     due = max(fields.pop("due", None) or anchor + timedelta(offset), today)
+    before_release = inside and (inside_part != "before_release" or due < anchor)
     action: dict[str, Any] = {
         "id": key,
         "rule": key,
-        "part": inside_part if inside else outside_part,
+        "part": inside_part if before_release else outside_part,
         "what": f"plan_{key}",
         "params": {},
         "responsible": responsible,

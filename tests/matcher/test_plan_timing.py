@@ -163,6 +163,20 @@ def test_the_housing_search_starts_at_least_30_days_before_the_stay_ends(engine:
         assert _day(actions["shelter"]["due"]) <= search <= until - timedelta(30)
 
 
+def test_before_release_support_is_due_before_release(engine: Engine) -> None:
+    """Support counted from the release day (legal aid two weeks after it) is not put under
+    "before release" for a person inside, and nothing under it falls due after release."""
+    for days in (3, 20, 90):
+        person = inside_90_days(
+            release_date=AS_OF + timedelta(days), need_legal_aid=True, need_psychological=True
+        )
+        actions = by_id(planner.generate(engine, person))
+        assert actions["legal_aid"]["part"] == "social_legal"
+        for action in actions.values():
+            if action["part"] == "before_release":
+                assert _day(action["due"]) < person.release_date, action["id"]  # type: ignore[operator]
+
+
 def test_a_released_person_gets_nothing_in_the_past_and_nothing_before_release(
     engine: Engine,
 ) -> None:
