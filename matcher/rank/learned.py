@@ -98,6 +98,9 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     string column names.
     """
 
+    scores_chance = True
+    """Its score is an expected chance of success, shown in per cent (``matcher.rank.shown``)."""
+
     def __init__(
         self,
         kind: str | None = None,

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from matcher.rank import shown
 from service.cli.app import (
     AsOfOption,
     JsonOption,
@@ -62,7 +63,8 @@ def recommend(
     typer.echo(text(f"list_{kind}", lang, id=person_id, count=len(found.items)))
     for number, item in enumerate(found.items, start=1):
         name = label(found.engine.item(kind, item.id))
-        typer.echo(f"{number:>3}. {item.id}  {item.score:.3f}  {name}")
+        score = shown.value(found.engine.rankers[kind], item.score, lang)
+        typer.echo(f"{number:>3}. {item.id}  {score}  {name}")
         for reason in item.reasons:
             typer.echo(f"       • {reason.text(lang)}")
 
@@ -95,8 +97,9 @@ def candidates(
         return
     job = label(found.engine.item("vacancy", vacancy_id))
     typer.echo(text("list_candidates", lang, id=vacancy_id, title=job, count=len(items)))
+    ranker = found.engine.rankers["candidate"]
     for number, item in enumerate(items, start=1):
-        typer.echo(f"{number:>3}. {item.id}  {item.score:.3f}")
+        typer.echo(f"{number:>3}. {item.id}  {shown.value(ranker, item.score, lang)}")
         for reason in item.reasons:
             typer.echo(f"       • {reason.text(lang)}")
 
@@ -164,11 +167,13 @@ def why(
             "not_in_list", lang, limit=len(engine.recommend(found.person, kind, limit=200))
         )
     )
-    score, place = engine_text.text("score", lang), engine_text.text("rank", lang)
-    typer.echo(f"{score}: {result.score:.3f} · {place}: {rank}")
+    ranker = engine.rankers[kind]
+    score, place = shown.label(ranker, kind, lang), engine_text.text("rank", lang)
+    typer.echo(f"{score}: {shown.value(ranker, result.score, lang)} · {place}: {rank}")
     for name, value in result.features.items():
         feature = engine_text.text(f"feature_{name}", lang)
-        typer.echo(f"  {feature:<28} {value:5.2f} → {result.contributions[name]:.3f}")
+        part = shown.share(ranker, result.contributions[name])
+        typer.echo(f"  {feature:<28} {value:5.2f} → {part}")
     for reason in result.reasons:
         typer.echo(f"  • {reason.text(lang)}")
 
