@@ -379,9 +379,11 @@ def generate(
 
 def recompute(body: dict[str, Any], today: date) -> list[dict[str, Any]]:
     """Derive the plan's dates and timing risks again from its (edited) actions; see
-    ``matcher.plan_timing``. Keeps what moved in ``body["recomputed"]`` and returns it."""
+    ``matcher.plan_timing``. Keeps what moved in ``body["recomputed"]`` (and the day, which
+    the review counts overdue actions against) and returns it."""
     moved = timing.recompute(body, today)
     body["recomputed"] = moved
+    body["recomputed_on"] = today.isoformat()
     return moved
 
 
@@ -477,8 +479,9 @@ def _known(engine: Engine, item: dict[str, Any]) -> bool:
 
 
 def review(plan: dict[str, Any]) -> dict[str, Any]:
-    """The end-of-programme review: what was done, dropped (and why), still planned, overdue."""
-    today = plan["generated_on"]
+    """The end-of-programme review as of the plan's last change: what was done, dropped (and
+    why), still planned, overdue; and the day set for it (``review_date``)."""
+    today = max(plan["generated_on"], plan.get("recomputed_on") or "")
     counts = {"done": 0, "dropped": 0, "planned": 0, "overdue": 0}
     dropped = []
     for action in plan["actions"]:
@@ -487,4 +490,9 @@ def review(plan: dict[str, Any]) -> dict[str, Any]:
             counts["overdue"] += 1
         if action["status"] == "dropped":
             dropped.append({"id": action["id"], "reason": action.get("note")})
-    return {"counts": counts, "dropped": dropped, "risk_flags": plan["risk_flags"]}
+    return {
+        "counts": counts,
+        "dropped": dropped,
+        "risk_flags": plan["risk_flags"],
+        "review_date": plan.get("review_date"),
+    }

@@ -214,6 +214,12 @@ def test_dropping_the_course_moves_the_job_step_and_the_first_pay_earlier(
     assert _day(edited["review_date"]) <= review_day
     assert {m["what"] for m in moved} >= {"referral", "first_pay"}
     assert edited["recomputed"] == moved
+    reviewed = planner.review(edited)
+    assert reviewed["counts"]["dropped"] == 1
+    assert reviewed["review_date"] == edited["review_date"]
+    later = copy.deepcopy(edited)  # a year on, a still planned past action counts as overdue
+    planner.recompute(later, AS_OF + timedelta(400))
+    assert planner.review(later)["counts"]["overdue"] > planner.review(edited)["counts"]["overdue"]
     # the new version says so in words, in every language
     for lang in LANGS:
         lines = versions.recomputed_texts(edited, lang)
