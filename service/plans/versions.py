@@ -2,7 +2,7 @@
 
 Every change makes a new version (generated, regenerated, edited, added); nothing is
 overwritten. After each edit the dates that follow from the actions (first pay, housing search,
-review) and the timing risks are derived again (``matcher.plan_timing``); what moved is kept in
+review) and the timing risks are derived again (``matcher.plan.timing``); what moved is kept in
 the version (``recomputed``) and rendered in words. A version's body is stored encrypted
 (``service.store.sealed``): it is written and read here only, with the database's ``Protector``. Rendering turns the stored plan (codes and facts) into text in ru, kk or en,
 as JSON or as a printable A4 HTML page.

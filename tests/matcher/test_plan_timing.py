@@ -15,8 +15,9 @@ import pytest
 
 from catalogs.i18n import LANGS, messages
 from matcher import plan as planner
-from matcher import plan_timing, sample
+from matcher import sample
 from matcher.engine import Engine
+from matcher.plan import timing as plan_timing
 from matcher.profile import Person
 from service.plans import versions
 from tests.matcher.conftest import AS_OF

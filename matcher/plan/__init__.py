@@ -11,7 +11,7 @@ reach, chosen to end in time for the first pay to fall within the shelter stay (
 the plan says why it keeps the course); the akimat's housing search well before the stay ends.
 Nothing is due before today, and nothing "before release" is prescribed once released. The
 dates that follow from the actions (first pay, housing search, review, timing risks) are derived
-by ``matcher.plan_timing``, the same way after each of the inspector's edits.
+by ``matcher.plan.timing``, the same way after each of the inspector's edits.
 
 A plan is plain JSON-ready data; the service stores every version. Regenerating keeps what the
 inspector decided (edited, added, done or dropped actions) and says why a booked option moved.
@@ -24,12 +24,13 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
-from matcher import plan_timing as timing
 from matcher.engine import Engine
-from matcher.plan_timing import HIRE_AFTER_REFERRAL_DAYS, PAY_CYCLE_DAYS
+from matcher.plan import timing
+from matcher.plan.facts import parts, post_penitentiary
+from matcher.plan.merge import merge
+from matcher.plan.timing import HIRE_AFTER_REFERRAL_DAYS as HIRE_AFTER_REFERRAL_DAYS
+from matcher.plan.timing import PAY_CYCLE_DAYS as PAY_CYCLE_DAYS
 from matcher.profile import Course, Person, Shelter, Vacancy
-
-__all__ = ["HIRE_AFTER_REFERRAL_DAYS", "PAY_CYCLE_DAYS", "generate", "recompute", "review"]
 
 REFERRAL_WITHIN_DAYS = 30
 """A job referral within the first month after release (the bound)."""
@@ -352,7 +353,7 @@ def generate(
     if inside and (person.release_date - today).days <= 365:  # type: ignore[operator]
         flags.append("release_within_a_year")
 
-    actions = _merge(actions, previous, engine, person)
+    actions = merge(actions, previous, engine, person)
     body: dict[str, Any] = {
         "person_id": person.person_id,
         "generated_on": today.isoformat(),
@@ -360,8 +361,8 @@ def generate(
         "status": person.status,
         "probation_kind": person.probation_kind,
         "release_date": person.release_date.isoformat() if person.release_date else None,
-        "parts": _parts(person, inside),
-        "post_penitentiary": _post_penitentiary(person)
+        "parts": parts(person, inside),
+        "post_penitentiary": post_penitentiary(person)
         if person.probation_kind == "post_penitentiary"
         else None,
         "risk_flags": sorted(set(flags)),
@@ -379,103 +380,12 @@ def generate(
 
 def recompute(body: dict[str, Any], today: date) -> list[dict[str, Any]]:
     """Derive the plan's dates and timing risks again from its (edited) actions; see
-    ``matcher.plan_timing``. Keeps what moved in ``body["recomputed"]`` (and the day, which
+    ``matcher.plan.timing``. Keeps what moved in ``body["recomputed"]`` (and the day, which
     the review counts overdue actions against) and returns it."""
     moved = timing.recompute(body, today)
     body["recomputed"] = moved
     body["recomputed_on"] = today.isoformat()
     return moved
-
-
-def _parts(person: Person, inside: bool) -> dict[str, Any]:
-    """The facts of parts 1–4 of art. 16(5); parts 5 and 6 are the actions."""
-    return {
-        "pretrial_report": {"applies": person.probation_kind == "pretrial"},
-        "institution": {"institution": person.institution, "inside": inside},
-        "civil_claims": {"amount_kzt": person.civil_claim_kzt, "paid": person.civil_claim_kzt == 0},
-        "profile": {
-            "family_ties": person.family_ties,
-            "has_disability": person.has_disability,
-            "education": person.education,
-            "professions": list(person.professions),
-            "experience_years": person.experience_years,
-            "skills": list(person.skills),
-            "languages": list(person.languages),
-            "needs_legal_aid": person.need_legal_aid,
-            "needs": [
-                name.removeprefix("need_")
-                for name in (
-                    "need_housing",
-                    "need_documents",
-                    "need_medical_commission",
-                    "need_psychological",
-                    "need_addiction_treatment",
-                    "need_legal_aid",
-                )
-                if getattr(person, name)
-            ],
-        },
-    }
-
-
-def _post_penitentiary(person: Person) -> dict[str, Any]:
-    """The factors the post-penitentiary programme weighs (DOMAIN.md)."""
-    return {
-        "institution": person.institution,
-        "ties": person.family_ties,
-        "can_find_work_alone": bool(person.professions) and not person.need_medical_commission,
-        "can_find_housing_alone": not person.need_housing,
-        "labour_skills": list(person.professions),
-        "civil_claim_paid": person.civil_claim_kzt == 0,
-        "special_social_services": person.has_disability or person.need_addiction_treatment,
-    }
-
-
-def _merge(
-    fresh: list[dict[str, Any]], previous: dict[str, Any] | None, engine: Engine, person: Person
-) -> list[dict[str, Any]]:
-    """Keep the inspector's decisions; explain options that moved since the last version."""
-    if previous is None:
-        return fresh
-    old = {a["id"]: a for a in previous.get("actions", [])}
-    merged: list[dict[str, Any]] = []
-    for action in fresh:
-        before = old.pop(action["id"], None)
-        if before is not None and (
-            before["origin"] == "inspector" or before.get("edited") or before["status"] != "planned"
-        ):
-            merged.append(before)
-            continue
-        if (
-            before is not None
-            and before["items"]
-            and action["items"]
-            and before["items"][0] != action["items"][0]
-        ):
-            gone = before["items"][0]
-            why = engine.why(person, gone["kind"], gone["id"]) if _known(engine, gone) else None
-            verdict = why.verdicts[0] if why is not None and why.verdicts else None
-            action["changed"] = {
-                "from": gone["id"],
-                "reason": verdict.code if verdict is not None else "better_option",
-                # the facts the reason's text names (a day as YYYY-MM-DD: the body is JSON)
-                "params": {
-                    key: value.isoformat() if isinstance(value, date) else value
-                    for key, value in (verdict.params if verdict is not None else {}).items()
-                    if isinstance(value, str | int | float | date)
-                },
-            }
-        merged.append(action)
-    merged.extend(a for a in old.values() if a["origin"] == "inspector" or a["status"] != "planned")
-    return merged
-
-
-def _known(engine: Engine, item: dict[str, Any]) -> bool:
-    try:
-        engine.item(item["kind"], item["id"])
-    except KeyError:
-        return False
-    return True
 
 
 def review(plan: dict[str, Any]) -> dict[str, Any]:
