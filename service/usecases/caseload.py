@@ -137,8 +137,8 @@ def caseload(
     if filters.referral is not None:
         where.append(_referrals(filters.referral, day))
     page = max(page, 1)
-    order = _order(sort, descending, day, lang, actor.region_kato)
     with rt.session() as session:
+        order = _order(session, where, sort, descending, day, lang)
         if filters.needs or filters.name or sort == "name":
             ids = _narrowed(rt, session, where, order, filters, sort=sort, descending=descending)
             total = len(ids)
@@ -215,7 +215,14 @@ def _needs_of(protector: Protector, sealed: str | None) -> tuple[bool, ...]:
     return flags
 
 
-def _order(sort: str, descending: bool, day: date, lang: str, region: str | None) -> list[Any]:
+def _order(
+    session: Session,
+    where: list[sa.ColumnElement[bool]],
+    sort: str,
+    descending: bool,
+    day: date,
+    lang: str,
+) -> list[Any]:
     """The SQL order of a listing (a name sort orders by release first: ``_narrowed`` then
     sorts by name, keeping that order among equal names)."""
     release = col(Person.release_date)
@@ -230,24 +237,31 @@ def _order(sort: str, descending: bool, day: date, lang: str, region: str | None
         )
         return [rank.desc() if descending else rank, *soonest]
     if sort == "district":
-        district = _district_rank(lang, region)
+        district = _district_rank(session, where, lang)
         return [district.desc() if descending else district, *soonest]
     return [*by_release, col(Person.person_id)]
 
 
-def _district_rank(lang: str, region: str | None) -> sa.ColumnElement[int]:
-    """A person's district's place among the districts (of the region, or of every region)
-    sorted by name in ``lang``: persons' places start with their district's four digits."""
-    regions = [region] if region is not None else [p.kato for p in places().regions()]
-    named = sorted(
-        (d.name(lang).casefold(), d.kato[:4]) for kato in regions for d in places().districts(kato)
-    )
-    ranks: dict[str, int] = {}
-    for _, prefix in named:
-        ranks.setdefault(prefix, len(ranks))
-    if not ranks:
+def district_of(kato: str, lang: str) -> str:
+    """The district (or city) a place belongs to, named in ``lang`` (the caseload's column)."""
+    found = places().get(kato)
+    if found is None:
+        return kato
+    district = places().get(found.district) if found.district else None
+    return (district or found).name(lang)
+
+
+def _district_rank(
+    session: Session, where: list[sa.ColumnElement[bool]], lang: str
+) -> sa.ColumnElement[int]:
+    """A person's place among the places of the persons ``where`` selects, sorted by their
+    district's name in ``lang`` (what the caseload shows): one CASE over the distinct codes."""
+    katos = session.scalars(sa.select(col(Person.kato)).where(*where).distinct())
+    named = sorted((district_of(kato, lang).casefold(), kato) for kato in katos)
+    if not named:
         return sa.literal(0)
-    return sa.case(ranks, value=sa.func.substr(col(Person.kato), 1, 4), else_=len(ranks))
+    ranks = {kato: rank for rank, (_, kato) in enumerate(named)}
+    return sa.case(ranks, value=col(Person.kato), else_=len(ranks))
 
 
 def _folded(text: str) -> str:

@@ -51,11 +51,7 @@ def place_name(kato: str | None, lang: str) -> str:
 
 
 def district_name(kato: str, lang: str) -> str:
-    found = places().get(kato)
-    if found is None:
-        return kato
-    district = places().get(found.district) if found.district else None
-    return (district or found).name(lang)
+    return caseload.district_of(kato, lang)
 
 
 @router.get("/persons")

@@ -21,6 +21,7 @@ from service.store import demo, sealed
 from service.store.tables import Person
 from service.usecases import caseload
 from service.usecases.actor import Actor
+from service.usecases.errors import Invalid
 from tests.dbutil import scratch_engine
 
 TODAY = date(2026, 11, 1)
@@ -94,3 +95,71 @@ def test_the_needs_filter_follows_a_change_of_needs(world: tuple[Runtime, list[P
     assert moved not in after
     assert kept.person_id in after
     assert set(after) == set(before) - {moved} | {kept.person_id}
+
+
+def _listed(
+    rt: Runtime, actor: Actor, filters: caseload.Filters, sort: str, descending: bool, lang: str
+) -> list[caseload.Case]:
+    first = caseload.caseload(
+        rt, actor, filters, today=TODAY, sort=sort, descending=descending, lang=lang
+    )
+    seen = list(first.cases)
+    for page in range(2, first.pages + 1):
+        seen += caseload.caseload(
+            rt, actor, filters, page=page, today=TODAY, sort=sort, descending=descending,
+            lang=lang,
+        ).cases  # fmt: skip
+    assert len(seen) == first.total
+    return seen
+
+
+def _district(kato: str, lang: str) -> str:
+    from catalogs.reference.places import places
+
+    found = places().get(kato)
+    assert found is not None
+    district = places().get(found.district) if found.district else None
+    return (district or found).name(lang).casefold()
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+@pytest.mark.parametrize("descending", [False, True])
+def test_every_sort_orders_every_page_by_its_column(
+    world: tuple[Runtime, list[Person]], lang: str, descending: bool
+) -> None:
+    rt, rows = world
+    actor = Actor.command("test")
+    far = date.max
+    keys = {
+        "release": lambda c: c.release_date or far,
+        "name": lambda c: (c.name or "").casefold().replace("ё", "е"),
+        "status": lambda c: caseload.STATUSES.index(c.status),
+        "district": lambda c: _district(c.kato, lang),
+    }
+    everyone = {r.person_id for r in rows}
+    for sort, key in keys.items():
+        found = _listed(rt, actor, caseload.Filters(), sort, descending, lang)
+        assert {c.person_id for c in found} == everyone, sort
+        ordered = [key(c) for c in found if c.release_date is not None or sort != "release"]
+        assert ordered == sorted(ordered, reverse=descending), sort
+        assert len({key(c) for c in found}) > 1, sort  # the demo's persons do differ
+    with pytest.raises(Invalid):
+        caseload.caseload(rt, actor, caseload.Filters(), sort="iin")
+
+
+def test_a_name_search_finds_every_word_within_the_filters(
+    world: tuple[Runtime, list[Person]],
+) -> None:
+    rt, rows = world
+    actor = Actor.command("test")
+    names = {r.person_id: rt.protector.decrypt(r.full_name_cipher) or "" for r in rows}
+    surname = next(iter(names.values())).split()[0]
+    wanted = {pid for pid, name in names.items() if surname.casefold() in name.casefold()}
+    assert caseload.search(surname.upper()) == caseload.Filters(name=surname.upper())
+    found = _all(rt, actor, caseload.search(surname.upper()))
+    assert set(found) == wanted
+    district = rows[0].kato[:4]
+    narrowed = _all(rt, actor, caseload.Filters(name=surname, district=district))
+    assert set(narrowed) == {pid for pid in wanted if next(
+        r.kato for r in rows if r.person_id == pid).startswith(district)}  # fmt: skip
+    assert caseload.search(" P00001 ") == caseload.Filters(person_id="P00001")
