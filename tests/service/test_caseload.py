@@ -4,10 +4,11 @@ keeps the needs of sealed documents it has read, follows a person's needs when t
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -130,7 +131,7 @@ def test_every_sort_orders_every_page_by_its_column(
     rt, rows = world
     actor = Actor.command("test")
     far = date.max
-    keys = {
+    keys: dict[str, Callable[[caseload.Case], Any]] = {
         "release": lambda c: c.release_date or far,
         "name": lambda c: (c.name or "").casefold().replace("ё", "е"),
         "status": lambda c: caseload.STATUSES.index(c.status),
