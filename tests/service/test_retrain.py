@@ -103,6 +103,22 @@ def test_retrain_learns_what_the_baseline_cannot_see(  # type: ignore[no-untyped
         if reason.code == "employer_record"
     ]
     assert records
+    # the score is the expected chance of a kept job, and why's shares add up to it
+    listed_pairs = (
+        (row.person_id, rec.id)
+        for row in session.exec(select(glue.models.Person)).all()[:60]
+        for rec in learned.recommend(glue.person(row, world.protector), "vacancy", limit=1)
+    )
+    person_id, vacancy_id = next(listed_pairs)
+    why = json.loads(run("why", person_id, "vacancy", vacancy_id, "--json").stdout)
+    assert sum(f["contribution"] for f in why["features"].values()) == pytest.approx(
+        why["score"], abs=2e-3
+    )
+    said = run("--lang", "en", "why", person_id, "vacancy", vacancy_id).stdout
+    assert f"keeping this job 3 months or more: {100 * why['score']:.0f}%" in said
+    # the trade-first gate was measured on the held-out lists and shown on the card
+    assert set(vacancy["trade_first"]) == {"challenger", "champion", "baseline"}
+    assert card["gates"]["exact_trade_top"] == 3
     # a cohort allocation scores with the same model and the same records
     lean = scarce(learned)
     assert (lean.model_version, lean.tracks) == (learned.model_version, learned.tracks)
