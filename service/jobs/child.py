@@ -79,8 +79,9 @@ def wait(rt: Runtime, job_id: str, process: subprocess.Popen[bytes]) -> int:
             str(job.params.get("lang", "ru")),
             [{"code": "process_ended", "message": f"the job's process ended with {ended}"}],
         )
+        # one transaction: whoever sees the job failed sees its upload gone
+        store.drop_upload(session, job_id, commit=False)
         store.finish(session, job_id, error=error)
-        store.drop_upload(session, job_id)
     return status
 
 

@@ -64,9 +64,12 @@ def take_upload(session: Session, job_id: str, protector: Protector) -> bytes | 
     return protector.open_upload(body)
 
 
-def drop_upload(session: Session, job_id: str) -> None:
+def drop_upload(session: Session, job_id: str, *, commit: bool = True) -> None:
+    """Forget the body of ``job_id``'s import (with ``commit=False``, in the transaction of
+    what comes next)."""
     session.execute(sa.delete(JobUpload).where(col(JobUpload.job_id) == job_id))
-    session.commit()
+    if commit:
+        session.commit()
 
 
 def get(session: Session, job_id: str) -> Job | None:
