@@ -19,6 +19,7 @@ from service.runtime import Runtime
 from service.store import demo, modelstore, tokens
 from service.store import rows as glue
 from service.store.tables import ModelVersion, OutcomeEvent
+from service.store.tables import Person as PersonRow
 from tests import outcome_world
 from tests.factories import bin_number
 from tests.outcome_world import good_employer
@@ -49,7 +50,7 @@ def _top_share_of_good(session: Session, runtime: Runtime, *, learned: bool) -> 
     """Among persons' top-3 vacancies, the share offered by employers who keep people."""
     engine = glue.load_engine(session, today=TODAY, congestion=False, learned=learned)
     good = total = 0
-    for row in session.exec(select(glue.models.Person)).all()[:80]:
+    for row in session.exec(select(PersonRow)).all()[:80]:
         person = glue.person(row, runtime.protector)
         for rec in engine.recommend(person, "vacancy", limit=3):
             good += good_employer(engine, rec.id)
@@ -97,7 +98,7 @@ def test_retrain_learns_what_the_baseline_cannot_see(  # type: ignore[no-untyped
     learned = glue.load_engine(session, today=TODAY, congestion=False)
     records = [
         reason
-        for row in session.exec(select(glue.models.Person)).all()[:60]
+        for row in session.exec(select(PersonRow)).all()[:60]
         for rec in learned.recommend(glue.person(row, world.protector), "vacancy", limit=5)
         for reason in rec.reasons
         if reason.code == "employer_record"
@@ -106,7 +107,7 @@ def test_retrain_learns_what_the_baseline_cannot_see(  # type: ignore[no-untyped
     # the score is the expected chance of a kept job, and why's shares add up to it
     listed_pairs = (
         (row.person_id, rec.id)
-        for row in session.exec(select(glue.models.Person)).all()[:60]
+        for row in session.exec(select(PersonRow)).all()[:60]
         for rec in learned.recommend(glue.person(row, world.protector), "vacancy", limit=1)
     )
     person_id, vacancy_id = next(listed_pairs)
@@ -165,7 +166,8 @@ def test_a_worse_challenger_is_refused_with_its_reasons(  # type: ignore[no-unty
     refused = session.exec(select(ModelVersion)).one()
     assert refused.card["status"] == "refused"
     assert refused.path is None
-    reasons = refused.card["kinds"]["vacancy"]["refused"]
+    card: dict[str, Any] = refused.card
+    reasons = card["kinds"]["vacancy"]["refused"]
     assert {r["metric"] for r in reasons if r["code"] == "worse_than_champion"} == {
         "ndcg@10",
         "auc",
