@@ -91,3 +91,18 @@ def test_out_of_scope_is_the_404_page(site: Site) -> None:
     answer = employer.post("/persons/P00001/iin", data={"csrf": csrf_of(mine)})
     assert answer.status_code == 404
     assert iin_number(serial=1) not in answer.text
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_why_not_shows_the_rules_that_exclude_an_item(site: Site, lang: str) -> None:
+    """An account of every region (admin) asks about a person of Kokshetau and a vacancy in
+    Aktau: the rules' verdicts in words, never their codes."""
+    admin = logged_in(site, "admin", lang)
+    answer = admin.get("/persons/P00050", params={"why_kind": "vacancy", "why_item": "V00001"})
+    assert answer.status_code == 200
+    assert not shown_codes(answer.text)
+    section = answer.text[answer.text.index('id="why-h"') :]
+    assert '<ul class="verdicts">' in section
+    verdicts = re.findall(r'<ul class="verdicts">(.*?)</ul>', section, re.S)[0]
+    assert re.search(r"<li>[^<_]{8,}</li>", verdicts)  # a sentence, not a code like too_far
+    assert {"kk": "Ережелер бойынша", "ru": "Не подходит по правилам"}[lang] in visible(section)
