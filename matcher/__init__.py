@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from matcher.allocate import scarce as scarce
     from matcher.congestion import WINDOW_DAYS as CONGESTION_WINDOW_DAYS
     from matcher.congestion import Congestion as Congestion
+    from matcher.eligibility import quota_window_end as quota_window_end
     from matcher.engine import KINDS as KINDS
     from matcher.engine import Engine as Engine
     from matcher.engine import Ranker as Ranker
@@ -52,6 +53,7 @@ _EXPORTS = {
     "Ranker": ("matcher.engine", "Ranker"),
     "Recommendation": ("matcher.engine", "Recommendation"),
     "Why": ("matcher.engine", "Why"),
+    "quota_window_end": ("matcher.eligibility", "quota_window_end"),
     "Reason": ("matcher.explain", "Reason"),
     "FEATURES": ("matcher.features.pairs", "FEATURES"),
     "PersonView": ("matcher.features.pairs", "PersonView"),
@@ -97,6 +99,7 @@ __all__ = [
     "occupation_matcher",
     "person_codes",
     "plan",
+    "quota_window_end",
     "scarce",
     "title_reader",
 ]

@@ -14,8 +14,7 @@ from starlette.responses import JSONResponse, Response
 
 from catalogs.i18n import messages
 from catalogs.reference.places import places
-from matcher import KINDS, Course, Shelter, Vacancy
-from matcher.eligibility import quota_window_end
+from matcher import KINDS, Course, Shelter, Vacancy, quota_window_end
 from service.store.protect import mask_iin
 from service.store.referrals import Places, Standing
 from service.store.rows import effective_status
