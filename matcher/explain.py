@@ -8,6 +8,7 @@ person's offence.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -235,18 +236,35 @@ def shelter_reasons(facts: Mapping[str, Any], contributions: Mapping[str, float]
 
 RECORD_MIN_REFERRALS = 3
 """Referrals an item's track record needs before a reason quotes it."""
+RECORD_Z = 1.645
+"""A record speaks for an item only when even the low end of its rate's 90 % interval
+(Wilson's, one-sided 95 %) is above the average item's: 1 kept of 9 is not a reason."""
+
+
+def _wilson_low(hits: int, n: int, z: float = RECORD_Z) -> float:
+    share = hits / n
+    centre = share + z * z / (2 * n)
+    spread = z * math.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
+    return (centre - spread) / (1 + z * z / n)
 
 
 def _record(
     code: str, facts: Mapping[str, Any], contributions: Mapping[str, float]
 ) -> tuple[float, Reason] | None:
     """The item's track record (when a learned ranker reads one), if it speaks for the item:
-    long enough, and better than the average item's."""
+    long enough, and clearly better than the average item's (``RECORD_Z``); the reason says
+    both rates in per cent."""
     referred, kept, average = facts.get("track") or (0, 0, 1.0)
-    if referred < RECORD_MIN_REFERRALS or kept == 0 or kept / referred < average:
+    if referred < RECORD_MIN_REFERRALS or kept == 0 or _wilson_low(kept, referred) <= average:
         return None
     weight = contributions.get("track_success", 0.0) + contributions.get("track_stage", 0.0)
-    return weight + 0.2 * kept / referred, Reason(code, {"kept": kept, "referred": referred})
+    params = {
+        "kept": kept,
+        "referred": referred,
+        "percent": round(100 * kept / referred),
+        "average": round(100 * average),
+    }
+    return weight + 0.2 * kept / referred, Reason(code, params)
 
 
 def _pick(found: list[tuple[float, Reason]], cautions: list[Reason]) -> list[Reason]:

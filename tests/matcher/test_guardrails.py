@@ -124,3 +124,22 @@ def test_a_challenger_that_moves_the_trade_down_is_refused_with_its_figures() ->
     assert not verdict["promoted"]
     same = judge(baseline, baseline, held, "vacancy")
     assert not [r for r in same["refused"] if r["code"] == "exact_trade_down"]
+
+
+def test_a_track_record_is_a_reason_only_when_clearly_better_and_says_the_rate() -> None:
+    from matcher.explain import _record
+
+    # the case: 1 of 9 kept, against an average of 13 %
+    assert _record("employer_record", {"track": (9, 1, 0.13)}, {}) is None
+    assert _record("employer_record", {"track": (9, 2, 0.13)}, {}) is None
+    found = _record("employer_record", {"track": (9, 6, 0.13)}, {})
+    assert found is not None
+    reason = found[1]
+    assert reason.params == {"kept": 6, "referred": 9, "percent": 67, "average": 13}
+    texts = reason.texts()
+    assert "6 из 9 направленных ранее — 67 % при среднем 13 %" in texts["ru"]
+    assert "(67 %, орташа көрсеткіш — 13 %)" in texts["kk"]
+    assert "(67%, against 13% on average)" in texts["en"]
+    course = _record("course_record", {"track": (21, 15, 0.4)}, {})
+    assert course is not None
+    assert "15 из 21 направленного ранее — 71 % при среднем 40 %" in course[1].text("ru")
