@@ -19,6 +19,15 @@ def _figures(entry: dict[str, Any]) -> str:
     )
 
 
+def _trade_shares(trade: dict[str, Any]) -> dict[str, object]:
+    """The held-out share of persons with a trade whose top 3 holds a job of it, per model."""
+    shares: dict[str, object] = {
+        name: round(100 * trade[name]["top_share"])
+        for name in ("challenger", "champion", "baseline")
+    }
+    return {**shares, "persons": trade["challenger"]["persons"]}
+
+
 def retrain(
     ctx: typer.Context,
     as_json: JsonOption = False,
@@ -80,6 +89,8 @@ def show(
             ]
             if ratios:
                 typer.echo(f"    {text('attribute_' + attribute, lang)}: {', '.join(ratios)}")
+        if trade := entry.get("trade_first"):
+            typer.echo("    " + text("trade_first_shares", lang, **_trade_shares(trade)))
         for reason in entry.get("refused", []):
             typer.echo(f"    - {reason_text(reason, lang)}")
 

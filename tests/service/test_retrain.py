@@ -129,6 +129,7 @@ def test_retrain_learns_what_the_baseline_cannot_see(  # type: ignore[no-untyped
     shown = run("--lang", "en", "model", "show")
     assert version in shown.stdout
     assert "promoted" in shown.stdout
+    assert "a job of their own trade in the top 3: " in shown.stdout
     listed = json.loads(run("model", "list", "--json").stdout)
     assert [row["status"] for row in listed] == ["active", "inactive"]
 
