@@ -18,21 +18,16 @@ that is broken or of another fingerprint is ignored and replaced.
 
 from __future__ import annotations
 
-import json
-import logging
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from matcher import OccupationMatch, OccupationMatcher, occupation_matcher
-
-log = logging.getLogger("matcher.readings")
+from service.store import readings as kept_readings
+from service.store.readings import Reading
 
 FILE = "readings-answered.json"
 MOST = 50_000
 """Readings kept in the file at most (the oldest are let go)."""
-Reading = tuple[str, int, float, list[OccupationMatch]]
 
 
 class Remembering(OccupationMatcher):
@@ -63,39 +58,11 @@ class Remembering(OccupationMatcher):
         return read
 
     def _kept(self) -> list[Reading]:
-        try:
-            document = json.loads(self.path.read_text("utf-8"))
-            if document.get("fingerprint") != self._fingerprint:
-                return []
-            return [
-                (str(text), int(limit), float(cutoff), [OccupationMatch(*m) for m in found])
-                for text, limit, cutoff, found in document["readings"]
-            ]
-        except FileNotFoundError:
-            return []
-        except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
-            log.info("readings in %s ignored: %s", self.path, error)
-            return []
+        return kept_readings.load(self.path, self._fingerprint)
 
     def _keep(self, new: list[Reading]) -> None:
         """Add ``new`` to the file (as it is now: another process may have added to it)."""
-        readings = {(t, limit, cutoff): found for t, limit, cutoff, found in self._kept()}
-        readings.update({(t, limit, cutoff): found for t, limit, cutoff, found in new})
-        kept = list(readings.items())[-MOST:]
-        document = {
-            "fingerprint": self._fingerprint,
-            "readings": [
-                [text, limit, cutoff, [[m.code, m.confidence, m.label] for m in found]]
-                for (text, limit, cutoff), found in kept
-            ],
-        }
-        name = None
-        try:
-            handle, name = tempfile.mkstemp(dir=self.path.parent, prefix=".readings-")  # 0600
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(document, out, ensure_ascii=False)
-            os.replace(name, self.path)
-        except OSError as error:
-            log.info("readings not kept in %s: %s", self.path, error)
-            if name is not None:
-                Path(name).unlink(missing_ok=True)
+        kept = {(t, limit, cutoff): found for t, limit, cutoff, found in self._kept()}
+        kept.update({(t, limit, cutoff): found for t, limit, cutoff, found in new})
+        latest = list(kept.items())[-MOST:]
+        kept_readings.save(self.path, self._fingerprint, [(*key, found) for key, found in latest])

@@ -8,10 +8,6 @@ reach the engine.
 
 from __future__ import annotations
 
-import json
-import logging
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -26,7 +22,6 @@ from matcher import (
     Congestion,
     Course,
     Engine,
-    OccupationMatch,
     OccupationMatcher,
     Person,
     PersonIndex,
@@ -34,11 +29,10 @@ from matcher import (
     Vacancy,
     occupation_matcher,
 )
+from service.store import readings as kept_readings
 from service.store import tables as models
 from service.store.protect import Protector
 from service.store.sealed import open_support
-
-log = logging.getLogger("matcher.readings")
 
 
 class NotFound(LookupError):
@@ -210,36 +204,11 @@ def remembered_readings(path: Path, matcher: OccupationMatcher) -> Iterator[None
     code. Written atomically with mode 0600 after the block, when it read new texts; plain
     JSON (nothing in it can run)."""
     fingerprint = matcher.fingerprint
-    try:
-        kept = json.loads(path.read_text("utf-8"))
-        if kept.get("fingerprint") == fingerprint:
-            matcher.remember(
-                (str(text), int(limit), float(cutoff), [OccupationMatch(*m) for m in found])
-                for text, limit, cutoff, found in kept["readings"]
-            )
-    except FileNotFoundError:
-        pass
-    except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
-        log.warning("readings in %s ignored: %s", path, error)
+    matcher.remember(kept_readings.load(path, fingerprint))
     before = len(matcher.readings())
     yield
-    now = matcher.readings()
-    if len(now) == before:
-        return
-    document = {
-        "fingerprint": fingerprint,
-        "readings": [
-            [text, limit, cutoff, [[m.code, m.confidence, m.label] for m in found]]
-            for text, limit, cutoff, found in now
-        ],
-    }
-    try:
-        handle, name = tempfile.mkstemp(dir=path.parent, prefix=".readings-")  # mode 0600
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(document, out, ensure_ascii=False)
-        os.replace(name, path)
-    except OSError as error:
-        log.warning("readings not kept in %s: %s", path, error)
+    if len(matcher.readings()) != before:
+        kept_readings.save(path, fingerprint, matcher.readings())
 
 
 def places_used(session: Session) -> dict[tuple[str, str], Used]:
