@@ -32,11 +32,13 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import cookie_parser
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from catalogs.i18n import messages
 from service.api.deps import language
+from service.web.session import COOKIE
 
 log = logging.getLogger("matcher.api")
 
@@ -152,17 +154,8 @@ def _account_key(scope: Scope, account_of: AccountOf | None) -> str | None:
     """A page request of a signed-in account (its style sheets and scripts are not counted)."""
     if account_of is None or scope["path"].startswith("/static/"):
         return None
-    from http.cookies import SimpleCookie
-
-    from service.web.session import COOKIE
-
-    cookie = SimpleCookie()
-    try:
-        cookie.load(Headers(scope=scope).get("cookie", ""))
-    except Exception:  # a malformed Cookie header: nobody signed in
-        return None
-    morsel = cookie.get(COOKIE)
-    account = account_of(morsel.value) if morsel is not None else None
+    raw = cookie_parser(Headers(scope=scope).get("cookie", "")).get(COOKIE)
+    account = account_of(raw) if raw else None
     return None if account is None else f"account:{account}"
 
 
