@@ -44,22 +44,27 @@ def fresh() -> WebSession:
     return WebSession(csrf=secrets.token_urlsafe(32))
 
 
-def load(request: Request, secret: bytes) -> WebSession:
-    """The request's session, or a fresh anonymous one when the cookie is missing, forged or
-    older than ``MAX_AGE``."""
-    raw = request.cookies.get(COOKIE)
+def _signed(raw: str | None, secret: bytes) -> dict[str, object] | None:
+    """What a session cookie's value holds, if its signature holds and it is not too old."""
     if not raw:
-        return fresh()
+        return None
     try:
         data = _serializer(secret).loads(raw, max_age=MAX_AGE)
     except BadSignature:
-        return fresh()
-    if not isinstance(data, dict) or not isinstance(data.get("c"), str):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def load(request: Request, secret: bytes) -> WebSession:
+    """The request's session, or a fresh anonymous one when the cookie is missing, forged or
+    older than ``MAX_AGE``."""
+    data = _signed(request.cookies.get(COOKIE), secret)
+    if data is None or not isinstance(data.get("c"), str):
         return fresh()
     account = data.get("a")
     lang = data.get("l")
     return WebSession(
-        csrf=data["c"],
+        csrf=str(data["c"]),
         account_id=account if isinstance(account, int) else None,
         lang=lang if lang in ("kk", "ru", "en") else None,
     )
@@ -67,11 +72,7 @@ def load(request: Request, secret: bytes) -> WebSession:
 
 def account_of(raw: str, secret: bytes) -> int | None:
     """The account a session cookie's value signs in, if it is valid and not too old."""
-    try:
-        data = _serializer(secret).loads(raw, max_age=MAX_AGE)
-    except BadSignature:
-        return None
-    account = data.get("a") if isinstance(data, dict) else None
+    account = (_signed(raw, secret) or {}).get("a")
     return account if isinstance(account, int) else None
 
 
