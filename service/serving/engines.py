@@ -28,7 +28,7 @@ from matcher import TITLE_CUTOFF, Engine, PersonIndex
 from service.runtime import Runtime
 from service.store import changes, modelstore, referrals
 from service.store import rows as glue
-from service.store.referrals import Overlay
+from service.store.places import Overlay
 from service.store.tables import Person
 
 log = logging.getLogger("matcher.serving")
