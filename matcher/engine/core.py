@@ -1,0 +1,337 @@
+"""The ``Engine``: shortlists over one set of catalogs, as of one day. A person's list narrows
+each catalog over arrays (``prefilter``), checks every rule and computes every feature of the
+few hundred left, scores them (``scoring``), orders them (``ordering``) and words the reasons
+of the ones shown (``results``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+
+from matcher.congestion import Congestion
+from matcher.eligibility import verdicts
+from matcher.engine import candidates as by_vacancy
+from matcher.engine.ordering import Ranked, ranked
+from matcher.engine.prefilter import course_positions, shelter_positions, vacancy_candidates
+from matcher.engine.results import Recommendation, Why, item_id, reasons, recommendation
+from matcher.engine.rows import NO_TRACK, vacancy_rows
+from matcher.engine.scoring import Ranker, score, shares
+from matcher.features.pairs import (
+    FEATURES,
+    Pair,
+    PersonView,
+    course_pair,
+    shelter_pair,
+    vacancy_pair,
+)
+from matcher.index import (
+    CourseIndex,
+    PersonIndex,
+    ShelterIndex,
+    VacancyIndex,
+    person_codes,
+)
+from matcher.profile import Course, Person, Shelter, Vacancy
+from matcher.rank.track import TRACK_FEATURES, Snapshot
+from matcher.rank.weights import baseline
+from matcher.text import OccupationMatcher, occupation_matcher
+
+KINDS = ("vacancy", "course", "shelter")
+PREFILTER = 300
+"""How many items, after the array pre-score, get exact features and rules."""
+
+Item = Vacancy | Course | Shelter
+Scored = list[tuple[Item, Pair, float]]
+
+
+class Engine:
+    """Shortlists over one set of catalogs, as of one day."""
+
+    def __init__(
+        self,
+        *,
+        vacancies: VacancyIndex,
+        courses: CourseIndex,
+        shelters: ShelterIndex,
+        today: date,
+        matcher: OccupationMatcher,
+        rankers: Mapping[str, Ranker] | None = None,
+        congestion: Congestion | None = None,
+        prefilter: int = PREFILTER,
+        model_version: str = "baseline",
+        tracks: Mapping[str, Snapshot] | None = None,
+    ) -> None:
+        self.vacancies = vacancies
+        self.courses = courses
+        self.shelters = shelters
+        self.today = today
+        self.matcher = matcher
+        self.rankers: dict[str, Ranker] = {
+            kind: baseline(kind) for kind in ("vacancy", "candidate", "course", "shelter")
+        }
+        self.rankers.update(rankers or {})
+        self._names = {
+            kind: tuple(str(n) for n in getattr(ranker, "features_", FEATURES[kind]))
+            for kind, ranker in self.rankers.items()
+        }
+        self._reads_track = {kind: TRACK_FEATURES[0] in n for kind, n in self._names.items()}
+        self.congestion = congestion
+        """None: scores as the ranker gives them (tests, golden lists)."""
+        self.prefilter = prefilter
+        """How many items get exact rules and features after the array pre-score."""
+        self.model_version = model_version
+        """The version of the rankers that score (recorded with every list shown)."""
+        self.tracks: dict[str, Snapshot] = dict(tracks or {})
+        """Track records by kind of item (``matcher.rank.track``), for learned rankers."""
+
+    def with_rankers(
+        self,
+        rankers: Mapping[str, Ranker],
+        *,
+        model_version: str,
+        tracks: Mapping[str, Snapshot] | None = None,
+    ) -> Engine:
+        """The same catalogs scored by other rankers (a model swap costs no index rebuild)."""
+        return Engine(
+            vacancies=self.vacancies,
+            courses=self.courses,
+            shelters=self.shelters,
+            today=self.today,
+            matcher=self.matcher,
+            rankers=rankers,
+            congestion=self.congestion,
+            prefilter=self.prefilter,
+            model_version=model_version,
+            tracks=tracks if tracks is not None else self.tracks,
+        )
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        vacancies: Sequence[Vacancy],
+        courses: Sequence[Course],
+        shelters: Sequence[Shelter],
+        today: date,
+        matcher: OccupationMatcher | None = None,
+        rankers: Mapping[str, Ranker] | None = None,
+        congestion: Congestion | None = None,
+        model_version: str = "baseline",
+        tracks: Mapping[str, Snapshot] | None = None,
+    ) -> Engine:
+        matcher = matcher or occupation_matcher()
+        return cls(
+            vacancies=VacancyIndex(vacancies, matcher=matcher, today=today),
+            courses=CourseIndex(courses),
+            shelters=ShelterIndex(shelters),
+            today=today,
+            matcher=matcher,
+            rankers=rankers,
+            congestion=congestion,
+            model_version=model_version,
+            tracks=tracks,
+        )
+
+    def names(self, kind: str) -> tuple[str, ...]:
+        """The feature columns the ranker of ``kind`` reads, in its order."""
+        return self._names[kind]
+
+    def knows(self, kind: str, item_id: str) -> bool:
+        """Whether the catalog of ``kind`` holds ``item_id``."""
+        return item_id in self._index(kind).position
+
+    def item(self, kind: str, item_id: str) -> Item:
+        index = self._index(kind)
+        position = index.position.get(item_id)
+        if position is None:
+            raise KeyError(item_id)
+        item: Item = index.items[position]
+        return item
+
+    @staticmethod
+    def track_key(kind: str, item: Item) -> str:
+        """What an item's track record is kept under: the employer's BIN for a vacancy (an
+        employer's record spans its vacancies), the item itself otherwise."""
+        return item.employer_bin if isinstance(item, Vacancy) else item_id(item)
+
+    def view(self, person: Person, *, on: date | None = None) -> PersonView:
+        """What the features need of a person, as of ``on`` (the engine's day by default)."""
+        codes, sources = person_codes(
+            person.professions,
+            matcher=self.matcher,
+            confirmed=person.confirmed_occupation,
+            confirmed_text=person.confirmed_text,
+        )
+        return PersonView.of(person, codes, sources, on or self.today)
+
+    def pair(self, view: PersonView, kind: str, item_id: str) -> Pair:
+        """The features of one pair (eligibility not checked), with track records when the
+        ranker of ``kind`` reads them: what training sets are built from."""
+        item = self.item(kind, item_id)
+        return self._tracked(kind, item, self._pair(view, kind, item))
+
+    # -- a person's lists ----------------------------------------------------------------------
+
+    def recommend(self, person: Person, kind: str, *, limit: int = 10) -> list[Recommendation]:
+        """The person's best ``limit`` items of ``kind`` (vacancy, course, shelter)."""
+        if kind not in KINDS:
+            raise ValueError(f"kind must be one of {', '.join(KINDS)}")
+        view = self.view(person)
+        if kind == "vacancy":
+            positions, km = vacancy_candidates(view, self.vacancies, prefilter=self.prefilter)
+            scored = self._scored(view, kind, positions, limit, km=km)
+        else:
+            scored = self._scored(view, kind, self._shortlist_positions(view, kind), limit)
+        names = self.names(kind)
+        found = shares(self.rankers[kind], [pair.vector(names) for _, pair, _ in scored])
+        return [
+            recommendation(kind, item, pair, value, share)
+            for (item, pair, value), share in zip(scored, found, strict=True)
+        ]
+
+    def why(self, person: Person, kind: str, item_id: str, *, limit: int = 10) -> Why:
+        """Why ``item_id`` is, or is not, on the person's list of ``kind``."""
+        view = self.view(person)
+        item = self.item(kind, item_id)
+        pair = self._tracked(kind, item, self._pair(view, kind, item))
+        ranker = self.rankers[kind]
+        row = pair.vector(self.names(kind))
+        value = float(ranker.predict_proba(np.array([row]))[0, 1])
+        found = tuple(verdicts(person, item, self.today))
+        rank = None
+        if not found:
+            positions = self._shortlist_positions(view, kind)
+            ids = [self._id(kind, item) for item, _, _ in self._scored(view, kind, positions)]
+            rank = ids.index(item_id) + 1 if item_id in ids else None
+        contributions = ranker.contributions(row)
+        return Why(
+            person.person_id,
+            kind,
+            item_id,
+            found,
+            pair.values,
+            contributions,
+            value,
+            rank,
+            tuple(reasons(item, pair, contributions)),
+        )
+
+    # -- a vacancy's candidates -------------------------------------------------------------------
+
+    def candidates(
+        self, vacancy_id: str, persons: PersonIndex, *, limit: int = 20
+    ) -> list[Recommendation]:
+        """The persons who fit a vacancy best (only eligible ones); the caller decides what of
+        them a reader may see."""
+        return by_vacancy.candidates(self, vacancy_id, persons, limit=limit)
+
+    # -- internals --------------------------------------------------------------------------------
+
+    def _index(self, kind: str) -> VacancyIndex | CourseIndex | ShelterIndex:
+        if kind == "vacancy":
+            return self.vacancies
+        return self.courses if kind == "course" else self.shelters
+
+    @staticmethod
+    def _id(kind: str, item: Item) -> str:
+        return item_id(item)
+
+    def _shortlist_positions(self, view: PersonView, kind: str) -> npt.NDArray[np.int64]:
+        if kind == "vacancy":
+            return vacancy_candidates(view, self.vacancies, prefilter=self.prefilter)[0]
+        if kind == "course":
+            gap = self.vacancies.quota_gap.get(view.person.kato[:2], {})
+            return course_positions(
+                view, self.courses, quota_gap=gap, today=self.today, prefilter=self.prefilter
+            )
+        return shelter_positions(view, self.shelters)
+
+    def _pair(self, view: PersonView, kind: str, item: Item) -> Pair:
+        if isinstance(item, Vacancy):
+            job = self.vacancies.view(self.vacancies.position[item.vacancy_id])
+            return vacancy_pair(
+                view,
+                job,
+                regional_median=self.vacancies.median_salary.get(item.kato[:2]),
+                shelter_near=self.shelters.nearest_admitting(view.person, self.today),
+            )
+        if isinstance(item, Course):
+            gap = self.vacancies.quota_gap.get(view.person.kato[:2], {})
+            return course_pair(view, item, today=self.today, gap_codes=gap)
+        return shelter_pair(view, item)
+
+    def _tracked(self, kind: str, item: Item, pair: Pair) -> Pair:
+        if not self._reads_track[kind]:
+            return pair
+        item_kind = "vacancy" if kind == "candidate" else kind
+        snapshot = self.tracks.get(item_kind)
+        key = self.track_key(item_kind, item)
+        if snapshot is None:
+            values: tuple[float, ...] = NO_TRACK
+        else:
+            values = snapshot.get(key)
+            if key in snapshot.counts:
+                # resolved referrals, successes, and the rate of an item with no record
+                pair.facts["track"] = (*snapshot.counts[key], snapshot.default[1])
+        pair.values.update(zip(TRACK_FEATURES, values, strict=True))
+        return pair
+
+    def _scored(
+        self,
+        view: PersonView,
+        kind: str,
+        positions: npt.NDArray[np.int64],
+        limit: int | None = None,
+        km: npt.NDArray[np.float64] | None = None,
+    ) -> Scored:
+        """The eligible items, best first (only the best ``limit`` when given). Vacancies are
+        checked and scored over columns; only the items returned get a ``Pair`` (the facts of
+        their reasons). ``km``: the vacancies' distances from the person, when known."""
+        index = self._index(kind)
+        names = self.names(kind)
+        items: list[Item]
+        pair_of: Callable[[int], Pair]
+        if kind == "vacancy":
+            items, pair_of, matrix = vacancy_rows(self, view, positions, names, km)
+        else:
+            items, pairs = [], []
+            for position in positions.tolist():
+                item: Item = index.items[position]
+                if verdicts(view.person, item, self.today):
+                    continue
+                items.append(item)
+                pairs.append(self._tracked(kind, item, self._pair(view, kind, item)))
+            matrix = np.array([pair.vector(names) for pair in pairs])
+            pair_of = pairs.__getitem__
+        if not items:
+            return []
+        scores = score(self.rankers[kind], matrix)
+        result = []
+        for k, value, congested in self._ranked(view, kind, items, scores.tolist(), limit):
+            pair = pair_of(k)
+            if congested is not None:
+                pair.facts["congestion"] = congested
+            result.append((items[k], pair, value))
+        return result
+
+    def _ranked(
+        self,
+        view: PersonView,
+        kind: str,
+        items: Sequence[Item],
+        scores: list[float],
+        limit: int | None,
+    ) -> Ranked:
+        return ranked(
+            [item_id(item) for item in items],
+            scores,
+            limit,
+            kind=kind,
+            items=items,
+            congestion=self.congestion,
+            person_id=view.person.person_id,
+            today=self.today,
+        )
