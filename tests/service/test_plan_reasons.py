@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from catalogs.i18n import LANGS
-from service.plans import versions
+from service.plans import rendering
 
 
 def _action(changed: dict[str, object]) -> dict[str, object]:
@@ -25,7 +25,7 @@ def _action(changed: dict[str, object]) -> dict[str, object]:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_changed_item_names_the_facts_the_plan_kept(lang: str) -> None:
-    text = versions._action_text(
+    text = rendering._action_text(
         _action(
             {
                 "from": "V000001",
@@ -51,4 +51,4 @@ def test_a_changed_item_names_the_facts_the_plan_kept(lang: str) -> None:
 )
 def test_a_plan_made_before_the_facts_were_kept_still_renders(reason: str) -> None:
     for lang in LANGS:
-        versions._action_text(_action({"from": "V000001", "reason": reason}), lang, {})
+        rendering._action_text(_action({"from": "V000001", "reason": reason}), lang, {})

@@ -1,0 +1,291 @@
+"""A stored plan in words: every text in ru, kk or en, as the JSON answer and as a printable
+A4 HTML page (``templates/plan.html``).
+
+A plan's body keeps codes and facts (``matcher.plan``); this module turns them into sentences:
+each action with its items, why an option moved or why the pick is not the list's #1, the late
+course's reason, the inspector's note; what the last edit moved (derived dates, risks); the
+parts of art. 16(5) and the review.
+"""
+
+from __future__ import annotations
+
+import string
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from catalogs.i18n import messages
+from matcher import Engine
+from matcher import plan as planner
+
+
+def _t(code: str, lang: str, **params: object) -> str:
+    return messages("matcher").text(code, lang, **params)
+
+
+def _reason(code: str, lang: str, params: dict[str, object]) -> str:
+    """An eligibility reason's text with the facts the plan kept; a fact a plan made before
+    they were kept is left blank rather than failing the whole plan."""
+    table = messages("matcher").templates
+    template = table.get(lang, {}).get(code) or table["ru"].get(code, "")
+    names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    return _t(code, lang, **dict.fromkeys(names, "") | params)
+
+
+def _amount(value: int) -> str:
+    """2000000 → "2 000 000" (a narrow space would be lost in some printers)."""
+    return f"{value:,}".replace(",", " ")
+
+
+def _action_text(action: dict[str, Any], lang: str, labels: dict[str, str]) -> dict[str, Any]:
+    params = {
+        k: _amount(v) if isinstance(v, int) and not isinstance(v, bool) and v >= 1000 else v
+        for k, v in action["params"].items()
+    }
+    text = _t(action["what"], lang, **params)
+    extra = []
+    if action.get("items"):
+        extra.append(
+            _t(
+                "plan_items",
+                lang,
+                items=", ".join(
+                    f"{i['id']} {labels.get(i['id'], '')}".strip() for i in action["items"]
+                ),
+            )
+        )
+    if action.get("changed"):
+        reason = action["changed"]["reason"]
+        why = (
+            _t("plan_better_option", lang)
+            if reason == "better_option"
+            else _reason(reason, lang, action["changed"].get("params") or {})
+        )
+        extra.append(_t("plan_changed", lang, **{"from": action["changed"]["from"], "reason": why}))
+    if action.get("referrals"):
+        numbers = ", ".join(f"№ {number}" for number in action["referrals"])
+        extra.append(_t("plan_referrals", lang, numbers=numbers))
+    if action["params"].get("late"):
+        course = action["params"]
+        extra.append(
+            _t(
+                f"plan_course_late_{course['late']}",
+                lang,
+                until=course["until"],
+                first_pay=course["first_pay"],
+            )
+        )
+    if action.get("note"):
+        extra.append(_t("plan_note", lang, note=action["note"]))
+    return {
+        "id": action["id"],
+        "due": action["due"],
+        "part": action["part"],
+        "text": text,
+        "details": extra,
+        "responsible": _t(f"plan_who_{action['responsible']}", lang),
+        "responsible_name": action.get("responsible_name") or "",
+        "status": _t(f"plan_state_{action['status']}", lang),
+        "status_code": action["status"],
+        "origin": action["origin"],
+        "items": action.get("items", []),
+    }
+
+
+def recomputed_texts(body: dict[str, Any], lang: str) -> list[str]:
+    """What the last edit moved, in words: derived dates (from → to) and risks added or gone."""
+    lines = []
+    for moved in body.get("recomputed") or []:
+        what = moved["what"]
+        if what in ("risk_added", "risk_removed"):
+            risk = _t(f"plan_risk_{moved['risk']}", lang)
+            lines.append(_t(f"plan_{what}", lang, risk=risk))
+        elif moved.get("from") and moved.get("to"):
+            lines.append(
+                _t(f"plan_moved_{what}", lang, **{"from": moved["from"], "to": moved["to"]})
+            )
+    return lines
+
+
+def render(
+    body: dict[str, Any], lang: str, *, labels: dict[str, str] | None = None, person_label: str = ""
+) -> dict[str, Any]:
+    """The plan with every text in ``lang``: what the JSON answer and the HTML page show."""
+    labels = labels or {}
+    parts = body["parts"]
+    profile = parts["profile"]
+    no = _t("plan_profile_none", lang)
+    section: dict[str, list[dict[str, Any]]] = {
+        "before_release": [],
+        "social_legal": [],
+        "employment": [],
+        "housing": [],
+    }
+    for action in body["actions"]:
+        section.setdefault(action["part"], []).append(_action_text(action, lang, labels))
+    claims = parts["civil_claims"]
+    post = body.get("post_penitentiary")
+
+    def yes_no(value: object) -> str:
+        return _t("plan_yes" if value else "plan_no", lang)
+
+    return {
+        "title": _t("plan_title", lang),
+        "law": _t("plan_law", lang),
+        "person_id": body["person_id"],
+        "person_label": person_label,
+        "version": _t(
+            "plan_version", lang, version=body.get("version", 1), date=body["generated_on"]
+        ),
+        "status": _t(f"plan_status_{body['status']}", lang),
+        "release": body.get("release_date"),
+        "first_pay": _t("plan_first_pay", lang, date=body["first_pay_day"]),
+        "review_date": _t("plan_review_date", lang, date=body["review_date"])
+        if body.get("review_date")
+        else "",
+        "recomputed": recomputed_texts(body, lang),
+        "parts": [
+            {
+                "title": _t("plan_part_1", lang),
+                "lines": [
+                    _t(
+                        "plan_pretrial_yes"
+                        if parts["pretrial_report"]["applies"]
+                        else "plan_pretrial_no",
+                        lang,
+                    )
+                ],
+            },
+            {
+                "title": _t("plan_part_2", lang),
+                "lines": [
+                    _t(
+                        "plan_institution_inside"
+                        if parts["institution"]["inside"]
+                        else "plan_institution_outside",
+                        lang,
+                        institution=parts["institution"]["institution"] or "—",
+                    )
+                ],
+            },
+            {
+                "title": _t("plan_part_3", lang),
+                "lines": [
+                    _t("plan_claims_none", lang)
+                    if claims["paid"]
+                    else _t(
+                        "plan_claims_unpaid",
+                        lang,
+                        amount=f"{claims['amount_kzt']:,}".replace(",", " "),
+                    )
+                ],
+            },
+            {
+                "title": _t("plan_part_4", lang),
+                "lines": [
+                    _t(
+                        "plan_profile_ties",
+                        lang,
+                        value=_t(f"plan_ties_{profile['family_ties'] or 'unknown'}", lang),
+                    ),
+                    _t(
+                        "plan_profile_health",
+                        lang,
+                        value=_t(
+                            "plan_health_disability"
+                            if profile["has_disability"]
+                            else "plan_health_ok",
+                            lang,
+                        ),
+                    ),
+                    _t(
+                        "plan_profile_education",
+                        lang,
+                        value=_t(f"plan_edu_{profile['education']}", lang)
+                        if profile["education"]
+                        else no,
+                    ),
+                    _t(
+                        "plan_profile_skills",
+                        lang,
+                        value=", ".join(profile["professions"] + profile["skills"]) or no,
+                    ),
+                    _t(
+                        "plan_profile_legal",
+                        lang,
+                        value=_t(
+                            "plan_legal_needs_help"
+                            if profile["needs_legal_aid"]
+                            else "plan_legal_ok",
+                            lang,
+                        ),
+                    ),
+                    _t(
+                        "plan_profile_needs",
+                        lang,
+                        value=", ".join(_t(f"plan_need_{n}", lang) for n in profile["needs"]) or no,
+                    ),
+                ],
+            },
+        ],
+        "before_release": section["before_release"],
+        "after_release": [
+            {"title": _t(f"plan_section_{name}", lang), "actions": section[name]}
+            for name in ("social_legal", "employment", "housing")
+        ],
+        "post_penitentiary": None
+        if post is None
+        else {
+            "title": _t("plan_post_title", lang),
+            "lines": [
+                _t("plan_post_work", lang, value=yes_no(post["can_find_work_alone"])),
+                _t("plan_post_housing", lang, value=yes_no(post["can_find_housing_alone"])),
+                _t("plan_post_special", lang, value=yes_no(post["special_social_services"])),
+            ],
+        },
+        "risks_title": _t("plan_risks", lang),
+        "risks": [_t(f"plan_risk_{flag}", lang) for flag in body["risk_flags"]]
+        or [_t("plan_risks_none", lang)],
+        "columns": {k: _t(f"plan_col_{k}", lang) for k in ("due", "what", "who", "status")},
+        "part_5": _t("plan_part_5", lang),
+        "part_6": _t("plan_part_6", lang),
+        "review_title": _t("plan_review", lang),
+        "review": _t("plan_review_counts", lang, **planner.review(body)["counts"]),
+        "signature": _t("plan_signature", lang),
+        "synthetic": _t("plan_synthetic", lang),
+        "lang": lang,
+    }
+
+
+@cache
+def _templates() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=select_autoescape(["html"]),
+    )
+
+
+def html(
+    body: dict[str, Any], lang: str, *, labels: dict[str, str] | None = None, person_label: str = ""
+) -> str:
+    """The plan as a printable A4 page in ``lang``."""
+    return (
+        _templates()
+        .get_template("plan.html")
+        .render(plan=render(body, lang, labels=labels, person_label=person_label))
+    )
+
+
+def item_labels(engine: Engine, body: dict[str, Any]) -> dict[str, str]:
+    """Names of the items the actions refer to (titles, centre names)."""
+    labels: dict[str, str] = {}
+    for action in body["actions"]:
+        for ref in action.get("items", []):
+            try:
+                item = engine.item(ref["kind"], ref["id"])
+            except KeyError:
+                continue
+            labels[ref["id"]] = str(getattr(item, "title", None) or getattr(item, "name", ""))
+    return labels
