@@ -1,0 +1,60 @@
+"""Adaptation centres in columns, and the nearest one that would take a person in, for a
+point (a job): what the housing feature of a vacancy reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from functools import lru_cache
+
+import numpy as np
+
+from matcher.eligibility import (
+    admits,
+)
+from matcher.features.geo import haversine_many
+from matcher.features.pairs import SHELTER_NEAR_JOB_KM
+from matcher.profile import Person, Shelter
+
+
+class ShelterIndex:
+    def __init__(self, shelters: Sequence[Shelter]):
+        self.items = list(shelters)
+        self.position = {s.shelter_id: i for i, s in enumerate(self.items)}
+        self.lat = np.array([s.lat for s in self.items], dtype=np.float64)
+        self.lon = np.array([s.lon for s in self.items], dtype=np.float64)
+        self.free = np.array([s.free_beds for s in self.items], dtype=np.int64)
+        self._near = lru_cache(maxsize=65536)(self._around)
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without its cache of nearby centres (made again when loaded)."""
+        return {name: value for name, value in vars(self).items() if name != "_near"}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        vars(self).update(state)
+        self._near = lru_cache(maxsize=65536)(self._around)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def nearest_admitting(
+        self, person: Person, today: date
+    ) -> Callable[[float, float], tuple[int, float] | None]:
+        """For a point (a job), the free beds and distance of the nearest centre within 50 km
+        that would take ``person`` in (``eligibility.admits``: the rules of the shelter list)."""
+
+        def nearest(lat: float, lon: float) -> tuple[int, float] | None:
+            for i, km in self._near(round(lat, 3), round(lon, 3)):
+                if admits(person, self.items[i], today):
+                    return int(self.free[i]), km
+            return None
+
+        return nearest
+
+    def _around(self, lat: float, lon: float) -> tuple[tuple[int, float], ...]:
+        """Centres with a free bed within 50 km of the point, nearest first."""
+        if not self.items:
+            return ()
+        km = haversine_many(lat, lon, self.lat, self.lon)
+        near = np.flatnonzero((self.free > 0) & (km <= SHELTER_NEAR_JOB_KM))
+        return tuple((int(i), float(km[i])) for i in near[np.argsort(km[near], kind="stable")])
