@@ -1,11 +1,20 @@
-"""Cohort allocation: share scarce quota slots, course seats and shelter beds across everyone
-released at about the same time, instead of sending every person to the same best item.
+"""Cohort allocation: share quota slots, course seats, beds and jobs across everyone released at
+about the same time, instead of sending every person to the same best item.
 
-For each kind, every person's eligible options (the engine's shortlist, filtered by the dates
-that must hold) become edges of a flow network: source → person (1) → item (1) → sink (the
-item's capacity), plus person → sink through a "nothing" edge of cost 0. The min-cost flow
-(OR-tools) with edge costs −expected success maximises the total expected success subject to
-every capacity, exactly, with no greedy loop.
+One source of truth: each person's options are the lists the shortlist shows, filtered by the
+plan's own rules (``matcher.plan.choice``: a quota period still open on the referral day, a stay
+that lasts to the first pay, a course only when the plan would book one and within its dates).
+Capacity is the only thing allocation adds, so a person alone gets the list's #1 whenever it
+has a place; when a person gets another item, the line's first reason says why the #1 was passed
+over (its dates, or its places went to persons it suits better, to persons with fewer other
+options, or to a group the guard lifts).
+
+Every person's options become edges of a flow network: source → person (1) → item (1) → sink
+(the item's capacity: a quota vacancy's slots, one job for another vacancy, a course's seats or
+the cohort when unlimited, a centre's free beds), plus person → sink through a "nothing" edge of
+cost 0. The min-cost flow (OR-tools) with edge costs −expected success (ties to the item higher
+in the person's list) maximises the total expected success subject to every capacity, exactly,
+with no greedy loop.
 
 **Group guard.** After solving, the share of persons given an item is computed per group
 (region, sex, age band, offence category) among persons who had at least one option. If a
@@ -13,25 +22,23 @@ group's share is below ``GUARD_RATIO`` (0.8) of the best-served group's, the exp
 of that group's edges is raised by ``GUARD_STEP`` (20%) and the network is solved again, up
 to ``GUARD_ROUNDS`` times. The figures before and after are reported.
 
-Dates: a quota vacancy's 6-month window must be open on the person's release day; a course
-must start no earlier than two weeks ago and before the person's quota window (release + 6
-months) closes; a shelter bed is taken from the release day. An allocation is a proposal:
-nothing here consumes capacity.
+An allocation is a proposal: nothing here consumes capacity.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
 
 from ortools.graph.python import min_cost_flow
 
 from catalogs import law
 from matcher.engine import Engine, Recommendation
 from matcher.explain import Reason
+from matcher.plan import choice
 from matcher.profile import Course, Person, Shelter, Vacancy
 
 KINDS = ("vacancy", "course", "shelter")
@@ -39,10 +46,15 @@ OPTIONS_PER_KIND = 15
 GUARD_RATIO = 0.8
 GUARD_STEP = 0.2
 GUARD_ROUNDS = 3
+MAX_REASONS = 5
+"""The reasons of the item itself a line keeps (after the one about the list's #1)."""
 SCARCE_PREFILTER = 100
 """A cohort query needs only the best few options per kind: fewer exact scorings."""
 SCALE = 10_000
 """Expected success is turned into integer costs at this resolution."""
+RANKS = 1_000
+"""Each cost step is split in this many, so that equal expected success goes to the item higher
+in the person's list (a rank is below ``RANKS``)."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,9 @@ class Assignment:
     expected: float
     reasons: tuple[Reason, ...]
     alternatives: tuple[Option, ...]
+    first: str | None = None
+    """The person's #1 in the list the shortlist shows; when ``item_id`` differs, the first
+    reason says why."""
 
     def as_dict(self, lang: str = "ru") -> dict[str, object]:
         return {
@@ -106,47 +121,40 @@ def groups(person: Person, today: date) -> tuple[str, ...]:
 
 def capacity(item: Vacancy | Course | Shelter, cohort: int) -> int:
     if isinstance(item, Vacancy):
-        return item.quota_slots
+        return item.quota_slots if item.is_quota else 1
     if isinstance(item, Course):
         return cohort if item.seats is None else item.seats
     return item.free_beds
 
 
-def _release(person: Person, today: date) -> date:
-    return (
-        person.release_date
-        if person.release_date is not None and person.release_date > today
-        else today
-    )
+Lists = Callable[[Person], choice.Lists]
+"""A person's lists as the shortlist shows them (the same filters)."""
 
 
-def dates_hold(item: Vacancy | Course | Shelter, person: Person, today: date) -> bool:
-    release = _release(person, today)
-    if isinstance(item, Vacancy):
-        if not item.is_quota or item.quota_from is None:
-            return False
-        return law.quota_window_open(item.quota_from, release)
-    if isinstance(item, Course):
-        start = item.starts_on
-        return start is None or today - timedelta(14) <= start <= law.add_months(
-            release, law.QUOTA_OFFER_MONTHS
-        )
-    return item.free_beds > 0
+@dataclass(frozen=True)
+class _Wish:
+    """One person's options of one kind: the list's #1, why the rules pass it over (if they
+    do), and the items they allow, best first."""
+
+    first: str | None
+    first_passed: Reason | None
+    found: list[Recommendation]
 
 
-def wanted(person: Person, kind: str) -> bool:
-    """Beds only for persons who need housing; a job and a course for everyone."""
-    return kind != "shelter" or person.need_housing
-
-
-def options(engine: Engine, person: Person, kind: str) -> list[Recommendation]:
-    found = []
-    for item in engine.recommend(person, kind, limit=OPTIONS_PER_KIND * 3):
-        if dates_hold(engine.item(kind, item.id), person, engine.today):
-            found.append(item)
-        if len(found) == OPTIONS_PER_KIND:
-            break
-    return found
+def _wishes(
+    engine: Engine, person: Person, kinds: Sequence[str], lists: Lists | None
+) -> dict[str, _Wish]:
+    """What the plan's rules allow from each of the person's lists (``choice.options``)."""
+    opts = choice.options(engine, person, None if lists is None else lists(person))
+    wishes: dict[str, _Wish] = {}
+    for kind in kinds:
+        if not opts.wants(kind):
+            continue
+        ranked, rule = opts.lists.get(kind, ()), opts.rules[kind]
+        found = [item for item in ranked if rule(item.id) is None][:OPTIONS_PER_KIND]
+        first = ranked[0].id if ranked else None
+        wishes[kind] = _Wish(first, rule(first) if first is not None else None, found)
+    return wishes
 
 
 def _solve(
@@ -164,8 +172,8 @@ def _solve(
     for p in people:
         flow.add_arc_with_capacity_and_unit_cost(source, person_node[p], 1, 0)
         flow.add_arc_with_capacity_and_unit_cost(person_node[p], sink, 1, 0)  # nothing
-        for item, expected in edges[p]:
-            cost = -round(expected * boost[p] * SCALE)
+        for rank, (item, expected) in enumerate(edges[p]):
+            cost = rank - round(expected * boost[p] * SCALE) * RANKS
             flow.add_arc_with_capacity_and_unit_cost(person_node[p], item_node[item], 1, cost)
     for item in items:
         flow.add_arc_with_capacity_and_unit_cost(item_node[item], sink, max(0, capacities[item]), 0)
@@ -220,17 +228,24 @@ def scarce(engine: Engine) -> Engine:
 
 
 def allocate(
-    engine: Engine, cohort: Sequence[Person], *, kinds: Sequence[str] = KINDS
+    engine: Engine,
+    cohort: Sequence[Person],
+    *,
+    kinds: Sequence[str] = KINDS,
+    lists: Lists | None = None,
 ) -> Allocation:
     """Assign each person at most one item of each kind, maximising the total expected
-    success subject to every capacity, with the group guard; two alternatives each."""
+    success subject to every capacity, with the group guard; two alternatives each. ``lists``
+    gives a person's lists as the shortlist shows them (the engine's own when not given)."""
     started = time.perf_counter()
     today = engine.today
     labels = [groups(p, today) for p in cohort]
+    wishes = [_wishes(engine, p, kinds, lists) for p in cohort]
     assignments: list[Assignment] = []
     summary: dict[str, object] = {"persons": len(cohort), "kinds": {}}
     for kind in kinds:
-        shortlists = {i: options(engine, p, kind) for i, p in enumerate(cohort) if wanted(p, kind)}
+        wanting = {i: w[kind] for i, w in enumerate(wishes) if kind in w}
+        shortlists = {i: wish.found for i, wish in wanting.items()}
         edges = {i: [(o.id, o.score) for o in found] for i, found in shortlists.items() if found}
         caps = {
             o.id: capacity(engine.item(kind, o.id), len(cohort))
@@ -259,18 +274,10 @@ def allocate(
         used: Counter[str] = Counter(chosen.values())
         violations = sum(1 for item, n in used.items() if n > caps[item])
         expected = sum(dict(edges[p])[item] for p, item in chosen.items())
-        for i, found in shortlists.items():
-            person = cohort[i]
-            assignments.append(
-                _entry(
-                    person,
-                    kind,
-                    found,
-                    chosen.get(i),
-                    used,
-                    caps,
-                )
-            )
+        for i, wish in wanting.items():
+            entry = _entry(cohort[i], kind, wish.found, chosen.get(i), used, caps)
+            passed = _why_not_first(i, wish, chosen, edges, caps, boost)
+            assignments.append(_with_first(entry, wish.first, passed))
         best_share = max(after.values()) if after else 0.0
         worst = min(after.items(), key=lambda kv: kv[1]) if after else ("—", 0.0)
         summary["kinds"][kind] = {  # type: ignore[index]
@@ -301,6 +308,40 @@ def allocate(
         }
     summary["seconds"] = round(time.perf_counter() - started, 2)
     return Allocation(assignments, summary)
+
+
+def _why_not_first(
+    person: int,
+    wish: _Wish,
+    chosen: Mapping[int, str],
+    edges: Mapping[int, list[tuple[str, float]]],
+    caps: Mapping[str, int],
+    boost: Sequence[float],
+) -> Reason | None:
+    """Why the person does not get the list's #1: the plan's rules pass it over, or its
+    places went to others (persons it suits better, persons with fewer other options, or a
+    group the guard lifts)."""
+    first = wish.first
+    if first is None or chosen.get(person) == first:
+        return None
+    if wish.first_passed is not None:
+        return wish.first_passed
+    takers = [p for p, item in chosen.items() if item == first]
+    if not takers or person not in chosen:
+        return None  # nothing at all for this person: the line's own reason says why
+    mine = dict(edges[person]).get(first, 0.0)
+    places = {"item": first, "places": caps.get(first, 0)}
+    lower = [p for p in takers if dict(edges[p])[first] < mine]
+    if not lower:
+        return Reason("choice_taken_higher", places)
+    if any(boost[p] > boost[person] for p in lower):
+        return Reason("choice_taken_guard", places)
+    return Reason("choice_taken_total", places)
+
+
+def _with_first(entry: Assignment, first: str | None, passed: Reason | None) -> Assignment:
+    reasons = entry.reasons if passed is None else (passed, *entry.reasons)
+    return replace(entry, first=first, reasons=reasons[: MAX_REASONS + 1])
 
 
 def _greedy(shortlists: Mapping[int, list[Recommendation]], caps: Mapping[str, int]) -> float:

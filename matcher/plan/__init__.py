@@ -3,8 +3,11 @@
 ``generate`` builds a plan for one person from the engine's shortlists: six parts, risk flags,
 a check-in schedule and dated actions, each with who is responsible. The rules are data
 (``RULES``: key, part, responsible, due offset) and the texts are message codes rendered in
-ru, kk or en (``matcher/locales``). The sequence follows DOMAIN.md: a bed from the release day,
-a job referral within the first month after release (two weeks, once registered with the
+ru, kk or en (``matcher/locales``). The job, the course and the bed come from the person's
+lists in the shortlist's order, each the first item the plan's timing rules allow
+(``matcher.plan.choice``, which allocation shares); when that is not the list's #1, the action
+says why (``choice``). The sequence follows DOMAIN.md: a bed from the release day, a job
+referral within the first month after release (two weeks, once registered with the
 employment centre) whenever the person has a trade or a quota job fits, whatever else the plan
 holds; a course only when the person asks for one, or has no profession and no job within
 reach, chosen to end in time for the first pay to fall within the shelter stay (when none does,
@@ -20,25 +23,22 @@ inspector decided (edited, added, done or dropped actions) and says why a booked
 from __future__ import annotations
 
 import math
-from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 from matcher.engine import Engine
-from matcher.plan import timing
+from matcher.plan import choice, timing
+from matcher.plan.choice import Lists, Options
 from matcher.plan.facts import parts, post_penitentiary
 from matcher.plan.merge import merge
 from matcher.plan.timing import HIRE_AFTER_REFERRAL_DAYS as HIRE_AFTER_REFERRAL_DAYS
+from matcher.plan.timing import MAX_STAY_DAYS as MAX_STAY_DAYS
 from matcher.plan.timing import PAY_CYCLE_DAYS as PAY_CYCLE_DAYS
-from matcher.profile import Course, Person, Shelter, Vacancy
+from matcher.plan.timing import REFERRAL_DAYS as REFERRAL_DAYS
+from matcher.profile import Course, Person, Shelter
 
 REFERRAL_WITHIN_DAYS = 30
 """A job referral within the first month after release (the bound)."""
-REFERRAL_DAYS = 14
-"""When the referral is planned: a week after registering with the employment centre."""
-MAX_STAY_DAYS = 180
-"""The longest shelter stay (DOMAIN.md), whatever the centre allows."""
-COURSE_HOURS_PER_WEEK = 30
 CLAIM_SHARE_OF_SALARY = 0.25
 """A civil-claim payment plan takes at most a quarter of the expected wage."""
 WEEKLY_CHECKINS_DAYS = 90
@@ -104,79 +104,51 @@ def _action(key: str, inside: bool, anchor: date, today: date, **fields: Any) ->
     return action
 
 
-def _course_weeks(course: Course) -> int:
-    return max(1, math.ceil((course.hours or 72) / COURSE_HOURS_PER_WEEK))
-
-
-def _pick_shelter(
-    engine: Engine, person: Person, arrival: date, first_pay: date
-) -> tuple[Shelter | None, list[str]]:
-    """A centre with a free bed, in the person's region when there is one, whose stay from
-    ``arrival`` lasts at least until the first pay day; returns it and the ids passed over as
-    too short."""
-    too_short: list[str] = []
-    options = [engine.item("shelter", r.id) for r in engine.recommend(person, "shelter", limit=20)]
-    ranked = sorted(
-        (s for s in options if isinstance(s, Shelter)),
-        key=lambda s: s.kato[:2] != person.kato[:2],
+def _add_course(add: Any, engine: Engine, person: Person, found: Options) -> date | None:
+    """The course action, when one is called for and the rules found one; returns its last
+    day when the job referral may wait for it (a course taken after release)."""
+    if found.course is None or found.course.item is None:
+        return None
+    course = engine.item("course", found.course.item)
+    assert isinstance(course, Course)
+    when = found.days
+    inside = choice.in_custody(course, when)
+    c_start, c_end = choice.course_dates(course, when.today if inside else when.start)
+    late: dict[str, Any] = {}
+    if not found.course_in_time and found.stay_until is not None:
+        after = timing.first_pay_after(c_end + timedelta(timing.AFTER_COURSE_DAYS))
+        late = {
+            "late": "wanted" if person.wants_training else "no_job",
+            "until": found.stay_until.isoformat(),
+            "first_pay": after.isoformat(),
+        }
+    add(
+        "course",
+        due=c_start,
+        part="before_release" if inside else "employment",
+        params={
+            "title": course.title,
+            "start": c_start.isoformat(),
+            "end": c_end.isoformat(),
+            "reason": "wants_training" if person.wants_training else "no_profession",
+            **late,
+        },
+        items=[{"kind": "course", "id": course.course_id}],
+        choice=found.course.stated(),
     )
-    for shelter in ranked:
-        if arrival + timedelta(_stay_days(shelter)) < first_pay:
-            too_short.append(shelter.shelter_id)
-            continue
-        return shelter, too_short
-    return None, too_short
-
-
-def _stay_days(shelter: Shelter) -> int:
-    return min(shelter.max_stay_days, MAX_STAY_DAYS)
-
-
-def _course_dates(course: Course, earliest: date) -> tuple[date, date]:
-    start = course.starts_on or earliest
-    return start, start + timedelta(weeks=_course_weeks(course))
-
-
-def _pick_course(
-    engine: Engine,
-    person: Person,
-    window: tuple[date, date],
-    inside_window: tuple[date, date] | None,
-    latest_end: date | None,
-) -> tuple[Course, bool] | None:
-    """The best course that starts inside before release (when reachable from custody) or
-    within the window after release (never in the past), preferring one that ends by
-    ``latest_end`` (in time for the first pay within the shelter stay), then one that leads to
-    quota jobs nearby. Returns it and whether it ends in time."""
-    gap = engine.vacancies.quota_gap.get(person.kato[:2], {})
-    best: tuple[int, int, int, Course, bool] | None = None
-    for rank, item in enumerate(engine.recommend(person, "course", limit=60)):
-        course = engine.item("course", item.id)
-        assert isinstance(course, Course)
-        start = course.starts_on
-        in_custody = inside_window is not None and course.available_in_custody
-        if in_custody and inside_window is not None:
-            fits = start is None or inside_window[0] <= start < inside_window[1]
-            earliest = inside_window[0]
-        else:
-            fits = start is not None and window[0] <= start < window[1]
-            earliest = window[0]
-        if not fits:
-            continue
-        end = _course_dates(course, earliest)[1]
-        in_time = in_custody or latest_end is None or end <= latest_end
-        leads = any(code in gap for code in course.occupation_codes)
-        key = (0 if in_time else 1, 0 if leads else 1, rank)
-        if best is None or key < best[:3]:
-            best = (*key, course, in_time)
-    return (best[3], best[4]) if best else None
+    return None if inside else c_end
 
 
 def generate(
-    engine: Engine, person: Person, *, previous: dict[str, Any] | None = None
+    engine: Engine,
+    person: Person,
+    *,
+    previous: dict[str, Any] | None = None,
+    lists: Lists | None = None,
 ) -> dict[str, Any]:
     """A plan for ``person`` as of ``engine.today``; ``previous`` (the last stored version)
-    keeps the inspector's decisions and explains moved options."""
+    keeps the inspector's decisions and explains moved options. ``lists`` are the person's
+    ranked lists as the shortlist shows them (``choice.ranked_lists`` when not given)."""
     today = engine.today
     anchor = anchor_date(person, today)
     inside = (
@@ -212,18 +184,16 @@ def generate(
     if person.need_medical_commission:
         add("medical_commission")
 
-    # the job referral's own date: it shapes the shelter (which must last to the first pay)
-    earliest_referral = max(anchor + timedelta(REFERRAL_DAYS), today)
-    first_pay = timing.first_pay_after(earliest_referral)
-
-    shelter: Shelter | None = None
-    stay_until: date | None = None
-    if person.need_housing:
+    # one source of truth: the job, the bed and the course come from the person's lists (the
+    # shortlist's order), each the first item the plan's timing rules allow
+    found = choice.options(engine, person, lists)
+    earliest_referral, first_pay = found.days.referral, found.days.first_pay
+    stay_until = found.stay_until
+    if found.shelter is not None:
         flags.append("no_housing")
-        shelter, too_short = _pick_shelter(engine, person, start, first_pay)
-        if shelter is not None:
-            stay = _stay_days(shelter)
-            stay_until = start + timedelta(stay)
+        if found.shelter.item is not None and stay_until is not None:
+            shelter = engine.item("shelter", found.shelter.item)
+            assert isinstance(shelter, Shelter)
             add(
                 "shelter",
                 due=start,
@@ -231,11 +201,11 @@ def generate(
                     "name": shelter.name,
                     "from": start.isoformat(),
                     "until": stay_until.isoformat(),
-                    "days": stay,
+                    "days": choice.stay_days(shelter),
                     "beds": shelter.free_beds,
                 },
                 items=[{"kind": "shelter", "id": shelter.shelter_id}],
-                passed_over=too_short,
+                choice=found.shelter.stated(),
             )
             add(
                 "housing_search",
@@ -246,68 +216,20 @@ def generate(
             add("housing_search", due=start, flags=["no_bed"])
             flags.append("no_shelter_bed")
 
-    home = (
-        person
-        if shelter is None
-        else replace(person, lat=shelter.lat, lon=shelter.lon, kato=shelter.kato)
-    )
-    found = engine.recommend(home, "vacancy", limit=30)
-    quota = [
-        item
-        for item in found
-        if isinstance(v := engine.item("vacancy", item.id), Vacancy) and v.is_quota
-    ][:3]
-    jobs = quota or found[:3]
-    job_now = bool(person.professions) or bool(quota)
-    """A trade or a fitting quota job: refer within the first month, whatever else is planned."""
-
-    course_end: date | None = None
-    if person.wants_training or (not person.professions and not found):
-        stay_end = stay_until or start + timedelta(90)
-        latest_end = (
-            None
-            if stay_until is None or job_now
-            else stay_until
-            - timedelta(timing.AFTER_COURSE_DAYS + HIRE_AFTER_REFERRAL_DAYS + PAY_CYCLE_DAYS)
-        )
-        inside_window = (today, person.release_date) if inside and person.release_date else None
-        picked = _pick_course(engine, home, (start, stay_end), inside_window, latest_end)
-        if picked is not None:
-            course, in_time = picked
-            in_custody = inside and course.available_in_custody
-            c_start, c_end = _course_dates(course, today if in_custody else start)
-            late: dict[str, Any] = {}
-            if not in_time and stay_until is not None:
-                after = timing.first_pay_after(c_end + timedelta(timing.AFTER_COURSE_DAYS))
-                late = {
-                    "late": "wanted" if person.wants_training else "no_job",
-                    "until": stay_until.isoformat(),
-                    "first_pay": after.isoformat(),
-                }
-            add(
-                "course",
-                due=c_start,
-                part="before_release" if in_custody else "employment",
-                params={
-                    "title": course.title,
-                    "start": c_start.isoformat(),
-                    "end": c_end.isoformat(),
-                    "reason": "wants_training" if person.wants_training else "no_profession",
-                    **late,
-                },
-                items=[{"kind": "course", "id": course.course_id}],
-            )
-            if not in_custody:
-                course_end = c_end
+    course_end = _add_course(add, engine, person, found)
+    jobs = found.jobs.picked
+    job_now = found.job_now
 
     salaries = [
         s for item in jobs if (s := getattr(engine.item("vacancy", item.id), "salary_kzt", None))
     ]
     expected_salary = int(sorted(salaries)[len(salaries) // 2]) if salaries else None
     after_course = not job_now and course_end is not None
+    quota_only = all(getattr(engine.item("vacancy", j.id), "is_quota", False) for j in jobs)
     add(
         "job_referral",
         due=earliest_referral,
+        what="plan_job_referral" if jobs and quota_only else "plan_job_referral_jobs",
         params={
             "count": len(jobs),
             "first_pay": first_pay.isoformat(),
@@ -315,6 +237,7 @@ def generate(
             "after_course": after_course,
         },
         items=[{"kind": "vacancy", "id": item.id} for item in jobs],
+        choice=found.jobs.stated(),
     )
 
     if person.civil_claim_kzt > 0:

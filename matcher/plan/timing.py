@@ -13,6 +13,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+REFERRAL_DAYS = 14
+"""The job referral's own day: a week after registering with the employment centre, two weeks
+after the first day out."""
+MAX_STAY_DAYS = 180
+"""The longest shelter stay (DOMAIN.md), whatever the centre allows."""
 PAY_CYCLE_DAYS = 30
 """From a hire to the first wage: one monthly pay cycle."""
 HIRE_AFTER_REFERRAL_DAYS = 14

@@ -64,6 +64,9 @@ def _action_text(action: dict[str, Any], lang: str, labels: dict[str, str]) -> d
             else _reason(reason, lang, action["changed"].get("params") or {})
         )
         extra.append(_t("plan_changed", lang, **{"from": action["changed"]["from"], "reason": why}))
+    if action.get("choice"):  # the pick is not the list's #1: why each item above it was not
+        for passed in action["choice"].get("passed", []):
+            extra.append(_reason(passed["code"], lang, passed.get("params") or {}))
     if action.get("referrals"):
         numbers = ", ".join(f"№ {number}" for number in action["referrals"])
         extra.append(_t("plan_referrals", lang, numbers=numbers))

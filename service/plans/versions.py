@@ -118,11 +118,20 @@ def _save(
 
 
 def generate(
-    session: Session, engine: Engine, person: Person, *, author: str, protector: Protector
+    session: Session,
+    engine: Engine,
+    person: Person,
+    *,
+    author: str,
+    protector: Protector,
+    lists: planner.choice.Lists | None = None,
 ) -> Version:
-    """A new version from the engine; the inspector's decisions in the last one are kept."""
+    """A new version from the engine and the person's ``lists`` (as the shortlist shows them;
+    the engine's own when not given); the inspector's decisions in the last one are kept."""
     previous = latest(session, person.person_id, protector=protector)
-    body = planner.generate(engine, person, previous=None if previous is None else previous.body)
+    body = planner.generate(
+        engine, person, previous=None if previous is None else previous.body, lists=lists
+    )
     change = "generated" if previous is None else "regenerated"
     return _save(session, person.person_id, body, change, author, protector=protector)
 

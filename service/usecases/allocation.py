@@ -1,5 +1,6 @@
-"""Cohort allocation: share quota slots, course seats and beds across everyone of a region
-released between two dates (a proposal; only referrals an officer accepts take places)."""
+"""Cohort allocation: share quota slots, course seats, beds and jobs across everyone of a region
+released between two dates (a proposal; only referrals an officer accepts take places). Each
+person's options are the lists the shortlist shows, as the plan takes them."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ import re
 from datetime import date
 
 from catalogs.reference.places import places
-from matcher import Allocation, allocate_cohort, scarce
+from matcher import Allocation, allocate_cohort
 from service.runtime import Runtime
 from service.store import audit
 from service.store import rows as glue
 from service.usecases import access
 from service.usecases.actor import Actor
 from service.usecases.errors import Forbidden, Invalid, NotFound
+from service.usecases.plans import shown_lists
+from service.usecases.shortlists import engine_for
 
 MAX_COHORT = 20_000
 REGION_KATO = re.compile(r"^[0-9]{2}0{7}$")
@@ -55,8 +58,9 @@ def run(
         )
         if len(cohort) > MAX_COHORT:
             raise Invalid("cohort_too_large", count=len(cohort))
-        engine = glue.load_engine(session, today=today or date.today(), congestion=False)
-    result = allocate_cohort(scarce(engine), cohort)
+    # the engine and the lists the shortlist shows: a person alone gets the list's #1
+    engine = engine_for(rt, today)
+    result = allocate_cohort(engine, cohort, lists=shown_lists(rt, engine))
     with rt.writing() as session:
         # who ran it, for which region and how many persons; then each person it placed
         subject = f"#allocation:{kato}:{len(cohort)}"

@@ -6,23 +6,24 @@ racing for the same version number are decided by the database (one is refused w
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
 
-from matcher import Engine
+from matcher import Engine, Person, Recommendation
+from matcher import plan as planner
 from service.plans import versions as plans
 from service.runtime import Runtime
 from service.store import audit
 from service.store import rows as glue
 from service.store.tables import PlanVersion
-from service.usecases import access
+from service.usecases import access, places
 from service.usecases.actor import Actor
 from service.usecases.errors import Conflict, Invalid, NotFound, Problem
-from service.usecases.shortlists import engine_for
+from service.usecases.shortlists import engine_for, places_for
 
 
 @dataclass(frozen=True)
@@ -43,15 +44,39 @@ def _labelled(version: plans.Version, engine: Engine) -> Plan:
     return Plan(version, plans.item_labels(engine, version.body))
 
 
+def shown_lists(rt: Runtime, engine: Engine) -> Callable[[Person], dict[str, list[Recommendation]]]:
+    """A person's lists as the shortlist shows them: the engine's ranking, checked against
+    the places referrals hold as they stand (``places.live``). The plan and the allocation take
+    their picks from these, so that the three agree unless a rule or capacity says otherwise."""
+    overlay = places_for(rt, engine)
+
+    def lists(person: Person) -> dict[str, list[Recommendation]]:
+        return {
+            kind: places.live(
+                overlay,
+                person.person_id,
+                kind,
+                engine.recommend(person, kind, limit=limit + places.PAD),
+                today=engine.today,
+                limit=limit,
+            )
+            for kind, limit in planner.choice.LIST_LIMITS.items()
+        }
+
+    return lists
+
+
 def generate(rt: Runtime, actor: Actor, person_id: str, *, today: date | None = None) -> Plan:
-    """A new version from the engine; the inspector's decisions in the last one are kept."""
+    """A new version from the engine and the person's lists as the shortlist shows them; the
+    inspector's decisions in the last one are kept."""
     with rt.session() as session:
         person = glue.person(access.person(session, actor, person_id), rt.protector)
     engine = engine_for(rt, today)
+    lists = shown_lists(rt, engine)(person)
     with rt.writing() as session:
         try:
             version = plans.generate(
-                session, engine, person, author=actor.author, protector=rt.protector
+                session, engine, person, author=actor.author, protector=rt.protector, lists=lists
             )
             audit.record(session, actor=actor, person_ids=[person_id], action="plan")
             session.commit()

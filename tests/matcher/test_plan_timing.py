@@ -19,7 +19,7 @@ from matcher import sample
 from matcher.engine import Engine
 from matcher.plan import timing as plan_timing
 from matcher.profile import Person
-from service.plans import versions
+from service.plans import rendering
 from tests.matcher.conftest import AS_OF
 from tests.matcher.test_plan import by_id, inside_90_days
 
@@ -52,10 +52,11 @@ def no_quota_engine(demo_data) -> Engine:  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def short_stay_engine(demo_data) -> Engine:  # type: ignore[no-untyped-def]
-    """The same world where every centre keeps a person for 60 days only."""
+    """The same world where every centre keeps a person for 60 days only, and every course
+    has its own start date (none self-paced, which could end in time)."""
     return Engine.build(
         vacancies=[v for v in sample.vacancies(demo_data) if not v.is_quota],
-        courses=list(sample.courses(demo_data)),
+        courses=[c for c in sample.courses(demo_data) if c.starts_on is not None],
         shelters=[replace(s, max_stay_days=60) for s in sample.shelters(demo_data)],
         today=AS_OF,
     )
@@ -89,8 +90,8 @@ def test_a_course_ending_after_the_short_stay_is_kept_only_with_its_reason(
         search = _day(by_id(plan)["housing_search"]["due"])
         assert search <= until - timedelta(30)
         for lang in LANGS:
-            details = versions._action_text(course, lang, {})["details"]
-            reason = versions._t("plan_course_late_wanted", lang, until=until.isoformat(), first_pay=plan["first_pay_day"])  # fmt: skip
+            details = rendering._action_text(course, lang, {})["details"]
+            reason = rendering._t("plan_course_late_wanted", lang, until=until.isoformat(), first_pay=plan["first_pay_day"])  # fmt: skip
             assert reason in details
     assert late > 0
 
@@ -149,8 +150,8 @@ def test_a_course_that_delays_the_first_pay_past_the_stay_says_why(
         if _day(plan["first_pay_day"]) > until:
             assert course["params"]["late"] == "wanted"
             for lang in LANGS:
-                details = versions._action_text(course, lang, {})["details"]
-                assert any(versions._t("plan_course_late_wanted", lang, until=str(until), first_pay=plan["first_pay_day"]) == d for d in details)  # fmt: skip
+                details = rendering._action_text(course, lang, {})["details"]
+                assert any(rendering._t("plan_course_late_wanted", lang, until=str(until), first_pay=plan["first_pay_day"]) == d for d in details)  # fmt: skip
         else:
             assert "late" not in course["params"]
     assert courses > 0
@@ -223,7 +224,7 @@ def test_dropping_the_course_moves_the_job_step_and_the_first_pay_earlier(
     assert planner.review(later)["counts"]["overdue"] > planner.review(edited)["counts"]["overdue"]
     # the new version says so in words, in every language
     for lang in LANGS:
-        lines = versions.recomputed_texts(edited, lang)
+        lines = rendering.recomputed_texts(edited, lang)
         expected = messages("matcher").text(
             "plan_moved_first_pay", lang, **{"from": first_pay.isoformat(), "to": edited["first_pay_day"]}
         )  # fmt: skip
