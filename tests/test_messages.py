@@ -295,6 +295,7 @@ def test_what_the_commands_print_in_kazakh_and_russian_holds_no_codes_or_iso_day
         for result in outputs:
             assert result.exit_code == 0, result.output
             shown = re.sub(r"<style.*?</style>", "", result.stdout, flags=re.S)
+            shown = re.sub(r"https?://\S+", " ", shown)  # a course's address is no code
             words = set(re.findall(r"[A-Za-z_0-9]+", re.sub(r"<[^>]+>", " ", shown)))
             assert not words & codes, (lang, words & codes)
             assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", shown), lang

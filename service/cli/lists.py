@@ -33,8 +33,10 @@ def recommend(
     as_of: AsOfOption = None,
     no_record: NoRecordOption = False,
 ) -> None:
-    """A person's shortlist of vacancies, courses or shelters, best first, with reasons."""
-    from service.usecases import shortlists
+    """A person's shortlist of vacancies, courses or shelters, best first: each item with
+    what an officer acts on (who offers it, where, money, schedule, dates, free places,
+    contact) and the reasons; the same job at the same employer once, with its other ids."""
+    from service.usecases import offers, shortlists
 
     rt = runtime(ctx)
     lang = rt.settings.lang
@@ -48,9 +50,13 @@ def recommend(
             today=day(as_of, lang),
             record=not no_record,
         )
+    facts = offers.facts(rt, found, lang)
     notices = [notice.as_dict(lang) for notice in found.notices]
     if as_json:
-        listed: dict[str, object] = {"items": [item.as_dict(lang) for item in found.items]}
+        items = zip(found.items, facts, strict=True)
+        listed: dict[str, object] = {
+            "items": [offers.item_dict(item, fact, lang) for item, fact in items]
+        }
         if notices:
             listed["notices"] = notices
         echo_json(listed)
@@ -61,10 +67,12 @@ def recommend(
             codes = " · ".join(c for c in (suggestion["code"], suggestion["nkz"]) if c)
             typer.echo(f"    {codes} — {suggestion['title']}")
     typer.echo(text(f"list_{kind}", lang, id=person_id, count=len(found.items)))
-    for number, item in enumerate(found.items, start=1):
-        name = label(found.engine.item(kind, item.id))
-        score = shown.value(found.engine.rankers[kind], item.score, lang)
-        typer.echo(f"{number:>3}. {item.id}  {score}  {name}")
+    ranker = found.engine.rankers[kind]
+    for number, (item, fact) in enumerate(zip(found.items, facts, strict=True), start=1):
+        score = shown.value(ranker, item.score, lang)
+        typer.echo(f"{number:>3}. {item.id}  {score}  {fact.title}")
+        for name, value in fact.rows(lang):
+            typer.echo(f"       {name}: {value}")
         for reason in item.reasons:
             typer.echo(f"       • {reason.text(lang)}")
 

@@ -6,10 +6,12 @@ request's audit rows and the impressions of the list it answers in one write tra
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
-from matcher import KINDS, Engine, Person, Recommendation, Why
+from catalogs.normalize import fold
+from matcher import KINDS, Engine, Person, Recommendation, Vacancy, Why
 from service.runtime import Runtime
 from service.store import audit, impressions, referrals
 from service.store import rows as glue
@@ -18,10 +20,12 @@ from service.usecases.actor import Actor
 from service.usecases.errors import Invalid, NotFound
 
 CANDIDATE_POOL = 100
+"""How many candidates are ranked before consent and region filters pick ``limit`` of them."""
 FIRST_PAD = 4
 """How many more items than shown a person's list first asks the engine for
-(``places.PAD`` when those are not enough)."""
-"""How many candidates are ranked before consent and region filters pick ``limit`` of them."""
+(``places.PAD``, then ``LAST_PAD``, when those are not enough)."""
+LAST_PAD = 3 * places.PAD
+"""The most a list asks beyond ``limit``: places taken and the same job under several ids."""
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,9 @@ class Shortlist:
     """The engine that ranked it (item labels, its day and model version)."""
     notices: tuple[occupations.Notice, ...] = ()
     """What the list says about itself (a profession not recognised: no trade jobs in it)."""
+    also: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """An item's id -> the ids of the same job at the same employer collapsed into it
+    (``same_job``), best-ranked first; items with none are not in it."""
 
 
 @dataclass(frozen=True)
@@ -82,16 +89,19 @@ def person_shortlist(
         person = glue.person(access.person(session, actor, person_id), rt.protector)
     engine = engine_for(rt, today)
     overlay = places_for(rt, engine)
-    # most lists lose few items to the places as they stand: rank (and explain) a few more
-    # than shown first, and the full pad only when those are not enough. The engine's list is
-    # the same ranking whatever its length (a longer one only adds to its end), so both ways
-    # give the same items.
-    for pad in (FIRST_PAD, places.PAD):
-        asked = limit + min(pad, places.PAD)
+    # most lists lose few items to the places as they stand and to the same job listed twice:
+    # rank (and explain) a few more than shown first, and more only when those are not enough.
+    # The engine's list is the same ranking whatever its length (a longer one only adds to its
+    # end), so every way gives the same items.
+    for pad in (FIRST_PAD, places.PAD, LAST_PAD):
+        asked = limit + pad
         ranked = engine.recommend(person, kind, limit=asked)
-        items = places.live(overlay, person_id, kind, ranked, today=engine.today, limit=limit)
-        if len(items) == limit or len(ranked) < asked:
+        live = places.live(overlay, person_id, kind, ranked, today=engine.today, limit=asked)
+        items, also = collapse(engine, kind, live)
+        if len(items) >= limit or len(ranked) < asked:
             break
+    items = items[:limit]
+    also = {item.id: also[item.id] for item in items if item.id in also}
     with rt.writing() as session:
         if record:
             impressions.record_impressions(
@@ -106,7 +116,41 @@ def person_shortlist(
         # last: the trail's lock is held to the commit, and no row lock is taken after it
         audit.record(session, actor=actor, person_ids=[person_id], action="recommend")
         session.commit()
-    return Shortlist(person_id, kind, items, engine, occupations.notices(person, engine, kind))
+    notices = occupations.notices(person, engine, kind)
+    return Shortlist(person_id, kind, items, engine, notices, also)
+
+
+def same_job(item: object) -> tuple[object, ...] | None:
+    """What makes two vacancies the same job for a person: the employer, the title (folded:
+    case, ё, punctuation and spaces aside), the settlement, the salary, and whether it is a
+    quota place and on what schedule (a person would choose between those). Courses and
+    centres are never the same: none for them."""
+    if not isinstance(item, Vacancy):
+        return None
+    return (
+        item.employer_bin, fold(item.title), item.kato, item.salary_kzt, item.is_quota,
+        item.employment_type,
+    )  # fmt: skip
+
+
+def collapse(
+    engine: Engine, kind: str, items: Sequence[Recommendation]
+) -> tuple[list[Recommendation], dict[str, tuple[str, ...]]]:
+    """``items`` with the same job at the same employer (``same_job``) shown once, under its
+    best-ranked id; returns those and, for each kept id with others, the others' ids."""
+    kept: list[Recommendation] = []
+    first: dict[tuple[object, ...], str] = {}
+    others: dict[str, list[str]] = {}
+    for item in items:
+        key = same_job(engine.item(kind, item.id))
+        if key is not None and key in first:
+            others[first[key]].append(item.id)
+            continue
+        if key is not None:
+            first[key] = item.id
+            others[item.id] = []
+        kept.append(item)
+    return kept, {kept_id: tuple(ids) for kept_id, ids in others.items() if ids}
 
 
 def vacancy_candidates(

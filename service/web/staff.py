@@ -3,7 +3,7 @@ three shortlists with a refer button per item, the referrals as a timeline)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
@@ -14,14 +14,14 @@ from starlette.responses import JSONResponse, Response
 
 from catalogs.i18n import messages
 from catalogs.reference.places import places
-from matcher import KINDS, Course, Shelter, Vacancy, quota_window_end
+from matcher import KINDS, Shelter
+from matcher.rank import shown
 from service.store.protect import mask_iin
-from service.store.referrals import Places, Standing
 from service.store.rows import effective_status
 from service.store.sealed import open_support
 from service.store.tables import Account, PlanVersion
 from service.store.tables import Person as PersonRow
-from service.usecases import caseload, occupations, persons, plans, referrals, shortlists
+from service.usecases import caseload, occupations, offers, persons, plans, referrals, shortlists
 from service.usecases.actor import Actor
 from service.usecases.errors import Problem
 from service.usecases.referrals import Move
@@ -38,15 +38,7 @@ NEEDS = (
 
 def place_name(kato: str | None, lang: str) -> str:
     """A place's district (or city) in ``lang``: where a person lives, where an item is."""
-    if not kato:
-        return ""
-    found = places().get(kato)
-    if found is None:
-        return kato
-    district = places().get(found.district) if found.district else None
-    if district is not None and not found.is_town:
-        return f"{found.name(lang)}, {district.name(lang)}"
-    return found.name(lang)
+    return offers.place_name(kato, lang)
 
 
 def district_name(kato: str, lang: str) -> str:
@@ -126,67 +118,42 @@ async def caseload_page(
 
 @dataclass(frozen=True)
 class Offer:
-    """One item of a shortlist as the person page shows it."""
+    """One item of a shortlist as the person page shows it: its facts (``offers.Facts``, the
+    API's and the command line's too) as labelled rows, the chance where the learned model
+    serves, and the reasons."""
 
-    kind: str
-    id: str
-    title: str
-    by: str
-    place: str
-    money: str
+    facts: offers.Facts
+    rows: list[tuple[str, str]]
     reasons: list[str]
-    schedule: str = ""
-    dates: list[tuple[str, date]] = field(default_factory=list)
-    """(label's key, day): a course's start, a quota vacancy's offer window."""
-    free: str = ""
+    chance: tuple[str, str] | None = None
+    """(what it is the chance of, «37 %»): a learned ranker's score; none under the baseline."""
+
+    @property
+    def kind(self) -> str:
+        return self.facts.kind
+
+    @property
+    def id(self) -> str:
+        return self.facts.id
+
+    @property
+    def title(self) -> str:
+        return self.facts.title
 
 
-def _offer(
-    v: Visit,
-    kind: str,
-    item: Vacancy | Course | Shelter,
-    reasons: list[str],
-    spots: Places | None,
-) -> Offer:
-    """``spots``: the item's places as referrals hold them now (none when the referrals
-    count none for it: then the catalog's own figure)."""
-    from service.web.pages import money
-
-    free = spots.free if spots is not None else None
-    if isinstance(item, Vacancy):
-        dates: list[tuple[str, date]] = []
-        last = quota_window_end(item)
-        if item.is_quota and item.quota_from is not None and last is not None:
-            dates = [("offer_window_from", item.quota_from), ("offer_window_to", last)]
-        return Offer(
-            kind, item.vacancy_id, item.title, item.employer_name or "",
-            place_name(item.kato, v.lang),
-            money(item.salary_kzt) if item.salary_kzt else v.t("vacancy_salary_unknown"),
-            reasons, schedule=v.t(f"schedule_{item.employment_type}"), dates=dates,
-            free=v.t("places_free_n", free=free) if free is not None else v.t("places_no_limit"),
-        )  # fmt: skip
-    if isinstance(item, Course):
-        where = place_name(item.kato, v.lang) if item.kato else v.t(f"format_{item.format}")
-        cost = v.t("free_of_charge") if item.cost_kzt == 0 else money(item.cost_kzt)
-        hours = v.t("offer_hours", hours=item.hours) if item.hours else ""
-        schedule = ", ".join(x for x in (v.t(f"format_{item.format}"), hours) if x)
-        seats = free if free is not None else item.seats
-        return Offer(
-            kind, item.course_id, item.title, item.provider or "", where, cost, reasons,
-            schedule=schedule,
-            dates=[("offer_course_starts", item.starts_on)] if item.starts_on else [],
-            free=v.t("places_free_n", free=seats) if seats is not None else v.t("places_no_limit"),
-        )  # fmt: skip
-    beds = free if free is not None else item.free_beds
-    return Offer(
-        kind, item.shelter_id, item.name, "", place_name(item.kato, v.lang), "", reasons,
-        schedule=v.t("offer_stay", days=item.max_stay_days),
-        free=v.t("free_beds", count=beds),
-    )  # fmt: skip
-
-
-def _places(standing: Standing | None) -> Places | None:
-    return standing.places if standing is not None else None
+def _offers(v: Visit, found: shortlists.Shortlist) -> list[Offer]:
+    ranker = found.engine.rankers[found.kind]
+    listed = []
+    for rec, facts in zip(found.items, offers.facts(v.rt, found, v.lang), strict=True):
+        chance = None
+        if facts.chance_percent is not None:
+            chance = (
+                shown.label(ranker, found.kind, v.lang),
+                shown.value(ranker, rec.score, v.lang),
+            )
+        reasons = [r.text(v.lang) for r in rec.reasons]
+        listed.append(Offer(facts, facts.rows(v.lang), reasons, chance))
+    return listed
 
 
 def _person_page(
@@ -223,14 +190,7 @@ def _person_page(
         )
         notices += [notice.as_dict(v.lang) | {"profession": notice.profession}
                     for notice in found.notices]  # fmt: skip
-        overlay = shortlists.places_for(v.rt, found.engine)
-        lists[kind] = [
-            _offer(
-                v, kind, found.engine.item(kind, rec.id), [r.text(v.lang) for r in rec.reasons],
-                _places(overlay.standing_of(kind, rec.id)),
-            )
-            for rec in found.items
-        ]  # fmt: skip
+        lists[kind] = _offers(v, found)
     plan = _plan_version(v, actor, row.person_id)
     occupation = _confirmed(v, row)
     timeline = [

@@ -176,7 +176,8 @@ def test_recommend_json_follows_the_contract(small_demo) -> None:  # type: ignor
         scores = [item["score"] for item in items]
         assert scores == sorted(scores, reverse=True)
         for item in items:
-            assert set(item) == {"id", "kind", "score", "reasons"}
+            assert {"id", "kind", "score", "reasons", "title", "by", "also_ids"} <= set(item)
+            assert item["title"]
             assert item["kind"] == kind
             assert 0 <= item["score"] <= 1
             assert 2 <= len(item["reasons"]) <= 5

@@ -18,7 +18,7 @@ from service.api.schemas import (
     ReasonOut,
 )
 from service.api.views import anonymous
-from service.usecases import shortlists
+from service.usecases import offers, shortlists
 
 router = APIRouter(tags=["shortlists"])
 VacancyId = Annotated[str, Path(pattern=r"^[\p{L}\p{N}_.:/-]{1,64}$", examples=["V000170"])]
@@ -33,10 +33,16 @@ def recommendations(
     kind: Annotated[Kind, Query(description="vacancy, course or shelter")] = "vacancy",
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
 ) -> Response:
-    """A person's shortlist, best first, each item with two to five reasons."""
+    """A person's shortlist, best first, each item with two to five reasons and what an
+    officer acts on (title, who offers it, place, money, schedule, dates, free places,
+    contact); the same job at the same employer under several ids is one item (``also_ids``)."""
     found = shortlists.person_shortlist(rt, actor, person_id=person_id, kind=kind, limit=limit)
+    facts = offers.facts(rt, found, lang)
     shown = ItemList(
-        items=[ItemOut.model_validate(item.as_dict(lang)) for item in found.items],
+        items=[
+            ItemOut.model_validate(offers.item_dict(item, fact, lang))
+            for item, fact in zip(found.items, facts, strict=True)
+        ],
         notices=[NoticeOut.model_validate(notice.as_dict(lang)) for notice in found.notices],
     )
     # validated above: written out here, in this worker thread, rather than validated again
