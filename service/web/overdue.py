@@ -13,7 +13,8 @@ from starlette.responses import Response
 
 from service.usecases import overdue, plan_sheet
 from service.web.pages import PageRoute, Visit, VisitDep
-from service.web.plans import STAFF, action_texts, part_title
+from service.web.plan_view import action_texts, part_title
+from service.web.plans import STAFF
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 

@@ -394,7 +394,7 @@ def named(site: Site, person_id: str, action_id: object) -> str | None:
 
 
 def action_texts_of(site: Site, person_id: str, lang: str) -> dict[str, str]:
-    from service.web.plans import action_texts
+    from service.web.plan_view import action_texts
 
     plan = plans.read(site.rt, Actor.command("test"), person_id)
     found = action_texts(plan.version.body, lang, plan.labels)

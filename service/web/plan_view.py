@@ -1,0 +1,215 @@
+"""The individual plan as its pages show it: part titles, each action in words (status,
+responsible agency, due day, note), the plan laid out by part, and the versions with what
+changed between them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from catalogs.i18n import messages
+from service.plans import versions as rendering
+from service.store.tables import Account
+from service.usecases import plan_sheet, plans
+from service.usecases.actor import Actor
+from service.web.pages import Visit, day
+
+HISTORY_DIFFS = 10
+"""The latest versions whose changes the plan page spells out (older ones: who and when)."""
+GROUPS = ("social_legal", "employment", "housing")
+"""The three headings of part 6 (after release), in the law's order."""
+
+
+def plan_text(key: str, lang: str, **params: object) -> str:
+    """A text of the plan engine (``matcher/locales``): statuses, agencies, part titles."""
+    return messages("matcher").text(key, lang, **params)
+
+
+def part_title(part: str, lang: str, *, full: bool = False) -> str:
+    """A part of the plan an action belongs to: part 5 (before release) or a heading of part 6
+    (with the part's own title when ``full``)."""
+    if part == "before_release":
+        return plan_text("plan_part_5", lang)
+    heading = plan_text(f"plan_section_{part}", lang)
+    return f"{plan_text('plan_part_6', lang)} — {heading}" if full else heading
+
+
+def action_texts(
+    body: dict[str, Any], lang: str, labels: dict[str, str]
+) -> dict[str, dict[str, Any]]:
+    """Each action's words in ``lang`` (by action id), as the plan's own rendering has them."""
+    shown = rendering.render(body, lang, labels=labels)
+    found = {a["id"]: a for a in shown["before_release"]}
+    for group in shown["after_release"]:
+        found.update({a["id"]: a for a in group["actions"]})
+    return found
+
+
+def _details(action: dict[str, Any], lines: list[str]) -> list[str]:
+    """The rendering's details of an action, but the first (the items by id: the pages name
+    their places instead) and the last (the note: the pages show it as a field of its own)."""
+    start = 1 if action.get("items") else 0
+    end = len(lines) - 1 if action.get("note") else len(lines)
+    return lines[start:end]
+
+
+def _action(
+    action: dict[str, Any], words: dict[str, Any], today: date, places: dict[str, Any]
+) -> dict[str, Any]:
+    due = date.fromisoformat(action["due"])
+    items = [places[ref["id"]] for ref in action.get("items", []) if ref["id"] in places]
+    return {
+        "id": action["id"],
+        "text": words["text"],
+        "details": _details(action, words["details"]),
+        "places": items,
+        "status": action["status"],
+        "status_text": words["status"],
+        "responsible": action["responsible"],
+        "responsible_text": words["responsible"],
+        "responsible_name": action.get("responsible_name") or "",
+        "due": due,
+        "overdue": action["status"] == "planned" and due < today,
+        "note": action.get("note") or "",
+        "origin": action["origin"],
+    }
+
+
+def layout(
+    sheet: plan_sheet.Sheet, lang: str, today: date
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rendered plan, its part 5 actions and part 6's three groups of actions."""
+    body = plan_sheet.body(sheet.plan)
+    words = action_texts(body, lang, sheet.plan.labels)
+    actions = {
+        a["id"]: _action(a, words[a["id"]], today, sheet.places)
+        for a in body["actions"]
+        if a["id"] in words
+    }
+    ordered = [actions[a["id"]] for a in body["actions"] if a["id"] in actions]
+    parts = {a["id"]: a["part"] for a in body["actions"]}
+    before = [a for a in ordered if parts[a["id"]] == "before_release"]
+    after = [
+        {
+            "code": group,
+            "title": plan_text(f"plan_section_{group}", lang),
+            "actions": [a for a in ordered if parts[a["id"]] == group],
+        }
+        for group in GROUPS
+    ]
+    return rendering.render(body, lang, labels=sheet.plan.labels), before, after
+
+
+@dataclass(frozen=True)
+class Change:
+    """One version of the plan as the history shows it."""
+
+    version: int
+    change: str
+    author: str
+    at: datetime
+    lines: list[str] | None
+    """What changed, in words (None for a version older than ``HISTORY_DIFFS``)."""
+
+
+Texts = dict[str, dict[str, Any]]
+"""A version's actions in words, by action id (``action_texts``)."""
+
+
+def _diff(
+    v: Visit, earlier: tuple[dict[str, Any], Texts] | None, later: tuple[dict[str, Any], Texts]
+) -> list[str]:
+    """What one version (its body and its actions' words) changed from the one before, in
+    sentences."""
+    if earlier is None:
+        return [v.t("plan_diff_made")]
+    lang = v.lang
+    (before, old_words), (after, new_words) = earlier, later
+    old = {a["id"]: a for a in before["actions"]}
+    lines: list[str] = []
+    for action in after["actions"]:
+        what = new_words.get(action["id"], {}).get("text", action["id"])
+        was = old.pop(action["id"], None)
+        if was is None:
+            lines.append(v.t("plan_diff_added", what=what))
+            continue
+        if was["status"] != action["status"]:
+            if action["status"] == "dropped":
+                lines.append(v.t("plan_diff_dropped", what=what, reason=action.get("note") or "—"))
+            else:
+                lines.append(
+                    v.t(
+                        "plan_diff_status",
+                        what=what,
+                        before=plan_text(f"plan_state_{was['status']}", lang),
+                        after=plan_text(f"plan_state_{action['status']}", lang),
+                    )
+                )
+        if was["due"] != action["due"]:
+            lines.append(
+                v.t(
+                    "plan_diff_due",
+                    what=what,
+                    before=day(date.fromisoformat(was["due"])),
+                    after=day(date.fromisoformat(action["due"])),
+                )
+            )
+        if was["responsible"] != action["responsible"]:
+            lines.append(
+                v.t(
+                    "plan_diff_who",
+                    what=what,
+                    before=plan_text(f"plan_who_{was['responsible']}", lang),
+                    after=plan_text(f"plan_who_{action['responsible']}", lang),
+                )
+            )
+        name = action.get("responsible_name") or ""
+        if name != (was.get("responsible_name") or ""):
+            key = "plan_diff_who_name" if name else "plan_diff_who_name_cleared"
+            lines.append(v.t(key, what=what, name=name))
+        note = action.get("note") or ""
+        if note != (was.get("note") or "") and not (
+            action["status"] == "dropped" and was["status"] != "dropped"
+        ):
+            lines.append(v.t("plan_diff_note", what=what, note=note or "—"))
+        if was.get("items") != action.get("items"):
+            lines.append(v.t("plan_diff_items", what=what))
+    for action in old.values():
+        what = old_words.get(action["id"], {}).get("text", action["id"])
+        lines.append(v.t("plan_diff_removed", what=what))
+    return lines or [v.t("plan_diff_none")]
+
+
+def author_names(v: Visit, authors: set[str]) -> dict[str, str]:
+    """Accounts' names for authors as use cases write them (``inspector:account:5``)."""
+    ids = {
+        author: int(parts[2])
+        for author in authors
+        if len(parts := author.split(":")) == 3 and parts[1] == "account" and parts[2].isdigit()
+    }
+    found: dict[str, str] = {}
+    with v.rt.session() as session:
+        for author, number in ids.items():
+            account = session.get(Account, number)
+            if account is not None:
+                found[author] = account.display_name or account.login
+    return {author: found.get(author, v.t("plan_author_system")) for author in authors}
+
+
+def history(v: Visit, actor: Actor, person_id: str) -> list[Change]:
+    """Every version, newest first; the latest ``HISTORY_DIFFS`` with what they changed."""
+    rows = plans.history(v.rt, actor, person_id)
+    names = author_names(v, {row.author for row in rows})
+    recent = [row.version for row in rows][-HISTORY_DIFFS - 1 :]
+    read = {
+        number: (body := plan_sheet.body(plan), action_texts(body, v.lang, plan.labels))
+        for number, plan in plan_sheet.past(v.rt, actor, person_id, recent).items()
+    }
+    changes = []
+    for row in rows:
+        lines = None
+        if row.version in read and (row.version - 1 in read or row.version == 1):
+            lines = _diff(v, read.get(row.version - 1), read[row.version])
+        changes.append(Change(row.version, row.change, names[row.author], row.created_at, lines))
+    return changes[::-1]
