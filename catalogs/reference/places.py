@@ -18,171 +18,25 @@ import functools
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from importlib import resources
 
-from catalogs.normalize import fold
-
-_LEVELS = ("region", "district", "sub_district", "settlement")
-_LEVEL_RANK = {level: rank for rank, level in enumerate(_LEVELS)}
-
-# Regions carved out of older ones: a location written before the split (an old document
-# saying "ВКО, г.Семей") still finds the place in its new region.
-_SUCCESSORS: dict[str, tuple[str, ...]] = {
-    "11": ("71",),  # Astana left Akmola region (1997)
-    "19": ("33", "75"),  # Jetisu region (2022), Almaty city
-    "35": ("62",),  # Ulytau region (2022)
-    "61": ("79",),  # Shymkent city (2018)
-    "63": ("10",),  # Abai region (2022)
-}
-
-# Type words. A hint says what kind of place the word names; None only strips the word.
-_TOWN, _VILLAGE, _DISTRICT, _REGION, _OKRUG = "town", "village", "district", "region", "okrug"
-_LEADING: dict[str, str | None] = {
-    "г": _TOWN, "гор": _TOWN, "город": _TOWN, "қ": _TOWN, "қала": _TOWN, "city": _TOWN,
-    "с": _VILLAGE, "село": _VILLAGE, "п": _VILLAGE, "пос": _VILLAGE, "поселок": _VILLAGE,
-    "пгт": _VILLAGE, "а": _VILLAGE, "аул": _VILLAGE, "ауыл": _VILLAGE, "к": _VILLAGE,
-    "кент": _VILLAGE, "ст": _VILLAGE, "станция": _VILLAGE, "рзд": _VILLAGE,
-    "разъезд": _VILLAGE, "village": _VILLAGE,
-    "район": _DISTRICT, "district": _DISTRICT,
-    "область": _REGION, "обл": _REGION, "region": _REGION, "oblast": _REGION,
-    "им": None, "имени": None,
-}  # fmt: skip
-_TRAILING: dict[str, str | None] = {
-    "г": _TOWN, "город": _TOWN, "қ": _TOWN, "қала": _TOWN, "қаласы": _TOWN, "city": _TOWN,
-    "town": _TOWN, "а": _VILLAGE, "с": _VILLAGE, "село": _VILLAGE, "п": _VILLAGE,
-    "поселок": _VILLAGE, "к": _VILLAGE, "ауыл": _VILLAGE,
-    "ауылы": _VILLAGE, "кент": _VILLAGE, "кенті": _VILLAGE, "village": _VILLAGE,
-    "ауданы": _DISTRICT, "аудан": _DISTRICT, "ауд": _DISTRICT, "район": _DISTRICT,
-    "district": _DISTRICT,
-    "облысы": _REGION, "облыс": _REGION, "обл": _REGION, "область": _REGION,
-    "области": _REGION, "region": _REGION, "oblast": _REGION, "province": _REGION,
-    "атын": None, "ат": None, "атындағы": None, "имени": None,
-}  # fmt: skip
-# Two-letter abbreviations: "Г.А." / "Қ.Ә." (a city administration: the city), and the
-# rural okrug kinds ("с.о.", "с.а.", "п.а.", "а.о.", "а.ә.", "к.ә.", "р.а.").
-_PAIRS: dict[str, str] = {
-    "г а": _TOWN, "қ ә": _TOWN,
-    "с о": _OKRUG, "с а": _OKRUG, "п а": _OKRUG, "р а": _OKRUG, "а о": _OKRUG,
-    "а ә": _OKRUG, "к ә": _OKRUG,
-}  # fmt: skip
-# Spelled-out forms of the abbreviations above.
-_PHRASES = re.compile(
-    r"\b(?:р н|сельск(?:ий|ого) округ\w*|сельская администрация|поселковая администрация|"
-    r"ауылдық округ\w*|ауылдық әкімдігі|кенттік әкімдігі)\b"
-)
-_CITY_ADMIN = re.compile(r"\s*(?:Г\.А\.?|Қ\.Ә\.?)$")
-_RU_PREFIX = re.compile(r"^(?:г|с|п|а)\.(?!а\.|о\.)\s*")
-_KK_SUFFIX = re.compile(r"\s+(?:а|қ|к)\.?$")
-
-
-# The last resort: Kazakh letters read as Russian ones, і/ы and е/э alike, no soft signs or
-# spaces ("Актөбе" for Ақтөбе, "Усть Каменогорск", "Жетысу" for Жетісу).
-_LOOSE = str.maketrans(
-    "әғқңөұүһіыэ",
-    "агкноуухиие",
-    " ьъ",
+from catalogs.reference.place import (
+    LEVEL_RANK,
+    OKRUG,
+    SUCCESSORS,
+    AmbiguousPlace,
+    Place,
+    loose_key,
+    name_key,
 )
 
-
-def _loose(key: str) -> str:
-    return key.translate(_LOOSE)
-
-
-def _phrase(match: re.Match[str]) -> str:
-    return "район" if match.group(0) == "р н" else "с о"
-
-
-def _key(name: str) -> tuple[str, str | None]:
-    """The lookup key of a place name and the kind its type words point at (None if none)."""
-    tokens = _PHRASES.sub(_phrase, fold(name)).split()
-    hint: str | None = None
-    while len(tokens) > 1:
-        if len(tokens) > 2 and " ".join(tokens[-2:]) in _PAIRS:
-            hint = hint or _PAIRS[" ".join(tokens[-2:])]
-            del tokens[-2:]
-        elif tokens[-1] in _TRAILING:
-            hint = hint or _TRAILING[tokens[-1]]
-            del tokens[-1]
-        else:
-            break
-    while len(tokens) > 1:
-        if len(tokens) > 2 and " ".join(tokens[:2]) in _PAIRS:
-            hint = hint or _PAIRS[" ".join(tokens[:2])]
-            del tokens[:2]
-        elif tokens[0] in _LEADING:
-            hint = hint or _LEADING[tokens[0]]
-            del tokens[0]
-        else:
-            break
-    return " ".join(tokens), hint
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """One KATO unit: its code, level, ancestors, names and coordinates."""
-
-    kato: str
-    level: str
-    """``region``, ``district``, ``sub_district`` or ``settlement``."""
-    parent: str | None
-    """The nearest existing ancestor's code (None for a region)."""
-    region: str
-    district: str | None
-    """None for regions and for the city districts of Astana, Almaty and Shymkent."""
-    name_ru: str
-    name_kk: str
-    lat: float
-    lon: float
-    coord_source: str
-    """``own`` (this place's coordinates), ``district`` or ``region`` (its centre's)."""
-    population: int | None
-
-    @property
-    def is_town(self) -> bool:
-        """A city or town (г. / қ. / a city administration), not a village or an okrug."""
-        name = self.name_ru
-        if self.level == "district":
-            return _CITY_ADMIN.search(name) is not None
-        return name.startswith("г.") and not name.startswith("г.а.")
-
-    def name(self, lang: str) -> str:
-        """The display name without KATO's abbreviations ('ru', 'kk'; 'en' falls back to ru)."""
-        if lang == "kk":
-            name = _KK_SUFFIX.sub("", self.name_kk)
-            return _CITY_ADMIN.sub("", name) if self.level == "district" else name
-        name = _RU_PREFIX.sub("", self.name_ru)
-        return _CITY_ADMIN.sub("", name) if self.level == "district" else name
-
-    @property
-    def _kinds(self) -> frozenset[str]:
-        if self.is_town:  # Astana, Almaty and Shymkent too: "Алматы облысы" is not the city
-            return frozenset({_TOWN})
-        if self.level == "region":
-            return frozenset({_REGION})
-        name = self.name_ru.lower()
-        if self.level == "district" or name.startswith("район") or name.endswith(" район"):
-            return frozenset({_DISTRICT})
-        return frozenset({_VILLAGE})
-
-    @property
-    def _is_okrug(self) -> bool:
-        return self.level == "sub_district" and not self.is_town and _DISTRICT not in self._kinds
-
-
-class AmbiguousPlace(LookupError):
-    """A name that several places share equally (``strict`` look-ups only)."""
-
-    def __init__(self, name: str, places: list[Place]) -> None:
-        super().__init__(f"{len(places)} places are called {name!r}")
-        self.name = name
-        self.places = places
+__all__ = ["AmbiguousPlace", "Place", "Places", "places"]
 
 
 def _rank(place: Place, *, locality: bool) -> tuple[int, int, int, int, str]:
     demote = int(locality and place.level == "region" and not place.is_town)
     population = place.population if place.population is not None else -1
-    return (demote, _LEVEL_RANK[place.level], int(not place.is_town), -population, place.kato)
+    return (demote, LEVEL_RANK[place.level], int(not place.is_town), -population, place.kato)
 
 
 _SCOPE_DIGITS = {"region": 2, "district": 4, "sub_district": 6, "settlement": 9}
@@ -252,7 +106,7 @@ class Places:
 
     @functools.cached_property
     def _index(self) -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, list[str]]]:
-        """Name key -> codes, for places and aliases; okrugs apart; loose keys (``_loose``)."""
+        """Name key -> codes, for places and aliases; okrugs apart; loose keys (``loose_key``)."""
         main: dict[str, list[str]] = {}
         okrugs: dict[str, list[str]] = {}
         loose: dict[str, list[str]] = {}
@@ -265,33 +119,33 @@ class Places:
         for place in self._sorted:
             table = okrugs if place._is_okrug else main
             for name in (place.name_ru, place.name_kk):
-                key, _ = _key(name)
+                key, _ = name_key(name)
                 if key:
                     add(table, key, place.kato)
                     if table is main:
-                        add(loose, _loose(key), place.kato)
+                        add(loose, loose_key(key), place.kato)
         for code, _lang, alias in self._aliases:
             target = self._by_code.get(code)
             if target is not None:
-                key, _ = _key(alias)
+                key, _ = name_key(alias)
                 if key and target._is_okrug:
                     add(okrugs, key, code)
                 elif key:
                     add(main, key, code)
-                    add(loose, _loose(key), code)
+                    add(loose, loose_key(key), code)
         return main, okrugs, loose
 
     def _candidates(self, name: str) -> tuple[list[Place], str | None]:
-        key, hint = _key(name)
+        key, hint = name_key(name)
         if not key:
             return [], hint
         main, okrugs, loose = self._index
         codes: list[str] = []
-        if hint == _OKRUG:
+        if hint == OKRUG:
             codes = okrugs.get(key, [])
         if not codes:
-            codes = main.get(key) or loose.get(_loose(key), [])
-        if not codes and hint != _OKRUG:
+            codes = main.get(key) or loose.get(loose_key(key), [])
+        if not codes and hint != OKRUG:
             codes = okrugs.get(key, [])
         return [self._by_code[c] for c in codes], hint
 
@@ -320,7 +174,7 @@ class Places:
             and p.kato != exclude
             and (level is None or p.level == level)
         ]
-        if hint is not None and hint != _OKRUG:
+        if hint is not None and hint != OKRUG:
             found = [p for p in found if hint in p._kinds] or found
         if not found:
             return None
@@ -350,7 +204,7 @@ class Places:
         if within is not None:
             scopes = (within.kato[: _SCOPE_DIGITS[within.level]],)
             if successors and within.level == "region":
-                scopes += _SUCCESSORS.get(within.kato[:2], ())
+                scopes += SUCCESSORS.get(within.kato[:2], ())
         exclude = None if successors or within is None else within.kato
         place = self._pick(name, scopes, exclude=exclude, locality=locality, strict=strict)
         if place is None and _SEPARATORS.search(name):

@@ -35,7 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from catalogs.normalize import fold
-from catalogs.reference.places import _SUCCESSORS, _key
+from catalogs.reference.place import SUCCESSORS as _SUCCESSORS
+from catalogs.reference.place import name_key as _key
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
