@@ -23,13 +23,11 @@ import logging
 import math
 import re
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from limits import RateLimitItemPerMinute
-from limits.storage import MemoryStorage
-from limits.strategies import MovingWindowRateLimiter
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import cookie_parser
@@ -159,6 +157,49 @@ def _account_key(scope: Scope, account_of: AccountOf | None) -> str | None:
     return None if account is None else f"account:{account}"
 
 
+class MovingMinute:
+    """At most ``limit`` hits per key in any 60 seconds: each key keeps the times of its hits
+    in the last minute, oldest first. Only the event loop calls it (no lock, no thread).
+
+    ``limits``' ``MemoryStorage``, used here before, starts a timer thread to expire its
+    entries whenever the last one has run out (10 ms after it started): under a steady load,
+    a new thread for almost every request, and the request waits until it has started."""
+
+    SPAN = 60.0
+
+    def __init__(self, limit: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit = limit
+        self.clock = clock
+        self.hits: dict[str, deque[float]] = {}
+        self.swept = clock()
+
+    def hit(self, key: str) -> float | None:
+        """Count a hit of ``key`` and return None; or, when its minute is full, count nothing
+        and return the seconds until a hit is allowed again."""
+        now = self.clock()
+        if now - self.swept >= self.SPAN:
+            self._forget_idle(now)
+        times = self.hits.get(key)
+        if times is None:
+            times = self.hits[key] = deque()
+        while times and times[0] <= now - self.SPAN:
+            times.popleft()
+        if len(times) >= self.limit:
+            return times[0] + self.SPAN - now
+        times.append(now)
+        return None
+
+    def _forget_idle(self, now: float) -> None:
+        """Drop the keys with no hit in the last minute (once a minute: the memory stays
+        bounded by the keys seen in two minutes, at a cost shared by a minute's requests)."""
+        self.swept = now
+        idle = [
+            key for key, times in self.hits.items() if not times or times[-1] <= now - self.SPAN
+        ]
+        for key in idle:
+            del self.hits[key]
+
+
 class TokenLimits:
     """Per token or signed-in account, per process: requests in progress, and requests in a
     moving minute. A request with neither is not counted here (it gets 401, or the login
@@ -168,8 +209,7 @@ class TokenLimits:
         self.app = app
         self.limits = limits
         self.account_of = account_of
-        self.rate = RateLimitItemPerMinute(limits.per_minute)
-        self.window = MovingWindowRateLimiter(MemoryStorage())
+        self.window = MovingMinute(limits.per_minute)
         self.running: dict[str, int] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -186,9 +226,9 @@ class TokenLimits:
             refusal.headers["Retry-After"] = "1"
             await refusal(scope, receive, send)
             return
-        if not self.window.hit(self.rate, key):
-            reset = self.window.get_window_stats(self.rate, key).reset_time
-            seconds = max(1, math.ceil(reset - time.time()))
+        wait = self.window.hit(key)
+        if wait is not None:
+            seconds = max(1, math.ceil(wait))
             refusal = error(429, "rate_limited", _lang(scope), seconds=seconds)
             refusal.headers["Retry-After"] = str(seconds)
             await refusal(scope, receive, send)

@@ -459,3 +459,20 @@ def test_one_line_texts_refuse_control_characters(client: TestClient, session: S
     assert answer.status_code == 422
     good = {"role": "officer", "label": "ТОО «KazСтрой», отдел кадров"}
     assert client.post("/api/v1/tokens", json=good, headers=_auth(secret)).status_code == 201
+
+
+def test_the_moving_minute_counts_the_last_60_seconds_of_each_key() -> None:
+    now = [0.0]
+    window = limits.MovingMinute(3, clock=lambda: now[0])
+    for at in (0.0, 10.0, 20.0):
+        now[0] = at
+        assert window.hit("a") is None
+    now[0] = 30.0
+    assert window.hit("a") == pytest.approx(30.0)  # the hit at 0 s leaves the minute at 60 s
+    assert window.hit("b") is None  # another key has a minute of its own
+    now[0] = 60.0
+    assert window.hit("a") is None  # the hit at 0 s is out; the refused one never counted
+    assert window.hit("a") == pytest.approx(10.0)
+    now[0] = 200.0
+    assert window.hit("c") is None
+    assert set(window.hits) == {"c"}  # keys idle for a minute are forgotten
