@@ -12,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from service.runtime import Runtime
-from service.store import audit
+from service.store import audit, tokens
 from service.usecases import admin
 from service.usecases.access import OutOfScope
 from service.usecases.actor import Actor
@@ -27,7 +27,9 @@ class ApiError(Problem):
         self.status = status
 
 
-def runtime(request: Request) -> Runtime:
+async def runtime(request: Request) -> Runtime:
+    """The app's runtime. Dependencies that neither wait nor compute are ``async``: FastAPI
+    runs a plain ``def`` one in a worker thread, a hop that costs more than they do."""
     found: Runtime = request.app.state.runtime
     if not getattr(request.app.state, "audit_keyed", False):
         audit.use_key(found.bind, found.protector.audit_key())
@@ -35,7 +37,7 @@ def runtime(request: Request) -> Runtime:
     return found
 
 
-def language(accept_language: Annotated[str | None, Header()] = None) -> str:
+def language(accept_language: str | None) -> str:
     """ru, kk or en from ``Accept-Language`` (ru when none fits)."""
     for part in (accept_language or "").split(","):
         tag = part.split(";")[0].strip().lower()[:2]
@@ -44,9 +46,13 @@ def language(accept_language: Annotated[str | None, Header()] = None) -> str:
     return "ru"
 
 
+async def _language(accept_language: Annotated[str | None, Header()] = None) -> str:
+    return language(accept_language)
+
+
 bearer = HTTPBearer(auto_error=False, description="A token from `matcher token create`.")
 RuntimeDep = Annotated[Runtime, Depends(runtime)]
-Lang = Annotated[str, Depends(language)]
+Lang = Annotated[str, Depends(_language)]
 
 
 REFUSALS = {"forbidden_role": "denied_role", "out_of_region": "denied_area"}
@@ -61,15 +67,23 @@ async def current_actor(
 ) -> AsyncIterator[Actor]:
     """The caller, with the address the request came from. A refusal of a record outside the
     caller's scope (answered 404, as an unknown id) or any 403 is recorded in the audit
-    trail, whichever use case made it."""
+    trail, whichever use case made it.
+
+    A token this process found a moment ago (``tokens.REMEMBER_SECONDS``), live, unexpired
+    and with no last use to record, is taken from memory here, on the event loop; any other
+    goes through ``admin.authenticate`` in a worker thread (a query, maybe a write)."""
     secret = (
         credentials.credentials
         if credentials is not None and credentials.scheme.lower() == "bearer"
         else None
     )
-    found = await run_in_threadpool(
-        admin.authenticate, rt, secret, method=request.method, route=request.url.path
-    )
+    known = tokens.recall(rt.bind, secret) if secret else None
+    if known is not None and not tokens.expired(known) and not tokens.touch_due(known):
+        found = Actor.of_token(known, method=request.method, route=request.url.path)
+    else:
+        found = await run_in_threadpool(
+            admin.authenticate, rt, secret, method=request.method, route=request.url.path
+        )
     actor = replace(found, client=request.client.host if request.client else None)
     try:
         yield actor

@@ -1,14 +1,26 @@
-"""Bearer tokens: made once, shown once, stored only as a hash, revocable, expiring."""
+"""Bearer tokens: made once, shown once, stored only as a hash, revocable, expiring.
+
+A server looks a presented token up once per ``REMEMBER_SECONDS``: the record found is kept in
+the memory of the process (per database) and answers the same token's next requests without a
+query. A revocation made in the same process forgets it at once; one made elsewhere (the
+command line, another host) takes effect within ``REMEMBER_SECONDS``. Only a process that owns
+its connections remembers (a server, a command), not a session on one lent connection (the
+test suite), where every lookup reads the table.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets
-from collections.abc import Sequence
+import threading
+import time
+import weakref
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
 from service.store.tables import ApiToken, utcnow
@@ -20,6 +32,10 @@ DEFAULT_DAYS = 90
 MAX_DAYS = 3650
 TOUCH_EVERY = timedelta(minutes=1)
 """``last_used_at`` is written at most this often per token (a read costs no write)."""
+REMEMBER_SECONDS = 3.0
+"""How long a token found is answered from memory: a revocation made by another process or
+host is in force after at most this long."""
+clock: Callable[[], float] = time.monotonic
 
 
 class TokenError(ValueError):
@@ -101,11 +117,72 @@ def _done(session: Session, record: ApiToken, commit: bool) -> None:
 
 
 def find(session: Session, token: str) -> ApiToken | None:
-    """The live (not revoked) token record for a presented token."""
-    record = session.scalars(
-        sa.select(ApiToken).where(col(ApiToken.token_hash) == digest(token))
-    ).first()
-    return None if record is None or record.revoked_at is not None else record
+    """The live (not revoked) token record for a presented token (remembered for a moment:
+    see the module's text)."""
+    hashed = digest(token)
+    bind = session.get_bind()
+    known = _remembered(bind, hashed)
+    if known is not None:
+        return known
+    record = session.scalars(sa.select(ApiToken).where(col(ApiToken.token_hash) == hashed)).first()
+    if record is None or record.revoked_at is not None:
+        return None
+    _remember(bind, record)
+    return record
+
+
+def recall(bind: Engine | sa.Connection, token: str) -> ApiToken | None:
+    """The record of ``token`` if it was found a moment ago by this process, without a query
+    (None: look it up with ``find``). A copy: never added to a session."""
+    return _remembered(bind, digest(token))
+
+
+Remembered = dict[str, tuple[float, ApiToken]]
+_MEMORY: weakref.WeakKeyDictionary[Engine, Remembered] = weakref.WeakKeyDictionary()
+_MEMORY_GUARD = threading.Lock()
+
+
+def _memory(bind: object) -> Remembered | None:
+    if not isinstance(bind, Engine):
+        return None
+    with _MEMORY_GUARD:
+        found = _MEMORY.get(bind)
+        if found is None:
+            found = _MEMORY[bind] = {}
+        return found
+
+
+def _remembered(bind: object, hashed: str) -> ApiToken | None:
+    memory = _memory(bind)
+    if memory is None:
+        return None
+    at, record = memory.get(hashed, (0.0, None))
+    if record is None or clock() - at >= REMEMBER_SECONDS:
+        return None
+    return record
+
+
+def _copy(record: ApiToken, **changes: object) -> ApiToken:
+    """A detached copy of ``record``'s columns (safe to share between threads)."""
+    values = {name: getattr(record, name) for name in _COLUMNS}
+    return ApiToken(**{**values, **changes})
+
+
+def _remember(bind: object, record: ApiToken) -> None:
+    memory = _memory(bind)
+    if memory is not None:
+        memory[record.token_hash] = (clock(), _copy(record))
+
+
+def _forget(token_hash: str) -> None:
+    """Forget a token in every database's memory of this process (it was revoked)."""
+    with _MEMORY_GUARD:
+        memories = list(_MEMORY.values())
+    for memory in memories:
+        memory.pop(token_hash, None)
+
+
+_COLUMNS = tuple(column.name for column in ApiToken.__table__.columns)  # type: ignore[attr-defined]
 
 
 def _aware(moment: datetime) -> datetime:
@@ -143,6 +220,11 @@ def touch(session: Session, record: ApiToken, now: datetime | None = None) -> bo
         .execution_options(synchronize_session=False)
     )
     session.commit()
+    memory = _memory(session.get_bind())
+    if memory is not None and record.token_hash in memory:
+        # the copy remembered knows it now (else each request would touch it again)
+        at, kept = memory[record.token_hash]
+        memory[record.token_hash] = (at, _copy(kept, last_used_at=now))
     return True
 
 
@@ -159,6 +241,11 @@ def revoke(session: Session, token_id: int, *, commit: bool = True) -> ApiToken:
     if record.revoked_at is None:
         record.revoked_at = utcnow()
         session.add(record)
+        hashed = record.token_hash
+        _forget(hashed)
+        # and again once committed: a request that found it meanwhile, still live for
+        # its own transaction, may have remembered it
+        sa.event.listen(session, "after_commit", lambda _: _forget(hashed), once=True)
         _done(session, record, commit)
     return record
 
