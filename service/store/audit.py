@@ -104,32 +104,38 @@ def _moment(at: datetime) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%S.%f")
 
 
+CHAINED = (
+    "at",
+    "token_id",
+    "account_id",
+    "role",
+    "method",
+    "route",
+    "person_id",
+    "action",
+    "os_user",
+    "client",
+)
+"""The fields a row's chain value covers (all but its id and the chain itself)."""
+
+
 def digest(key: bytes, previous: str, row: AuditEvent) -> str:
     """The chain value of ``row`` after a row whose chain was ``previous``."""
-    fields = {
-        "at": _moment(row.at),
-        "token_id": row.token_id,
-        "account_id": row.account_id,
-        "role": row.role,
-        "method": row.method,
-        "route": row.route,
-        "person_id": row.person_id,
-        "action": row.action,
-        "os_user": row.os_user,
-        "client": row.client,
-    }
-    payload = previous.encode() + b"\n" + json.dumps(fields, sort_keys=True).encode()
-    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+    return _chain(key, previous, {name: getattr(row, name) for name in CHAINED})
 
 
-def _tail(session: Session) -> str:
+def _chain(key: bytes, previous: str, fields: dict[str, object]) -> str:
+    at = fields["at"]
+    assert isinstance(at, datetime)
+    payload = json.dumps({**fields, "at": _moment(at)}, sort_keys=True).encode()
+    return hmac.new(key, previous.encode() + b"\n" + payload, hashlib.sha256).hexdigest()
+
+
+def _tail(connection: sa.Connection) -> str:
     """The last row's chain, under the trail's lock (held until the transaction ends)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.select(sa.func.pg_advisory_xact_lock(LOCK_ID)))
-    last = session.scalar(
-        sa.select(col(AuditEvent.chain)).order_by(col(AuditEvent.id).desc()).limit(1)
-    )
-    return last or ""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_LOCK)
+    return connection.scalar(_LAST) or ""
 
 
 def record(
@@ -150,31 +156,38 @@ def record(
     if not wanted:
         return
     key = key or _key(session)
-    previous = _tail(session) if key is not None else ""
-    os_user = _os_user(actor)
+    # the session's connection, in its transaction: plain statements, built once, no unit
+    # of work (the rows are not read back), one INSERT for all the rows
+    connection = session.connection()
+    previous = _tail(connection) if key is not None else ""
+    who = {
+        "token_id": actor.token_id,
+        "account_id": account_id if account_id is not None else actor.account_id,
+        "role": actor.role[:12],
+        "method": actor.method[:8],
+        "route": actor.route[:200],
+        "os_user": _os_user(actor),
+        "client": actor.client[:64] if actor.client else None,
+    }
     rows = []
     for person_id in wanted:
-        row = AuditEvent(
-            at=utcnow(),
-            token_id=actor.token_id,
-            account_id=account_id if account_id is not None else actor.account_id,
-            role=actor.role[:12],
-            method=actor.method[:8],
-            route=actor.route[:200],
-            person_id=person_id[:64],
-            action=action[:20],
-            os_user=os_user,
-            client=actor.client[:64] if actor.client else None,
-        )
+        row: dict[str, object] = {
+            "at": utcnow(),
+            **who,
+            "person_id": person_id[:64],
+            "action": action[:20],
+        }
+        chain = None
         if key is not None:
-            row.chain = previous = digest(key, previous, row)
-        rows.append({name: getattr(row, name) for name in _COLUMNS})
-    # one INSERT of plain rows (no unit of work to flush: the rows are not read back)
-    session.execute(sa.insert(_TABLE), rows)
+            chain = previous = _chain(key, previous, row)
+        rows.append({**row, "chain": chain})
+    connection.execute(_INSERT, rows)
 
 
 _TABLE: sa.Table = AuditEvent.__table__  # type: ignore[attr-defined]
-_COLUMNS = tuple(column.name for column in _TABLE.columns if column.name != "id")
+_INSERT = sa.insert(_TABLE)
+_LAST = sa.select(_TABLE.c.chain).order_by(_TABLE.c.id.desc()).limit(1)
+_LOCK = sa.select(sa.func.pg_advisory_xact_lock(LOCK_ID))
 
 
 def events(session: Session, *, person_id: str | None, limit: int) -> Sequence[AuditEvent]:

@@ -71,7 +71,8 @@ def record_impressions(
         )
     if not rows:
         return 0
-    session.execute(_upsert(session.get_bind().dialect.name), rows)
+    connection = session.connection()  # a plain statement: no unit of work to pass through
+    connection.execute(_upsert(connection.dialect.name), rows)
     return len(rows)
 
 
