@@ -119,20 +119,25 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         rt = app.state.runtime
         if rt.is_served:
             rt.ready()  # a database written under another key stops the start here
-        every = rt.settings.retrain_every_hours
-        schedule = RetrainSchedule(rt, every) if every else None
-        if schedule is not None:
-            schedule.start()
-        hour = rt.settings.clock_hour
-        daily = DailyClock(rt, hour=hour) if hour is not None and rt.is_served else None
-        if daily is not None:
-            daily.start()
-        async with job_runner(rt):
-            yield
-        if schedule is not None:
-            schedule.stop()
-        if daily is not None:
-            daily.stop()
+            rt.serving.warm(rt)  # the engine is built while the server already answers
+        try:
+            every = rt.settings.retrain_every_hours
+            schedule = RetrainSchedule(rt, every) if every else None
+            if schedule is not None:
+                schedule.start()
+            hour = rt.settings.clock_hour
+            daily = DailyClock(rt, hour=hour) if hour is not None and rt.is_served else None
+            if daily is not None:
+                daily.start()
+            async with job_runner(rt):
+                yield
+            if schedule is not None:
+                schedule.stop()
+            if daily is not None:
+                daily.stop()
+        finally:
+            if rt.is_served:  # no build left reading a database about to be closed
+                await run_in_threadpool(rt.serving.stop)
 
     app = FastAPI(
         lifespan=lifespan,

@@ -8,8 +8,12 @@ person change, promotion and rollback raises on whichever host made it. When the
 the day has turned, a new snapshot is built on a background thread beside the old one and
 swapped in with one assignment; requests meanwhile keep being answered by the old one.
 
-Only the very first request of a process waits for a build. A runtime bound to one connection
-(the test suite) rebuilds in the calling thread, so that a change is seen by the next call.
+A server builds its first snapshot as it starts (``warm``, on a thread of its own, from the
+app's lifespan): it answers /health meanwhile, and a list asked for before the build is done
+waits for that build rather than making its own. The lifespan's end stops the warming and any
+rebuild between their steps and waits for the step in progress, so that nothing is left
+reading a database the caller is about to close or drop. A runtime bound to one connection
+(the test suite) builds in the calling thread, so that a change is seen by the next call.
 """
 
 from __future__ import annotations
@@ -37,6 +41,10 @@ READINGS = "readings.json"
 """Job titles read into occupation codes, kept between processes (``rows.remembered_readings``)."""
 
 
+class Stopped(Exception):
+    """A build in the background gave up between two steps: the server is stopping."""
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """What one engine was built from; never changed once made."""
@@ -58,6 +66,49 @@ class Serving:
         self._build_lock = threading.Lock()
         self._checked_at = 0.0
         self._rebuilding: threading.Thread | None = None
+        self._warming: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    def warm(self, rt: Runtime) -> None:
+        """Build the snapshot, its places and its person index on a thread of its own (a
+        server's start); a request that needs them meanwhile waits for this build."""
+        self._stop.clear()
+
+        def run() -> None:
+            started = time.perf_counter()
+            try:
+                with self._build_lock:
+                    if self._snapshot is None:
+                        self._snapshot = self._build(rt, None, stop=self._stop)
+                        self._checked_at = time.monotonic()
+                for step in (self.places, self.persons):
+                    self._check(self._stop)
+                    step(rt)
+            except Stopped:
+                log.info("warming the engine stopped: the server is stopping")
+                return
+            except Exception:
+                log.exception("warming the engine failed; the first request builds it")
+                return
+            log.info("engine warm in %.1f s", time.perf_counter() - started)
+
+        self._warming = threading.Thread(target=run, name="engine-warm", daemon=True)
+        self._warming.start()
+
+    def stop(self, timeout: float = 60.0) -> None:
+        """Stop warming and rebuilding at their next step and wait for them (a server's end)."""
+        self._stop.set()
+        for thread in (self._warming, self._rebuilding):
+            if thread is not None and thread.is_alive():
+                thread.join(timeout)
+                if thread.is_alive():
+                    log.warning("%s still running after %.0f s", thread.name, timeout)
+        self._stop.clear()  # the same runtime may serve again (a test's next app)
+
+    @staticmethod
+    def _check(stop: threading.Event | None) -> None:
+        if stop is not None and stop.is_set():
+            raise Stopped
 
     def engine(self, rt: Runtime) -> Engine:
         return self.snapshot(rt).engine
@@ -141,7 +192,9 @@ class Serving:
 
             def run() -> None:
                 try:
-                    built = self._build(rt, old)
+                    built = self._build(rt, old, stop=self._stop)
+                except Stopped:
+                    return
                 except Exception:
                     log.exception("rebuilding the engine failed; the old one keeps serving")
                     return
@@ -151,9 +204,13 @@ class Serving:
             self._rebuilding = threading.Thread(target=run, name="engine-rebuild", daemon=True)
             self._rebuilding.start()
 
-    def _build(self, rt: Runtime, old: Snapshot | None) -> Snapshot:
-        """A new snapshot; only the rankers change when only the model did."""
+    def _build(
+        self, rt: Runtime, old: Snapshot | None, *, stop: threading.Event | None = None
+    ) -> Snapshot:
+        """A new snapshot; only the rankers change when only the model did. With ``stop``
+        (a build in the background), ``Stopped`` between its steps once it is set."""
         today = self._today()
+        self._check(stop)
         with rt.session() as session:
             versions = changes.current(session, baseline=modelstore.BASELINE)
             same_data = (
@@ -167,6 +224,7 @@ class Serving:
                 return Snapshot(engine, versions, today, persons=old.persons)
             started = time.perf_counter()
             engine = self._fresh(rt, session, today)
+            self._check(stop)
             read_professions(session, engine)
             log.info("engine built in %.1f s", time.perf_counter() - started)
         return Snapshot(engine, versions, today)
