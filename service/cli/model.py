@@ -7,9 +7,10 @@ from typing import Annotated, Any
 import typer
 
 from service.cli.app import JsonOption, answered, command, day, echo_json, runtime, text
+from service.store.model_card import KindEntry
 
 
-def _figures(entry: dict[str, Any]) -> str:
+def _figures(entry: KindEntry) -> str:
     challenger, champion = entry.get("challenger"), entry.get("champion")
     if not challenger or not champion:
         return ""

@@ -5,9 +5,9 @@ joblib file (``artifact``), written in the same transaction, so every host that 
 database serves the same rankers and no host keeps anything of its own. A copy of the file
 and card is also written to ``MATCHER_HOME/models`` for people to look at; it is never loaded
 (except for versions saved before the bytes were kept in the database); those files are
-written durably (``_atomic``), and what a killed or failed write left is removed at the next
-save (``clean``). Switching the active
-version is one transaction, so every server process sees the old version or the new one.
+written durably, and what a killed or failed write left is removed at the next save
+(``service.store.model_files``). The card's shape is ``service.store.model_card``. Switching
+the active version is one transaction, so every server process sees the old version or the new one.
 The baseline is always there, as version ``BASELINE``: rolling back to it is always possible.
 
 Unpickling runs code, so a version is loaded only from this project's own database, and only
@@ -24,24 +24,38 @@ import importlib.metadata
 import io
 import json
 import logging
-import os
 import threading
 from collections.abc import Mapping
-from contextlib import suppress
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
-from catalogs.i18n import messages
-from matcher import FEATURES, Ranker, __version__
-from matcher.rank import WEIGHTS, baseline_ranker
+from matcher import Ranker, __version__
+from matcher.rank import baseline_ranker
+from service.store.model_card import (
+    BASELINE,
+    ModelCard,
+    baseline_card,
+    group_label,
+    reason_text,
+    stored,
+    words,
+)
+from service.store.model_files import ORPHAN_AGE, atomic, clean
 from service.store.tables import ModelVersion
 
+__all__ = [
+    "BASELINE", "ORPHAN_AGE", "RANKER_KINDS", "Incompatible", "ModelCard", "Refused",
+    "Tampered", "UnknownVersion", "activate", "active", "active_version", "baseline_card",
+    "baseline_rankers", "card", "card_of", "clean", "compatible", "dump", "group_label",
+    "installed_versions", "new_version", "rankers", "reason_text", "record_refusal", "save",
+    "status", "versions",
+]  # fmt: skip
+
 log = logging.getLogger("matcher.models")
-BASELINE = f"baseline-{__version__}"
 RANKER_KINDS = ("vacancy", "candidate", "course", "shelter")
 
 SAME_PARTS = {"scikit-learn": 2, "numpy": 1, "joblib": 1, "matcher": 1}
@@ -69,7 +83,7 @@ class Refused(Exception):
         self.params: dict[str, Any] = {"version": version, **params}
 
     def message(self, lang: str) -> str:
-        return _words(f"api_{self.code}", lang, **self.params)
+        return words(f"api_{self.code}", lang, **self.params)
 
 
 class Incompatible(Refused):
@@ -110,18 +124,6 @@ def compatible(version: str, card: Mapping[str, Any]) -> None:
             raise Incompatible(version, library, str(then), str(now))
 
 
-def baseline_card(*, active: bool = True) -> dict[str, Any]:
-    return {
-        "version": BASELINE,
-        "kind": "baseline",
-        "status": "active" if active else "inactive",
-        "description": "Weighted sum of features in [0, 1]; weights and reasons in "
-        "docs/algorithm.md.",
-        "features": {kind: list(names) for kind, names in FEATURES.items()},
-        "weights": {kind: dict(weights) for kind, weights in WEIGHTS.items()},
-    }
-
-
 def baseline_rankers() -> dict[str, Ranker]:
     return {kind: baseline_ranker(kind) for kind in RANKER_KINDS}
 
@@ -145,7 +147,7 @@ def save(
     home: Path,
     version: str,
     rankers: Mapping[str, Ranker],
-    card: dict[str, Any],
+    card: ModelCard,
     *,
     data: bytes | None = None,
 ) -> ModelVersion:
@@ -161,10 +163,12 @@ def save(
     folder.mkdir(exist_ok=True)
     clean(session, folder)
     path = folder / f"{version}.joblib"
-    _atomic(path, data)
+    atomic(path, data)
     text = json.dumps(card, ensure_ascii=False, indent=2, default=str)
-    _atomic(folder / f"{version}.json", text.encode())
-    row = ModelVersion(version=version, kind="learned", path=str(path), card=card, artifact=data)
+    atomic(folder / f"{version}.json", text.encode())
+    row = ModelVersion(
+        version=version, kind="learned", path=str(path), card=dict(card), artifact=data
+    )
     session.add(row)
     session.flush()
     return row
@@ -196,87 +200,12 @@ def _verified(row: ModelVersion) -> bytes:
     return data
 
 
-def record_refusal(session: Session, version: str, card: dict[str, Any]) -> ModelVersion:
+def record_refusal(session: Session, version: str, card: ModelCard) -> ModelVersion:
     """A challenger that was not promoted: its card and the reasons, no file."""
-    row = ModelVersion(version=version, kind="learned", path=None, card=card)
+    row = ModelVersion(version=version, kind="learned", path=None, card=dict(card))
     session.add(row)
     session.flush()
     return row
-
-
-ORPHAN_AGE = timedelta(hours=1)
-"""A model file older than this with no version in the database, or a temporary file of a
-write this old, was left by a retraining that was killed or failed: ``clean`` removes it."""
-
-
-def _atomic(path: Path, data: bytes) -> None:
-    """Write ``path`` whole or not at all, and durably: the bytes go to a temporary file of
-    this process, synced to disk before it is renamed over ``path``, and the folder is synced
-    after, so that a crash leaves the old file or the new one, never a torn one."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
-
-
-def clean(session: Session, folder: Path, *, now: datetime | None = None) -> list[Path]:
-    """Remove what killed or failed writes left in ``folder`` (this host's copies of model
-    files): temporary files of a process that is gone (or older than ``ORPHAN_AGE``), and
-    ``.joblib``/``.json`` files older than ``ORPHAN_AGE`` whose version is not in the
-    database (written by a retraining whose transaction never committed). Newer files are
-    left: they may belong to a save in progress. Returns what was removed."""
-    if not folder.is_dir():
-        return []
-    moment = (now or datetime.now(UTC)).timestamp()
-    known: set[str] | None = None
-    removed = []
-    for path in folder.iterdir():
-        try:
-            age = moment - path.stat().st_mtime
-        except OSError:
-            continue
-        old = age > ORPHAN_AGE.total_seconds()
-        if path.name.startswith(".") and path.name.endswith(".tmp"):
-            pid = path.name.removesuffix(".tmp").rpartition(".")[2]
-            orphan = old or not pid.isdigit() or not _alive(int(pid))
-        elif path.suffix in (".joblib", ".json") and old:
-            if known is None:
-                known = set(session.scalars(sa.select(col(ModelVersion.version))))
-            orphan = path.stem not in known
-        else:
-            orphan = False
-        if orphan:
-            with suppress(OSError):
-                path.unlink()
-                removed.append(path)
-    if removed:
-        log.info("removed %d file(s) left by interrupted model writes in %s", len(removed), folder)
-    return removed
 
 
 def activate(session: Session, version: str) -> ModelVersion | None:
@@ -320,9 +249,9 @@ def status(row: ModelVersion) -> str:
     return "refused" if row.card.get("status") == "refused" else "inactive"
 
 
-def card_of(row: ModelVersion) -> dict[str, Any]:
+def card_of(row: ModelVersion) -> ModelCard:
     """A version's card with its status as it is now."""
-    return {**row.card, "status": status(row)}
+    return {**stored(row.card), "status": status(row)}
 
 
 def versions(session: Session) -> list[ModelVersion]:
@@ -330,7 +259,7 @@ def versions(session: Session) -> list[ModelVersion]:
     return list(session.scalars(query))
 
 
-def card(session: Session) -> dict[str, Any]:
+def card(session: Session) -> ModelCard:
     """The active model's card."""
     row = active(session)
     return card_of(row) if row is not None else baseline_card()
@@ -354,7 +283,7 @@ def rankers(session: Session, version: str | None = None) -> tuple[str, dict[str
         reason = (
             error.message("en")
             if isinstance(error, Refused)
-            else _words("api_unknown_version", "en", version=version)
+            else words("api_unknown_version", "en", version=version)
         )
         log.error("model %s refused, the baseline serves instead: %s", version, reason)
         return BASELINE, baseline_rankers()
@@ -374,31 +303,3 @@ def _load(session: Session, version: str) -> dict[str, Ranker]:
             loaded: dict[str, Ranker] = joblib.load(io.BytesIO(_verified(row)))
             _cache[version] = {**baseline_rankers(), **loaded}
         return _cache[version]
-
-
-def _words(code: str, lang: str, **params: object) -> str:
-    return messages("service").text(code, lang, **params)
-
-
-def reason_text(reason: dict[str, Any], lang: str) -> str:
-    """One refusal reason of a model card, in the reader's words (CLI and API alike)."""
-    params = {k: v for k, v in reason.items() if k != "code"}
-    if "metric" in params:
-        params["metric"] = _words(f"metric_{params['metric']}", lang)
-    if "attribute" in params:
-        if "group" in params:
-            params["group"] = group_label(str(params["attribute"]), str(params["group"]), lang)
-        params["attribute"] = _words(f"attribute_{params['attribute']}", lang)
-    return _words(f"refused_{reason['code']}", lang, **params)
-
-
-def group_label(attribute: str, group: str, lang: str) -> str:
-    """A group as a reader knows it: a region by its name."""
-    if attribute == "region":
-        from catalogs.reference.places import places
-
-        place = places().get(group.ljust(9, "0"))
-        return place.name(lang) if place is not None else group
-    if attribute == "age_band" and group != "unknown":
-        return group
-    return _words(f"group_{group}", lang)

@@ -38,6 +38,7 @@ from matcher.rank import (
 )
 from service.store import modelstore
 from service.store import rows as glue
+from service.store.model_card import KindEntry, ModelCard
 from service.store.protect import Protector
 from service.store.tables import Person as PersonRow
 from service.training.dataset import (
@@ -57,7 +58,7 @@ def _scores(ranker: Ranker, data: TrainingSet, kind: str) -> npt.NDArray[np.floa
     return np.asarray(ranker.predict_proba(data.columns(ranker, kind))[:, 1], dtype=np.float64)
 
 
-def judge(challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str) -> dict[str, Any]:
+def judge(challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str) -> KindEntry:
     """The held-out figures of both, the fairness audit, and the reasons to refuse (if any)."""
     figures: dict[str, Any] = {}
     audits = {}
@@ -106,7 +107,8 @@ def judge(challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str
             "successes": int(held_out.y.sum()),
             "lists": len(set(held_out.person.tolist())),
         },
-        **figures,
+        "challenger": figures["challenger"],
+        "champion": figures["champion"],
         "fairness": audits["challenger"],
         "fairness_champion": audits["champion"],
         "trade_first": trade,
@@ -156,7 +158,7 @@ class Outcome:
     version: str
     promoted: bool
     active: str
-    card: dict[str, Any]
+    card: ModelCard
 
 
 def retrain(
@@ -205,7 +207,7 @@ def _retrain(
     timings["fitting"] = timings["judging"] = 0.0
     say(f"training sets: { {k: len(v) for k, v in sets.items()} }")
     version = modelstore.new_version()
-    card: dict[str, Any] = {
+    card: ModelCard = {
         "version": version,
         "kind": "learned",
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -222,13 +224,14 @@ def _retrain(
         "kinds": {},
         "versions": modelstore.installed_versions(),
     }
+    kinds = card["kinds"]
     final: dict[str, Ranker] = {}
     for kind in KINDS:
         data = sets.get(kind)
-        entry: dict[str, Any] = {}
-        card["kinds"][kind] = entry
+        entry: KindEntry = {}
+        kinds[kind] = entry
         if data is None or len(data) == 0:
-            entry.update(promoted=False, refused=[{"code": "no_outcomes"}])
+            entry.update({"promoted": False, "refused": [{"code": "no_outcomes"}]})
             continue
         cutoff = int(np.quantile(data.day, 1 - HELD_OUT_SHARE))
         train, held_out = data.rows(data.day < cutoff), data.rows(data.day >= cutoff)
@@ -240,17 +243,13 @@ def _retrain(
             "train_successes": int(train.y.sum()),
         }
         if train.y.sum() < MIN_TRAIN_SUCCESSES or held_out.y.sum() < MIN_HELD_OUT_SUCCESSES:
-            entry.update(
-                promoted=False,
-                refused=[
-                    {
-                        "code": "too_few_outcomes",
-                        "train_successes": int(train.y.sum()),
-                        "held_out_successes": int(held_out.y.sum()),
-                        "needed": [MIN_TRAIN_SUCCESSES, MIN_HELD_OUT_SUCCESSES],
-                    }
-                ],
-            )
+            too_few = {
+                "code": "too_few_outcomes",
+                "train_successes": int(train.y.sum()),
+                "held_out_successes": int(held_out.y.sum()),
+                "needed": [MIN_TRAIN_SUCCESSES, MIN_HELD_OUT_SUCCESSES],
+            }
+            entry.update({"promoted": False, "refused": [too_few]})
             continue
         say(f"{kind}: fitting on {len(train)} referrals, judging on {len(held_out)}")
         lap = time.perf_counter()

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from service.runtime import Runtime
 from service.store import modelstore
+from service.store.model_card import Audit, KindEntry, ModelCard
 from service.store.tables import ModelVersion
 from service.training import retrain as retraining
 from service.usecases import access
 from service.usecases.actor import Actor
 from service.usecases.errors import Conflict, NotFound
 
-Card = dict[str, Any]
+Card = ModelCard
 
 
 def _for(actor: Actor, card: Card) -> Card:
@@ -24,15 +24,17 @@ def _for(actor: Actor, card: Card) -> Card:
     return {**card, "kinds": {k: _ratios_only(v) for k, v in card.get("kinds", {}).items()}}
 
 
-def _ratios_only(entry: dict[str, Any]) -> dict[str, Any]:
-    entry = dict(entry)
+def _ratios_only(entry: KindEntry) -> KindEntry:
+    entry = KindEntry(**entry)
     for key in ("fairness", "fairness_champion"):
-        if isinstance(entry.get(key), dict):
-            entry[key] = {
-                attribute: {m: v for m, v in audit.items() if m != "groups"}
-                for attribute, audit in entry[key].items()
-            }
+        audits = entry.get(key)
+        if isinstance(audits, dict):
+            entry[key] = {attribute: _without_groups(audit) for attribute, audit in audits.items()}
     return entry
+
+
+def _without_groups(audit: Audit) -> Audit:
+    return {m: v for m, v in audit.items() if m != "groups"}
 
 
 def card(rt: Runtime, actor: Actor) -> Card:

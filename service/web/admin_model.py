@@ -17,6 +17,7 @@ from starlette.responses import Response
 from catalogs.i18n import messages
 from catalogs.kinds import KINDS
 from service.store import modelstore
+from service.store.model_card import ModelCard
 from service.store.tables import AuditEvent
 from service.usecases import admin_views, model
 from service.usecases.accounts import AccountUnknown
@@ -87,7 +88,7 @@ def chart(title: str, rows: list[dict[str, Any]], v: Visit) -> Markup:
     return Markup("".join(parts))
 
 
-def fairness(card: dict[str, Any], v: Visit) -> list[dict[str, Any]]:
+def fairness(card: ModelCard, v: Visit) -> list[dict[str, Any]]:
     """Each kind's audit, attribute by attribute: the groups' figures, the ratios and the
     chart, with every code in words."""
     shown = []
@@ -135,7 +136,7 @@ def fairness(card: dict[str, Any], v: Visit) -> list[dict[str, Any]]:
     return shown
 
 
-def _kinds(card: dict[str, Any], v: Visit) -> list[dict[str, Any]]:
+def _kinds(card: ModelCard, v: Visit) -> list[dict[str, Any]]:
     """Each kind's held-out figures and the reasons it was refused, in words."""
     shown = []
     for kind, entry in (card.get("kinds") or {}).items():
@@ -144,8 +145,8 @@ def _kinds(card: dict[str, Any], v: Visit) -> list[dict[str, Any]]:
         figures = [
             {
                 "metric": _words(f"metric_{metric}", v.lang),
-                "challenger": _number((entry.get("challenger") or {}).get(metric), v.lang),
-                "champion": _number((entry.get("champion") or {}).get(metric), v.lang),
+                "challenger": _number(dict(entry.get("challenger") or {}).get(metric), v.lang),
+                "champion": _number(dict(entry.get("champion") or {}).get(metric), v.lang),
             }
             for metric in ("ndcg@10", "auc")
             if entry.get("challenger")

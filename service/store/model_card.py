@@ -1,0 +1,151 @@
+"""The model card: what a version was trained on, how it scored against the model it
+challenged, the fairness audit and why any kind was refused (docs/retraining.md).
+
+A card is stored as JSON on its ``model_versions`` row and served as it is stored, so its
+types are ``TypedDict``s: the same dictionaries, read and written unchanged (a card saved
+before a key existed simply lacks it), with the keys a reader may rely on named here. The
+parts whose keys vary by case stay open: a refusal reason carries the figures its message
+names, an audit the groups of its attribute.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypedDict, cast
+
+from catalogs.i18n import messages
+from matcher import FEATURES, __version__
+from matcher.rank import WEIGHTS
+
+BASELINE = f"baseline-{__version__}"
+
+Reason = dict[str, Any]
+"""One reason a kind was refused: its ``code`` and the figures its message names
+(``reason_text``)."""
+
+Audit = dict[str, Any]
+"""The fairness audit of one attribute (``matcher.rank`` ``audit``): ratios, and the groups'
+figures (which an employer does not see)."""
+
+Figures = TypedDict("Figures", {"ndcg@10": float, "auc": float})
+"""A ranker's held-out NDCG@10 and AUC."""
+
+Window = TypedDict(
+    "Window",
+    {
+        "from": str,
+        "held_out_from": str,
+        "until": str,
+        "train_referrals": int,
+        "train_successes": int,
+    },
+)
+"""The days a kind was trained on and judged on (ISO dates)."""
+
+
+class HeldOut(TypedDict):
+    referrals: int
+    successes: int
+    lists: int
+
+
+class KindEntry(TypedDict, total=False):
+    """One kind of list on a learned card: a kind refused early has only ``promoted`` and
+    ``refused``."""
+
+    promoted: bool
+    refused: list[Reason]
+    window: Window
+    held_out: HeldOut
+    challenger: Figures
+    champion: Figures
+    fairness: dict[str, Audit]
+    fairness_champion: dict[str, Audit]
+    trade_first: dict[str, dict[str, float | int]]
+    """Shares of lists that put an exact-trade match first, by ranker (empty: nothing to judge)."""
+    model: dict[str, Any]
+    """The promoted ranker's own description (its parameters)."""
+
+
+class TrainingData(TypedDict):
+    events: int
+    until: str
+
+
+class Artifact(TypedDict):
+    sha256: str
+    bytes: int
+
+
+class ModelCard(TypedDict, total=False):
+    """A version's card. ``version`` and ``kind`` are always there; ``status`` is set when the
+    card is stored and replaced by the version's status as it is now when it is read."""
+
+    version: str
+    kind: str
+    """``baseline`` or ``learned``."""
+    status: str
+    """``active``, ``inactive`` (promoted once, rolled back) or ``refused``."""
+    description: str
+    created_at: str
+    champion: str
+    """The version this one was judged against."""
+    data: TrainingData
+    gates: dict[str, Any]
+    features: dict[str, list[str]]
+    weights: dict[str, dict[str, float]]
+    kinds: dict[str, KindEntry]
+    versions: dict[str, str]
+    """The library versions its rankers were pickled with."""
+    artifact: Artifact
+    seconds: float
+    timings: dict[str, float]
+    served: dict[str, str]
+    """Which version scores each kind of list."""
+    tracks: dict[str, int]
+
+
+def stored(card: Mapping[str, object]) -> ModelCard:
+    """A card as read from the database: the stored JSON itself, every key kept (a card
+    written before a key existed lacks it, one written since a key was dropped keeps it)."""
+    return cast(ModelCard, dict(card))
+
+
+def baseline_card(*, active: bool = True) -> ModelCard:
+    return {
+        "version": BASELINE,
+        "kind": "baseline",
+        "status": "active" if active else "inactive",
+        "description": "Weighted sum of features in [0, 1]; weights and reasons in "
+        "docs/algorithm.md.",
+        "features": {kind: list(names) for kind, names in FEATURES.items()},
+        "weights": {kind: dict(weights) for kind, weights in WEIGHTS.items()},
+    }
+
+
+def words(code: str, lang: str, **params: object) -> str:
+    return messages("service").text(code, lang, **params)
+
+
+def reason_text(reason: Mapping[str, Any], lang: str) -> str:
+    """One refusal reason of a model card, in the reader's words (CLI and API alike)."""
+    params = {k: v for k, v in reason.items() if k != "code"}
+    if "metric" in params:
+        params["metric"] = words(f"metric_{params['metric']}", lang)
+    if "attribute" in params:
+        if "group" in params:
+            params["group"] = group_label(str(params["attribute"]), str(params["group"]), lang)
+        params["attribute"] = words(f"attribute_{params['attribute']}", lang)
+    return words(f"refused_{reason['code']}", lang, **params)
+
+
+def group_label(attribute: str, group: str, lang: str) -> str:
+    """A group as a reader knows it: a region by its name."""
+    if attribute == "region":
+        from catalogs.reference.places import places
+
+        place = places().get(group.ljust(9, "0"))
+        return place.name(lang) if place is not None else group
+    if attribute == "age_band" and group != "unknown":
+        return group
+    return words(f"group_{group}", lang)
