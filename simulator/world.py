@@ -14,172 +14,42 @@ Hidden traits (never in a feature, learnable only through outcomes):
 - a person's **steadiness** in (0, 1): Beta(2, 2);
 - a course's **quality** in (0, 1): Beta(2, 2).
 
-The propensities are logistic; their coefficients are the constants below and are documented
-in docs/simulation.md. ``hidden_success`` gives the true probability that a referral ends in a
+The propensities are logistic; their coefficients are in ``simulator.chances`` and are
+documented in docs/simulation.md; a pair's fit and a person's state in ``simulator.pairs``. ``hidden_success`` gives the true probability that a referral ends in a
 job kept three months: for evaluation (tests, benchmarks) only, never for ranking.
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Final
 
-from catalogs import law
-from catalogs.enums import REASONS_BY_EVENT
-from matcher.engine import Engine
-from matcher.features.pairs import PersonView, course_pair, vacancy_pair
-from matcher.profile import Course, Person, Shelter, Vacancy
+from matcher.profile import Person, Shelter
+from simulator.chances import (
+    ADMIT,
+    COMPLETE,
+    CONTRACT_MONTHS,
+    DROPPED_REASONS,
+    ENROL,
+    FIRST_MONTHS_DAYS,
+    HIRE,
+    KEEP,
+    LEFT_REASONS,
+    QUIT_REASONS,
+    REJECTED_REASONS,
+    RETENTION_DAYS,
+    choose,
+    pick,
+    seeded,
+    sigmoid,
+)
+from simulator.pairs import CourseFit, Event, JobFit, PersonState, course_fit, job_fit
 
-# the documented reason codes (catalogs/enums.py), the world draws from them
-REJECTED_REASONS: Final = REASONS_BY_EVENT["rejected"]
-QUIT_REASONS: Final = REASONS_BY_EVENT["quit"]
-DROPPED_REASONS: Final = REASONS_BY_EVENT["dropped"]
-LEFT_REASONS: Final = REASONS_BY_EVENT["left"]
-
-HIRE: Final = {
-    "intercept": -1.2,
-    "occupation": 1.6,
-    "skills": 0.8,
-    "distance": -1.0,
-    "openness": 4.0,
-    "violent_closed": -3.0,
-    "documents": -0.6,
-    "medical": -0.3,
-}
-"""P(hired | referred) = σ(intercept + occupation·fit + skills·overlap + distance·min(3, km /
-max(commute, 5)) + openness·(o_e − ½) + violent_closed·[violent]·closedness + documents·[needs
-documents] + medical·[needs a medical commission]); closedness = max(0, 1 − 2·o_e)."""
-
-KEEP: Final = {
-    "intercept": -0.3,
-    "openness": 3.0,
-    "housed": 0.9,
-    "supportive_family": 0.5,
-    "no_family": -0.3,
-    "course_match": 0.8,
-    "salary_above_median": 0.5,
-    "steadiness": 2.0,
-    "addiction": -1.0,
-    "first_two_months": -0.8,
-}
-"""P(kept 3 months | hired) = σ(intercept + openness·(o_e − ½) + housed·[housing solved] +
-supportive_family·[supportive ties] + no_family·[no ties] + course_match·[a completed course
-leads to this occupation] + salary_above_median·[salary above the regional median] +
-steadiness·(s − ½) + addiction·[needs addiction treatment] + first_two_months·[hired within 61
-days of release])."""
-
-ENROL: Final = {
-    "intercept": -0.6,
-    "relevance": 1.2,
-    "reach": 1.0,
-    "timing": 0.6,
-    "paid": -0.5,
-    "quality": 1.0,
-}
-"""P(enrolled | referred) = σ(intercept + relevance + reach + timing (the course features) +
-paid·[not free] + quality·(q − ½))."""
-
-COMPLETE: Final = {
-    "intercept": 0.0,
-    "relevance": 0.8,
-    "quality": 2.5,
-    "steadiness": 1.2,
-    "addiction": -0.8,
-    "wants_training": 0.3,
-}
-"""P(completed | enrolled) = σ(intercept + relevance + quality·(q − ½) + steadiness·(s − ½) +
-addiction·[needs treatment] + wants_training·[wants training])."""
-
-ADMIT: Final = {"intercept": 0.8, "services": 1.5, "substance_refused": -1.5}
-"""P(admitted | referred, a bed free) = σ(intercept + services·(needs served) +
-substance_refused·[needs addiction treatment and the centre does not admit substance use])."""
-
-CONTRACT_MONTHS: Final = ((1, 0.1), (3, 0.25), (6, 0.3), (12, 0.35))
-"""Contract lengths of a hire and their shares; a 1-month contract cannot reach 3 months."""
-RETENTION_DAYS: Final = law.RETENTION_DAYS
-FIRST_MONTHS_DAYS: Final = 61
-
-
-def sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
-
-
-def _unit(seed: int, *parts: str) -> random.Random:
-    digest = hashlib.blake2b("|".join((str(seed), *parts)).encode(), digest_size=8).digest()
-    return random.Random(int.from_bytes(digest, "big"))
-
-
-@dataclass(frozen=True)
-class JobFit:
-    """What the world looks at in a (person, vacancy) pair (the same quantities the features
-    describe; the world adds the hidden employer)."""
-
-    vacancy_id: str
-    employer_bin: str
-    code: str | None
-    occupation: float
-    skills: float
-    km: float
-    commute_km: float
-    salary_above_median: bool
-    provides_housing: bool
-    is_quota: bool
-
-
-@dataclass(frozen=True)
-class CourseFit:
-    course_id: str
-    codes: tuple[str, ...]
-    relevance: float
-    reach: float
-    timing: float
-    paid: bool
-    hours: int | None
-    starts_on: date | None
-
-
-@dataclass
-class PersonState:
-    """What the world remembers of a person between referrals."""
-
-    employed_until: date | None = None
-    """The person is not referred to jobs before this day (a job, or a hire on its way)."""
-    in_course_until: date | None = None
-    stays: list[tuple[date, date]] = field(default_factory=list)
-    """Shelter stays: admitted, left."""
-    completed: list[tuple[date, frozenset[str]]] = field(default_factory=list)
-    """Courses completed: the day, the occupations they lead to."""
-    referred: set[tuple[str, str]] = field(default_factory=set)
-
-    def employed_on(self, day: date) -> bool:
-        return self.employed_until is not None and day < self.employed_until
-
-    def sheltered_on(self, day: date) -> bool:
-        return any(start <= day < end for start, end in self.stays)
-
-    def course_leads_to(self, code: str | None, day: date) -> bool:
-        return code is not None and any(
-            done <= day and code in codes for done, codes in self.completed
-        )
-
-
-@dataclass(frozen=True)
-class Event:
-    person_id: str
-    item_kind: str
-    item_id: str
-    event: str
-    date: date
-    reason: str | None = None
-    contract_months: int | None = None
-    rank: int | None = None
-    score: float | None = None
-    model_version: str | None = None
+__all__ = [
+    "DROPPED_REASONS", "LEFT_REASONS", "QUIT_REASONS", "REJECTED_REASONS", "CourseFit", "Event",
+    "JobFit", "PersonState", "World", "course_fit", "job_fit",
+]  # fmt: skip
 
 
 class World:
@@ -207,7 +77,7 @@ class World:
     def openness(self, employer_bin: str) -> float:
         value = self._openness.get(employer_bin)
         if value is None:
-            rng = _unit(self.seed, "employer", employer_bin)
+            rng = seeded(self.seed, "employer", employer_bin)
             a, b = (1.2, 2.4) if employer_bin in self.quota_employers else (1.5, 1.5)
             value = self._openness[employer_bin] = min(0.999, max(0.001, rng.betavariate(a, b)))
         return value
@@ -215,15 +85,15 @@ class World:
     def steadiness(self, person_id: str) -> float:
         value = self._steadiness.get(person_id)
         if value is None:
-            value = self._steadiness[person_id] = _unit(self.seed, "person", person_id).betavariate(
-                2, 2
-            )
+            value = self._steadiness[person_id] = seeded(
+                self.seed, "person", person_id
+            ).betavariate(2, 2)
         return value
 
     def quality(self, course_id: str) -> float:
         value = self._quality.get(course_id)
         if value is None:
-            value = self._quality[course_id] = _unit(self.seed, "course", course_id).betavariate(
+            value = self._quality[course_id] = seeded(self.seed, "course", course_id).betavariate(
                 2, 2
             )
         return value
@@ -326,7 +196,7 @@ class World:
         if state.employed_on(decided) or rng.random() >= self.p_hired(person, job):
             reason = "no_show" if state.employed_on(decided) else self._rejection(rng, person, job)
             return [Event(pid, "vacancy", vid, "rejected", decided, reason)]
-        months = _pick(rng, CONTRACT_MONTHS)
+        months = pick(rng, CONTRACT_MONTHS)
         hired = Event(pid, "vacancy", vid, "hired", decided, contract_months=months)
         kept = rng.random() < self.p_kept(person, job, state, decided)
         end = decided + timedelta(max(months * 30, RETENTION_DAYS + 1))
@@ -392,7 +262,7 @@ class World:
         if stay >= longest - 5:
             reason = "stay_ended"
         else:
-            reason = _choose(
+            reason = choose(
                 rng,
                 {
                     "housing_found": 3.0 + (person.family_ties == "supportive"),
@@ -415,7 +285,7 @@ class World:
         o = self.openness(job.employer_bin)
         closed = max(0.0, 1.0 - 2.0 * o)
         distance = min(3.0, job.km / max(job.commute_km, 5.0))
-        return _choose(
+        return choose(
             rng,
             {
                 "record_refused": 0.2
@@ -437,7 +307,7 @@ class World:
         o = self.openness(job.employer_bin)
         released = person.release_date
         early = released is not None and (hired - released).days < FIRST_MONTHS_DAYS
-        return _choose(
+        return choose(
             rng,
             {
                 "housing_lost": 0.2 + 2.0 * (not self.housed(person, job, state, hired)),
@@ -455,7 +325,7 @@ class World:
         )
 
     def _dropped(self, rng: random.Random, person: Person, state: PersonState, day: date) -> str:
-        return _choose(
+        return choose(
             rng,
             {
                 "employed_elsewhere": 0.3 + 1.5 * state.employed_on(day),
@@ -471,51 +341,3 @@ class World:
                 "other": 0.3,
             },
         )
-
-
-def _choose(rng: random.Random, weights: dict[str, float]) -> str:
-    names = list(weights)
-    return rng.choices(names, weights=[weights[n] for n in names])[0]
-
-
-def _pick(rng: random.Random, table: tuple[tuple[int, float], ...]) -> int:
-    return rng.choices([v for v, _ in table], weights=[w for _, w in table])[0]
-
-
-# -- what the world reads of the engine's catalogs ------------------------------------------------
-
-
-def job_fit(engine: Engine, view: PersonView, vacancy: Vacancy) -> JobFit:
-    """The world's view of a (person, vacancy) pair, from the engine's own feature code."""
-    index = engine.vacancies
-    job = index.view(index.position[vacancy.vacancy_id])
-    median = index.median_salary.get(vacancy.kato[:2])
-    pair = vacancy_pair(view, job, regional_median=median)
-    salary = vacancy.salary_kzt
-    return JobFit(
-        vacancy_id=vacancy.vacancy_id,
-        employer_bin=vacancy.employer_bin,
-        code=job.code,
-        occupation=pair.values["occupation"],
-        skills=pair.values["skills"],
-        km=float(pair.facts["km"]),
-        commute_km=view.person.max_commute_km,
-        salary_above_median=salary is not None and median is not None and salary > median,
-        provides_housing=vacancy.provides_housing,
-        is_quota=vacancy.is_quota,
-    )
-
-
-def course_fit(engine: Engine, view: PersonView, course: Course) -> CourseFit:
-    gap = engine.vacancies.quota_gap.get(view.person.kato[:2], {})
-    pair = course_pair(view, course, today=engine.today, gap_codes=gap)
-    return CourseFit(
-        course_id=course.course_id,
-        codes=course.occupation_codes,
-        relevance=pair.values["relevance"],
-        reach=pair.values["reach"],
-        timing=pair.values["timing"],
-        paid=course.cost_kzt > 0,
-        hours=course.hours,
-        starts_on=course.starts_on,
-    )
