@@ -1,14 +1,19 @@
-"""``matcher account create|disable|reset``: accounts of the people who use the pages."""
+"""``matcher account create|disable|reset|demo``: accounts of the people who use the pages."""
 
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from catalogs.i18n import messages
 from service.cli.app import answered, command, runtime
+
+if TYPE_CHECKING:
+    from service.runtime import Runtime
+
+DEMO_ROLES = ("officer", "inspector", "employer", "admin")
 
 
 def _say(code: str, lang: str, **params: object) -> str:
@@ -80,11 +85,87 @@ def account_reset(
     typer.echo(password)
 
 
+def account_demo(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option("--port", help="The port the pages are served on.")] = 8000,
+    tokens: Annotated[
+        bool, typer.Option("--tokens", help="Also print an officer's and an admin's API token.")
+    ] = False,
+) -> None:
+    """The demo's way in: the pages' address and one login with a one-time password per role
+    (officer and inspector of the first person's region, employer of the first open quota
+    vacancy's employer, admin); an account made by an earlier run keeps its login and gets a new
+    password."""
+    from service.usecases import accounts, admin
+
+    rt = runtime(ctx)
+    lang = rt.settings.lang
+    say = messages("service.cli")
+    actor = command("account demo")
+    rows: list[tuple[str, str, str]] = []
+    with answered(lang):
+        for role, scope in _demo_scopes(rt).items():
+            login = f"demo-{role}"
+            try:
+                password = accounts.create(rt, actor, role=role, login=login, **scope).password
+            except accounts.AccountInvalid as problem:
+                if problem.code != "login_taken":
+                    raise
+                password = accounts.reset(rt, actor, login)
+            rows.append((_say(f"role_{role}", lang), login, password or ""))
+        made = {role: admin.create_token(rt, actor, role=role, label="demo")[0]
+                for role in (("officer", "admin") if tokens else ())}  # fmt: skip
+    typer.echo(say.text("demo_pages", lang, url=f"http://127.0.0.1:{port}/"))
+    role_width = max(len(role) for role, _, _ in rows)
+    login_width = max(len(login) for _, login, _ in rows)
+    for role, login, password in rows:
+        typer.echo(
+            say.text(
+                "demo_account", lang, role=role.ljust(role_width), login=login.ljust(login_width),
+                password=password,
+            )
+        )  # fmt: skip
+    for role, token in made.items():
+        typer.echo(say.text(f"demo_{role}_token", lang, token=token))
+
+
+def _demo_scopes(rt: Runtime) -> dict[str, dict[str, str]]:
+    """Each demo role with where it works: the officer and the inspector in the region of the
+    first person, the employer as the employer of the first open quota vacancy (a role whose
+    place the database does not hold is left out)."""
+    import sqlalchemy as sa
+    from sqlmodel import col
+
+    from service.store.tables import Person, Vacancy
+
+    with rt.session() as session:
+        region = session.scalars(
+            sa.select(col(Person.region_kato)).order_by(col(Person.person_id)).limit(1)
+        ).first()
+        employer = session.scalars(
+            sa.select(col(Vacancy.employer_bin))
+            .where(col(Vacancy.is_quota).is_(True), col(Vacancy.status) == "open")
+            .order_by(col(Vacancy.vacancy_id))
+            .limit(1)
+        ).first()
+    scopes: dict[str, dict[str, str]] = {}
+    for role in DEMO_ROLES:
+        if role in ("officer", "inspector") and region:
+            scopes[role] = {"region_kato": region}
+        elif role == "employer" and employer:
+            scopes[role] = {"employer_bin": employer}
+        elif role == "admin":
+            scopes[role] = {}
+    return scopes
+
+
 def register(app: typer.Typer) -> None:
     group = typer.Typer(
-        help="Accounts for the pages: create, disable, reset the password.", no_args_is_help=True
+        help="Accounts for the pages: create, disable, reset the password; the demo's accounts.",
+        no_args_is_help=True,
     )
     group.command("create")(account_create)
     group.command("disable")(account_disable)
     group.command("reset")(account_reset)
+    group.command("demo")(account_demo)
     app.add_typer(group, name="account")
