@@ -11,7 +11,8 @@ Only light modules are imported here: each command imports what it needs when it
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
@@ -21,6 +22,7 @@ import typer
 from typer.core import TyperGroup
 
 from catalogs.i18n import LANGS, messages
+from service.cli.help import HelpContext, localise
 
 if TYPE_CHECKING:
     from service.runtime import Runtime
@@ -87,11 +89,35 @@ def hoist_lang(args: list[str]) -> list[str]:
     return front + rest
 
 
+def lang_of(args: Sequence[str]) -> str:
+    """The language an invocation asks for: its last ``--lang`` (wherever it was typed before
+    ``--``), else MATCHER_LANG, else Russian; a language the project does not speak is Russian."""
+    lang = os.environ.get("MATCHER_LANG", "ru")
+    hoisted = hoist_lang(list(args))
+    position = 0
+    while position < len(hoisted):
+        arg = hoisted[position]
+        if arg == "--lang" and position + 1 < len(hoisted):
+            lang = hoisted[position + 1]
+            position += 2
+        elif arg.startswith("--lang="):
+            lang = arg.removeprefix("--lang=")
+            position += 1
+        else:
+            break
+    return lang if lang in LANGS else "ru"
+
+
 class LangAnywhere(TyperGroup):
-    """The root group: accepts ``--lang`` before or after the command name."""
+    """The root group: accepts ``--lang`` before or after the command name, and speaks that
+    language on every help page of the tree (``service.cli.help``)."""
+
+    context_class = HelpContext
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's own click Context
-        return super().parse_args(ctx, hoist_lang(list(args)))
+        args = hoist_lang(list(args))
+        localise(self, ctx, lang_of(args))
+        return super().parse_args(ctx, args)
 
 
 app = typer.Typer(

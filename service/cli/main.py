@@ -3,7 +3,6 @@ registered explicitly, and the console entry point ``run``."""
 
 from __future__ import annotations
 
-import os
 import sys
 
 import typer
@@ -22,7 +21,7 @@ from service.cli import (
     reports,
     worker,
 )
-from service.cli.app import app, hoist_lang, text
+from service.cli.app import app, lang_of, text
 
 GROUPS = [
     data,
@@ -68,14 +67,7 @@ def run() -> None:
 
 def _lang_from_env() -> str:
     """The language of messages when the settings could not be built (best effort)."""
-    lang = os.environ.get("MATCHER_LANG", "ru")
-    args = hoist_lang(sys.argv[1:])
-    for position, arg in enumerate(args):
-        if arg == "--lang" and position + 1 < len(args):
-            lang = args[position + 1]
-        elif arg.startswith("--lang="):
-            lang = arg.removeprefix("--lang=")
-    return lang if lang in ("ru", "kk", "en") else "ru"
+    return lang_of(sys.argv[1:])
 
 
 if __name__ == "__main__":
