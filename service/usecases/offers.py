@@ -4,21 +4,21 @@ where, the money, the schedule, the dates, the free places and whom to contact.
 One source of these facts for the API's list items, ``matcher recommend`` and the person page.
 The engine's items give most of them; the catalog rows give what the engine does not read (an
 employer's phone, a centre's operator, address and phone, a course's address on the web), read
-in one query per list; the places referrals hold now give the free places.
+once per engine; the places referrals hold now give the free places.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import col
 
 from catalogs.i18n import messages
 from catalogs.reference.places import places
-from matcher import Course, Recommendation, Shelter, Vacancy, quota_window_end
+from matcher import Course, Engine, Recommendation, Shelter, Vacancy, quota_window_end
 from matcher.rank import shown
 from service.runtime import Runtime
 from service.store import referrals
@@ -166,7 +166,7 @@ def facts(rt: Runtime, found: Shortlist, lang: str) -> list[Facts]:
     engine, kind = found.engine, found.kind
     overlay = places_for(rt, engine)
     shown_items = [engine.item(kind, rec.id) for rec in found.items]
-    contacts = _contacts(rt, kind, shown_items)
+    contacts = _contacts(rt, engine)
     chance = shown.is_chance(engine.rankers[kind])
     listed: list[Facts] = []
     for rec, item in zip(found.items, shown_items, strict=True):
@@ -181,7 +181,7 @@ def facts(rt: Runtime, found: Shortlist, lang: str) -> list[Facts]:
             _facts(
                 item,
                 lang,
-                contacts.get(rec.id, _Contact()),
+                contacts.of(item),
                 free_places=total,
                 slots=slots,
                 also_ids=also,
@@ -263,35 +263,52 @@ def _facts(
     )  # fmt: skip
 
 
-def _contacts(
-    rt: Runtime, kind: str, items: Iterable[Vacancy | Course | Shelter]
-) -> dict[str, _Contact]:
-    """What the catalog rows say beyond the engine's items, by item id (one query)."""
-    items = list(items)
-    if not items:
-        return {}
+@dataclass(frozen=True)
+class _Contacts:
+    """What the catalog rows say beyond the engine's items: employers by BIN, courses and
+    centres by id."""
+
+    employers: dict[str, _Contact]
+    courses: dict[str, _Contact]
+    shelters: dict[str, _Contact]
+
+    def of(self, item: Vacancy | Course | Shelter) -> _Contact:
+        if isinstance(item, Vacancy):
+            return self.employers.get(item.employer_bin, _NONE)
+        if isinstance(item, Course):
+            return self.courses.get(item.course_id, _NONE)
+        return self.shelters.get(item.shelter_id, _NONE)
+
+
+_NONE = _Contact()
+_KNOWN: WeakKeyDictionary[Engine, _Contacts] = WeakKeyDictionary()
+"""The contacts read for each engine in use. Only a catalog import changes them, and an import
+makes the next list use a new engine (``service.store.changes``): read once per engine, not on
+every list."""
+
+
+def _contacts(rt: Runtime, engine: Engine) -> _Contacts:
+    known = _KNOWN.get(engine)
+    if known is None:
+        known = _KNOWN[engine] = _read_contacts(rt)
+    return known
+
+
+def _read_contacts(rt: Runtime) -> _Contacts:
+    employers = sa.select(col(Employer.employer_bin), col(Employer.name), col(Employer.phone))
+    courses = sa.select(col(CourseRow.course_id), col(CourseRow.url))
+    centres = sa.select(
+        col(ShelterRow.shelter_id), col(ShelterRow.operator), col(ShelterRow.address),
+        col(ShelterRow.phone),
+    )  # fmt: skip
     with rt.session() as session:
-        if kind == "vacancy":
-            return _employers(session, [i for i in items if isinstance(i, Vacancy)])
-        if kind == "course":
-            ids = [i.course_id for i in items if isinstance(i, Course)]
-            urls = sa.select(col(CourseRow.course_id), col(CourseRow.url))
-            rows = session.execute(urls.where(col(CourseRow.course_id).in_(ids)))
-            return {course_id: _Contact(contact=url) for course_id, url in rows}
-        ids = [i.shelter_id for i in items if isinstance(i, Shelter)]
-        centres = sa.select(
-            col(ShelterRow.shelter_id), col(ShelterRow.operator), col(ShelterRow.address),
-            col(ShelterRow.phone),
-        ).where(col(ShelterRow.shelter_id).in_(ids))  # fmt: skip
-        return {
-            shelter_id: _Contact(by=operator, address=address, contact=phone)
-            for shelter_id, operator, address, phone in session.execute(centres)
-        }
-
-
-def _employers(session: Session, vacancies: list[Vacancy]) -> dict[str, _Contact]:
-    bins = {v.employer_bin for v in vacancies}
-    query = sa.select(col(Employer.employer_bin), col(Employer.name), col(Employer.phone))
-    rows = session.execute(query.where(col(Employer.employer_bin).in_(bins)))
-    employers = {b: _Contact(by=name, contact=phone) for b, name, phone in rows}
-    return {v.vacancy_id: employers.get(v.employer_bin, _Contact()) for v in vacancies}
+        return _Contacts(
+            employers={
+                b: _Contact(name, None, phone) for b, name, phone in session.execute(employers)
+            },
+            courses={i: _Contact(contact=url) for i, url in session.execute(courses) if url},
+            shelters={
+                i: _Contact(operator, address, phone)
+                for i, operator, address, phone in session.execute(centres)
+            },
+        )

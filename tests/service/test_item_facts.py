@@ -202,3 +202,18 @@ def test_same_job_reads_employer_title_place_salary_quota_and_schedule(
     assert also == {"V00001": ("V00002",)}
     courses = [Recommendation("C001", "course", 0.5, ())] * 2
     assert len(shortlists.collapse(engine, "course", courses)[0]) == 2
+
+
+def test_a_new_phone_imported_is_the_next_lists_contact(
+    runtime: Runtime, session: Session, client: TestClient, officer: dict[str, str]
+) -> None:
+    assert {
+        i["contact"] for i in _items(client, officer, "vacancy") if i["by"] != "ТОО «Другой»"
+    } == {"+7 7292 50 12 34"}
+    row = {"employer_bin": EMPLOYER, "name": "ТОО «Каспий Строй»", "kato": AKTAU,
+           "phone": "+7 701 000 00 01"}  # fmt: skip
+    assert import_records(session, "employers", [row], protector=runtime.protector).ok
+    contacts = {
+        i["contact"] for i in _items(client, officer, "vacancy") if i["by"] != "ТОО «Другой»"
+    }
+    assert contacts == {"+7 701 000 00 01"}
