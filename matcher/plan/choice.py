@@ -136,7 +136,7 @@ def in_custody(course: Course, when: Days) -> bool:
 
 
 def job_rule(engine: Engine, referral: date) -> Rule:
-    """A quota vacancy only while its quota period is still open on the referral day."""
+    """A quota vacancy only while its quota period is open on the referral day."""
 
     def rule(item_id: str) -> Reason | None:
         vacancy = engine.item("vacancy", item_id)
@@ -144,6 +144,11 @@ def job_rule(engine: Engine, referral: date) -> Rule:
         start = vacancy.quota_from
         if not vacancy.is_quota or start is None or law.quota_window_open(start, referral):
             return None
+        if start > referral:
+            return Reason(
+                "choice_quota_opens",
+                {"item": item_id, "opens": start.isoformat(), "day": referral.isoformat()},
+            )
         closes = law.quota_window_last_day(start)
         return Reason(
             "choice_quota_closes",
@@ -225,9 +230,13 @@ class Options:
     """The rule each kind was chosen by: allocation applies the same ones."""
 
     def wants(self, kind: str) -> bool:
-        return {"vacancy": True, "shelter": self.shelter is not None}.get(
-            kind, self.course is not None
-        )
+        """Whether the plan looks for an item of ``kind`` at all: a job always, a bed when the
+        person needs housing, a course when one is called for."""
+        if kind == "shelter":
+            return self.shelter is not None
+        if kind == "course":
+            return self.course is not None
+        return True
 
 
 def options(engine: Engine, person: Person, lists: Lists | None = None) -> Options:

@@ -184,6 +184,9 @@ def test_each_rule_says_why_it_passes_an_item_over(engine: Engine) -> None:
     assert isinstance(why, Reason)
     assert why.code == "choice_quota_closes"
     assert choice.job_rule(engine, quota.quota_from)(quota.vacancy_id) is None
+    opens = choice.job_rule(engine, quota.quota_from - timedelta(1))(quota.vacancy_id)
+    assert opens is not None
+    assert opens.code == "choice_quota_opens"
 
     centre = engine.shelters.items[0]
     assert isinstance(centre, Shelter)
