@@ -91,21 +91,24 @@ def hoist_lang(args: list[str]) -> list[str]:
 
 def lang_of(args: Sequence[str]) -> str:
     """The language an invocation asks for: its last ``--lang`` (wherever it was typed before
-    ``--``), else MATCHER_LANG, else Russian; a language the project does not speak is Russian."""
+    ``--``), else MATCHER_LANG, else Russian; a language the project does not speak is passed
+    over (the ``--lang`` option refuses it, in the language this gives)."""
     lang = os.environ.get("MATCHER_LANG", "ru")
+    lang = lang if lang in LANGS else "ru"
     hoisted = hoist_lang(list(args))
     position = 0
     while position < len(hoisted):
         arg = hoisted[position]
         if arg == "--lang" and position + 1 < len(hoisted):
-            lang = hoisted[position + 1]
+            asked = hoisted[position + 1]
             position += 2
         elif arg.startswith("--lang="):
-            lang = arg.removeprefix("--lang=")
+            asked = arg.removeprefix("--lang=")
             position += 1
         else:
             break
-    return lang if lang in LANGS else "ru"
+        lang = asked if asked in LANGS else lang
+    return lang
 
 
 class LangAnywhere(TyperGroup):
@@ -144,7 +147,10 @@ def main(
 ) -> None:
     """Runs on the embedded SQLite database unless DATABASE_URL names another."""
     if lang is not None and lang not in LANGS:
-        raise typer.BadParameter("ru, kk or en", param_hint="--lang")
+        from typer._click.exceptions import UsageError
+
+        message = messages("service.cli").text("cli_bad_lang", lang_of([]), value=lang)
+        raise UsageError(message, ctx=ctx)
     if ctx.obj is None:
         from pydantic import ValidationError
 

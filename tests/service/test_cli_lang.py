@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from service.cli.app import hoist_lang
+from service.cli.app import hoist_lang, lang_of
 from service.cli.main import app
 from tests.factories import csv_bytes, vacancy
 
@@ -19,6 +19,31 @@ def test_lang_moves_in_front_of_the_command() -> None:
     assert hoist_lang(["plan-add", "P1", "--", "--lang", "kk"]) == [
         "plan-add", "P1", "--", "--lang", "kk"
     ]  # fmt: skip
+
+
+def test_the_language_asked_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MATCHER_LANG", raising=False)
+    assert lang_of(["stats"]) == "ru"
+    assert lang_of(["plan", "P1", "--lang", "kk"]) == "kk"
+    assert lang_of(["--lang", "kk", "plan", "--lang=en"]) == "en"  # the last one
+    assert lang_of(["plan-add", "P1", "--", "--lang", "kk"]) == "ru"  # text, not an option
+    assert lang_of(["stats", "--lang", "de"]) == "ru"
+    monkeypatch.setenv("MATCHER_LANG", "kk")
+    assert lang_of(["stats"]) == lang_of(["stats", "--lang", "de"]) == "kk"
+    assert lang_of(["stats", "--lang", "en"]) == "en"
+    monkeypatch.setenv("MATCHER_LANG", "de")
+    assert lang_of(["stats"]) == "ru"
+
+
+def test_a_language_not_spoken_is_refused_in_one_that_is(tmp_path: Path) -> None:
+    env = {"MATCHER_HOME": str(tmp_path), "DATABASE_URL": "", "MATCHER_LANG": "kk"}
+    refused = CliRunner().invoke(app, ["stats", "--lang", "de"], env=env)
+    assert refused.exit_code == 2
+    assert "--lang мәні `ru`, `kk` немесе `en` болуы керек, de емес" in refused.stderr
+    assert "Қолданылуы: matcher" in refused.stderr
+    russian = CliRunner().invoke(app, ["--lang=xx", "stats"], env={**env, "MATCHER_LANG": None})
+    assert russian.exit_code == 2
+    assert "--lang: ожидается `ru`, `kk` или `en`, а не xx" in russian.stderr
 
 
 @pytest.fixture
