@@ -3,9 +3,9 @@
 The language is the one every other message of the invocation uses (``app.lang_of``): the last
 ``--lang`` typed before or after the command name, else MATCHER_LANG, else Russian. The root
 group localises the whole tree of commands before it parses anything, so that ``--help`` at any
-depth, a group called without a command and a usage error all speak it. Typer builds a fresh
-tree of command objects for each invocation, so nothing of one invocation's language is left on
-the next one's commands.
+depth, a group called without a command and the usage line of an error all speak it. Typer
+builds a fresh tree of command objects for each invocation, so nothing of one invocation's
+language is left on the next one's commands.
 
 Where the words come from:
 
@@ -32,7 +32,10 @@ Where the words come from:
   ``Command.get_help_option`` returns (made once per command and kept).
 
 Nothing is patched inside Typer or Click: a text missing from the catalog is shown in English
-(the tests make it a failure, not a fallback anyone relies on).
+(the tests make it a failure, not a fallback anyone relies on). Not covered yet: the sentence
+inside an error panel when Click itself refuses the line ("Missing argument …", "No such option
+…", "Invalid value for …"): the vendored Click builds it in its exception classes, with no
+extension point short of catching the exception before Typer prints it.
 """
 
 from __future__ import annotations
