@@ -24,321 +24,39 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
-import math
-import re
-import shutil
 import sys
-import unicodedata
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
 from pathlib import Path
 
+from place_attribution import write_attribution  # the sibling script, run beside it
+from place_sources import (  # the sibling script, run beside it
+    AGREE_KM,
+    EXPECTED_ROWS,
+    GLYPHS,
+    HERE,
+    KAZAKH_LETTERS,
+    KK_TO_RU,
+    LAT_MAX,
+    LAT_MIN,
+    LON_MAX,
+    LON_MIN,
+    MAX_CENTRE_KM,
+    ROOT,
+    Centre,
+    City,
+    Row,
+    centre_of,
+    km,
+    latin,
+    match_cities,
+    read_centres,
+    read_cities,
+    read_csv,
+    read_kato,
+)
+
 from catalogs.normalize import fold
-from catalogs.reference.place import SUCCESSORS as _SUCCESSORS
 from catalogs.reference.place import name_key as _key
-
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parents[1]
-
-LEVELS = {
-    "oblast": "region",
-    "district": "district",
-    "sub_district": "sub_district",
-    "settlement": "settlement",
-}
-EXPECTED_ROWS = 15_594
-# Kazakhstan's bounding box (the checks in tests/catalogs/test_places.py use the same).
-LAT_MIN, LAT_MAX, LON_MIN, LON_MAX = 40.5, 55.5, 46.4, 87.4
-MAX_CENTRE_KM = 600.0  # a district centre this far from its region centre is a typo
-MAX_MATCH_KM = 200.0  # a source city this far from its district's centre is another place
-MAX_UNIQUE_KM = 300.0  # ... unless it is the only namesake in its region
-AGREE_KM = 5.0  # hand-made centre vs the source's coordinates for the same place
-
-KK_TO_RU = str.maketrans(
-    {
-        "ә": "а",
-        "Ә": "А",
-        "ғ": "г",
-        "Ғ": "Г",
-        "қ": "к",
-        "Қ": "К",
-        "ң": "н",
-        "Ң": "Н",
-        "ө": "о",
-        "Ө": "О",
-        "ұ": "у",
-        "Ұ": "У",
-        "ү": "у",
-        "Ү": "У",
-        "һ": "х",
-        "Һ": "Х",
-        "і": "и",
-        "І": "И",
-    }
-)
-# Glyphs of the old Kazakh 8-bit fonts left in KATO (Macedonian/Belarusian/Ukrainian letters).
-GLYPHS = str.maketrans(
-    {"ў": "ұ", "Ў": "Ұ", "ќ": "қ", "Ќ": "Қ", "ї": "ү", "Ї": "Ү", "ј": "ә", "Ј": "Ә", "\xa0": " "}
-)
-KAZAKH_LETTERS = re.compile("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]")
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
-
-
-# -- names -----------------------------------------------------------------------------------
-
-
-def clean_ru(name: str) -> str:
-    """KATO's Russian name with its known defects fixed (spacing, Kazakh letters, glyphs)."""
-    name = " ".join(name.translate(GLYPHS).split())
-    name = re.sub(r"^Район ", "район ", name)
-    # "с. X" -> "с.X" (and the okrug abbreviations): KATO writes both.
-    name = re.sub(r"^((?:с|п|г|с\.о|с\.а|п\.а|г\.а|р\.а|с\.о\.им|с\.о\.имени)\.)\s+", r"\1", name)
-    name = re.sub(r"^с\.\s*им\.\s*", "с.им.", name)
-    name = re.sub(r"^(с\.|п\.)\"([^\"]+)\"$", r"\1\2", name)
-    name = re.sub(r"\s(с\.о|с\.а|п\.а|г\.а)$", r" \1.", name)
-    # Roman numerals typed with the Kazakh letter І ("зимовка Мектеп ІІ").
-    name = re.sub(r"(?<!\w)І{1,3}(?!\w)", lambda m: "I" * len(m.group(0)), name)
-    if KAZAKH_LETTERS.search(name):
-        # Russian renders көл as "коль" (Анаркөл -> Анарколь, Сұлукөлский -> Сулукольский).
-        name = re.sub(r"([Кк])өл(?=$|[\s\-]|ск)", r"\1оль", name)
-        name = name.translate(KK_TO_RU)
-    return name
-
-
-def clean_kk(name: str, level: str) -> str:
-    name = " ".join(name.translate(GLYPHS).split())
-    name = re.sub(r"\s+\.", ".", name)  # "Бурыл а.о ." -> "Бурыл а.о."
-    name = re.sub(r"\s(а\.о|а\.ә|к\.ә|қ\.ә)$", r" \1.", name)
-    name = re.sub(r"\s(а|қ|к)$", r" \1.", name)  # "Шілікті а" -> "Шілікті а."
-    if level == "district":
-        name = re.sub(r"\sГ\.А\.$", " Қ.Ә.", name)  # "Ақтау Г.А."
-    return name
-
-
-# -- reading ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    kato: str
-    level: str
-    type_code: str
-    name_ru: str
-    name_kk: str
-    raw_ru: str
-    parent: str = ""
-    region: str = ""
-    district: str = ""
-    lat: float = 0.0
-    lon: float = 0.0
-    coord_source: str = ""
-    population: int | None = None
-    keys: set[str] = field(default_factory=set)
-
-    @property
-    def is_town(self) -> bool:
-        if self.level == "district":
-            return self.name_ru.endswith("Г.А.")
-        if self.level == "region":
-            return self.type_code == "1"
-        return self.name_ru.startswith("г.") and not self.name_ru.startswith("г.а.")
-
-    @property
-    def is_urban(self) -> bool:
-        return self.type_code == "1"
-
-    @property
-    def is_okrug(self) -> bool:
-        name = self.name_ru.lower()
-        return (
-            self.level == "sub_district"
-            and not self.is_town
-            and not (name.startswith("район") or name.endswith(" район"))
-        )
-
-
-def read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [row for row in csv.DictReader(handle) if not row[next(iter(row))].startswith("#")]
-
-
-def read_kato(path: Path, fixes: dict[str, str]) -> dict[str, Row]:
-    rows: dict[str, Row] = {}
-    for raw in read_csv(path):
-        level = LEVELS[raw["level"]]
-        name_ru = fixes.get(raw["kato"]) or clean_ru(raw["name_ru"])
-        rows[raw["kato"]] = Row(
-            kato=raw["kato"],
-            level=level,
-            type_code=raw["type_code"],
-            name_ru=name_ru,
-            name_kk=clean_kk(raw["name_kk"], level),
-            raw_ru=raw["name_ru"],
-        )
-    for code, row in rows.items():
-        ancestors = [code[:6] + "000", code[:4] + "00000", code[:2] + "0000000"]
-        row.parent = next((a for a in ancestors if a != code and a in rows), "")
-        if row.level != "region" and not row.parent:
-            raise SystemExit(f"{code}: no ancestor")
-        row.region = code[:2] + "0000000"
-        district = code[:4] + "00000"
-        row.district = district if row.level != "region" and district in rows else ""
-        for name in (row.name_ru, row.name_kk):
-            key, _ = _key(name)
-            row.keys.add(key)
-            row.keys.add(key.replace(" ", ""))
-    return rows
-
-
-@dataclass(frozen=True)
-class Centre:
-    code: str
-    centre: str
-    name: str
-    lat: float
-    lon: float
-    source: str
-
-
-def read_centres(path: Path, column: str) -> dict[str, Centre]:
-    return {
-        r[column]: Centre(
-            r[column],
-            r["centre_kato"],
-            r["centre_name"],
-            float(r["lat"]),
-            float(r["lon"]),
-            r["source"],
-        )
-        for r in read_csv(path)
-    }
-
-
-@dataclass(frozen=True)
-class City:
-    id: str
-    name: str
-    native: str
-    ru: str
-    state: str
-    lat: float
-    lon: float
-    population: int | None
-
-
-def read_cities(folder: Path) -> list[City]:
-    records = json.loads((folder / "KZ_cities.json").read_text(encoding="utf-8"))
-    return [
-        City(
-            id=str(r["id"]),
-            name=r["name"],
-            native=r.get("native") or "",
-            ru=(r.get("translations") or {}).get("ru") or "",
-            state=str(r["state_code"]),
-            lat=float(r["latitude"]),
-            lon=float(r["longitude"]),
-            population=int(r["population"]) if r.get("population") else None,
-        )
-        for r in sorted(records, key=lambda r: int(r["id"]))
-    ]
-
-
-def latin(name: str) -> str:
-    """An English/transliterated name without diacritics and typographic apostrophes."""
-    name = unicodedata.normalize("NFKD", name.replace("’", "").replace("'", ""))
-    return "".join(c for c in name if not unicodedata.combining(c))
-
-
-# -- matching the coordinates source to KATO ---------------------------------------------------
-
-
-def centre_of(row: Row, districts: dict[str, Centre], regions: dict[str, Centre]) -> Centre:
-    return districts[row.district] if row.district else regions[row.region]
-
-
-def match_cities(
-    cities: list[City],
-    rows: dict[str, Row],
-    manual: dict[str, str],
-    districts: dict[str, Centre],
-    regions: dict[str, Centre],
-) -> tuple[dict[str, City], list[tuple[City, str]]]:
-    """KATO code -> its source city; and the cities left out, with the reason.
-
-    A city matches a KATO settlement (or a town's own unit) of the same Russian or Kazakh name
-    in its region, or in a region carved out of it since (the source predates 2022). Among
-    namesakes: towns first, then urban settlements, then the nearest district centre; a
-    namesake whose district centre is over MAX_MATCH_KM away is another place (up to
-    MAX_UNIQUE_KM when it is the only namesake: large districts, exclaves). Pairs are taken
-    best first, so two records of one place do not both land on it.
-    """
-    by_key: dict[str, list[Row]] = defaultdict(list)
-    for row in rows.values():
-        if row.level in ("sub_district", "settlement") and not row.is_okrug:
-            for key in row.keys:
-                by_key[key].append(row)
-    matched: dict[str, City] = {}
-    skipped: list[tuple[City, str]] = []
-    pairs: list[tuple[tuple[int, bool, bool, float, str, str], City, Row]] = []
-    for city in cities:
-        if city.id in manual:
-            code = manual[city.id]
-            if code == "-":
-                skipped.append((city, "skipped by place_coord_matches.csv"))
-            elif code not in rows:
-                raise SystemExit(f"place_coord_matches.csv: unknown KATO {code} for {city.name}")
-            else:
-                pairs.append(((0, False, False, 0.0, code, city.id), city, rows[code]))
-            continue
-        states = (city.state, *_SUCCESSORS.get(city.state, ()))
-        found: dict[str, Row] = {}
-        for name in (city.ru, city.native):
-            key, hint = _key(name) if name else ("", None)
-            if not key or hint == "district":
-                continue
-            for candidate in (*by_key.get(key, ()), *by_key.get(key.replace(" ", ""), ())):
-                if candidate.kato[:2] in states:
-                    found[candidate.kato] = candidate
-        if not found:
-            skipped.append((city, "no KATO place of that name in its region"))
-            continue
-        limit = MAX_UNIQUE_KM if len(found) == 1 else MAX_MATCH_KM
-        near = 0
-        for candidate in found.values():
-            centre = centre_of(candidate, districts, regions)
-            distance = km(city.lat, city.lon, centre.lat, centre.lon)
-            if distance <= limit:
-                near += 1
-                rank = (
-                    1,
-                    not candidate.is_town,
-                    not candidate.is_urban,
-                    distance,
-                    candidate.kato,
-                    city.id,
-                )
-                pairs.append((rank, city, candidate))
-        if not near:
-            skipped.append((city, f"{len(found)} namesakes, all over {limit:.0f} km away"))
-    done: set[str] = set()
-    for _, city, row in sorted(pairs, key=lambda p: p[0]):
-        if city.id in done or row.kato in matched:
-            continue
-        matched[row.kato] = city
-        done.add(city.id)
-    for city in cities:
-        if city.id not in done and all(c.id != city.id for c, _ in skipped):
-            skipped.append((city, "its namesakes were taken by closer records"))
-    return matched, skipped
-
 
 # -- build ------------------------------------------------------------------------------------
 
@@ -531,119 +249,6 @@ def write(out: Path, rows: dict[str, Row], aliases: list[tuple[str, str, str]]) 
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["kato", "lang", "alias"])
         writer.writerows(aliases)
-
-
-def write_attribution(
-    out: Path,
-    data: Path,
-    rows: dict[str, Row],
-    districts: dict[str, Centre],
-    regions: dict[str, Centre],
-    matched: dict[str, City],
-) -> None:
-    shutil.copyfile(data / "kato" / "LICENSE.upstream", out / "LICENSE.kato-MIT")
-    shutil.copyfile(data / "kz-cities-coords" / "LICENSE.ODbL", out / "LICENSE.ODbL")
-    copyright_line = next(
-        line.strip()
-        for line in (data / "kato" / "LICENSE.upstream").read_text(encoding="utf-8").splitlines()
-        if line.strip().lower().startswith("copyright")
-    )
-    sources = Counter(r.coord_source for r in rows.values())
-    own_source = sum(
-        1 for r in rows.values() if r.kato in matched and r.level in ("sub_district", "settlement")
-    )
-    own_hand = sum(
-        1
-        for r in rows.values()
-        if r.coord_source == "own"
-        and r.level in ("sub_district", "settlement")
-        and r.kato not in matched
-    )
-    hand_districts = sorted(c.code for c in districts.values() if c.source == "own")
-    hand_regions = sorted(c.code for c in regions.values() if c.source == "own")
-    text = ATTRIBUTION.format(
-        copyright=copyright_line,
-        rows=len(rows),
-        own=sources["own"],
-        own_source=own_source,
-        own_hand=own_hand,
-        district=sources["district"],
-        region=sources["region"],
-        hand_districts=len(hand_districts),
-        csc_districts=len(districts) - len(hand_districts),
-        hand_regions=", ".join(f"{c} ({regions[c].name})" for c in hand_regions) or "none",
-        pop_fixes=len(read_csv(HERE / "place_population_fixes.csv")),
-    )
-    (out / "ATTRIBUTION-places.md").write_text(text, encoding="utf-8")
-
-
-ATTRIBUTION = """\
-# Places reference data: sources, licences, attribution
-
-`places.csv` and `place_aliases.csv` are generated by `tools/reference/build_places.py`;
-do not edit them by hand.
-
-## KATO (codes, levels, Russian and Kazakh names)
-
-The classifier of administrative-territorial objects (KATO, NK RK 11-2025) is the official state
-classifier of the Bureau of National Statistics of the Republic of Kazakhstan (stat.gov.kz,
-workbook КАТО_17.07.2026.xlsx). It reached us through the machine-readable compilation at
-https://github.com/siaarzh/kz-tax-rates (`data/kato.csv`, commit
-88067ea4fd20eef4318ff2c257df78aa161b5810), published under the MIT licence:
-
-    {copyright}
-
-The full licence text is in `LICENSE.kato-MIT`.
-
-Changes made by this project: level `oblast` renamed `region`; parent, region and district
-codes derived from the code structure; the Russian names that KATO gives in Kazakh spelling
-(192 rows) given a Russian spelling (`tools/reference/place_name_fixes.csv`, hand-written, for
-regions and districts; letter-by-letter transliteration for the rest; the KATO spelling is kept
-as an alias); spacing ("с. X" -> "с.X") and stray glyphs of old 8-bit fonts (ў, ќ, ї, ј) fixed.
-
-## Coordinates and population: Countries States Cities Database
-
-Data by Countries States Cities Database
-https://github.com/dr5hn/countries-states-cities-database | ODbL v1.0
-
-Used: `contributions/cities/KZ.json` (commit 3361f7c792eded83907b94f306aa46879580bb17) and the
-Kazakhstan rows of `csv/states.csv` (commit 9070bca65e8a7501c6066b339536bf2ca120b57d). The
-database is licensed under the Open Database License v1.0 (full text in `LICENSE.ODbL`), its
-contents under the Database Contents License.
-
-**Share-alike.** `places.csv` (its coordinates and population columns) and `place_aliases.csv`
-(the English, Russian and Kazakh city names taken from that database) are derived databases of
-the Countries States Cities Database and are therefore made available under the ODbL v1.0 as
-well; anyone may copy, adapt and redistribute them on the same terms, keeping this notice. The
-KATO part remains under the MIT licence above.
-
-## The project's own approximations
-
-Coordinates not found in the database above are the project's own approximations, written by
-hand from general geographic knowledge of Kazakhstan (not surveyed; typically within a few
-kilometres of the settlement, sometimes more):
-
-- `tools/reference/district_centres.csv`: the administrative centre of every district;
-  {hand_districts} of the 209 are own approximations (rows with source `own`), the other
-  {csc_districts} copy the database's coordinates of the centre (source `csc`);
-- `tools/reference/region_centres.csv`: the regional capitals; own approximations:
-  {hand_regions}; the others copy the database;
-- the matching of database records to KATO codes (`tools/reference/place_coord_matches.csv` and
-  name + region matching in the build script);
-- `tools/reference/place_population_fixes.csv`: {pop_fixes} population figures of the database
-  replaced or blanked where they are plainly wrong (Astana's is the project's own rounded
-  estimate).
-
-## What the coordinates mean
-
-Of {rows} rows, {own} have their own coordinates (`coord_source` = `own`): the 20 regions and
-209 districts (their administrative centres), {own_source} settlements found in the database
-and {own_hand} district centres known only from the hand-made table. {district} rows carry
-their district centre's coordinates (`district`) and {region} their region centre's (`region`:
-the city districts of Astana, Almaty and Shymkent). A `district`/`region` coordinate tells where
-the unit's centre is, not where the settlement is. Population figures come from the database
-and are often old; empty means unknown.
-"""
 
 
 def print_report(
