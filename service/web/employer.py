@@ -18,7 +18,7 @@ from catalogs.i18n import messages
 from service.api.views import anonymous
 from service.usecases import capacity, employers, notifications, referrals, shortlists, vacancies
 from service.usecases.errors import NotFound, Problem
-from service.usecases.referrals import Move
+from service.usecases.referral_moves import Move
 from service.web.pages import FormDep, PageNotFound, PageRoute, Visit, VisitDep, form_int
 from service.web.vacancies import details
 
