@@ -7,7 +7,7 @@ request's audit rows and the impressions of the list it answers in one write tra
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from catalogs.normalize import fold
@@ -140,17 +140,37 @@ def collapse(
     best-ranked id; returns those and, for each kept id with others, the others' ids."""
     kept: list[Recommendation] = []
     first: dict[tuple[object, ...], str] = {}
-    others: dict[str, list[str]] = {}
+    group: dict[str, list[Recommendation]] = {}
     for item in items:
         key = same_job(engine.item(kind, item.id))
         if key is not None and key in first:
-            others[first[key]].append(item.id)
+            group[first[key]].append(item)
             continue
         if key is not None:
             first[key] = item.id
-            others[item.id] = []
+            group[item.id] = [item]
         kept.append(item)
-    return kept, {kept_id: tuple(ids) for kept_id, ids in others.items() if ids}
+    shown = [_summed(item, group[item.id]) if len(group.get(item.id, ())) > 1 else item
+             for item in kept]  # fmt: skip
+    also = {i: tuple(o.id for o in members[1:]) for i, members in group.items() if len(members) > 1}
+    return shown, also
+
+
+_SUMMED = {"places_free": ("free", "limit"), "quota_slots": ("slots",)}
+"""The reasons that count an item's places, and their counts: a collapsed item's are the sums
+over the same job's ids, as its free places are."""
+
+
+def _summed(item: Recommendation, members: Sequence[Recommendation]) -> Recommendation:
+    reasons = []
+    for reason in item.reasons:
+        counts = _SUMMED.get(reason.code)
+        if counts is not None:
+            same = [r.params for m in members for r in m.reasons if r.code == reason.code]
+            sums = {c: sum(int(p.get(c) or 0) for p in same) for c in counts}  # type: ignore[call-overload]
+            reason = replace(reason, params={**reason.params, **sums})
+        reasons.append(reason)
+    return replace(item, reasons=tuple(reasons))
 
 
 def vacancy_candidates(
