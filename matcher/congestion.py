@@ -32,7 +32,12 @@ class Congestion:
 
     def factor(self, kind: str, item_id: str, free: int | None) -> float:
         """The discount of one item (1.0: none). ``free`` None means unlimited."""
-        count = self.referrals.get((kind, item_id), 0)
+        return self.discount(self.referrals.get((kind, item_id), 0), free)
+
+    @staticmethod
+    def discount(count: int, free: int | None) -> float:
+        """The discount of an item with ``count`` referrals in the window and ``free`` places
+        (None: unlimited)."""
         if count == 0 or free is None:
             return 1.0
         return 1.0 / (1.0 + STRENGTH * count / max(free, 1))

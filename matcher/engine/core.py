@@ -5,7 +5,7 @@ of the ones shown (``results``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import numpy as np
@@ -14,10 +14,10 @@ import numpy.typing as npt
 from matcher.congestion import Congestion
 from matcher.eligibility import verdicts
 from matcher.engine import candidates as by_vacancy
-from matcher.engine.ordering import Ranked, ranked
+from matcher.engine.ordering import Crowding, free_places, ranked
 from matcher.engine.prefilter import course_positions, shelter_positions, vacancy_candidates
 from matcher.engine.results import Recommendation, Why, item_id, reasons, recommendation
-from matcher.engine.rows import NO_TRACK, vacancy_rows
+from matcher.engine.rows import NO_TRACK, course_rows, shelter_rows, vacancy_rows
 from matcher.engine.scoring import Ranker, score, shares
 from matcher.features.pairs import (
     FEATURES,
@@ -86,6 +86,7 @@ class Engine:
         """The version of the rankers that score (recorded with every list shown)."""
         self.tracks: dict[str, Snapshot] = dict(tracks or {})
         """Track records by kind of item (``matcher.rank.track``), for learned rankers."""
+        self._crowded: dict[str, npt.NDArray[np.int64]] = {}
 
     def with_rankers(
         self,
@@ -290,48 +291,46 @@ class Engine:
         """The eligible items, best first (only the best ``limit`` when given). Vacancies are
         checked and scored over columns; only the items returned get a ``Pair`` (the facts of
         their reasons). ``km``: the vacancies' distances from the person, when known."""
-        index = self._index(kind)
-        names = self.names(kind)
-        items: list[Item]
-        pair_of: Callable[[int], Pair]
+        index, names = self._index(kind), self.names(kind)
         if kind == "vacancy":
-            items, pair_of, matrix = vacancy_rows(self, view, positions, names, km)
+            pos, pair_of, matrix = vacancy_rows(self, view, positions, names, km)
+        elif kind == "course":
+            pos, pair_of, matrix = course_rows(self, view, positions, names)
         else:
-            items, pairs = [], []
-            for position in positions.tolist():
-                item: Item = index.items[position]
-                if verdicts(view.person, item, self.today):
-                    continue
-                items.append(item)
-                pairs.append(self._tracked(kind, item, self._pair(view, kind, item)))
-            matrix = np.array([pair.vector(names) for pair in pairs])
-            pair_of = pairs.__getitem__
-        if not items:
+            pos, pair_of, matrix = shelter_rows(self, view, positions, names)
+        if not len(pos):
             return []
-        scores = score(self.rankers[kind], matrix)
-        result = []
-        for k, value, congested in self._ranked(view, kind, items, scores.tolist(), limit):
+        items: Sequence[Item] = index.items
+        where = pos.tolist()
+        crowding = None
+        if self.congestion is not None:
+            referrals = self._referrals(kind)[pos]
+            crowding = Crowding(self.congestion, referrals, lambda k: free_places(items[where[k]]))
+        result: Scored = []
+        for k, value, congested in ranked(
+            score(self.rankers[kind], matrix),
+            limit,
+            id_of=lambda k: item_id(items[where[k]]),
+            crowding=crowding,
+            person_id=view.person.person_id,
+            today=self.today,
+        ):
             pair = pair_of(k)
             if congested is not None:
                 pair.facts["congestion"] = congested
-            result.append((items[k], pair, value))
+            result.append((items[where[k]], pair, value))
         return result
 
-    def _ranked(
-        self,
-        view: PersonView,
-        kind: str,
-        items: Sequence[Item],
-        scores: list[float],
-        limit: int | None,
-    ) -> Ranked:
-        return ranked(
-            [item_id(item) for item in items],
-            scores,
-            limit,
-            kind=kind,
-            items=items,
-            congestion=self.congestion,
-            person_id=view.person.person_id,
-            today=self.today,
-        )
+    def _referrals(self, kind: str) -> npt.NDArray[np.int64]:
+        """Each item's referrals in the congestion window, by its position in its index
+        (worked out at the first list of ``kind``)."""
+        found = self._crowded.get(kind)
+        if found is None:
+            assert self.congestion is not None
+            position = self._index(kind).position
+            found = np.zeros(len(position), dtype=np.int64)
+            for (of, item), count in self.congestion.referrals.items():
+                if of == kind and (at := position.get(item)) is not None:
+                    found[at] = count
+            self._crowded[kind] = found
+        return found

@@ -1,54 +1,69 @@
 """The scored rows of a list, best first: by score and id, or, when congestion is counted, by
 the discounted score with equal ones (to the three decimals a list shows) in a seeded,
-score-weighted order (``matcher.congestion``)."""
+score-weighted order (``matcher.congestion``). Only the rows that can reach the first
+``limit`` places are sorted, and only their ids are read."""
 
 from __future__ import annotations
 
-import heapq
 import random
-from collections.abc import Sequence
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+
+import numpy as np
+import numpy.typing as npt
 
 from matcher.congestion import Congestion
 from matcher.profile import Course, Shelter, Vacancy
 
 Ranked = list[tuple[int, float, tuple[int, int | None] | None]]
 """Each row's number, its score, and (referrals, free places) when congestion discounted it."""
+SHOWN_DECIMALS = 3
+"""Scores equal to this many decimals are equal to a reader, and tie."""
+
+
+@dataclass(frozen=True)
+class Crowding:
+    """What congestion reads of a list's rows: the congestion, each row's referrals in its
+    window, and each row's free places (by row number)."""
+
+    congestion: Congestion
+    referrals: npt.NDArray[np.int64]
+    free: Callable[[int], int | None]
 
 
 def ranked(
-    ids: Sequence[str],
-    scores: list[float],
+    scores: npt.NDArray[np.float64],
     limit: int | None,
     *,
-    kind: str,
-    items: Sequence[Vacancy | Course | Shelter],
-    congestion: Congestion | None,
+    id_of: Callable[[int], str],
+    crowding: Crowding | None,
     person_id: str,
     today: date,
 ) -> Ranked:
-    """The rows best first (only the best ``limit`` when given)."""
-    if congestion is None:
-
-        def order(k: int) -> tuple[float, str]:
-            return (-scores[k], ids[k])
-
-        rows = range(len(ids))
-        best = sorted(rows, key=order) if limit is None else heapq.nsmallest(limit, rows, key=order)
-        return [(k, scores[k], None) for k in best]
-    discounted: list[float] = []
-    notes: list[tuple[int, int | None] | None] = []
-    for item, item_id, score in zip(items, ids, scores, strict=True):
-        free = free_places(item)
-        factor = congestion.factor(kind, item_id, free)
-        notes.append((congestion.referrals[(kind, item_id)], free) if factor < 1.0 else None)
-        discounted.append(score * factor)
-    shown = [round(score, 3) for score in discounted]
+    """The rows best first (only the best ``limit`` when given); ``id_of``: a row's item id."""
+    values = scores.tolist()
+    if crowding is None:
+        rows = _reaching(scores, limit)
+        ids = {k: id_of(k) for k in rows}
+        best = sorted(rows, key=lambda k: (-values[k], ids[k]))[:limit]
+        return [(k, values[k], None) for k in best]
+    notes: dict[int, tuple[int, int | None]] = {}
+    discounted = scores.copy()
+    for k in np.flatnonzero(crowding.referrals).tolist():
+        count, free = int(crowding.referrals[k]), crowding.free(k)
+        factor = crowding.congestion.discount(count, free)
+        if factor < 1.0:
+            notes[k] = (count, free)
+            discounted[k] = values[k] * factor
+    values = discounted.tolist()
+    rows = _reaching_shown(discounted, limit)
+    shown = {k: round(values[k], SHOWN_DECIMALS) for k in rows}
     # equal scores (to the three decimals a list shows) are shuffled by a seeded key; the
     # key is drawn only where a tie reaches into the first ``limit`` places
-    ranking = sorted(range(len(ids)), key=lambda k: -shown[k])
+    ranking = sorted(rows, key=lambda k: -shown[k])
     end = len(ranking) if limit is None else min(limit, len(ranking))
-    rng = random.Random()
+    rng, congestion = random.Random(), crowding.congestion
     start = 0
     while start < end:
         stop = start + 1
@@ -57,10 +72,32 @@ def ranked(
         if stop - start > 1:
             ranking[start:stop] = sorted(
                 ranking[start:stop],
-                key=lambda k: -congestion.tie_key(person_id, today, ids[k], discounted[k], rng=rng),
+                key=lambda k: -congestion.tie_key(person_id, today, id_of(k), values[k], rng=rng),
             )
         start = stop
-    return [(k, discounted[k], notes[k]) for k in (ranking if limit is None else ranking[:limit])]
+    return [(k, values[k], notes.get(k)) for k in ranking[:end]]
+
+
+def _reaching(scores: npt.NDArray[np.float64], limit: int | None) -> list[int]:
+    """The rows, in their order, whose score reaches the ``limit``-th best (all rows without
+    a limit): the only ones that can be among the first ``limit``."""
+    if limit is None or len(scores) <= limit:
+        return list(range(len(scores)))
+    last = -np.partition(-scores, limit - 1)[limit - 1]
+    found: list[int] = np.flatnonzero(scores >= last).tolist()
+    return found
+
+
+def _reaching_shown(scores: npt.NDArray[np.float64], limit: int | None) -> list[int]:
+    """The rows, in their order, whose score rounded to ``SHOWN_DECIMALS`` reaches the
+    ``limit``-th best rounded score (all rows without a limit). Rounding keeps the order of
+    scores, so that is the rounding of the ``limit``-th best score; rows far below it are
+    left out before any is rounded (with Python's ``round``, as a list shows a score)."""
+    if limit is None or len(scores) <= limit:
+        return list(range(len(scores)))
+    last = round(float(-np.partition(-scores, limit - 1)[limit - 1]), SHOWN_DECIMALS)
+    near: list[int] = np.flatnonzero(scores >= last - 10.0**-SHOWN_DECIMALS).tolist()
+    return [k for k in near if round(float(scores[k]), SHOWN_DECIMALS) >= last]
 
 
 def free_places(item: Vacancy | Course | Shelter) -> int | None:

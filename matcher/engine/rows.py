@@ -1,7 +1,7 @@
-"""The exact pass over the vacancies a prefilter kept: every rule and every feature computed
-over columns at once (``eligibility.vacancy_mask``, ``features.pairs.vacancy_features``), the
-track-record columns a learned ranker reads, and the ``Pair`` of a row made only when its
-item is shown (the facts its reasons quote)."""
+"""The exact pass over the items a prefilter kept: every rule and every feature computed over
+columns at once (``eligibility.columns``; ``features.pairs.vacancy_features``,
+``features.columns``), the track-record columns a learned ranker reads, and the ``Pair`` of a
+row made only when its item is shown (the facts its reasons quote)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,17 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from matcher.eligibility import vacancy_mask
+from matcher.eligibility import course_mask, shelter_mask, vacancy_mask
+from matcher.features.columns import course_features, course_relevance, shelter_features
 from matcher.features.geo import haversine_many
-from matcher.features.pairs import Pair, PersonView, vacancy_features, vacancy_pair
+from matcher.features.pairs import (
+    Pair,
+    PersonView,
+    course_pair,
+    shelter_pair,
+    vacancy_features,
+    vacancy_pair,
+)
 from matcher.index import offence_bit
 from matcher.profile import Course, Shelter, Vacancy
 from matcher.rank.track import TRACK_FEATURES
@@ -25,6 +33,9 @@ NO_TRACK = (0.5, 0.2, 0.2, 0.0)
 """The track-record features of an item when no records are kept."""
 
 Item = Vacancy | Course | Shelter
+Rows = tuple[npt.NDArray[np.int64], Callable[[int], Pair], npt.NDArray[np.float64]]
+"""The positions of the eligible items in their index, the ``Pair`` of each by its row, and
+the feature matrix (a row per item)."""
 
 
 def vacancy_rows(
@@ -33,7 +44,7 @@ def vacancy_rows(
     positions: npt.NDArray[np.int64],
     names: tuple[str, ...],
     km: npt.NDArray[np.float64] | None,
-) -> tuple[list[Item], Callable[[int], Pair], npt.NDArray[np.float64]]:
+) -> Rows:
     """The eligible vacancies among ``positions``, the ``Pair`` of each by its row, and the
     feature matrix in the columns ``names``; ``km``: their distances, when known."""
     p, index, today = view.person, engine.vacancies, engine.today
@@ -48,14 +59,11 @@ def vacancy_rows(
     )
     pos, km = positions[keep], km[keep]
     where = pos.tolist()
-    items: list[Item] = [index.items[i] for i in where]
     near = engine.shelters.nearest_admitting(p, today)
     columns = vacancy_features(view, index.features(pos), km=km, shelter_near=near)
     if TRACK_FEATURES[0] in names:  # the ranker reads track records
-        columns.update(track_columns(engine, "vacancy", items))
-    matrix = (
-        np.column_stack([columns[name] for name in names]) if items else np.empty((0, len(names)))
-    )
+        columns.update(track_columns(engine, "vacancy", [index.items[i] for i in where]))
+    matrix = _matrix(columns, names, len(where))
     distances = km.tolist()
 
     def pair_of(k: int) -> Pair:
@@ -69,7 +77,62 @@ def vacancy_rows(
         )
         return engine._tracked("vacancy", job.vacancy, pair)
 
-    return items, pair_of, matrix
+    return pos, pair_of, matrix
+
+
+def course_rows(
+    engine: Engine, view: PersonView, positions: npt.NDArray[np.int64], names: tuple[str, ...]
+) -> Rows:
+    """The eligible courses among ``positions``, the ``Pair`` of each, and the matrix."""
+    p, index, today = view.person, engine.courses, engine.today
+    online = index.online[positions]
+    km = np.zeros(len(positions))
+    placed = positions[~online]
+    km[~online] = haversine_many(p.lat, p.lon, index.lat[placed], index.lon[placed])
+    keep = course_mask(p, index.rules(positions), km=km, today=today)
+    pos, km = positions[keep], km[keep]
+    where = pos.tolist()
+    gap = engine.vacancies.quota_gap.get(p.kato[:2], {})
+    relevance = course_relevance(index.general, index.by_code, person=view, gap_codes=gap)
+    columns = course_features(view, index.features(pos, relevance), km=km, today=today)
+    if TRACK_FEATURES[0] in names:
+        columns.update(track_columns(engine, "course", [index.items[i] for i in where]))
+
+    def pair_of(k: int) -> Pair:
+        course = index.items[where[k]]
+        pair = course_pair(view, course, today=today, gap_codes=gap)
+        return engine._tracked("course", course, pair)
+
+    return pos, pair_of, _matrix(columns, names, len(where))
+
+
+def shelter_rows(
+    engine: Engine, view: PersonView, positions: npt.NDArray[np.int64], names: tuple[str, ...]
+) -> Rows:
+    """The eligible centres among ``positions``, the ``Pair`` of each, and the matrix."""
+    p, index = view.person, engine.shelters
+    km = haversine_many(p.lat, p.lon, index.lat[positions], index.lon[positions])
+    keep = shelter_mask(p, index.rules(positions), km=km, today=engine.today)
+    pos, km = positions[keep], km[keep]
+    where = pos.tolist()
+    columns = shelter_features(view, index.features(pos), km=km)
+    if TRACK_FEATURES[0] in names:
+        columns.update(track_columns(engine, "shelter", [index.items[i] for i in where]))
+
+    def pair_of(k: int) -> Pair:
+        shelter = index.items[where[k]]
+        return engine._tracked("shelter", shelter, shelter_pair(view, shelter))
+
+    return pos, pair_of, _matrix(columns, names, len(where))
+
+
+def _matrix(
+    columns: dict[str, npt.NDArray[np.float64]], names: tuple[str, ...], rows: int
+) -> npt.NDArray[np.float64]:
+    """The columns ``names`` side by side (an empty matrix of that width for no rows)."""
+    if not rows:
+        return np.empty((0, len(names)))
+    return np.column_stack([columns[name] for name in names])
 
 
 def track_columns(

@@ -132,6 +132,8 @@ class VacancyIndex:
             [self.median_salary.get(v.kato[:2], np.nan) for v in self.items], dtype=np.float64
         )
         self._views: dict[int, VacancyView] = {}
+        self._skills: list[frozenset[str] | None] = [None] * n
+        """Each vacancy's skills as the features compare them, read at its first list."""
 
     def __len__(self) -> int:
         return len(self.items)
@@ -156,7 +158,7 @@ class VacancyIndex:
             code=self.code_of(i),
             code_confidence=float(self.code_confidence[i]),
             entry_level=bool(self.entry[i]),
-            skills=skill_keys(v.skills),
+            skills=self.skills([i])[0],
             quota_open=bool(self.quota_open[i]),
             quota_until=quota_window_end(v) if v.is_quota else None,
         )
@@ -186,8 +188,16 @@ class VacancyIndex:
             provides_housing=self.housing[pos],
             lat=self.lat[pos],
             lon=self.lon[pos],
-            skills=[self.view(i).skills for i in pos.tolist()],
+            skills=self.skills(pos.tolist()),
         )
+
+    def skills(self, where: list[int]) -> list[frozenset[str]]:
+        """The skills of the vacancies at ``where`` as the features compare them."""
+        known = self._skills
+        for i in where:
+            if known[i] is None:
+                known[i] = skill_keys(self.items[i].skills)
+        return [known[i] or frozenset() for i in where]
 
     def candidates(self, codes: Iterable[str], regions: Iterable[str] | None) -> Positions:
         """Positions of vacancies of the same code or minor group, and entry-level ones in

@@ -13,9 +13,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import numpy as np
-import numpy.typing as npt
-
 from catalogs import law
 from matcher.features.geo import haversine_km
 from matcher.profile import Course, Item, Person, Shelter, Vacancy, education_rank
@@ -309,54 +306,3 @@ def verdicts(person: Person, item: Item, today: date) -> list[Verdict]:
 def eligible(person: Person, item: Item, today: date) -> bool:
     """True when no rule excludes the pair (stops at the first that does)."""
     return all(rule(person, item, today) is None for rule in RULES[kind_of(item)])
-
-
-NO_DATE = np.iinfo(np.int64).max
-"""An ordinal that stands for "no date" in a column of days (``VacancyColumns.quota_end``)."""
-NO_RANK = -1
-"""An education rank that stands for "unknown" in a column of ranks."""
-
-
-@dataclass(frozen=True)
-class VacancyColumns:
-    """The columns of many vacancies that the rules of the vacancy list read (one entry per
-    vacancy, in the same order): what ``vacancy_mask`` checks at once."""
-
-    open: npt.NDArray[np.bool_]
-    is_quota: npt.NDArray[np.bool_]
-    quota_slots: npt.NDArray[np.int64]
-    quota_end: npt.NDArray[np.int64]
-    """The ordinal of ``quota_window_end`` (``NO_DATE`` when the vacancy has none)."""
-    excluded: npt.NDArray[np.int64]
-    """A bit per excluded offence category (``matcher.index.offence_bit``)."""
-    education_need: npt.NDArray[np.int64]
-    """``education_rank`` of the required education (``NO_RANK``: unknown)."""
-
-
-def vacancy_mask(
-    person: Person,
-    columns: VacancyColumns,
-    *,
-    offence_bit: int,
-    km: npt.NDArray[np.float64],
-    today: date,
-) -> npt.NDArray[np.bool_]:
-    """``eligible`` for many vacancies at once: True where no rule of the vacancy list
-    excludes the pair (the same rules as ``RULES["vacancy"]``, over columns; ``km`` is the
-    distance of each vacancy from the person)."""
-    end = columns.quota_end
-    dated_quota = columns.is_quota & (end != NO_DATE)
-    start = earliest_start(person, today).toordinal()
-    excluded = ~columns.open  # vacancy_open
-    excluded |= dated_quota & (end < today.toordinal())  # quota_window_open
-    excluded |= dated_quota & (start > end)  # starts_within_quota_window
-    excluded |= columns.is_quota & (columns.quota_slots <= 0)  # quota_slot_left
-    excluded |= (columns.excluded & offence_bit) != 0  # offence_not_excluded
-    have = education_rank(person.education)
-    if have is not None:  # education_close_enough
-        need = columns.education_need
-        excluded |= (need != NO_RANK) & (have < need - EDUCATION_GAP_ALLOWED)
-    if not person.relocation_ok:  # within_reach
-        excluded |= km > person.max_commute_km
-    result: npt.NDArray[np.bool_] = ~excluded
-    return result
