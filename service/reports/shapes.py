@@ -3,9 +3,9 @@ known, and the outcome indicators. Every figure is defined in docs/reports.md.""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TypedDict
 
 from catalogs.i18n import messages
 from service.reports.areas import place_name
@@ -67,9 +67,28 @@ class LedgerRow:
             return self.employer_name or self.key
         return place_name(self.key, lang)
 
-    def as_dict(self, lang: str) -> dict[str, Any]:
+    def as_dict(self, lang: str) -> LedgerRowJson:
         return {
-            **asdict(self),
+            "level": self.level,
+            "key": self.key,
+            "region_kato": self.region_kato,
+            "district_kato": self.district_kato,
+            "employer_name": self.employer_name,
+            "quota_vacancies": self.quota_vacancies,
+            "quota_slots": self.quota_slots,
+            "open_quota_vacancies": self.open_quota_vacancies,
+            "windows_open": self.windows_open,
+            "days_left": self.days_left,
+            "referred": self.referred,
+            "hired": self.hired,
+            "fulfilled": self.fulfilled,
+            "hired_outside_quota": self.hired_outside_quota,
+            "obligation": self.obligation,
+            "incomplete": self.incomplete,
+            "referrals_open": self.referrals_open,
+            "expired_no_answer": self.expired_no_answer,
+            "median_days_to_answer": self.median_days_to_answer,
+            "quota_slots_in_window": self.quota_slots_in_window,
             "name": self.name(lang),
             "fulfilment_rate": self.fulfilment_rate,
         }
@@ -89,6 +108,18 @@ class VacancyWindow:
     days_left: int
     """max(0, window_end - today)."""
 
+    def as_dict(self) -> WindowJson:
+        return {
+            "vacancy_id": self.vacancy_id,
+            "employer_bin": self.employer_bin,
+            "district_kato": self.district_kato,
+            "quota_slots": self.quota_slots,
+            "status": self.status,
+            "quota_from": self.quota_from,
+            "window_end": self.window_end,
+            "days_left": self.days_left,
+        }
+
 
 @dataclass(frozen=True)
 class IncompleteEmployer:
@@ -101,6 +132,14 @@ class IncompleteEmployer:
     name: str
     district_kato: str
     reason: str
+
+    def as_dict(self) -> IncompleteJson:
+        return {
+            "employer_bin": self.employer_bin,
+            "name": self.name,
+            "district_kato": self.district_kato,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)
@@ -115,6 +154,9 @@ class Retention:
     def rate(self) -> float | None:
         return None if not self.judged else round(self.kept / self.judged, 4)
 
+    def as_dict(self) -> RetentionJson:
+        return {"months": self.months, "judged": self.judged, "kept": self.kept, "rate": self.rate}
+
 
 @dataclass(frozen=True)
 class Outcomes:
@@ -126,6 +168,14 @@ class Outcomes:
     """Of those, persons hired (any vacancy) on or after their release."""
     median_days_to_hire: float | None
     retention: list[Retention] = field(default_factory=list)
+
+    def as_dict(self) -> OutcomesJson:
+        return {
+            "released": self.released,
+            "hired": self.hired,
+            "median_days_to_hire": self.median_days_to_hire,
+            "retention": [r.as_dict() for r in self.retention],
+        }
 
 
 @dataclass(frozen=True)
@@ -153,20 +203,84 @@ class QuotaLedger:
     def level(self, level: str) -> list[LedgerRow]:
         return [row for row in self.rows if row.level == level]
 
-    def as_dict(self, lang: str = "ru") -> dict[str, Any]:
+    def as_dict(self, lang: str = "ru") -> LedgerJson:
         return {
             "as_of": self.today.isoformat(),
             "kato": self.kato,
             "area": self.area(lang),
             "rows": [row.as_dict(lang) for row in self.rows],
-            "windows": [asdict(window) for window in self.windows],
-            "incomplete": [asdict(employer) for employer in self.incomplete],
-            "outcomes": None
-            if self.outcomes is None
-            else {
-                "released": self.outcomes.released,
-                "hired": self.outcomes.hired,
-                "median_days_to_hire": self.outcomes.median_days_to_hire,
-                "retention": [{**asdict(r), "rate": r.rate} for r in self.outcomes.retention],
-            },
+            "windows": [window.as_dict() for window in self.windows],
+            "incomplete": [employer.as_dict() for employer in self.incomplete],
+            "outcomes": None if self.outcomes is None else self.outcomes.as_dict(),
         }
+
+
+# -- the ledger as the API, the command line and the CSV read it (``as_dict``): the same
+# figures, with names in the reader's language; dates stay dates until JSON writes them.
+
+
+class LedgerRowJson(TypedDict):
+    level: str
+    key: str
+    region_kato: str | None
+    district_kato: str | None
+    employer_name: str | None
+    quota_vacancies: int
+    quota_slots: int
+    open_quota_vacancies: int
+    windows_open: int
+    days_left: int | None
+    referred: int
+    hired: int
+    fulfilled: int
+    hired_outside_quota: int
+    obligation: int | None
+    incomplete: int
+    referrals_open: int
+    expired_no_answer: int
+    median_days_to_answer: float | None
+    quota_slots_in_window: int
+    name: str
+    fulfilment_rate: float | None
+
+
+class WindowJson(TypedDict):
+    vacancy_id: str
+    employer_bin: str
+    district_kato: str
+    quota_slots: int
+    status: str
+    quota_from: date
+    window_end: date
+    days_left: int
+
+
+class IncompleteJson(TypedDict):
+    employer_bin: str
+    name: str
+    district_kato: str
+    reason: str
+
+
+class RetentionJson(TypedDict):
+    months: int
+    judged: int
+    kept: int
+    rate: float | None
+
+
+class OutcomesJson(TypedDict):
+    released: int
+    hired: int
+    median_days_to_hire: float | None
+    retention: list[RetentionJson]
+
+
+class LedgerJson(TypedDict):
+    as_of: str
+    kato: str | None
+    area: str
+    rows: list[LedgerRowJson]
+    windows: list[WindowJson]
+    incomplete: list[IncompleteJson]
+    outcomes: OutcomesJson | None

@@ -4,6 +4,9 @@ CSV file for Excel. Staff only; a regional account sees its own region."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
@@ -39,7 +42,7 @@ def percent(rate: float | None, lang: str) -> str:
 
 
 def _cells(row: LedgerRow, lang: str) -> list[str]:
-    values = row.as_dict(lang)
+    values: Mapping[str, Any] = row.as_dict(lang)
     cells = []
     for column in COLUMNS:
         value = values[column]
