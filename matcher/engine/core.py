@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from matcher.congestion import Congestion
 from matcher.eligibility import verdicts
-from matcher.engine import candidates as by_vacancy
+from matcher.engine.candidates import candidates as persons_for
 from matcher.engine.ordering import Crowding, free_places, ranked
 from matcher.engine.prefilter import course_positions, shelter_positions, vacancy_candidates
 from matcher.engine.results import Recommendation, Why, item_id, reasons, recommendation
@@ -227,7 +227,7 @@ class Engine:
     ) -> list[Recommendation]:
         """The persons who fit a vacancy best (only eligible ones); the caller decides what of
         them a reader may see."""
-        return by_vacancy.candidates(self, vacancy_id, persons, limit=limit)
+        return persons_for(self, vacancy_id, persons, limit=limit)
 
     # -- internals --------------------------------------------------------------------------------
 
