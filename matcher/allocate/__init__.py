@@ -33,9 +33,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from ortools.graph.python import min_cost_flow
-
 from catalogs import law
+from matcher.allocate.flow import greedy, shares, solve
 from matcher.engine import Engine, Recommendation
 from matcher.explain import Reason
 from matcher.plan import choice
@@ -50,11 +49,6 @@ MAX_REASONS = 5
 """The reasons of the item itself a line keeps (after the one about the list's #1)."""
 SCARCE_PREFILTER = 100
 """A cohort query needs only the best few options per kind: fewer exact scorings."""
-SCALE = 10_000
-"""Expected success is turned into integer costs at this resolution."""
-RANKS = 1_000
-"""Each cost step is split in this many, so that equal expected success goes to the item higher
-in the person's list (a rank is below ``RANKS``)."""
 
 
 @dataclass(frozen=True)
@@ -157,52 +151,6 @@ def _wishes(
     return wishes
 
 
-def _solve(
-    edges: Mapping[int, list[tuple[str, float]]],
-    capacities: Mapping[str, int],
-    boost: Sequence[float],
-) -> dict[int, str]:
-    """Max total expected success, every capacity held (min-cost flow)."""
-    flow = min_cost_flow.SimpleMinCostFlow()
-    people = sorted(edges)
-    items = sorted({item for options in edges.values() for item, _ in options})
-    person_node = {p: 2 + i for i, p in enumerate(people)}
-    item_node = {item: 2 + len(people) + i for i, item in enumerate(items)}
-    source, sink = 0, 1
-    for p in people:
-        flow.add_arc_with_capacity_and_unit_cost(source, person_node[p], 1, 0)
-        flow.add_arc_with_capacity_and_unit_cost(person_node[p], sink, 1, 0)  # nothing
-        for rank, (item, expected) in enumerate(edges[p]):
-            cost = rank - round(expected * boost[p] * SCALE) * RANKS
-            flow.add_arc_with_capacity_and_unit_cost(person_node[p], item_node[item], 1, cost)
-    for item in items:
-        flow.add_arc_with_capacity_and_unit_cost(item_node[item], sink, max(0, capacities[item]), 0)
-    flow.set_node_supply(source, len(people))
-    flow.set_node_supply(sink, -len(people))
-    status = flow.solve()
-    if status != flow.OPTIMAL:
-        raise RuntimeError(f"min-cost flow did not solve: status {status}")
-    chosen: dict[int, str] = {}
-    node_item = {node: item for item, node in item_node.items()}
-    node_person = {node: p for p, node in person_node.items()}
-    for arc in range(flow.num_arcs()):
-        if flow.flow(arc) > 0 and flow.tail(arc) in node_person and flow.head(arc) in node_item:
-            chosen[node_person[flow.tail(arc)]] = node_item[flow.head(arc)]
-    return chosen
-
-
-def _shares(
-    chosen: Mapping[int, str], eligible: Sequence[int], labels: Sequence[tuple[str, ...]]
-) -> dict[str, float]:
-    total: Counter[str] = Counter()
-    served: Counter[str] = Counter()
-    for p in eligible:
-        for group in labels[p]:
-            total[group] += 1
-            served[group] += p in chosen
-    return {g: served[g] / total[g] for g in total}
-
-
 def scarce(engine: Engine) -> Engine:
     """An engine over the scarce items only — open quota vacancies, courses with a seat limit,
     centres with a free bed — which is what an allocation shares out (and much faster to
@@ -254,23 +202,23 @@ def allocate(
         }
         eligible = sorted(edges)
         boost = [1.0] * len(cohort)
-        chosen = _solve(edges, caps, boost) if edges else {}
-        before = _shares(chosen, eligible, labels)
+        chosen = solve(edges, caps, boost) if edges else {}
+        before = shares(chosen, eligible, labels)
         rounds = 0
         while rounds < GUARD_ROUNDS and before and edges:
-            best = max(_shares(chosen, eligible, labels).values())
+            best = max(shares(chosen, eligible, labels).values())
             lagging = {
-                g for g, s in _shares(chosen, eligible, labels).items() if s < GUARD_RATIO * best
+                g for g, s in shares(chosen, eligible, labels).items() if s < GUARD_RATIO * best
             }
             if not lagging:
                 break
             for p in eligible:
                 if lagging & set(labels[p]):
                     boost[p] *= 1 + GUARD_STEP
-            chosen = _solve(edges, caps, boost)
+            chosen = solve(edges, caps, boost)
             rounds += 1
-        after = _shares(chosen, eligible, labels)
-        greedy = _greedy(shortlists, caps)
+        after = shares(chosen, eligible, labels)
+        greedy_total = greedy(shortlists, caps)
         used: Counter[str] = Counter(chosen.values())
         violations = sum(1 for item, n in used.items() if n > caps[item])
         expected = sum(dict(edges[p])[item] for p, item in chosen.items())
@@ -288,8 +236,8 @@ def allocate(
             "capacity": sum(caps.values()),
             "capacity_violations": violations,
             "expected_total": round(expected, 3),
-            "greedy_expected_total": round(greedy, 3),
-            "ratio_to_greedy": round(expected / greedy, 3) if greedy else None,
+            "greedy_expected_total": round(greedy_total, 3),
+            "ratio_to_greedy": round(expected / greedy_total, 3) if greedy_total else None,
             "guard": {
                 "rule": f"every group's share of persons served >= {GUARD_RATIO} x the best group's",
                 "rounds": rounds,
@@ -342,17 +290,6 @@ def _why_not_first(
 def _with_first(entry: Assignment, first: str | None, passed: Reason | None) -> Assignment:
     reasons = entry.reasons if passed is None else (passed, *entry.reasons)
     return replace(entry, first=first, reasons=reasons[: MAX_REASONS + 1])
-
-
-def _greedy(shortlists: Mapping[int, list[Recommendation]], caps: Mapping[str, int]) -> float:
-    """Every officer independently takes the person's top option; a full item gives nothing."""
-    left = dict(caps)
-    total = 0.0
-    for _, found in sorted(shortlists.items()):
-        if found and left[found[0].id] > 0:
-            left[found[0].id] -= 1
-            total += found[0].score
-    return total
 
 
 def _entry(

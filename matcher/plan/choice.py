@@ -24,7 +24,14 @@ from typing import Any
 from catalogs import law
 from matcher.engine import Engine, Recommendation
 from matcher.explain import Reason
-from matcher.plan import timing
+from matcher.plan.timing import (
+    AFTER_COURSE_DAYS,
+    HIRE_AFTER_REFERRAL_DAYS,
+    MAX_STAY_DAYS,
+    PAY_CYCLE_DAYS,
+    REFERRAL_DAYS,
+    first_pay_after,
+)
 from matcher.profile import Course, Person, Shelter, Vacancy
 
 LIST_LIMITS: Mapping[str, int] = {"vacancy": 30, "course": 60, "shelter": 20}
@@ -107,19 +114,19 @@ def days(person: Person, today: date) -> Days:
         and person.release_date is not None
         and person.release_date > today
     )
-    referral = max(anchor + timedelta(timing.REFERRAL_DAYS), today)
+    referral = max(anchor + timedelta(REFERRAL_DAYS), today)
     return Days(
         today=today,
         anchor=anchor,
         inside=inside,
         start=max(anchor, today),
         referral=referral,
-        first_pay=timing.first_pay_after(referral),
+        first_pay=first_pay_after(referral),
     )
 
 
 def stay_days(shelter: Shelter) -> int:
-    return min(shelter.max_stay_days, timing.MAX_STAY_DAYS)
+    return min(shelter.max_stay_days, MAX_STAY_DAYS)
 
 
 def course_dates(course: Course, earliest: date) -> tuple[date, date]:
@@ -266,9 +273,7 @@ def options(engine: Engine, person: Person, lists: Lists | None = None) -> Optio
             None
             if stay_until is None or job_now
             else stay_until
-            - timedelta(
-                timing.AFTER_COURSE_DAYS + timing.HIRE_AFTER_REFERRAL_DAYS + timing.PAY_CYCLE_DAYS
-            )
+            - timedelta(AFTER_COURSE_DAYS + HIRE_AFTER_REFERRAL_DAYS + PAY_CYCLE_DAYS)
         )
         ranked = lists.get("course", ())
         rules["course"] = course_rule(engine, when, window, latest_end)

@@ -7,10 +7,12 @@ from datetime import timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from catalogs import law
 from matcher.allocate import allocate, capacity, scarce
 from matcher.engine import Engine
 from matcher.index import ShelterIndex
-from matcher.profile import Person, Shelter
+from matcher.plan import choice
+from matcher.profile import Person, Shelter, Vacancy
 from tests.matcher.conftest import AS_OF, welder_from_aktau
 
 
@@ -119,5 +121,9 @@ def test_no_capacity_is_ever_exceeded(
             assert person.need_housing
         if entry.item_id is not None and entry.kind == "vacancy":
             vacancy = local.item("vacancy", entry.item_id)
+            assert isinstance(vacancy, Vacancy)
             assert vacancy.is_quota
-            assert vacancy.quota_from <= person.release_date <= vacancy.quota_from + timedelta(183)
+            # the quota period is open on the job referral's day, as in the plan
+            referral = choice.days(person, AS_OF).referral
+            assert vacancy.quota_from is not None
+            assert law.quota_window_open(vacancy.quota_from, referral)
