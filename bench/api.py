@@ -2,17 +2,26 @@
 
     .venv/bin/python -m bench.api [--clients 20] [--requests 2000] [--workers 1]
     .venv/bin/python -m bench.api --in-process [--requests 1000]
+    .venv/bin/python -m bench.api --asgi [--requests 1000]
 
 Builds the default demo database in a temporary folder, starts ``matcher serve`` on
 127.0.0.1 (a free port), makes an officer token, warms the engine, then sends ``--requests``
 ``GET /api/v1/persons/{id}/recommendations?kind=vacancy`` from ``--clients`` concurrent
 clients (persons drawn in turn from the demo's 1,500) and prints p50, p99 and requests per
-second. Only loopback is used; the loop is bounded in count and stops by itself.
+second, and the CPU time the server's processes and this client spent per request (read from
+``/proc`` on Linux: a figure that moves less than the others when other work shares the
+machine). Only loopback is used; the loop is bounded in count and stops by itself.
 
 ``--in-process`` calls the use case behind that route (``shortlists.person_shortlist``: the
 person read, the ranking, the audit row and the impressions written) ``--requests`` times in
 this process, one at a time, and prints the median wall and CPU time of one call: a figure
 that moves much less than the HTTP one when other work shares the machine (CPU time least).
+
+``--asgi`` sends the same request ``--requests`` times, one at a time, through the whole app in
+this process (``httpx.ASGITransport``: middlewares, token check, the route, its JSON; no
+network, no HTTP parsing), after the app's start has warmed the engine, and prints the CPU time
+per request, and how much of it the same dependencies and middlewares cost around a route that
+does nothing.
 """
 
 from __future__ import annotations
@@ -81,6 +90,97 @@ def in_process(env: dict[str, str], requests: int) -> None:
         rt.bind.dispose()
 
 
+def process_cpu(root: int) -> float:
+    """CPU seconds used so far by process ``root`` and every process under it (Linux ``/proc``;
+    0 elsewhere): the server's supervisor and its workers."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return 0.0
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    family, grown = {root}, True
+    while grown:
+        grown = False
+        for pid, parent in parents.items():
+            if parent in family and pid not in family:
+                family.add(pid)
+                grown = True
+    return sum(used.get(pid, 0.0) for pid in family)
+
+
+def through_asgi(env: dict[str, str], requests: int) -> None:
+    """The route through the whole app in this process, one request at a time."""
+    import asyncio
+
+    os.environ.update(env)
+    os.environ.pop("DATABASE_URL", None)
+    from fastapi import APIRouter, Response
+
+    from service.api.app import create_app
+    from service.api.deps import CurrentActor, Lang, RuntimeDep
+
+    token = matcher(env, "token", "create", "--role", "officer").strip()
+    app = create_app()
+    probe = APIRouter()
+
+    def nothing(
+        person_id: str, rt: RuntimeDep, actor: CurrentActor, lang: Lang, kind: str, limit: int
+    ) -> Response:
+        return Response(b'{"items":[]}', media_type="application/json")
+
+    # the names above are local: FastAPI reads the annotations as objects, not as strings
+    nothing.__annotations__ = {
+        "person_id": str, "rt": RuntimeDep, "actor": CurrentActor, "lang": Lang,
+        "kind": str, "limit": int, "return": Response,
+    }  # fmt: skip
+    probe.get("/api/v1/bench-probe/{person_id}")(nothing)
+    app.router.routes.insert(0, probe.routes[0])
+
+    async def run() -> None:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            headers = {"Authorization": f"Bearer {token}"}
+            async with httpx.AsyncClient(
+                transport=transport, base_url="http://bench", headers=headers
+            ) as client:
+                for path in ("recommendations", "bench-probe"):
+                    for n in range(20):  # the warm engine, the first readings, the token
+                        await client.get(f"/api/v1/persons/P{n + 1:05d}/recommendations")
+                    began = time.process_time()
+                    for n in range(requests):
+                        person = f"P{n % 1500 + 1:05d}"
+                        url = (
+                            f"/api/v1/persons/{person}/recommendations"
+                            if path == "recommendations"
+                            else f"/api/v1/bench-probe/{person}"
+                        )
+                        answer = await client.get(url, params={"kind": "vacancy", "limit": 10})
+                        assert answer.status_code == 200, answer.text
+                    cpu = (time.process_time() - began) / requests * 1000
+                    print(
+                        f"{requests} requests through the app in process, one at a time: "
+                        + (
+                            f"{cpu:.2f} ms CPU per recommendations request"
+                            if path == "recommendations"
+                            else f"{cpu:.2f} ms CPU per request to a route that does nothing"
+                            " (the same middlewares, token check and dependencies)"
+                        )
+                    )
+
+    asyncio.run(run())
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -89,6 +189,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--in-process", action="store_true", help="Time the use case alone.")
+    parser.add_argument("--asgi", action="store_true", help="Time the route through the app.")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as home:
@@ -105,6 +206,9 @@ def main() -> int:
         matcher(env, "demo", "--as-of", time.strftime("%Y-%m-%d"))
         if args.in_process:
             in_process(env, args.requests)
+            return 0
+        if args.asgi:
+            through_asgi(env, args.requests)
             return 0
         token = matcher(env, "token", "create", "--role", "officer").strip()
         port = free_port()
@@ -169,12 +273,15 @@ def main() -> int:
                                 failures.append(answer.status_code)
 
             threads = [threading.Thread(target=client) for _ in range(args.clients)]
+            server_cpu, client_cpu = process_cpu(server.pid), time.process_time()
             began = time.perf_counter()
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join()
             elapsed = time.perf_counter() - began
+            server_cpu = process_cpu(server.pid) - server_cpu
+            client_cpu = time.process_time() - client_cpu
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -189,6 +296,12 @@ def main() -> int:
         f"GET /persons/{{id}}/recommendations?kind=vacancy, {args.clients} clients, {len(ms)} requests,"
         f" {args.workers} worker(s): p50 {statistics.median(ms):.1f} ms, p99 {p99:.1f} ms,"
         f" {len(ms) / elapsed:.0f} requests/s, {len(failures)} non-200 {sorted(set(failures))}"
+    )
+    loadavg = Path("/proc/loadavg")
+    print(
+        f"CPU per request: server {server_cpu / len(ms) * 1000:.2f} ms (all its processes),"
+        f" this client {client_cpu / len(ms) * 1000:.2f} ms; load average"
+        f" {' '.join(loadavg.read_text().split()[:3]) if loadavg.exists() else 'unknown'}"
     )
     return 1 if failures else 0
 
