@@ -1,17 +1,19 @@
 """Congestion-aware shortlists: scarce items are shared out instead of sent to everyone.
 
-An item's score is multiplied by ``1 / (1 + STRENGTH × referrals / free places)`` where
-``referrals`` are its referrals of the last ``WINDOW_DAYS`` days and the free places are its
-quota slots (1 for an ordinary vacancy), course seats or free beds (unlimited seats: no
-discount). Ten referrals to one free slot cut a score by six; the same ten referrals to an
-employer with ten openings cut it by a third — as France's inclusion-employment platform puts
-it, send ten times more applications to an employer with ten openings than to one with one.
+An item is congested when it had more referrals in the last ``WINDOW_DAYS`` days than it has
+free places now: quota slots (1 for an ordinary vacancy), course seats or free beds. Unlimited
+seats are never congested, and neither is an item with as many referrals as places or fewer:
+4 referrals in 30 days for 28 beds is a centre in use, not a crowded one. A congested item's
+score is multiplied by ``1 / (1 + STRENGTH × excess / free places)``, where ``excess`` is the
+referrals beyond the free places, and its list item says so (the ``congested`` reason). Ten
+referrals to one free slot cut a score by 5.5; the same ten referrals to an employer with ten
+openings cut nothing — as France's inclusion-employment platform puts it, send ten times more
+applications to an employer with ten openings than to one with one.
 
 Items whose scores tie (to the three decimals a list shows) are ordered by a seeded, score-weighted shuffle
 (weighted random keys, Efraimidis–Spirakis): reproducible for a person and a day, but not
 the same few items first for everyone.
 """
-
 from __future__ import annotations
 
 import random
@@ -37,10 +39,11 @@ class Congestion:
     @staticmethod
     def discount(count: int, free: int | None) -> float:
         """The discount of an item with ``count`` referrals in the window and ``free`` places
-        (None: unlimited)."""
-        if count == 0 or free is None:
+        (None: unlimited): 1.0 unless the referrals outnumber the places."""
+        if free is None or count <= max(free, 0):
             return 1.0
-        return 1.0 / (1.0 + STRENGTH * count / max(free, 1))
+        excess = count - max(free, 0)
+        return 1.0 / (1.0 + STRENGTH * excess / max(free, 1))
 
     def tie_key(
         self,
