@@ -116,14 +116,14 @@ def test_the_page_and_the_api_give_the_same_facts(site: Site, lang: str) -> None
     assert "+7 7292 50 12 34" in page.text
 
 
-@pytest.mark.parametrize(("lang", "count"), [("kk", "12 орын"), ("ru", "12 мест")])
+@pytest.mark.parametrize(("lang", "count"), [("kk", "барлығы 12 орын"), ("ru", "всего 12 мест")])
 def test_the_same_job_is_one_card_with_its_places(site: Site, lang: str, count: str) -> None:
     """V00001 and V00002: one employer, one title, one place, one salary, 6 quota places each."""
     page = logged_in(site, "officer", lang).get("/persons/P00001")
     cards = _cards(page.text, "vacancy")
     same = messages("service.web").text("offer_same_job", lang)
     joined = [dict(rows)[same] for _, rows in cards if same in dict(rows)]
-    assert joined == [f"{count}: V00001, V00002"]
+    assert joined == [f"V00001, V00002 ({count})"]
     assert (
         page.text.count('name="item_id" value="V00002"')
         + page.text.count('name="item_id" value="V00001"')
