@@ -1,7 +1,7 @@
 """Benchmark: how much of the way from the baseline to a learner that knows the hidden world
 the learned ranker goes.
 
-    .venv/bin/python -m bench.learner_recovery [--seeds 1] [--days 400]
+    .venv/bin/python -m bench.learner_recovery [--seeds 1] [--days 400] [--cache DIR]
 
 For each seed: the default demo (that seed), then ``matcher simulate --days N`` (that seed);
 the vacancy referrals turned into training sets exactly as ``matcher retrain`` does and split by
@@ -15,6 +15,10 @@ time the same way (the latest 20 % of days held out). On the held-out referrals,
   codes (``job_fit``: the world's own view of the pair) and the employer's true record, its
   openness to people with a record.
 
+``--cache DIR`` keeps each seed's simulated database in ``DIR/seed<S>-days<N>`` and reuses it
+on the next run (the demo and the simulation do not depend on the rankers measured), so that
+a change to the learner can be measured without simulating again.
+
 Figure: NDCG@10 with 3-month retention as the gain (as ``matcher retrain`` judges), and the
 *recovery* ``(learned − baseline) / (reference − baseline)``. Also the true NDCG@10 (gain: the
 world's probability of a kept job) and its recovery.
@@ -23,6 +27,7 @@ world's probability of a kept job) and its recovery.
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
 import tempfile
@@ -54,7 +59,20 @@ def _hidden(engine: Any, world: Any, persons: Any, part: Any) -> tuple[np.ndarra
     return np.asarray(extra, dtype=np.float64), np.asarray(truth, dtype=np.float64)
 
 
-def run(seeds: int, days: int) -> None:
+def _home(cache: Path | None, seed: int, days: int) -> tuple[Path, bool]:
+    """Where a seed's database lives, and whether it is already simulated (only in a cache)."""
+    if cache is None:
+        return Path(tempfile.mkdtemp(prefix="learner-recovery-")), False
+    home = cache / f"seed{seed}-days{days}"
+    home.mkdir(parents=True, exist_ok=True)
+    return home, (home / DONE).exists()
+
+
+DONE = "simulated"
+"""The file a cached home holds once its demo is built and simulated."""
+
+
+def run(seeds: int, days: int, cache: Path | None = None) -> None:
     import sqlalchemy as sa
     from sqlmodel import col
 
@@ -75,12 +93,18 @@ def run(seeds: int, days: int) -> None:
 
     rows: dict[str, dict[str, list[float]]] = {}
     for seed in range(seeds):
-        with tempfile.TemporaryDirectory() as home:
-            runtime = Runtime.from_settings(Settings(home=Path(home), database_url=None))
+        home, ready = _home(cache, seed, days)
+        try:
+            runtime = Runtime.from_settings(Settings(home=home, database_url=None))
             with runtime.session() as session:
-                demo.build(session, DemoSpec(seed=seed, as_of=TODAY), protector=runtime.protector)
-                session.commit()
-                simulate(session, days=days, seed=seed, today=TODAY, protector=runtime.protector)
+                if not ready:
+                    protector = runtime.protector
+                    demo.build(session, DemoSpec(seed=seed, as_of=TODAY), protector=protector)
+                    session.commit()
+                    simulate(session, days=days, seed=seed, today=TODAY, protector=protector)
+                    session.commit()
+                    if cache is not None:
+                        (home / DONE).touch()
                 engine = glue.load_engine(session, today=TODAY, congestion=False, learned=False)
                 persons = {
                     r.person_id: glue.person(r, runtime.protector)
@@ -93,6 +117,9 @@ def run(seeds: int, days: int) -> None:
                     )
                 }
                 sets, _ = dataset.build(engine, persons, dataset.load_events(session), end=TODAY)
+        finally:
+            if cache is None:
+                shutil.rmtree(home, ignore_errors=True)
         data = sets["vacancy"]
         world = World(seed, quota_employers=frozenset(quota))
 
@@ -149,8 +176,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--days", type=int, default=400)
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="keep and reuse each seed's simulated database"
+    )
     args = parser.parse_args()
-    run(args.seeds, args.days)
+    run(args.seeds, args.days, args.cache)
 
 
 if __name__ == "__main__":
