@@ -226,7 +226,8 @@ class Options:
     days: Days
     jobs: Choice
     job_now: bool
-    """A trade or a quota job the rules allow: refer within the first month, whatever else."""
+    """A trade, or any quota job of the list the rules allow: refer within the first month,
+    whatever else is planned."""
     shelter: Choice | None
     """None: the person does not need housing."""
     stay_until: date | None
@@ -251,8 +252,13 @@ def options(engine: Engine, person: Person, lists: Lists | None = None) -> Optio
     lists = ranked_lists(engine, person) if lists is None else lists
     when = days(person, engine.today)
     rules: dict[str, Rule] = {"vacancy": job_rule(engine, when.referral)}
-    jobs = choose("vacancy", lists.get("vacancy", ()), rules["vacancy"], take=JOBS_REFERRED)
-    quota = any(getattr(engine.item("vacancy", j.id), "is_quota", False) for j in jobs.picked)
+    found = lists.get("vacancy", ())
+    jobs = choose("vacancy", found, rules["vacancy"], take=JOBS_REFERRED)
+    quota = any(
+        getattr(engine.item("vacancy", job.id), "is_quota", False)
+        and rules["vacancy"](job.id) is None
+        for job in found
+    )
     job_now = bool(person.professions) or quota
 
     shelter: Choice | None = None

@@ -6,6 +6,7 @@ from typing import Any
 
 from matcher import plan as planner
 from matcher.engine import Engine
+from matcher.index import ShelterIndex
 from matcher.profile import Course, Person, Shelter
 from tests.matcher.conftest import AS_OF
 
@@ -127,13 +128,15 @@ def test_a_full_shelter_moves_the_booking_and_says_why(engine: Engine) -> None:
     person = inside_90_days()
     first = planner.generate(engine, person)
     booked = by_id(first)["shelter"]["items"][0]["id"]
-    position = engine.shelters.position[booked]
-    original = engine.shelters.items[position]
-    engine.shelters.items[position] = replace(original, occupied=original.capacity)
-    try:
-        again = by_id(planner.generate(engine, person, previous=first))
-    finally:
-        engine.shelters.items[position] = original
+    full = [
+        replace(s, occupied=s.capacity) if s.shelter_id == booked else s
+        for s in engine.shelters.items
+    ]
+    later = Engine(
+        vacancies=engine.vacancies, courses=engine.courses, shelters=ShelterIndex(full),
+        today=engine.today, matcher=engine.matcher,
+    )  # fmt: skip
+    again = by_id(planner.generate(later, person, previous=first))
     moved = again.get("shelter") or again["housing_search"]
     if "shelter" in again:
         assert moved["items"][0]["id"] != booked
