@@ -59,6 +59,8 @@ for _ in $(seq 1 120); do
   curl -fsS "$URL/api/v1/health" >/dev/null 2>&1 && break
   sleep 1
 done
+# every worker warms its engine as it starts: measure once they are done (idle)
+"$PY" -c "import bench.api as b, sys; print(f'== server warm after {b.wait_idle(int(sys.argv[1])):.0f} s more', file=sys.stderr)" "${pids[0]}"
 if [ "$JOBS" = --jobs ]; then
   region="$("$PY" - <<'PY'
 import sqlalchemy as sa

@@ -3,7 +3,7 @@ the audit trail and the HTTP API."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -115,7 +115,8 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port.")] = 8000,
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Processes.")] = 1,
 ) -> None:
-    """Serve the HTTP API under /api/v1 (interactive docs at /docs)."""
+    """Serve the HTTP API under /api/v1 (interactive docs at /docs). Each process warms its
+    engine as it starts, answering /health meanwhile."""
     import uvicorn
 
     from service.api.app import create_app
@@ -124,17 +125,14 @@ def serve(
     with rt.session():
         pass  # create or upgrade the schema before the first request
     typer.echo(text("serving", rt.settings.lang, host=host, port=port, where=rt.where))
+    # no access log (a line per request is written by the proxy in front, docs/deployment.md);
+    # uvicorn takes httptools and uvloop when they are installed, else h11 and asyncio
+    options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning"}
+    options["access_log"] = False
     if workers > 1:
-        uvicorn.run(
-            "service.api.app:from_settings",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="warning",
-        )
+        uvicorn.run("service.api.app:from_settings", factory=True, workers=workers, **options)
     else:
-        uvicorn.run(create_app(rt), host=host, port=port, log_level="warning")
+        uvicorn.run(create_app(rt), **options)
 
 
 def register(app: typer.Typer) -> None:
