@@ -36,9 +36,8 @@ NEEDS = (
 )  # fmt: skip
 
 
-def place_name(kato: str | None, lang: str) -> str:
-    """A place's district (or city) in ``lang``: where a person lives, where an item is."""
-    return offers.place_name(kato, lang)
+place_name = offers.place_name
+"""A place in ``lang`` (where a person lives, where an item is): the pages' one way to name it."""
 
 
 def district_name(kato: str, lang: str) -> str:
@@ -128,32 +127,15 @@ class Offer:
     chance: tuple[str, str] | None = None
     """(what it is the chance of, «37 %»): a learned ranker's score; none under the baseline."""
 
-    @property
-    def kind(self) -> str:
-        return self.facts.kind
-
-    @property
-    def id(self) -> str:
-        return self.facts.id
-
-    @property
-    def title(self) -> str:
-        return self.facts.title
-
 
 def _offers(v: Visit, found: shortlists.Shortlist) -> list[Offer]:
-    ranker = found.engine.rankers[found.kind]
-    listed = []
-    for rec, facts in zip(found.items, offers.facts(v.rt, found, v.lang), strict=True):
-        chance = None
-        if facts.chance_percent is not None:
-            chance = (
-                shown.label(ranker, found.kind, v.lang),
-                shown.value(ranker, rec.score, v.lang),
-            )
-        reasons = [r.text(v.lang) for r in rec.reasons]
-        listed.append(Offer(facts, facts.rows(v.lang), reasons, chance))
-    return listed
+    ranker, kind, lang = found.engine.rankers[found.kind], found.kind, v.lang
+    chance = shown.label(ranker, kind, lang) if shown.is_chance(ranker) else None
+    return [
+        Offer(facts, facts.rows(lang), [r.text(lang) for r in rec.reasons],
+              (chance, shown.value(ranker, rec.score, lang)) if chance else None)
+        for rec, facts in zip(found.items, offers.facts(v.rt, found, lang), strict=True)
+    ]  # fmt: skip
 
 
 def _person_page(
