@@ -96,8 +96,9 @@ def list_tokens(rt: Runtime, actor: Actor) -> Sequence[ApiToken]:
 
 
 def revoke_token(rt: Runtime, actor: Actor, token_id: int) -> ApiToken:
-    """Revoke a token: it stops working at once, on every host. The last live admin token
-    stays (409): else nobody could make tokens through the API any more."""
+    """Revoke a token: it stops working at once here, within seconds on every other host
+    (``tokens.REMEMBER_SECONDS``). The last live admin token stays (409): else nobody could
+    make tokens through the API any more."""
     access.admin_only(actor)
     with rt.writing() as session:
         try:
