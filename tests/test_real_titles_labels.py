@@ -21,7 +21,7 @@ LIMITS = {"blue": 130, "white": 100, "vague": 20}
 NATIONAL = {"2357": "2359", "2358": "3422"}
 # Each half's draws, in the order they walk it: a draw starts where the one before it stopped.
 DRAWS = {
-    "tuning": ["labels_tuning.csv"],
+    "tuning": ["labels_tuning.csv", "labels_tuning_2.csv"],
     "held_out": ["labels_held_out.csv", "labels_held_out_2.csv"],
 }
 PATTERNS = {
