@@ -68,6 +68,8 @@ def recommend(
             typer.echo(f"    {codes} — {suggestion['title']}")
     typer.echo(text(f"list_{kind}", lang, id=person_id, count=len(found.items)))
     ranker = found.engine.rankers[kind]
+    if shown.is_chance(ranker):  # what the per cent beside each id is
+        typer.echo(f"     % — {shown.label(ranker, kind, lang)}")
     for number, (item, fact) in enumerate(zip(found.items, facts, strict=True), start=1):
         score = shown.value(ranker, item.score, lang)
         typer.echo(f"{number:>3}. {item.id}  {score}  {fact.title}")

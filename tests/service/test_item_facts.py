@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from catalogs.i18n import messages
 from matcher import Recommendation
 from matcher.rank import shown
 from service.api.app import create_app
@@ -188,11 +189,15 @@ def test_kazakh_and_russian_facts_hold_no_latin_words(
 
 
 def test_a_learned_rankers_score_is_shown_as_a_chance(
-    client: TestClient, officer: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    client: TestClient, officer: dict[str, str], monkeypatch: pytest.MonkeyPatch, run: Any
 ) -> None:
     monkeypatch.setattr(shown, "is_chance", lambda ranker: True)
-    for item in _items(client, officer, "vacancy"):
+    items = _items(client, officer, "vacancy")
+    for item in items:
         assert item["chance_percent"] == round(100 * item["score"])
+    printed = run("--lang", "ru", "recommend", "P00001", "--kind", "vacancy").stdout
+    assert f"% — {messages('matcher').text('chance_vacancy', 'ru')}" in printed
+    assert f"{items[0]['id']}  {items[0]['chance_percent']} %" in printed
 
 
 def test_same_job_reads_employer_title_place_salary_quota_and_schedule(
