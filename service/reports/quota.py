@@ -11,7 +11,6 @@ outcomes (``outcomes``). This module merges their lines into rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -40,7 +39,7 @@ from service.reports.shapes import (
     Retention,
     VacancyWindow,
 )
-from service.reports.vacancies import vacancy_figures, windows
+from service.reports.vacancies import NO_VACANCIES, VacancyLine, vacancy_figures, windows
 from service.store.tables import Vacancy
 
 __all__ = [
@@ -55,7 +54,7 @@ FULFILMENT_MONTHS = law.FULFILMENT_MONTHS
 
 def _rows(
     level: str,
-    vacancies: dict[Key, Sequence[Any]],
+    vacancies: dict[Key, VacancyLine],
     events: dict[Key, list[int]],
     referrals: dict[Key, ReferralLine],
     owed: dict[Key, list[int | None]],
@@ -73,7 +72,7 @@ def _rows(
     rows = []
     for key in keys:
         count, slots, open_, running, soonest, name, running_slots = vacancies.get(
-            key, (0, 0, 0, 0, None, None, 0)
+            key, NO_VACANCIES
         )
         referred, hired, fulfilled, outside = events.get(key, (0, 0, 0, 0))
         answers = referrals.get(key, ReferralLine())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -50,9 +50,26 @@ def quota_offer(session: Session, *, today: date) -> QuotaOffer:
     return QuotaOffer(int(count), int(slots), int(running), int(running_slots))
 
 
+class VacancyLine(NamedTuple):
+    """One line's quota vacancies, as the database counts them."""
+
+    vacancies: int
+    slots: int
+    open: int
+    windows_open: int
+    """Open quota vacancies whose offer window runs today."""
+    soonest: date | str | None
+    """The start of the soonest open window (SQLite hands an aggregated date back as text)."""
+    employer_name: str | None
+    slots_in_window: int
+
+
+NO_VACANCIES = VacancyLine(0, 0, 0, 0, None, None, 0)
+
+
 def vacancy_figures(
     session: Session, keys: Sequence[Any], area: sa.ColumnElement[bool], today: date
-) -> dict[Key, Sequence[Any]]:
+) -> dict[Key, VacancyLine]:
     """Quota vacancies, slots, open ones, open windows, the soonest window's start, an
     employer name and the slots of the open windows, grouped by ``keys`` (none: one total
     line, zeros when there is no quota vacancy)."""
@@ -71,7 +88,7 @@ def vacancy_figures(
         .where(col(Vacancy.is_quota), area)
         .group_by(*keys)
     ).all()
-    return {tuple(r[: len(keys)]): r[len(keys) :] for r in found}
+    return {tuple(r[: len(keys)]): VacancyLine(*r[len(keys) :]) for r in found}
 
 
 def windows(session: Session, where: sa.ColumnElement[bool], today: date) -> list[VacancyWindow]:
