@@ -1,5 +1,7 @@
-"""Database tables (SQLModel). The columns follow CONTRACT.md, plus what the service needs:
-derived location (region code, coordinates), protected person fields and timestamps.
+"""Database tables (SQLModel), all named here: the catalogues, persons, outcome events and
+impressions are defined in this module, the service's own records in ``bookkeeping`` and the
+referral workflow's in ``workflow``. The columns follow CONTRACT.md, plus what the service
+needs: derived location (region code, coordinates), protected person fields and timestamps.
 
 Lists are JSON columns: they are read whole with their row and never queried inside.
 """
