@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
-from typing import Any
+from typing import Protocol
 
 from matcher.engine import Engine
 from matcher.plan import choice, timing
+from matcher.plan.body import Action, Body, Dropped, ItemRef, Moved, Params, Review
 from matcher.plan.choice import Lists, Options
 from matcher.plan.facts import parts, post_penitentiary
 from matcher.plan.merge import merge
@@ -79,32 +80,56 @@ def anchor_date(person: Person, today: date) -> date:
     return person.release_date if person.release_date is not None else today
 
 
-def _action(key: str, inside: bool, anchor: date, today: date, **fields: Any) -> dict[str, Any]:
+class Add(Protocol):
+    """Adds one rule's action to the plan being made (``_action``'s keywords) and returns it."""
+
+    def __call__(
+        self,
+        key: str,
+        *,
+        due: date | None = None,
+        part: str | None = None,
+        what: str | None = None,
+        params: Params | None = None,
+        items: list[ItemRef] | None = None,
+    ) -> Action: ...
+
+
+def _action(
+    key: str,
+    inside: bool,
+    anchor: date,
+    today: date,
+    *,
+    due: date | None = None,
+    part: str | None = None,
+    what: str | None = None,
+    params: Params | None = None,
+    items: list[ItemRef] | None = None,
+) -> Action:
     """One rule's action: due ``offset`` days from the anchor (or ``due``), never before today;
     its part "before release" only while the person is still inside and when it falls due
-    before the release day (the anchor)."""
+    before the release day (the anchor); ``part`` and ``what`` when given replace the rule's."""
     inside_part, outside_part, responsible, offset = RULES[key]
-    due = max(fields.pop("due", None) or anchor + timedelta(offset), today)
-    before_release = inside and (inside_part != "before_release" or due < anchor)
-    action: dict[str, Any] = {
+    day = max(due or anchor + timedelta(offset), today)
+    before_release = inside and (inside_part != "before_release" or day < anchor)
+    return {
         "id": key,
         "rule": key,
-        "part": inside_part if before_release else outside_part,
-        "what": f"plan_{key}",
-        "params": {},
+        "part": part or (inside_part if before_release else outside_part),
+        "what": what or f"plan_{key}",
+        "params": params or {},
         "responsible": responsible,
-        "due": due.isoformat(),
+        "due": day.isoformat(),
         "status": "planned",
-        "items": [],
+        "items": items or [],
         "origin": "rule",
         "note": None,
         "changed": None,
     }
-    action.update(fields)
-    return action
 
 
-def _add_course(add: Any, engine: Engine, person: Person, found: Options) -> date | None:
+def _add_course(add: Add, engine: Engine, person: Person, found: Options) -> date | None:
     """The course action, when one is called for and the rules found one; returns its last
     day when the job referral may wait for it (a course taken after release)."""
     if found.course is None or found.course.item is None:
@@ -114,7 +139,7 @@ def _add_course(add: Any, engine: Engine, person: Person, found: Options) -> dat
     when = found.days
     inside = choice.in_custody(course, when)
     c_start, c_end = choice.course_dates(course, when.today if inside else when.start)
-    late: dict[str, Any] = {}
+    late: Params = {}
     if not found.course_in_time and found.stay_until is not None:
         after = timing.first_pay_after(c_end + timedelta(timing.AFTER_COURSE_DAYS))
         late = {
@@ -122,7 +147,7 @@ def _add_course(add: Any, engine: Engine, person: Person, found: Options) -> dat
             "until": found.stay_until.isoformat(),
             "first_pay": after.isoformat(),
         }
-    add(
+    action = add(
         "course",
         due=c_start,
         part="before_release" if inside else "employment",
@@ -134,8 +159,8 @@ def _add_course(add: Any, engine: Engine, person: Person, found: Options) -> dat
             **late,
         },
         items=[{"kind": "course", "id": course.course_id}],
-        choice=found.course.stated(),
     )
+    action["choice"] = found.course.stated()
     return None if inside else c_end
 
 
@@ -143,9 +168,9 @@ def generate(
     engine: Engine,
     person: Person,
     *,
-    previous: dict[str, Any] | None = None,
+    previous: Body | None = None,
     lists: Lists | None = None,
-) -> dict[str, Any]:
+) -> Body:
     """A plan for ``person`` as of ``engine.today``; ``previous`` (the last stored version)
     keeps the inspector's decisions and explains moved options. ``lists`` are the person's
     ranked lists as the shortlist shows them (``choice.ranked_lists`` when not given)."""
@@ -158,11 +183,21 @@ def generate(
     )
     start = max(anchor, today)
     """The first day of life outside that is not in the past."""
-    actions: list[dict[str, Any]] = []
+    actions: list[Action] = []
     flags: list[str] = []
 
-    def add(key: str, **fields: Any) -> dict[str, Any]:
-        action = _action(key, inside, anchor, today, **fields)
+    def add(
+        key: str,
+        *,
+        due: date | None = None,
+        part: str | None = None,
+        what: str | None = None,
+        params: Params | None = None,
+        items: list[ItemRef] | None = None,
+    ) -> Action:
+        action = _action(
+            key, inside, anchor, today, due=due, part=part, what=what, params=params, items=items
+        )
         actions.append(action)
         return action
 
@@ -194,7 +229,7 @@ def generate(
         if found.shelter.item is not None and stay_until is not None:
             shelter = engine.item("shelter", found.shelter.item)
             assert isinstance(shelter, Shelter)
-            add(
+            bed = add(
                 "shelter",
                 due=start,
                 params={
@@ -205,15 +240,15 @@ def generate(
                     "beds": shelter.free_beds,
                 },
                 items=[{"kind": "shelter", "id": shelter.shelter_id}],
-                choice=found.shelter.stated(),
             )
+            bed["choice"] = found.shelter.stated()
             add(
                 "housing_search",
                 due=timing.housing_search_day(start, stay_until),
                 params={"until": stay_until.isoformat()},
             )
         else:
-            add("housing_search", due=start, flags=["no_bed"])
+            add("housing_search", due=start)["flags"] = ["no_bed"]
             flags.append("no_shelter_bed")
 
     course_end = _add_course(add, engine, person, found)
@@ -226,7 +261,7 @@ def generate(
     expected_salary = int(sorted(salaries)[len(salaries) // 2]) if salaries else None
     after_course = not job_now and course_end is not None
     quota_only = all(getattr(engine.item("vacancy", j.id), "is_quota", False) for j in jobs)
-    add(
+    referral = add(
         "job_referral",
         due=earliest_referral,
         what="plan_job_referral" if jobs and quota_only else "plan_job_referral_jobs",
@@ -237,8 +272,8 @@ def generate(
             "after_course": after_course,
         },
         items=[{"kind": "vacancy", "id": item.id} for item in jobs],
-        choice=found.jobs.stated(),
     )
+    referral["choice"] = found.jobs.stated()
 
     if person.civil_claim_kzt > 0:
         flags.append("unpaid_civil_claim")
@@ -277,7 +312,7 @@ def generate(
         flags.append("release_within_a_year")
 
     actions = merge(actions, previous, engine, person)
-    body: dict[str, Any] = {
+    body: Body = {
         "person_id": person.person_id,
         "generated_on": today.isoformat(),
         "anchor": anchor.isoformat(),
@@ -292,6 +327,7 @@ def generate(
         "expected_salary_kzt": expected_salary,
         "first_pay_day": first_pay.isoformat(),
         "actions": actions,
+        "recomputed": [],
     }
     timing.recompute(body, today)
     body["recomputed"] = []
@@ -301,7 +337,7 @@ def generate(
     return body
 
 
-def recompute(body: dict[str, Any], today: date) -> list[dict[str, Any]]:
+def recompute(body: Body, today: date) -> list[Moved]:
     """Derive the plan's dates and timing risks again from its (edited) actions; see
     ``matcher.plan.timing``. Keeps what moved in ``body["recomputed"]`` (and the day, which
     the review counts overdue actions against) and returns it."""
@@ -311,12 +347,12 @@ def recompute(body: dict[str, Any], today: date) -> list[dict[str, Any]]:
     return moved
 
 
-def review(plan: dict[str, Any]) -> dict[str, Any]:
+def review(plan: Body) -> Review:
     """The end-of-programme review as of the plan's last change: what was done, dropped (and
     why), still planned, overdue; and the day set for it (``review_date``)."""
     today = max(plan["generated_on"], plan.get("recomputed_on") or "")
     counts = {"done": 0, "dropped": 0, "planned": 0, "overdue": 0}
-    dropped = []
+    dropped: list[Dropped] = []
     for action in plan["actions"]:
         counts[action["status"]] += 1
         if action["status"] == "planned" and action["due"] < today:

@@ -19,11 +19,12 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from catalogs import law
 from matcher.engine import Engine, Recommendation
 from matcher.explain import Reason
+from matcher.plan.body import Choice as Stated
+from matcher.plan.body import Params
 from matcher.plan.timing import (
     AFTER_COURSE_DAYS,
     HIRE_AFTER_REFERRAL_DAYS,
@@ -66,15 +67,22 @@ class Choice:
     def item(self) -> str | None:
         return self.picked[0].id if self.picked else None
 
-    def stated(self) -> dict[str, Any] | None:
+    def stated(self) -> Stated | None:
         """For a plan's action (JSON): the list's #1 and the reasons it and the items after
         it were passed over; None when the pick is the #1 (or nothing was picked)."""
         if not self.picked or self.item == self.first:
             return None
         return {
             "first": self.first,
-            "passed": [{"code": r.code, "params": dict(r.params)} for r in self.passed],
+            "passed": [{"code": r.code, "params": _params(r.params)} for r in self.passed],
         }
+
+
+def _params(facts: Mapping[str, object]) -> Params:
+    """A reason's facts as the plan keeps them (the rules give days as YYYY-MM-DD already)."""
+    return {
+        k: v if v is None or isinstance(v, str | int | float) else str(v) for k, v in facts.items()
+    }
 
 
 def choose(kind: str, ranked: Sequence[Recommendation], rule: Rule, *, take: int = 1) -> Choice:

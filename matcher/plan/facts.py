@@ -3,12 +3,11 @@ the person's record."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from matcher.plan.body import Parts, PostPenitentiary
 from matcher.profile import Person
 
 
-def parts(person: Person, inside: bool) -> dict[str, Any]:
+def parts(person: Person, inside: bool) -> Parts:
     """The facts of parts 1–4 of art. 16(5); parts 5 and 6 are the actions."""
     return {
         "pretrial_report": {"applies": person.probation_kind == "pretrial"},
@@ -39,7 +38,7 @@ def parts(person: Person, inside: bool) -> dict[str, Any]:
     }
 
 
-def post_penitentiary(person: Person) -> dict[str, Any]:
+def post_penitentiary(person: Person) -> PostPenitentiary:
     """The factors the post-penitentiary programme weighs (DOMAIN.md)."""
     return {
         "institution": person.institution,

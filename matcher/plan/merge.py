@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from matcher.engine import Engine
+from matcher.plan.body import Action, Body, ItemRef
 from matcher.profile import Person
 
 
 def merge(
-    fresh: list[dict[str, Any]], previous: dict[str, Any] | None, engine: Engine, person: Person
-) -> list[dict[str, Any]]:
+    fresh: list[Action], previous: Body | None, engine: Engine, person: Person
+) -> list[Action]:
     """Keep the inspector's decisions; explain options that moved since the last version."""
     if previous is None:
         return fresh
     old = {a["id"]: a for a in previous.get("actions", [])}
-    merged: list[dict[str, Any]] = []
+    merged: list[Action] = []
     for action in fresh:
         before = old.pop(action["id"], None)
         if before is not None and (
@@ -48,7 +48,7 @@ def merge(
     return merged
 
 
-def _known(engine: Engine, item: dict[str, Any]) -> bool:
+def _known(engine: Engine, item: ItemRef) -> bool:
     try:
         engine.item(item["kind"], item["id"])
     except KeyError:

@@ -11,7 +11,8 @@ version history to say in words.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
+
+from matcher.plan.body import Action, Body, Moved, number, text
 
 REFERRAL_DAYS = 14
 """The job referral's own day: a week after registering with the employment centre, two weeks
@@ -52,16 +53,16 @@ def _day(value: str) -> date:
     return date.fromisoformat(value)
 
 
-def _active(action: dict[str, Any] | None) -> bool:
+def _active(action: Action | None) -> bool:
     return action is not None and action["status"] != "dropped"
 
 
-def recompute(body: dict[str, Any], today: date) -> list[dict[str, Any]]:
+def recompute(body: Body, today: date) -> list[Moved]:
     """Derive the plan's dates and timing risks from its actions, in place; return what moved
     (``{"what", "from", "to"}`` with days as YYYY-MM-DD, or ``{"what": "risk_added" |
     "risk_removed", "risk"}``)."""
     acts = {a["id"]: a for a in body["actions"]}
-    moved: list[dict[str, Any]] = []
+    moved: list[Moved] = []
 
     def note(what: str, before: str | None, after: str | None) -> None:
         if before != after:
@@ -69,11 +70,11 @@ def recompute(body: dict[str, Any], today: date) -> list[dict[str, Any]]:
 
     course = acts.get("course")
     if _active(course) and course is not None and "start" in course["params"]:
-        start, end = _day(course["params"]["start"]), _day(course["params"]["end"])
+        start, end = _day(text(course["params"], "start")), _day(text(course["params"], "end"))
         due = _day(course["due"])
         if due != start:  # the inspector moved the course: its end moves with it
             new_end = end + (due - start)
-            note("course", course["params"]["end"], new_end.isoformat())
+            note("course", end.isoformat(), new_end.isoformat())
             course["params"]["start"], course["params"]["end"] = (
                 due.isoformat(),
                 new_end.isoformat(),
@@ -84,9 +85,10 @@ def recompute(body: dict[str, Any], today: date) -> list[dict[str, Any]]:
     if job is not None:
         params = job["params"]
         if job["status"] == "planned" and not job.get("due_fixed") and "earliest" in params:
-            due = _day(params["earliest"])
+            due = _day(text(params, "earliest"))
             if params.get("after_course") and _active(course) and course is not None:
-                due = max(due, _day(course["params"]["end"]) + timedelta(AFTER_COURSE_DAYS))
+                ends = _day(text(course["params"], "end"))
+                due = max(due, ends + timedelta(AFTER_COURSE_DAYS))
             note("referral", job["due"], due.isoformat())
             job["due"] = due.isoformat()
         first_pay = first_pay_after(_day(job["due"]))
@@ -99,11 +101,11 @@ def recompute(body: dict[str, Any], today: date) -> list[dict[str, Any]]:
     stay_until: date | None = None
     if _active(shelter) and shelter is not None:
         params = shelter["params"]
-        stay_from, stay_until = _day(params["from"]), _day(params["until"])
+        stay_from, stay_until = _day(text(params, "from")), _day(text(params, "until"))
         due = _day(shelter["due"])
         if due != stay_from:  # a moved arrival moves the stay's end with it
-            stay_until = due + timedelta(int(params["days"]))
-            note("shelter_until", params["until"], stay_until.isoformat())
+            stay_until = due + timedelta(number(params, "days"))
+            note("shelter_until", text(params, "until"), stay_until.isoformat())
             params["from"], params["until"] = due.isoformat(), stay_until.isoformat()
             stay_from = due
         search = acts.get("housing_search")
