@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, Protocol, cast, runtime_checkable
 
 from catalogs.i18n import LANGS, messages
+from matcher.features.origin import CENTRE, HOME, TOWN, Origin
 
 MAX_REASONS = 5
 MIN_REASONS = 2
@@ -83,6 +84,36 @@ def _km(value: float) -> int:
     return max(1, round(float(value)))
 
 
+FROM_ELSEWHERE: dict[tuple[str, str], str] = {
+    ("same_place", CENTRE): "same_place_as_centre",
+    ("same_place", TOWN): "same_place",
+    ("near_home", CENTRE): "near_centre",
+    ("near_home", TOWN): "near_town",
+    ("relocation", CENTRE): "relocation_from_centre",
+    ("relocation", TOWN): "relocation_from_town",
+    ("course_near", CENTRE): "course_near_centre",
+    ("course_near", TOWN): "course_near_town",
+    ("shelter_near_home", TOWN): "shelter_near_town",
+    ("too_far", CENTRE): "too_far_from_centre",
+    ("too_far", TOWN): "too_far_from_town",
+}
+"""A distance's reason (or verdict) measured from home, and its code when the distance starts
+at an adaptation centre or at the profile's town (``features.origin``)."""
+
+
+def measured(
+    code: str, origin: Origin | None, params: Mapping[str, object] | None = None
+) -> Reason:
+    """The reason ``code`` about a distance, worded for where it starts: ``code`` itself from
+    home, else ``FROM_ELSEWHERE``'s code (naming the centre for one)."""
+    found = dict(params or {})
+    if origin is None or origin.kind == HOME:
+        return Reason(code, found)
+    if origin.kind == CENTRE:
+        found["centre"] = origin.centre
+    return Reason(FROM_ELSEWHERE.get((code, origin.kind), code), found)
+
+
 def vacancy_reasons(
     values: Mapping[str, float],
     facts: Mapping[str, Any],
@@ -130,13 +161,13 @@ def vacancy_reasons(
                 ),
             )
         )
-    km = float(facts["km"])
+    km, origin = float(facts["km"]), facts.get("origin")
     if km < 2:
-        found.append((contributions["proximity"], Reason("same_place")))
+        found.append((contributions["proximity"], measured("same_place", origin)))
     elif values["proximity"] >= 0.3:
-        found.append((contributions["proximity"], Reason("near_home", {"km": _km(km)})))
+        found.append((contributions["proximity"], measured("near_home", origin, {"km": _km(km)})))
     else:
-        found.append((contributions["proximity"], Reason("relocation", {"km": _km(km)})))
+        found.append((contributions["proximity"], measured("relocation", origin, {"km": _km(km)})))
     if facts.get("employer_housing"):
         found.append((contributions["housing"] + 0.3, Reason("employer_housing")))
     elif (near := facts.get("shelter_near_job")) is not None:
@@ -206,7 +237,8 @@ def course_reasons(facts: Mapping[str, Any], contributions: Mapping[str, float])
     elif facts.get("online"):
         found.append((contributions["reach"], Reason("course_online")))
     elif "km" in facts:
-        found.append((contributions["reach"], Reason("course_near", {"km": _km(facts["km"])})))
+        near = measured("course_near", facts.get("origin"), {"km": _km(facts["km"])})
+        found.append((contributions["reach"], near))
     if isinstance(starts := facts.get("starts_on"), date):
         found.append(
             (contributions["timing"], Reason("course_starts", {"date": starts.isoformat()}))
@@ -223,7 +255,10 @@ def course_reasons(facts: Mapping[str, Any], contributions: Mapping[str, float])
 
 def shelter_reasons(facts: Mapping[str, Any], contributions: Mapping[str, float]) -> list[Reason]:
     found: list[tuple[float, Reason]] = [
-        (contributions["proximity"], Reason("shelter_near_home", {"km": _km(facts["km"])})),
+        (
+            contributions["proximity"],
+            measured("shelter_near_home", facts.get("origin"), {"km": _km(facts["km"])}),
+        ),
         (contributions["beds"] + 0.2, Reason("shelter_beds", {"beds": facts["beds"]})),
         (contributions["stay"], Reason("shelter_stay", {"days": facts["stay_days"]})),
     ]

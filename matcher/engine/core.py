@@ -6,19 +6,23 @@ of the ones shown (``results``)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 
 import numpy as np
 import numpy.typing as npt
 
 from matcher.congestion import Congestion
-from matcher.eligibility import verdicts
+from matcher.eligibility import Verdict, verdicts
 from matcher.engine.candidates import candidates as persons_for
 from matcher.engine.ordering import Crowding, free_places, ranked
 from matcher.engine.prefilter import course_positions, shelter_positions, vacancy_candidates
 from matcher.engine.results import Recommendation, Why, item_id, reasons, recommendation
 from matcher.engine.rows import NO_TRACK, course_rows, shelter_rows, vacancy_rows
 from matcher.engine.scoring import Ranker, score, shares
+from matcher.explain import FROM_ELSEWHERE, measured
+from matcher.features.geo import haversine_km
+from matcher.features.origin import IN_TOWN, Origin, at_centre
 from matcher.features.pairs import (
     FEATURES,
     Pair,
@@ -42,9 +46,20 @@ from matcher.text import OccupationMatcher, occupation_matcher
 KINDS = ("vacancy", "course", "shelter")
 PREFILTER = 300
 """How many items, after the array pre-score, get exact features and rules."""
+PLACES = 10
+"""How many of a shelter list's first centres may place a person who needs housing."""
 
 Item = Vacancy | Course | Shelter
 Scored = list[tuple[Item, Pair, float]]
+
+
+def measured_verdict(verdict: Verdict, origin: Origin | None) -> Verdict:
+    """A verdict about a distance, worded for where the distance starts (``too_far`` from a
+    centre or from the profile's town, ``explain.FROM_ELSEWHERE``); others as they are."""
+    if origin is None or (verdict.code, origin.kind) not in FROM_ELSEWHERE:
+        return verdict
+    reason = measured(verdict.code, origin, verdict.params)
+    return Verdict(reason.code, reason.params)
 
 
 class Engine:
@@ -166,7 +181,26 @@ class Engine:
             confirmed=person.confirmed_occupation,
             confirmed_text=person.confirmed_text,
         )
-        return PersonView.of(person, codes, sources, on or self.today)
+        return self._placed(PersonView.of(person, codes, sources, on or self.today))
+
+    def _placed(self, view: PersonView) -> PersonView:
+        """``view`` with the person placed where their distances to jobs and courses start
+        (``features.origin``): for a person who needs housing, the first centre of their
+        shelter list that lies within their commute of the town their profile gives (where
+        they will live), else that town; home for everyone else."""
+        person = view.person
+        if not person.need_housing:
+            return view
+        shelters = self._scored(view, "shelter", shelter_positions(view, self.shelters), PLACES)
+        for centre, _, _ in shelters:
+            assert isinstance(centre, Shelter)
+            if (
+                haversine_km(person.lat, person.lon, centre.lat, centre.lon)
+                <= person.max_commute_km
+            ):
+                placed, origin = at_centre(person, centre)
+                return replace(view, person=placed, origin=origin, home=person)
+        return replace(view, origin=IN_TOWN)
 
     def pair(self, view: PersonView, kind: str, item_id: str) -> Pair:
         """The features of one pair (eligibility not checked), with track records when the
@@ -201,7 +235,10 @@ class Engine:
         ranker = self.rankers[kind]
         row = pair.vector(self.names(kind))
         value = float(ranker.predict_proba(np.array([row]))[0, 1])
-        found = tuple(verdicts(person, item, self.today))
+        found = tuple(
+            measured_verdict(verdict, view.origin if kind != "shelter" else None)
+            for verdict in verdicts(view.person if kind != "shelter" else person, item, self.today)
+        )
         rank = None
         if not found:
             positions = self._shortlist_positions(view, kind)

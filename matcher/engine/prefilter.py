@@ -92,8 +92,9 @@ def course_positions(
 
 
 def shelter_positions(view: PersonView, index: ShelterIndex) -> npt.NDArray[np.int64]:
-    """The positions of the nearest centres, nearest first."""
-    p = view.person
+    """The positions of the nearest centres to where the profile places the person, nearest
+    first."""
+    p = view.resident
     if not len(index):
         return np.empty(0, dtype=np.int64)
     km = haversine_many(p.lat, p.lon, index.lat, index.lon)

@@ -109,8 +109,9 @@ def course_rows(
 def shelter_rows(
     engine: Engine, view: PersonView, positions: npt.NDArray[np.int64], names: tuple[str, ...]
 ) -> Rows:
-    """The eligible centres among ``positions``, the ``Pair`` of each, and the matrix."""
-    p, index = view.person, engine.shelters
+    """The eligible centres among ``positions``, the ``Pair`` of each, and the matrix; from
+    where the profile places the person (``PersonView.resident``)."""
+    p, index = view.resident, engine.shelters
     km = haversine_many(p.lat, p.lon, index.lat[positions], index.lon[positions])
     keep = shelter_mask(p, index.rules(positions), km=km, today=engine.today)
     pos, km = positions[keep], km[keep]

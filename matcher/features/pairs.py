@@ -32,6 +32,7 @@ from matcher.features.occupation import (
     skill_keys,
     skill_overlap,
 )
+from matcher.features.origin import AT_HOME, Origin, shelter_origin
 from matcher.profile import Course, Person, Shelter, Vacancy, education_rank
 
 VACANCY_FEATURES = (
@@ -74,6 +75,16 @@ class PersonView:
     """For each code, the profession as the person wrote it."""
     skills: frozenset[str]
     urgency: float
+    origin: Origin = AT_HOME
+    """Where the distances to jobs and courses start (``features.origin``): ``person`` is
+    placed there."""
+    home: Person | None = None
+    """The person as the profile places them, when ``person`` was placed at a centre."""
+
+    @property
+    def resident(self) -> Person:
+        """The person where the profile places them (what a shelter list measures from)."""
+        return self.home or self.person
 
     @classmethod
     def of(
@@ -131,6 +142,7 @@ def vacancy_pair(
     fit, source = occupation_fit(person.codes, job.code, entry_level=job.entry_level)
     facts: dict[str, Any] = {
         "km": km,
+        "origin": person.origin,
         "occupation_source": source,
         "code": job.code,
         "profession": person.sources.get(source) if source else None,
@@ -316,7 +328,7 @@ def course_pair(
     else:
         km = haversine_km(p.lat, p.lon, course.lat, course.lon)
         reach = proximity(km, p.max_commute_km, relocation_ok=p.relocation_ok)
-        facts["km"] = km
+        facts["km"], facts["origin"] = km, person.origin
     anchor = today
     if in_custody and p.release_date is not None and not course.available_in_custody:
         anchor = p.release_date
@@ -343,7 +355,8 @@ def course_pair(
 
 
 def shelter_pair(person: PersonView, shelter: Shelter) -> Pair:
-    p = person.person
+    """Measured from where the profile places the person (``PersonView.resident``)."""
+    p = person.resident
     km = haversine_km(p.lat, p.lon, shelter.lat, shelter.lon)
     needs = [service for need, service in NEEDS_SERVED_BY.items() if getattr(p, need)]
     served = [service for service in needs if service in shelter.services]
@@ -356,6 +369,7 @@ def shelter_pair(person: PersonView, shelter: Shelter) -> Pair:
     }
     facts: dict[str, Any] = {
         "km": km,
+        "origin": shelter_origin(p),
         "beds": shelter.free_beds,
         "stay_days": shelter.max_stay_days,
         "served": served,
