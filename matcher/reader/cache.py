@@ -2,9 +2,9 @@
 
 The file is ``<cache dir>/title-reader-<fingerprint>.joblib`` with a JSON sidecar of the same
 name (library versions, counts, fitting time). The fingerprint is a digest of the vocabulary,
-of the reader's code (``matcher/reader/*.py`` and ``catalogs/normalize.py``) and of the versions
-of Python, scikit-learn, SciPy, NumPy, joblib, pymorphy3 and RapidFuzz: any change fits a new
-model. A file is written to a temporary name and moved into place (``os.replace``), mode 0600;
+of the reader's code (``matcher/reader/*.py``, ``catalogs/normalize.py`` and
+``catalogs/licence_categories.py``) and of the versions of Python, scikit-learn, SciPy, NumPy,
+joblib, pymorphy3 and RapidFuzz: any change fits a new model. A file is written to a temporary name and moved into place (``os.replace``), mode 0600;
 files of other fingerprints are removed then. A directory that cannot be written is not an
 error: the model is fitted in memory.
 
@@ -43,11 +43,13 @@ def code_fingerprint() -> str:
     """A digest of the reader's code and of the libraries it depends on."""
     from importlib.metadata import version
 
+    import catalogs.licence_categories
     import catalogs.normalize
 
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    for path in [*sorted(here.glob("*.py")), Path(catalogs.normalize.__file__)]:
+    normalising = (catalogs.normalize, catalogs.licence_categories)
+    for path in [*sorted(here.glob("*.py")), *(Path(m.__file__ or "") for m in normalising)]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     digest.update(platform.python_version().encode())

@@ -40,12 +40,14 @@ class Calibration:
 def model_fingerprint() -> str:
     """A digest of what the raw confidences depend on: the shipped vocabulary and the reader's
     code (not the calibration file itself)."""
+    import catalogs.licence_categories
     import catalogs.normalize
     from matcher.reader.vocabulary import shipped_fingerprint
 
     digest = hashlib.sha256(shipped_fingerprint().encode())
     here = Path(__file__).parent
-    for path in [*sorted(here.glob("*.py")), Path(catalogs.normalize.__file__)]:
+    normalising = (catalogs.normalize, catalogs.licence_categories)
+    for path in [*sorted(here.glob("*.py")), *(Path(m.__file__ or "") for m in normalising)]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

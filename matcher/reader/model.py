@@ -20,21 +20,19 @@ a calibrated confidence.
    employer, a Kazakh ending), and the calibration learns how often the best code was theirs.
    The other codes share half of what is left, in proportion to ``exp(score / 0.05)`` (none
    more than the best code), ranked with a bonus for sharing the best code's ISCO minor or
-   sub-major group (``_kinship``);
-5. an exact match of the normalised text wins over all of this (``exact``): a curated title,
-   synonym, English title or activity is certain (1.0); an official title is 0.97, shared
-   equally when it sits under several codes (such titles are ambiguous in use: «каменщик-
-   монтажник» under 7112 and 7119 is read as neither); a generic title («специалист») is never more
-   than ``GENERIC_CONFIDENCE``.
+   sub-major group (``reader.kinship``);
+5. an exact match of the normalised text wins over all of this (``exact_``, made by
+   ``reader.training.exact_lookups``): a curated title, synonym, English title or activity
+   is certain (1.0); an official title is 0.97, shared equally when it sits under
+   several codes (such titles are ambiguous in use: «каменщик-монтажник» under 7112 and 7119
+   is read as neither); a generic title («специалист») is never more than
+   ``GENERIC_CONFIDENCE``.
 
 Fitting is deterministic: the same vocabulary and code give the same model.
 """
 
 from __future__ import annotations
 
-import hashlib
-import pickle
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -43,8 +41,18 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 
+from matcher.reader.kinship import kin, kinship
+from matcher.reader.ngrams import CHAR_BUCKETS, ngram_counts
 from matcher.reader.normalise import Normaliser, loose
-from matcher.reader.vocabulary import SOURCES, Vocabulary
+from matcher.reader.pickling import SmallPartsPickled
+from matcher.reader.training import (
+    TRUSTED,
+    exact_lookups,
+    held_out,
+    held_out_queries,
+    platt_weights,
+)
+from matcher.reader.vocabulary import Vocabulary
 
 MAX_DF = 0.04
 WORD_WEIGHT = 0.6
@@ -57,22 +65,8 @@ OTHERS_SHARE = 0.5
 "none of these" (the reader has not seen every occupation the text might be)."""
 AGREEMENT = 0.3
 """A code's score is its best row's similarity plus this share of its second best row's."""
-KIN_MINOR = 0.4
-KIN_SUB_MAJOR = 0.2
-OFFICIAL_EXACT = 0.97
 FUZZY_MIN = 75
 FUZZY_WEIGHT = 0.9
-TRUSTED = frozenset({"curated", "words", "activity"})
-"""Sources whose rows are also compared letter by letter (``fuzz.ratio``): typos in short
-titles («свращик», «курер») defeat n-grams but not an edit distance."""
-HELD_OUT_SHARE = 10
-"""One entry in ``HELD_OUT_SHARE`` calibrates the confidence."""
-
-_NOISES = (
-    "старший {}", "ведущий {}", "{} 5 разряда", "senior {}", "{} в ТОО Береке",
-    "{} (вахта)", "{}, Алматы", "помощник {}", "{} удаленно", "junior {}",
-)  # fmt: skip
-_KAZAKH_ENDINGS = ("сы", "сі", "ы", "і", "лар", "лер", "дар", "дер")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +81,13 @@ class Ranked:
     nkz: str | None
 
 
-class ReaderModel:
+class ReaderModel(SmallPartsPickled):
     """The fitted reader: rows, their vectors, exact look-ups and the calibration."""
+
+    SMALL_PARTS = (
+        "codes_", "row_label_", "row_nkz_", "exact_", "generic_", "fuzzy_forms_",
+        "calibration_", "lemmas_", "kin_", "kin_rows_",
+    )  # fmt: skip
 
     def __init__(self) -> None:
         self.codes_: list[str] = []
@@ -124,7 +123,7 @@ class ReaderModel:
         reduced = {text for text, (words, lemmas) in read.items() if words != lemmas}
         plain_forms = {forms[text] for text in forms if text not in reduced}
         self.generic_ = frozenset(loose(normaliser.words(text)) for text in vocabulary.generic)
-        self.exact_ = _exact(vocabulary, forms, full, reduced)
+        self.exact_ = exact_lookups(vocabulary, forms, full, reduced)
         rows: dict[tuple[str, str], tuple[str, str | None, bool]] = {}
         for e in vocabulary.entries:
             form = forms[e.text]
@@ -146,7 +145,7 @@ class ReaderModel:
                 self.kin_.setdefault(code[:3], []).append(code)
                 self.kin_.setdefault(code[:2], []).append(code)
         texts = [form for _, form in keys]
-        counts = _counts(texts)
+        counts = ngram_counts(texts)
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         n = len(texts)
         idf = np.log((1 + n) / (1 + df)) + 1.0
@@ -158,7 +157,7 @@ class ReaderModel:
         self.lemmas_ = normaliser.lemmas(sorted(words))
         matrix = self._vectors(texts)
         from_trusted: npt.NDArray[np.bool_] = np.array([rows[k][2] for k in keys], dtype=bool)
-        held: npt.NDArray[np.bool_] = np.array([_held_out(t) for t in texts], dtype=bool)
+        held: npt.NDArray[np.bool_] = np.array([held_out(t) for t in texts], dtype=bool)
         if held.all() or not held.any():
             held[:] = False
         self._use(matrix, texts, ~held, from_trusted)
@@ -187,66 +186,27 @@ class ReaderModel:
         forms: dict[str, str],
     ) -> None:
         """Platt calibration on held-out entries read against an index without them."""
-        codes_of: dict[str, set[str]] = {}
-        samples: list[str] = []
-        for e in vocabulary.entries:
-            if forms[e.text] in held_forms:
-                codes_of.setdefault(forms[e.text], set()).add(e.code)
-                if forms[e.text] not in samples:
-                    samples.append(forms[e.text])
-        queries: list[str] = []
-        truth: list[set[str]] = []
-        originals = {forms[e.text]: e for e in vocabulary.entries if forms[e.text] in held_forms}
-        for form in samples:
-            entry = originals[form]
-            for variant in (entry.text, _noisy(entry.text, entry.lang)):
-                query = loose(normaliser.words(variant))
-                if query:
-                    queries.append(query)
-                    truth.append(codes_of[form])
+        queries, truth = held_out_queries(vocabulary, normaliser, held_forms, forms)
         features: list[list[float]] = []
         right: list[int] = []
         for codes, (ranked, figures) in zip(truth, self._rank(queries), strict=True):
             if ranked:
                 features.append(figures)
                 right.append(int(self.codes_[ranked[0][0]] in codes))
-        if len(set(right)) < 2:  # a tiny vocabulary: nothing to learn, trust the score
-            self.calibration_ = None
-            self.calibration_accuracy_ = float(np.mean(right)) if right else 0.0
-            return
-        from sklearn.linear_model import LogisticRegression  # fitting only: heavy to import
-
-        model = LogisticRegression(C=1.0, max_iter=1000)
-        model.fit(np.array(features), np.array(right))
-        self.calibration_ = np.concatenate([model.intercept_, model.coef_[0]]).astype(np.float64)
-        self.calibration_accuracy_ = float(np.mean(right))
+        self.calibration_ = platt_weights(features, right)
+        self.calibration_accuracy_ = float(np.mean(right)) if right else 0.0
 
     # --- reading ------------------------------------------------------------------------
 
     def _vectors(self, texts: Sequence[str]) -> sp.csr_matrix:
         """TF-IDF vectors (sublinear counts times ``idf_``), L2-normalised."""
-        counts = _counts(texts)
+        counts = ngram_counts(texts)
         counts.data = (1.0 + np.log(counts.data)) * self.idf_[counts.indices]
         counts.eliminate_zeros()
         norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         counts.data /= np.repeat(norms, np.diff(counts.indptr)).astype(np.float32)
         return counts
-
-    def __getstate__(self) -> dict[str, object]:
-        """Arrays as they are; the many small Python objects (dicts, strings) as one pickle
-        inside, which loads at C speed (joblib unpickles in Python, object by object)."""
-        state = dict(self.__dict__)
-        small = {k: state.pop(k) for k in _PYTHON_PARTS}
-        state["_python"] = pickle.dumps(small, protocol=pickle.HIGHEST_PROTOCOL)
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        state = dict(state)
-        blob = state.pop("_python")
-        assert isinstance(blob, bytes)
-        state.update(pickle.loads(blob))  # our own cache file (see reader.cache)
-        self.__dict__.update(state)
 
     def _rank(self, forms: Sequence[str]) -> list[tuple[list[tuple[int, float, int]], list[float]]]:
         """For each form: its codes best first as (code index, score, best row), and the
@@ -362,11 +322,11 @@ class ReaderModel:
             others = ranked[1:]
         top = answer[0].code
         listed = {self.codes_[c] for c, _, _ in others} | {a.code for a in answer}
-        for code in self._kin(top):  # the best code's ISCO neighbours, even when no row is near
+        for code in kin(top, self.kin_, self.kin_rows_):  # even when no row of theirs is near
             if code not in listed:
                 others.append(self.kin_rows_[code])
         if others and len(answer) < limit:
-            near = [s + _kinship(top, self.codes_[c]) for c, s, _ in others]
+            near = [s + kinship(top, self.codes_[c]) for c, s, _ in others]
             order = sorted(range(len(others)), key=lambda i: -near[i])
             others = [others[i] for i in order]
             adjusted = np.array([near[i] for i in order])
@@ -391,12 +351,6 @@ class ReaderModel:
         answer.sort(key=lambda a: -a.confidence)
         return answer
 
-    def _kin(self, code: str) -> list[str]:
-        """The codes of ``code``'s minor group, then its counterparts, then the codes of its
-        sub-major group."""
-        counterparts = [c for c in COUNTERPARTS.get(code, ()) if c in self.kin_rows_]
-        return self.kin_.get(code[:3], []) + counterparts + self.kin_.get(code[:2], [])
-
     def _nkz_rows(self, ranked: list[tuple[int, float, int]]) -> dict[str, str]:
         """The NKZ occupation of each code's best-matching NKZ row among the neighbours."""
         found: dict[str, str] = {}
@@ -405,133 +359,3 @@ class ReaderModel:
             if nkz is not None:
                 found.setdefault(self.codes_[c], nkz)
         return found
-
-
-_COUNTERPART_PAIRS = (
-    # a skilled trade and the elementary occupation that helps in it (ISCO-08 major group 9
-    # mirrors groups 6-8), or the same work at another skill level
-    ("6111", "9211"), ("6112", "9211"), ("6113", "9214"), ("6114", "9211"), ("6121", "9212"),
-    ("6122", "9212"), ("6130", "9213"), ("6210", "9215"), ("6221", "9216"), ("6222", "9216"),
-    ("8111", "9311"), ("7111", "9313"), ("7112", "9313"), ("7114", "9313"), ("7119", "9313"),
-    ("8182", "9312"), ("5120", "3434"), ("5120", "9411"), ("5120", "9412"), ("3434", "9412"),
-    ("7531", "8153"), ("7533", "8153"), ("7532", "8153"), ("9333", "4321"), ("9333", "8344"),
-    ("7115", "7522"), ("7231", "7233"), ("7213", "7231"), ("7132", "7231"), ("5153", "9112"),
-    ("5153", "9613"), ("9112", "9613"), ("9313", "9622"), ("9329", "9622"), ("9321", "9333"),
-    ("7212", "7214"), ("7411", "7412"), ("7512", "9412"), ("8332", "8322"), ("5223", "5211"),
-    ("5223", "5230"), ("2411", "3313"), ("3412", "5322"),
-)  # fmt: skip
-COUNTERPARTS: dict[str, tuple[str, ...]] = {}
-"""Unit group → the unit groups in other minor groups that do the same work at another skill
-level: the reader ranks them as it ranks its minor group (a shepherd's next codes are livestock
-labourers, a cook's are chefs and kitchen helpers)."""
-for _a, _b in _COUNTERPART_PAIRS:
-    COUNTERPARTS[_a] = (*COUNTERPARTS.get(_a, ()), _b)
-    COUNTERPARTS[_b] = (*COUNTERPARTS.get(_b, ()), _a)
-
-
-def _kinship(best: str, other: str) -> float:
-    """How much nearer ``other`` is ranked for sharing ISCO groups with the best code: the
-    same minor group (3 digits) +``KIN_MINOR``, the same sub-major group (2 digits)
-    +``KIN_SUB_MAJOR``. A welder's next codes are the other metal trades, not any title that
-    shares letters with «сварщик»."""
-    if best[:3] == other[:3] or other in COUNTERPARTS.get(best, ()):
-        return KIN_MINOR
-    if best[:2] == other[:2]:
-        return KIN_SUB_MAJOR
-    return 0.0
-
-
-def _exact(
-    vocabulary: Vocabulary, forms: dict[str, str], full: dict[str, str], reduced: set[str]
-) -> dict[str, tuple[tuple[str, ...], float]]:
-    """Normalised text → its codes from the most trusted source that has it, and the
-    confidence each of them gets. Every title is known as written («старший повар» is a
-    chef, «младший бухгалтер» an accounting assistant); without its seniority words
-    («бухгалтер») it counts only when no title of any source is that text as written."""
-    tiers: dict[str, tuple[int, set[str]]] = {}
-    keys = [(e, full[e.text], 0) for e in vocabulary.entries]  # «старший повар» as written
-    keys += [(e, forms[e.text], len(SOURCES)) for e in vocabulary.entries if e.text in reduced]
-    for e, form, lower in keys:
-        if not form:
-            continue
-        tier = lower + SOURCES.index(e.source)
-        known = tiers.get(form)
-        if known is None or tier < known[0]:
-            tiers[form] = (tier, {e.code})
-        elif tier == known[0]:
-            known[1].add(e.code)
-    out: dict[str, tuple[tuple[str, ...], float]] = {}
-    for form, (tier, codes) in tiers.items():
-        certain = 1.0 if SOURCES[tier % len(SOURCES)] in TRUSTED else OFFICIAL_EXACT
-        out[form] = (tuple(sorted(codes)), certain / len(codes))
-    return out
-
-
-_PYTHON_PARTS = (
-    "codes_", "row_label_", "row_nkz_", "exact_", "generic_", "fuzzy_forms_", "calibration_",
-    "lemmas_", "kin_", "kin_rows_",
-)  # fmt: skip
-CHAR_BUCKETS = 2**20
-WORD_BUCKETS = 2**18
-
-
-def _grams(text: str) -> list[int]:
-    """The hashed n-grams of one text: character 3-5-grams within each word padded with a
-    space on either side (as scikit-learn's ``char_wb``), then word unigrams and bigrams.
-    CRC-32 is the hash: the same in every process and on every machine."""
-    out: list[int] = []
-    words = text.split()
-    for word in words:
-        padded = f" {word} "
-        size = len(padded)
-        for n in (3, 4, 5):
-            if size < n:
-                break
-            out.extend(
-                zlib.crc32(padded[i : i + n].encode()) % CHAR_BUCKETS for i in range(size - n + 1)
-            )
-    for i, word in enumerate(words):
-        out.append(CHAR_BUCKETS + zlib.crc32(b"w " + word.encode()) % WORD_BUCKETS)
-        if i:
-            pair = f"{words[i - 1]} {word}"
-            out.append(CHAR_BUCKETS + zlib.crc32(b"w " + pair.encode()) % WORD_BUCKETS)
-    return out
-
-
-def _counts(texts: Sequence[str]) -> sp.csr_matrix:
-    """Counts of the hashed n-grams of each text, one row per text. Hashing keeps no
-    vocabulary: nothing to store or load."""
-    indptr = [0]
-    indices: list[int] = []
-    for text in texts:
-        indices.extend(_grams(text))
-        indptr.append(len(indices))
-    data = np.ones(len(indices), dtype=np.float32)
-    matrix = sp.csr_matrix(
-        (data, np.array(indices, dtype=np.int32), np.array(indptr, dtype=np.int64)),
-        shape=(len(texts), CHAR_BUCKETS + WORD_BUCKETS),
-    )
-    matrix.sum_duplicates()
-    return matrix
-
-
-def _held_out(form: str) -> bool:
-    return int(hashlib.sha256(form.encode()).hexdigest()[:8], 16) % HELD_OUT_SHARE == 0
-
-
-def _noisy(text: str, lang: str) -> str:
-    """One made-up noise, chosen by a hash of the text (deterministic)."""
-    h = int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
-    words = text.split()
-    kind = h % 4
-    if kind == 0 and words:  # a typo: a letter dropped from the longest word
-        longest = max(range(len(words)), key=lambda i: len(words[i]))
-        word = words[longest]
-        if len(word) > 5:
-            cut = 1 + (h // 4) % (len(word) - 2)
-            words[longest] = word[:cut] + word[cut + 1 :]
-        return " ".join(words)
-    if kind == 1 and lang == "kk" and words:
-        words[-1] += _KAZAKH_ENDINGS[(h // 4) % len(_KAZAKH_ENDINGS)]
-        return " ".join(words)
-    return _NOISES[(h // 4) % len(_NOISES)].format(text)
