@@ -13,16 +13,23 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.congestion import Congestion
-from matcher.eligibility import Verdict, verdicts
+from matcher.eligibility import verdicts
 from matcher.engine.candidates import candidates as persons_for
-from matcher.engine.ordering import Crowding, free_places, ranked
+from matcher.engine.ordering import Crowding, free_places, ranked, referral_counts
 from matcher.engine.prefilter import course_positions, shelter_positions, vacancy_candidates
-from matcher.engine.results import Recommendation, Why, item_id, reasons, recommendation
-from matcher.engine.rows import NO_TRACK, course_rows, shelter_rows, vacancy_rows
-from matcher.engine.scoring import Ranker, score, shares
-from matcher.explain import FROM_ELSEWHERE, measured
+from matcher.engine.results import (
+    Recommendation,
+    Row,
+    Why,
+    Wording,
+    item_id,
+    measured_verdict,
+    reasons,
+)
+from matcher.engine.rows import Noted, course_rows, shelter_rows, tracked, vacancy_rows
+from matcher.engine.scoring import Ranker, score
 from matcher.features.geo import haversine_km
-from matcher.features.origin import IN_TOWN, Origin, at_centre
+from matcher.features.origin import IN_TOWN, at_centre
 from matcher.features.pairs import (
     FEATURES,
     Pair,
@@ -51,15 +58,6 @@ PLACES = 10
 
 Item = Vacancy | Course | Shelter
 Scored = list[tuple[Item, Pair, float]]
-
-
-def measured_verdict(verdict: Verdict, origin: Origin | None) -> Verdict:
-    """A verdict about a distance, worded for where the distance starts (``too_far`` from a
-    centre or from the profile's town, ``explain.FROM_ELSEWHERE``); others as they are."""
-    if origin is None or (verdict.code, origin.kind) not in FROM_ELSEWHERE:
-        return verdict
-    reason = measured(verdict.code, origin, verdict.params)
-    return Verdict(reason.code, reason.params)
 
 
 class Engine:
@@ -175,13 +173,18 @@ class Engine:
 
     def view(self, person: Person, *, on: date | None = None) -> PersonView:
         """What the features need of a person, as of ``on`` (the engine's day by default)."""
+        return self._placed(self._unplaced(person, on=on))
+
+    def _unplaced(self, person: Person, *, on: date | None = None) -> PersonView:
+        """``view`` without placing the person (a shelter list measures from the profile's
+        town: where a person without a home would sleep is what it finds)."""
         codes, sources = person_codes(
             person.professions,
             matcher=self.matcher,
             confirmed=person.confirmed_occupation,
             confirmed_text=person.confirmed_text,
         )
-        return self._placed(PersonView.of(person, codes, sources, on or self.today))
+        return PersonView.of(person, codes, sources, on or self.today)
 
     def _placed(self, view: PersonView) -> PersonView:
         """``view`` with the person placed where their distances to jobs and courses start
@@ -191,7 +194,7 @@ class Engine:
         person = view.person
         if not person.need_housing:
             return view
-        shelters = self._scored(view, "shelter", shelter_positions(view, self.shelters), PLACES)
+        shelters = self._rows(view, "shelter", shelter_positions(view, self.shelters), PLACES)
         for centre, _, _ in shelters:
             assert isinstance(centre, Shelter)
             if (
@@ -214,18 +217,13 @@ class Engine:
         """The person's best ``limit`` items of ``kind`` (vacancy, course, shelter)."""
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}")
-        view = self.view(person)
+        view = self._unplaced(person) if kind == "shelter" else self.view(person)
         if kind == "vacancy":
             positions, km = vacancy_candidates(view, self.vacancies, prefilter=self.prefilter)
-            scored = self._scored(view, kind, positions, limit, km=km)
+            rows = self._rows(view, kind, positions, limit, km=km)
         else:
-            scored = self._scored(view, kind, self._shortlist_positions(view, kind), limit)
-        names = self.names(kind)
-        found = shares(self.rankers[kind], [pair.vector(names) for _, pair, _ in scored])
-        return [
-            recommendation(kind, item, pair, value, share)
-            for (item, pair, value), share in zip(scored, found, strict=True)
-        ]
+            rows = self._rows(view, kind, self._shortlist_positions(view, kind), limit)
+        return Wording(self.rankers[kind], self.names(kind), rows).items(kind)
 
     def why(self, person: Person, kind: str, item_id: str, *, limit: int = 10) -> Why:
         """Why ``item_id`` is, or is not, on the person's list of ``kind``."""
@@ -302,20 +300,8 @@ class Engine:
         return shelter_pair(view, item)
 
     def _tracked(self, kind: str, item: Item, pair: Pair) -> Pair:
-        if not self._reads_track[kind]:
-            return pair
-        item_kind = "vacancy" if kind == "candidate" else kind
-        snapshot = self.tracks.get(item_kind)
-        key = self.track_key(item_kind, item)
-        if snapshot is None:
-            values: tuple[float, ...] = NO_TRACK
-        else:
-            values = snapshot.get(key)
-            if key in snapshot.counts:
-                # resolved referrals, successes, and the rate of an item with no record
-                pair.facts["track"] = (*snapshot.counts[key], snapshot.default[1])
-        pair.values.update(zip(TRACK_FEATURES, values, strict=True))
-        return pair
+        """``pair`` with the item's track record, when the ranker of ``kind`` reads one."""
+        return tracked(self, kind, item, pair) if self._reads_track[kind] else pair
 
     def _scored(
         self,
@@ -325,9 +311,23 @@ class Engine:
         limit: int | None = None,
         km: npt.NDArray[np.float64] | None = None,
     ) -> Scored:
-        """The eligible items, best first (only the best ``limit`` when given). Vacancies are
-        checked and scored over columns; only the items returned get a ``Pair`` (the facts of
-        their reasons). ``km``: the vacancies' distances from the person, when known."""
+        """The eligible items, best first (only the best ``limit`` when given), each with its
+        ``Pair``. ``km``: the vacancies' distances from the person, when known."""
+        return [
+            (item, pair(), value)
+            for item, pair, value in self._rows(view, kind, positions, limit, km)
+        ]
+
+    def _rows(
+        self,
+        view: PersonView,
+        kind: str,
+        positions: npt.NDArray[np.int64],
+        limit: int | None = None,
+        km: npt.NDArray[np.float64] | None = None,
+    ) -> list[Row]:
+        """``_scored``'s rows with each ``Pair`` made when first asked for (the facts of the
+        reasons: all items are checked and scored over columns)."""
         index, names = self._index(kind), self.names(kind)
         if kind == "vacancy":
             pos, pair_of, matrix = vacancy_rows(self, view, positions, names, km)
@@ -343,7 +343,7 @@ class Engine:
         if self.congestion is not None:
             referrals = self._referrals(kind)[pos]
             crowding = Crowding(self.congestion, referrals, lambda k: free_places(items[where[k]]))
-        result: Scored = []
+        result: list[Row] = []
         for k, value, congested in ranked(
             score(self.rankers[kind], matrix),
             limit,
@@ -352,10 +352,7 @@ class Engine:
             person_id=view.person.person_id,
             today=self.today,
         ):
-            pair = pair_of(k)
-            if congested is not None:
-                pair.facts["congestion"] = congested
-            result.append((items[where[k]], pair, value))
+            result.append((items[where[k]], Noted(pair_of, k, congested), value))
         return result
 
     def _referrals(self, kind: str) -> npt.NDArray[np.int64]:
@@ -364,10 +361,6 @@ class Engine:
         found = self._crowded.get(kind)
         if found is None:
             assert self.congestion is not None
-            position = self._index(kind).position
-            found = np.zeros(len(position), dtype=np.int64)
-            for (of, item), count in self.congestion.referrals.items():
-                if of == kind and (at := position.get(item)) is not None:
-                    found[at] = count
+            found = referral_counts(self.congestion, kind, self._index(kind).position)
             self._crowded[kind] = found
         return found

@@ -6,7 +6,7 @@ score-weighted order (``matcher.congestion``). Only the rows that can reach the 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -107,3 +107,15 @@ def free_places(item: Vacancy | Course | Shelter) -> int | None:
     if isinstance(item, Course):
         return item.seats
     return item.free_beds
+
+
+def referral_counts(
+    congestion: Congestion, kind: str, position: Mapping[str, int]
+) -> npt.NDArray[np.int64]:
+    """The referrals of each item of ``kind`` in the congestion window, by the item's
+    position (``position``: id → position in its index)."""
+    found = np.zeros(len(position), dtype=np.int64)
+    for (of, item), count in congestion.referrals.items():
+        if of == kind and (at := position.get(item)) is not None:
+            found[at] = count
+    return found

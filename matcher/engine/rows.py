@@ -148,3 +148,39 @@ def track_columns(
         rows = [snapshot.get(engine.track_key(kind, item)) for item in items]
     table = np.array(rows, dtype=np.float64).reshape(len(items), len(TRACK_FEATURES))
     return {name: table[:, n] for n, name in enumerate(TRACK_FEATURES)}
+
+
+class Noted:
+    """Row ``k``'s pair, made at the first call, with (referrals, free places) when congestion
+    discounted the row (``congested``)."""
+
+    __slots__ = ("_pair", "congested", "k", "pair_of")
+
+    def __init__(
+        self, pair_of: Callable[[int], Pair], k: int, congested: tuple[int, int | None] | None
+    ) -> None:
+        self.pair_of, self.k, self.congested = pair_of, k, congested
+        self._pair: Pair | None = None
+
+    def __call__(self) -> Pair:
+        if self._pair is None:
+            self._pair = self.pair_of(self.k)
+            if self.congested is not None:
+                self._pair.facts["congestion"] = self.congested
+        return self._pair
+
+
+def tracked(engine: Engine, kind: str, item: Item, pair: Pair) -> Pair:
+    """``pair`` with the item's track-record features (and, when it has a record, the facts a
+    reason quotes: resolved referrals, successes, and the rate of an item with no record)."""
+    item_kind = "vacancy" if kind == "candidate" else kind
+    snapshot = engine.tracks.get(item_kind)
+    key = engine.track_key(item_kind, item)
+    if snapshot is None:
+        values: tuple[float, ...] = NO_TRACK
+    else:
+        values = snapshot.get(key)
+        if key in snapshot.counts:
+            pair.facts["track"] = (*snapshot.counts[key], snapshot.default[1])
+    pair.values.update(zip(TRACK_FEATURES, values, strict=True))
+    return pair
