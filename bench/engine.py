@@ -1,12 +1,19 @@
-"""Benchmark: shortlists at national scale.
+"""Benchmark: shortlists at national scale, or CPU per list on the demo.
 
     .venv/bin/python -m bench.engine [--vacancies 1000000] [--courses 10000] [--shelters 1000]
                                      [--persons 100000] [--queries 1000]
+    .venv/bin/python -m bench.engine --demo [--passes 7]
 
 Generates synthetic catalogs (the demo generator, seed 1), builds the engine's indexes and
 measures: build time, resident memory, and the latency of one person's top-10 vacancies,
 courses and shelters, and of one vacancy's top-20 candidates among all persons (p50, p99 over
 ``--queries`` queries). Single-process, on whatever cores the machine has.
+
+``--demo``: the demo catalogs (seed 0: 6,000 vacancies, 360 courses, 31 centres, 1,500
+persons) with a congestion table, and the CPU time of each kind of list per person, as the
+recommendations route asks for one (10 shown and 4 more, the reasons of the 10 read): the
+median of ``--passes`` passes over every person (process time, so other work on the machine
+counts less than in wall time).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from pathlib import Path
 from catalogs.demo import DemoSpec, generate
 from catalogs.reference.places import places
 from matcher import sample
+from matcher.congestion import Congestion
 from matcher.engine import Engine
 from matcher.index import PersonIndex
 from matcher.profile import Shelter
@@ -64,16 +72,52 @@ def percentiles(label: str, run: Callable[[int], object], count: int) -> None:
     )
 
 
+def cpu_per_list(passes: int) -> None:
+    """``--demo``: CPU milliseconds per list on the demo, by kind (see the module's docstring)."""
+    data = generate(DemoSpec(seed=0, as_of=AS_OF))
+    vacancies, courses = list(sample.vacancies(data)), list(sample.courses(data))
+    shelters, persons = list(sample.shelters(data)), list(sample.persons(data))
+    referrals = {
+        **{("vacancy", v.vacancy_id): 2 for v in vacancies[::7]},
+        **{("course", c.course_id): 4 for c in courses[::5]},
+        **{("shelter", s.shelter_id): 30 for s in shelters[::3]},
+    }
+    engine = Engine.build(
+        vacancies=vacancies, courses=courses, shelters=shelters, today=AS_OF,
+        congestion=Congestion(referrals, seed=1),
+    )  # fmt: skip
+
+    def lists(kind: str) -> None:
+        for person in persons:
+            for item in engine.recommend(person, kind, limit=14)[:10]:
+                _ = item.reasons
+
+    for kind in ("vacancy", "course", "shelter"):
+        lists(kind)  # warm the caches
+        runs = []
+        for _ in range(passes):
+            started = time.process_time()
+            lists(kind)
+            runs.append((time.process_time() - started) / len(persons) * 1000)
+        shown = " ".join(f"{ms:.2f}" for ms in runs)
+        print(f"{kind:<8} CPU per list: median {statistics.median(runs):.2f} ms   ({shown})")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--demo", action="store_true", help="CPU per list on the demo")
+    parser.add_argument("--passes", type=int, default=7)
     parser.add_argument("--vacancies", type=int, default=1_000_000)
     parser.add_argument("--courses", type=int, default=10_000)
     parser.add_argument("--shelters", type=int, default=1_000)
     parser.add_argument("--persons", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=1_000)
     args = parser.parse_args()
+    if args.demo:
+        cpu_per_list(args.passes)
+        return 0
 
     before = rss_mb()
     started = time.perf_counter()
