@@ -118,9 +118,9 @@ class Facts:
             if day is not None:
                 rows.append((text(code), day.strftime("%d.%m.%Y")))
         if kind == "shelter":
-            rows.append((text("offer_free"), text("free_beds", count=self.free_places or 0)))
+            rows.append((text("offer_free_beds"), str(self.free_places or 0)))
         elif self.free_places is not None:
-            rows.append((text("offer_free"), text("places_free_n", free=self.free_places)))
+            rows.append((text("offer_free"), str(self.free_places)))
         else:
             rows.append((text("offer_free"), text("places_no_limit")))
         if self.also_ids:
