@@ -28,7 +28,11 @@ from typing import Protocol
 
 from matcher.engine import Engine
 from matcher.plan import choice, timing
-from matcher.plan.body import Action, Body, Dropped, ItemRef, Moved, Params, Review
+from matcher.plan.body import Action as Action
+from matcher.plan.body import Body as Body
+from matcher.plan.body import Dropped, ItemRef, Moved, Review
+from matcher.plan.body import Params as Params
+from matcher.plan.body import Status as Status
 from matcher.plan.choice import Lists, Options
 from matcher.plan.facts import parts, post_penitentiary
 from matcher.plan.merge import merge

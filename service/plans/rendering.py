@@ -1,5 +1,5 @@
-"""A stored plan in words: every text in ru, kk or en, as the JSON answer and as a printable
-A4 HTML page (``templates/plan.html``).
+"""A stored plan in words: every text in ru, kk or en, as the JSON answer's ``rendered`` part
+(the printed document, ``service.plans.document``, is made of the same words).
 
 A plan's body keeps codes and facts (``matcher.plan``); this module turns them into sentences:
 each action with its items, why an option moved or why the pick is not the list's #1, the late
@@ -10,11 +10,7 @@ parts of art. 16(5) and the review.
 from __future__ import annotations
 
 import string
-from functools import cache
-from pathlib import Path
 from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from catalogs.i18n import messages
 from matcher import Engine
@@ -25,7 +21,7 @@ def _t(code: str, lang: str, **params: object) -> str:
     return messages("matcher").text(code, lang, **params)
 
 
-def _reason(code: str, lang: str, params: dict[str, object]) -> str:
+def _reason(code: str, lang: str, params: planner.Params) -> str:
     """An eligibility reason's text with the facts the plan kept; a fact a plan made before
     they were kept is left blank rather than failing the whole plan."""
     table = messages("matcher").templates
@@ -39,14 +35,29 @@ def _amount(value: int) -> str:
     return f"{value:,}".replace(",", " ")
 
 
-def _action_text(action: dict[str, Any], lang: str, labels: dict[str, str]) -> dict[str, Any]:
+def what(action: planner.Action, lang: str) -> str:
+    """The action itself in words (amounts of a thousand and more written 2 000 000)."""
     params = {
         k: _amount(v) if isinstance(v, int) and not isinstance(v, bool) and v >= 1000 else v
         for k, v in action["params"].items()
     }
-    text = _t(action["what"], lang, **params)
+    return _t(action["what"], lang, **params)
+
+
+def details(
+    action: planner.Action,
+    lang: str,
+    labels: dict[str, str],
+    *,
+    items: bool = True,
+    note: bool = True,
+) -> list[str]:
+    """The lines under an action: its items by id and name (unless ``items`` is false: a page
+    that names their places instead), why an option moved or the pick is not the list's #1,
+    the referrals that carried it out, a late course's reason, the note (unless ``note`` is
+    false: a page that shows it as a field of its own)."""
     extra = []
-    if action.get("items"):
+    if items and action.get("items"):
         extra.append(
             _t(
                 "plan_items",
@@ -57,15 +68,18 @@ def _action_text(action: dict[str, Any], lang: str, labels: dict[str, str]) -> d
             )
         )
     if action.get("changed"):
-        reason = action["changed"]["reason"]
+        changed = action["changed"]
+        assert changed is not None
+        reason = changed["reason"]
         why = (
             _t("plan_better_option", lang)
             if reason == "better_option"
-            else _reason(reason, lang, action["changed"].get("params") or {})
+            else _reason(reason, lang, changed.get("params") or {})
         )
-        extra.append(_t("plan_changed", lang, **{"from": action["changed"]["from"], "reason": why}))
-    if action.get("choice"):  # the pick is not the list's #1: why each item above it was not
-        for passed in action["choice"].get("passed", []):
+        extra.append(_t("plan_changed", lang, **{"from": changed["from"], "reason": why}))
+    chosen = action.get("choice")
+    if chosen:  # the pick is not the list's #1: why each item above it was not
+        for passed in chosen.get("passed", []):
             extra.append(_reason(passed["code"], lang, passed.get("params") or {}))
     if action.get("referrals"):
         numbers = ", ".join(f"№ {number}" for number in action["referrals"])
@@ -80,14 +94,18 @@ def _action_text(action: dict[str, Any], lang: str, labels: dict[str, str]) -> d
                 first_pay=course["first_pay"],
             )
         )
-    if action.get("note"):
+    if note and action.get("note"):
         extra.append(_t("plan_note", lang, note=action["note"]))
+    return extra
+
+
+def _action_text(action: planner.Action, lang: str, labels: dict[str, str]) -> dict[str, Any]:
     return {
         "id": action["id"],
         "due": action["due"],
         "part": action["part"],
-        "text": text,
-        "details": extra,
+        "text": what(action, lang),
+        "details": details(action, lang, labels),
         "responsible": _t(f"plan_who_{action['responsible']}", lang),
         "responsible_name": action.get("responsible_name") or "",
         "status": _t(f"plan_state_{action['status']}", lang),
@@ -97,23 +115,23 @@ def _action_text(action: dict[str, Any], lang: str, labels: dict[str, str]) -> d
     }
 
 
-def recomputed_texts(body: dict[str, Any], lang: str) -> list[str]:
+def recomputed_texts(body: planner.Body, lang: str) -> list[str]:
     """What the last edit moved, in words: derived dates (from → to) and risks added or gone."""
     lines = []
     for moved in body.get("recomputed") or []:
-        what = moved["what"]
-        if what in ("risk_added", "risk_removed"):
+        code = moved["what"]
+        if code in ("risk_added", "risk_removed"):
             risk = _t(f"plan_risk_{moved['risk']}", lang)
-            lines.append(_t(f"plan_{what}", lang, risk=risk))
+            lines.append(_t(f"plan_{code}", lang, risk=risk))
         elif moved.get("from") and moved.get("to"):
             lines.append(
-                _t(f"plan_moved_{what}", lang, **{"from": moved["from"], "to": moved["to"]})
+                _t(f"plan_moved_{code}", lang, **{"from": moved.get("from"), "to": moved.get("to")})
             )
     return lines
 
 
 def render(
-    body: dict[str, Any], lang: str, *, labels: dict[str, str] | None = None, person_label: str = ""
+    body: planner.Body, lang: str, *, labels: dict[str, str] | None = None, person_label: str = ""
 ) -> dict[str, Any]:
     """The plan with every text in ``lang``: what the JSON answer and the HTML page show."""
     labels = labels or {}
@@ -262,26 +280,7 @@ def render(
     }
 
 
-@cache
-def _templates() -> Environment:
-    return Environment(
-        loader=FileSystemLoader(Path(__file__).parent / "templates"),
-        autoescape=select_autoescape(["html"]),
-    )
-
-
-def html(
-    body: dict[str, Any], lang: str, *, labels: dict[str, str] | None = None, person_label: str = ""
-) -> str:
-    """The plan as a printable A4 page in ``lang``."""
-    return (
-        _templates()
-        .get_template("plan.html")
-        .render(plan=render(body, lang, labels=labels, person_label=person_label))
-    )
-
-
-def item_labels(engine: Engine, body: dict[str, Any]) -> dict[str, str]:
+def item_labels(engine: Engine, body: planner.Body) -> dict[str, str]:
     """Names of the items the actions refer to (titles, centre names)."""
     labels: dict[str, str] = {}
     for action in body["actions"]:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import cast
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -23,9 +23,9 @@ from sqlmodel import Session, col
 from matcher import Engine, Person
 from matcher import plan as planner
 
-# the words of a version live in ``rendering``; the pages, the API and the command line reach
-# them through this module as well
-from service.plans.rendering import html as html
+# the words of a version live in ``rendering`` and its printed form in ``document``; the
+# pages, the API and the command line reach them through this module as well
+from service.plans.document import html as html
 from service.plans.rendering import item_labels as item_labels
 from service.plans.rendering import recomputed_texts as recomputed_texts
 from service.plans.rendering import render as render
@@ -55,7 +55,7 @@ class Version:
     version: int
     change: str
     author: str
-    body: dict[str, Any]
+    body: planner.Body
     created_at: datetime
 
 
@@ -66,7 +66,7 @@ def opened(row: PlanVersion, protector: Protector) -> Version:
         version=row.version,
         change=row.change,
         author=row.author,
-        body=open_json(protector, row.body_cipher),
+        body=cast(planner.Body, open_json(protector, row.body_cipher)),
         created_at=row.created_at,
     )
 
@@ -94,7 +94,7 @@ def latest(
 def _save(
     session: Session,
     person_id: str,
-    body: dict[str, Any],
+    body: planner.Body,
     change: str,
     author: str,
     *,
@@ -151,12 +151,12 @@ def _person_name(value: str) -> str | None:
 
 def _copy_with_action(
     session: Session, person_id: str, action_id: str, protector: Protector
-) -> tuple[dict[str, Any], dict[str, Any]]:
+) -> tuple[planner.Body, planner.Action]:
     """A copy of the latest plan's body to change, and its action ``action_id`` in it."""
     current = latest(session, person_id, protector=protector)
     if current is None:
         raise PlanError("no_plan", id=person_id)
-    body: dict[str, Any] = copy.deepcopy(current.body)
+    body = copy.deepcopy(current.body)
     action = next((a for a in body["actions"] if a["id"] == action_id), None)
     if action is None:
         raise PlanError("unknown_action", id=action_id)
@@ -189,9 +189,12 @@ def edit_action(
         raise PlanError("drop_needs_reason")
     if responsible_name is not None:
         action["responsible_name"] = _person_name(responsible_name)
-    for name, value in (("status", status), ("responsible", responsible), ("note", note)):
-        if value is not None:
-            action[name] = value
+    if status is not None:
+        action["status"] = cast(planner.Status, status)
+    if responsible is not None:
+        action["responsible"] = responsible
+    if note is not None:
+        action["note"] = note
     if due is not None:
         action["due"] = due.isoformat()
         action["due_fixed"] = True
@@ -244,7 +247,7 @@ def add_action(
     if not text.strip():
         raise PlanError("empty_text")
     name = None if responsible_name is None else _person_name(responsible_name)
-    body: dict[str, Any] = copy.deepcopy(current.body)
+    body = copy.deepcopy(current.body)
     number = 1 + sum(1 for a in body["actions"] if a["origin"] == "inspector")
     body["actions"].append(
         {

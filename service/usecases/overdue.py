@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import col
 
+from matcher import plan as planner
 from service.plans import versions
 from service.runtime import Runtime
 from service.store import audit
@@ -33,7 +33,7 @@ class Late:
     person_id: str
     name: str
     plan: plans.Plan
-    action: dict[str, Any]
+    action: planner.Action
     due: date
     days: int
 

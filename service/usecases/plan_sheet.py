@@ -1,35 +1,26 @@
-"""The plan as its pages show it: the document to print and sign (the plan itself through
-``plans.read``: scope checked, audited; who it is for: name, birth year, release, the
-institution being in the plan; and, for every place an action names, its name, who runs it,
-where it is and how to reach it), and past versions to tell what each changed."""
+"""The plan as it is printed: the document to sign (the plan itself through ``plans.read``: scope
+checked, audited; who it is for: name, birth year, release, the institution being in the plan;
+the inspector who signs; and, for every place an action names, its name, who runs it, where it
+is and how to reach it), and past versions to tell what each changed. The pages' print view
+and the API's ``format=html`` print the same document (``service.plans.document``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from service.plans import versions
+from sqlmodel import Session
+
+from matcher import plan as planner
+from service.plans import document, versions
+from service.plans.document import Place as Place
 from service.runtime import Runtime
 from service.store import audit
-from service.store.tables import Course, Shelter, Vacancy
+from service.store.tables import Account, Course, Shelter, Vacancy
 from service.usecases import access, plans
 from service.usecases.actor import Actor
-
-
-@dataclass(frozen=True)
-class Place:
-    """A vacancy, course or adaptation centre an action names."""
-
-    kind: str
-    id: str
-    name: str
-    by: str
-    kato: str | None
-    address: str
-    phone: str
-    url: str
+from service.usecases.offers import place_name
 
 
 @dataclass(frozen=True)
@@ -40,6 +31,9 @@ class Sheet:
     release_date: date | None
     places: dict[str, Place]
     """By item id, for every item the plan's actions name that is still known."""
+    inspector: str
+    """Who signs as the inspector: the inspector who asks, else the inspector who last changed
+    the plan; "" (a line to write on) when no inspector has."""
 
 
 def _place(kind: str, row: Vacancy | Course | Shelter) -> Place:
@@ -57,12 +51,27 @@ TABLES: dict[str, type[Vacancy] | type[Course] | type[Shelter]] = {
     "course": Course,
     "shelter": Shelter,
 }
+INSPECTOR_AUTHOR = "inspector:account:"
+"""How the use cases write an inspector's account as a version's author."""
 
 
-def body(plan: plans.Plan) -> dict[str, Any]:
+def body(plan: plans.Plan) -> planner.Body:
     """The plan itself (codes and facts) of a version the use cases gave."""
-    found: dict[str, Any] = plan.version.body
-    return found
+    return plan.version.body
+
+
+def _account_name(session: Session, account_id: int) -> str:
+    account = session.get(Account, account_id)
+    return "" if account is None else account.display_name or account.login
+
+
+def _inspector(session: Session, actor: Actor, person_id: str) -> str:
+    if actor.role == "inspector" and actor.account_id is not None:
+        return _account_name(session, actor.account_id)
+    authors = [row.author for row in versions.versions(session, person_id)]
+    theirs = [a for a in authors if a.startswith(INSPECTOR_AUTHOR)]
+    number = theirs[-1].removeprefix(INSPECTOR_AUTHOR) if theirs else ""
+    return _account_name(session, int(number)) if number.isdigit() else ""
 
 
 def sheet(rt: Runtime, actor: Actor, person_id: str, *, version: int | None = None) -> Sheet:
@@ -71,18 +80,49 @@ def sheet(rt: Runtime, actor: Actor, person_id: str, *, version: int | None = No
     places: dict[str, Place] = {}
     with rt.session() as session:
         row = access.person(session, actor, person_id)
-        for action in body(plan).get("actions", []):
-            for ref in action.get("items", []):
-                table = TABLES.get(ref.get("kind", ""))
-                found = None if table is None else session.get(table, ref.get("id"))
+        for action in body(plan)["actions"]:
+            for ref in action["items"]:
+                table = TABLES.get(ref["kind"])
+                found = None if table is None else session.get(table, ref["id"])
                 if isinstance(found, Vacancy | Course | Shelter):
                     places[ref["id"]] = _place(ref["kind"], found)
+        inspector = _inspector(session, actor, person_id)
     return Sheet(
         plan=plan,
         name=rt.protector.decrypt(row.full_name_cipher) or "",
         birth_year=row.birth_year,
         release_date=row.release_date,
         places=places,
+        inspector=inspector,
+    )
+
+
+def printed(
+    found: Sheet,
+    lang: str,
+    *,
+    style_href: str | None = None,
+    back: str | None = None,
+    today: date | None = None,
+) -> str:
+    """The sheet as the A4 document in ``lang`` (``service.plans.document``): with
+    ``style_href`` the style sheet is linked, else written in (a page that prints alone)."""
+    facts = document.Facts(
+        name=found.name,
+        birth_year=found.birth_year,
+        release_date=found.release_date,
+        inspector=found.inspector,
+        places=found.places,
+    )
+    return document.html(
+        body(found.plan),
+        lang,
+        labels=found.plan.labels,
+        facts=facts,
+        where=lambda kato: place_name(kato, lang),
+        style_href=style_href,
+        back=back,
+        printed_on=today,
     )
 
 

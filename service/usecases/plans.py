@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlmodel import Session
 
 from matcher import Engine, Person, Recommendation
 from matcher import plan as planner
@@ -34,7 +35,7 @@ class Plan:
 
 
 def _problem(error: plans.PlanError) -> Problem:
-    params: dict[str, Any] = dict(error.params)
+    params: dict[str, Any] = dict(error.params)  # message facts, passed on as keywords
     if error.code in ("no_plan", "unknown_action"):
         return NotFound(f"plan_{error.code}", **params)
     return Invalid(f"plan_{error.code}", **params)
@@ -105,7 +106,9 @@ def history(rt: Runtime, actor: Actor, person_id: str) -> Sequence[PlanVersion]:
         return plans.versions(session, person_id)
 
 
-def _change(rt: Runtime, actor: Actor, person_id: str, apply: Any) -> Plan:
+def _change(
+    rt: Runtime, actor: Actor, person_id: str, apply: Callable[[Session], plans.Version]
+) -> Plan:
     with rt.writing() as session:
         access.person(session, actor, person_id)
         try:

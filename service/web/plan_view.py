@@ -9,7 +9,9 @@ from datetime import date, datetime
 from typing import Any
 
 from catalogs.i18n import messages
-from service.plans import versions as rendering
+from matcher import plan as planner
+from service.plans import rendering
+from service.plans.document import Place
 from service.store.tables import Account
 from service.usecases import plan_sheet, plans
 from service.usecases.actor import Actor
@@ -36,7 +38,7 @@ def part_title(part: str, lang: str, *, full: bool = False) -> str:
 
 
 def action_texts(
-    body: dict[str, Any], lang: str, labels: dict[str, str]
+    body: planner.Body, lang: str, labels: dict[str, str]
 ) -> dict[str, dict[str, Any]]:
     """Each action's words in ``lang`` (by action id), as the plan's own rendering has them."""
     shown = rendering.render(body, lang, labels=labels)
@@ -46,59 +48,74 @@ def action_texts(
     return found
 
 
-def _details(action: dict[str, Any], lines: list[str]) -> list[str]:
-    """The rendering's details of an action, but the first (the items by id: the pages name
-    their places instead) and the last (the note: the pages show it as a field of its own)."""
-    start = 1 if action.get("items") else 0
-    end = len(lines) - 1 if action.get("note") else len(lines)
-    return lines[start:end]
+@dataclass(frozen=True)
+class Row:
+    """One action as the plan page shows it (with its forms)."""
+
+    id: str
+    text: str
+    details: list[str]
+    """The lines under it, but its items by id (the page names their places) and its note (a
+    field of its own)."""
+    places: list[Place]
+    status: str
+    status_text: str
+    responsible: str
+    responsible_text: str
+    responsible_name: str
+    due: date
+    overdue: bool
+    note: str
+    origin: str
 
 
 def _action(
-    action: dict[str, Any], words: dict[str, Any], today: date, places: dict[str, Any]
-) -> dict[str, Any]:
+    action: planner.Action, lang: str, labels: dict[str, str], today: date, places: dict[str, Place]
+) -> Row:
     due = date.fromisoformat(action["due"])
-    items = [places[ref["id"]] for ref in action.get("items", []) if ref["id"] in places]
-    return {
-        "id": action["id"],
-        "text": words["text"],
-        "details": _details(action, words["details"]),
-        "places": items,
-        "status": action["status"],
-        "status_text": words["status"],
-        "responsible": action["responsible"],
-        "responsible_text": words["responsible"],
-        "responsible_name": action.get("responsible_name") or "",
-        "due": due,
-        "overdue": action["status"] == "planned" and due < today,
-        "note": action.get("note") or "",
-        "origin": action["origin"],
-    }
+    return Row(
+        id=action["id"],
+        text=rendering.what(action, lang),
+        details=rendering.details(action, lang, labels, items=False, note=False),
+        places=[places[ref["id"]] for ref in action["items"] if ref["id"] in places],
+        status=action["status"],
+        status_text=plan_text(f"plan_state_{action['status']}", lang),
+        responsible=action["responsible"],
+        responsible_text=plan_text(f"plan_who_{action['responsible']}", lang),
+        responsible_name=action.get("responsible_name") or "",
+        due=due,
+        overdue=action["status"] == "planned" and due < today,
+        note=action.get("note") or "",
+        origin=action["origin"],
+    )
+
+
+@dataclass(frozen=True)
+class Group:
+    code: str
+    title: str
+    actions: list[Row]
 
 
 def layout(
     sheet: plan_sheet.Sheet, lang: str, today: date
-) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+) -> tuple[dict[str, Any], list[Row], list[Group]]:
     """The rendered plan, its part 5 actions and part 6's three groups of actions."""
     body = plan_sheet.body(sheet.plan)
-    words = action_texts(body, lang, sheet.plan.labels)
-    actions = {
-        a["id"]: _action(a, words[a["id"]], today, sheet.places)
-        for a in body["actions"]
-        if a["id"] in words
-    }
-    ordered = [actions[a["id"]] for a in body["actions"] if a["id"] in actions]
+    labels = sheet.plan.labels
+    actions = {a["id"]: _action(a, lang, labels, today, sheet.places) for a in body["actions"]}
+    ordered = list(actions.values())
     parts = {a["id"]: a["part"] for a in body["actions"]}
-    before = [a for a in ordered if parts[a["id"]] == "before_release"]
+    before = [a for a in ordered if parts[a.id] == "before_release"]
     after = [
-        {
-            "code": group,
-            "title": plan_text(f"plan_section_{group}", lang),
-            "actions": [a for a in ordered if parts[a["id"]] == group],
-        }
+        Group(
+            group,
+            plan_text(f"plan_section_{group}", lang),
+            [a for a in ordered if parts[a.id] == group],
+        )
         for group in GROUPS
     ]
-    return rendering.render(body, lang, labels=sheet.plan.labels), before, after
+    return rendering.render(body, lang, labels=labels), before, after
 
 
 @dataclass(frozen=True)
@@ -118,7 +135,7 @@ Texts = dict[str, dict[str, Any]]
 
 
 def _diff(
-    v: Visit, earlier: tuple[dict[str, Any], Texts] | None, later: tuple[dict[str, Any], Texts]
+    v: Visit, earlier: tuple[planner.Body, Texts] | None, later: tuple[planner.Body, Texts]
 ) -> list[str]:
     """What one version (its body and its actions' words) changed from the one before, in
     sentences."""

@@ -8,25 +8,28 @@ Every read and change goes through the plan use cases (``service.usecases.plans`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
+from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from matcher import plan as planner
+from service.plans import document
 from service.usecases import plan_sheet, plans
 from service.usecases.actor import Actor
 from service.usecases.errors import NotFound, Problem
 from service.web.pages import FormDep, PageRoute, Visit, VisitDep
-from service.web.plan_view import author_names, history, layout, part_title, plan_text
-from service.web.staff import place_name
+from service.web.plan_view import history, layout, part_title, plan_text
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 STAFF = ("officer", "inspector", "admin")
 MAX_NOTE = 1000
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)
+SHEET_CSS = "/plans/sheet.css"
 
 
 class FormError(Exception):
@@ -38,7 +41,12 @@ class FormError(Exception):
 
 
 def _plan_page(
-    v: Visit, person_id: str, *, error: str | None = None, status: int = 200, kept: Any = None
+    v: Visit,
+    person_id: str,
+    *,
+    error: str | None = None,
+    status: int = 200,
+    kept: dict[str, str] | None = None,
 ) -> Response:
     actor = v.need(*STAFF)
     try:
@@ -151,7 +159,9 @@ def _add(v: Visit, actor: Actor, person_id: str, fields: dict[str, str]) -> None
     )  # fmt: skip
 
 
-def _changed(v: Visit, person_id: str, anchor: str, change: Any, kept: dict[str, str]) -> Response:
+def _changed(
+    v: Visit, person_id: str, anchor: str, change: Callable[[], None], kept: dict[str, str]
+) -> Response:
     """Make the change, back to the plan at ``anchor``; a refused one shows the page again
     with why (and what was typed)."""
     try:
@@ -190,42 +200,27 @@ async def plan_add(v: VisitDep, fields: FormDep, person_id: str) -> Response:
 # -- the printed plan ----------------------------------------------------------------------------
 
 
-def _print(v: Visit, person_id: str) -> Response:
+def _print(v: Visit, person_id: str, version: int | None) -> Response:
+    """The plan's latest version (or ``version``) as the A4 document, the same one the API
+    gives (``service.plans.document``), its style sheet linked (no inline style here)."""
     actor = v.need(*STAFF)
-    sheet = plan_sheet.sheet(v.rt, actor, person_id)
-    rendered, before, after = layout(sheet, v.lang, date.today())
-    body = plan_sheet.body(sheet.plan)
-    return v.render(
-        "plan_print.html",
-        title=v.t("plan_page_title", id=person_id),
-        person_id=person_id,
-        name=sheet.name,
-        birth_year=sheet.birth_year,
-        institution=body["parts"]["institution"]["institution"] or "",
-        release=sheet.release_date,
-        inspector=_inspector(v, actor, person_id),
-        plan=rendered,
-        number=sheet.plan.version.version,
-        made_on=date.fromisoformat(body["generated_on"]),
-        first_pay=date.fromisoformat(body["first_pay_day"]),
-        before=before,
-        after=after,
-        places=sorted(sheet.places.values(), key=lambda p: (p.kind, p.name)),
-        where=lambda kato: place_name(kato, v.lang),
-        printed_on=date.today(),
+    sheet = plan_sheet.sheet(v.rt, actor, person_id, version=version)
+    page = plan_sheet.printed(
+        sheet, v.lang, style_href=SHEET_CSS, back=f"/persons/{person_id}/plan#history"
     )
-
-
-def _inspector(v: Visit, actor: Actor, person_id: str) -> str:
-    """Who signs as the inspector: the one printing, else the inspector who last changed the
-    plan; none (a line to write on) when no inspector has."""
-    if v.account is not None and v.account.role == "inspector":
-        return v.account.display_name or v.account.login
-    authors = [row.author for row in plans.history(v.rt, actor, person_id)]
-    theirs = [author for author in authors if author.startswith("inspector:account:")]
-    return author_names(v, {theirs[-1]})[theirs[-1]] if theirs else ""
+    return v.render("plan_print.html", document=Markup(page))  # our own template, escaped
 
 
 @router.get("/persons/{person_id}/plan/print")
-async def plan_print(v: VisitDep, person_id: str) -> Response:
-    return await run_in_threadpool(_print, v, person_id)
+async def plan_print(
+    v: VisitDep,
+    person_id: str,
+    version: Annotated[int | None, Query(ge=1, le=1_000_000)] = None,
+) -> Response:
+    return await run_in_threadpool(_print, v, person_id, version)
+
+
+@router.get(SHEET_CSS)
+async def plan_sheet_css() -> Response:
+    """The printed plan's style sheet (A4), the one the API's page writes in."""
+    return Response(document.stylesheet(), media_type="text/css")

@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from catalogs.i18n import messages
-from service.usecases import plans
+from service.store import accounts
+from service.usecases import plan_sheet, plans
 from service.usecases.actor import Actor
 from service.web.pages import t
 from tests.web.conftest import Site
@@ -56,7 +57,7 @@ def test_every_plan_page_renders_in_the_language(site: Site, lang: str) -> None:
     assert not shown_codes(printed.text), shown_codes(printed.text)
     assert "<style" not in printed.text
     assert "style=" not in printed.text
-    assert 'href="/static/plan.css"' in printed.text
+    assert 'href="/plans/sheet.css"' in printed.text
     assert "script-src" not in printed.headers["content-security-policy"]
     words = visible(printed.text)
     assert f"Жумабаев Ержан {person_id[-1]}" in words
@@ -71,8 +72,34 @@ def test_every_plan_page_renders_in_the_language(site: Site, lang: str) -> None:
     assert t("overdue_title", lang) in visible(late.text)
 
 
+def test_the_pages_and_the_api_print_one_document(site: Site) -> None:
+    """The print view and the API's ``format=html`` are one document: the same words, places
+    and signature lines; the API's carries its style sheet (a file that prints alone), the
+    page links it (no inline style under the pages' policy) and adds a bar back to the plan."""
+    inspector = logged_in(site, "inspector", "ru")
+    person_id = "P00004"
+    made(inspector, person_id)
+    page = inspector.get(f"/persons/{person_id}/plan/print").text
+    with site.rt.session() as session:
+        account = accounts.by_login(session, "inspector")
+    assert account is not None
+    actor = Actor.of_account(account, method="GET", route="/")
+    alone = plan_sheet.printed(plan_sheet.sheet(site.rt, actor, person_id), "ru")
+    assert "@page { size: A4" in alone.split("<style>")[1]
+    assert 'href="/plans/sheet.css"' not in alone
+    assert t("plan_back_to_plan", "ru") in page
+    assert t("plan_back_to_plan", "ru") not in alone
+
+    def main(html: str) -> str:
+        return visible(html.split("<main>")[1].split("</main>")[0])
+
+    assert main(page) == main(alone)
+    assert t("plan_sign_inspector", "ru") in main(alone)
+    assert t("plan_places", "ru") in main(alone)  # the places with their addresses and phones
+
+
 def test_the_style_sheet_prints_on_a4(site: Site) -> None:
-    sheet = httpx.get(site.base + "/static/plan.css")
+    sheet = httpx.get(site.base + "/plans/sheet.css")
     assert sheet.status_code == 200
     assert re.search(r"@page\s*{\s*size:\s*A4", sheet.text)
 
@@ -144,6 +171,16 @@ def test_each_change_is_a_version_told_in_words(site: Site) -> None:
     printed = visible(inspector.get(f"{base}/print").text)
     assert past.strftime("%d.%m.%Y") in printed
     assert "Встреча с матерью в учреждении" in printed
+
+    # any version prints, each from the history: the first knew nothing of the added action
+    assert f'href="{base}/print?version=1"' in page
+    first = inspector.get(f"{base}/print", params={"version": 1})
+    assert first.status_code == 200
+    assert "Встреча с матерью в учреждении" not in visible(first.text)
+    assert t("plan_made", "ru", version=1, date=date.today().strftime("%d.%m.%Y")) in visible(
+        first.text
+    )
+    assert inspector.get(f"{base}/print", params={"version": 99}).status_code == 404
 
 
 def test_regenerating_keeps_the_inspectors_decisions(site: Site) -> None:

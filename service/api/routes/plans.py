@@ -11,7 +11,7 @@ from service.api.deps import CurrentActor, Lang, RuntimeDep
 from service.api.routes.persons import ERRORS, PersonId
 from service.api.schemas import ActionEdit, ActionNew, Error, PlanOut, PlanVersionOut
 from service.plans import versions as rendering
-from service.usecases import plans
+from service.usecases import plan_sheet, plans
 from service.usecases.plans import Plan
 
 router = APIRouter(tags=["plans"])
@@ -65,11 +65,11 @@ def read_plan(
     ] = None,
 ) -> PlanOut | HTMLResponse:
     """The plan (latest version unless ``version``), as JSON or as a printable A4 HTML page."""
-    plan = plans.read(rt, actor, person_id, version=version)
     chosen = text_lang or lang
-    if format == "html":
-        return HTMLResponse(rendering.html(plan.version.body, chosen, labels=plan.labels))
-    return _out(plan, chosen)
+    if format == "html":  # the same A4 document as the pages print, its style written in
+        sheet = plan_sheet.sheet(rt, actor, person_id, version=version)
+        return HTMLResponse(plan_sheet.printed(sheet, chosen))
+    return _out(plans.read(rt, actor, person_id, version=version), chosen)
 
 
 @router.get(
