@@ -22,13 +22,20 @@ def label(ranker: Any, kind: str, lang: str) -> str:
     return messages("matcher").text(code, lang)
 
 
+def legend(lang: str) -> str:
+    """What the baseline's fit is, said once above a list: not a chance."""
+    return messages("matcher").text("score_legend", lang)
+
+
 def value(ranker: Any, score: float, lang: str) -> str:
-    """The score: «37 %» (English «37%») for a chance, «0.912» for a fit."""
-    if not is_chance(ranker):
-        return f"{score:.3f}"
+    """The score: «37 %» (English «37%») for a chance, «0,912» (English «0.912») for a fit."""
+    if not is_chance(ranker):  # a decimal comma in Kazakh and Russian
+        return f"{score:.3f}" if lang == "en" else f"{score:.3f}".replace(".", ",")
     return f"{100 * score:.0f}%" if lang == "en" else f"{100 * score:.0f} %"
 
 
-def share(ranker: Any, part: float) -> str:
-    """A feature's share of the score, in the score's unit: «+12.3» points of a chance."""
-    return f"{100 * part:+.1f}" if is_chance(ranker) else f"{part:.3f}"
+def share(ranker: Any, part: float, lang: str = "en") -> str:
+    """A feature's share of the score, in the score's unit: «+12.3» points of a chance (with a
+    decimal comma in Kazakh and Russian)."""
+    found = f"{100 * part:+.1f}" if is_chance(ranker) else f"{part:.3f}"
+    return found if lang == "en" else found.replace(".", ",")

@@ -70,6 +70,8 @@ def recommend(
     ranker = found.engine.rankers[kind]
     if shown.is_chance(ranker):  # what the per cent beside each id is
         typer.echo(f"     % — {shown.label(ranker, kind, lang)}")
+    else:  # what the fit beside each id is
+        typer.echo(f"     {shown.legend(lang)}")
     for number, (item, fact) in enumerate(zip(found.items, facts, strict=True), start=1):
         score = shown.value(ranker, item.score, lang)
         typer.echo(f"{number:>3}. {item.id}  {score}  {fact.title}")
@@ -182,8 +184,9 @@ def why(
     typer.echo(f"{score}: {shown.value(ranker, result.score, lang)} · {place}: {rank}")
     for name, value in result.features.items():
         feature = engine_text.text(f"feature_{name}", lang)
-        part = shown.share(ranker, result.contributions[name])
-        typer.echo(f"  {feature:<28} {value:5.2f} → {part}")
+        part = shown.share(ranker, result.contributions[name], lang)
+        figure = f"{value:5.2f}" if lang == "en" else f"{value:5.2f}".replace(".", ",")
+        typer.echo(f"  {feature:<28} {figure} → {part}")
     for reason in result.reasons:
         typer.echo(f"  • {reason.text(lang)}")
 
