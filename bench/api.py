@@ -162,6 +162,7 @@ def through_asgi(env: dict[str, str], requests: int) -> None:
 
     async def run() -> None:
         async with app.router.lifespan_context(app):
+            app.state.runtime.serving.warmed()  # no build beside the requests timed
             transport = httpx.ASGITransport(app=app)
             headers = {"Authorization": f"Bearer {token}"}
             async with httpx.AsyncClient(

@@ -95,6 +95,13 @@ class Serving:
         self._warming = threading.Thread(target=run, name="engine-warm", daemon=True)
         self._warming.start()
 
+    def warmed(self, timeout: float | None = None) -> bool:
+        """Wait for the warming begun by ``warm`` (if any) to end; whether it has."""
+        if self._warming is not None:
+            self._warming.join(timeout)
+            return not self._warming.is_alive()
+        return True
+
     def stop(self, timeout: float = 60.0) -> None:
         """Stop warming and rebuilding at their next step and wait for them (a server's end)."""
         self._stop.set()

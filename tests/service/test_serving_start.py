@@ -109,7 +109,7 @@ def test_the_end_of_the_lifespan_stops_the_warming_and_waits_for_it(
     # the same runtime serves again: the next start warms it
     build.gate.set()
     with TestClient(create_app(rt)):
-        rt.serving._warming.join(30)  # type: ignore[union-attr]
+        assert rt.serving.warmed(30)
     assert rt.serving._snapshot is not None
     assert build.calls == 2
 
