@@ -30,7 +30,8 @@ from matcher.engine import Engine
 from matcher.plan import choice, timing
 from matcher.plan.body import Action as Action
 from matcher.plan.body import Body as Body
-from matcher.plan.body import Dropped, ItemRef, Moved, Review
+from matcher.plan.body import Dropped, Moved, Review
+from matcher.plan.body import ItemRef as ItemRef
 from matcher.plan.body import Params as Params
 from matcher.plan.body import Status as Status
 from matcher.plan.choice import Lists, Options

@@ -137,7 +137,8 @@ class Body(TypedDict):
     expected_salary_kzt: int | None
     first_pay_day: str
     actions: list[Action]
-    recomputed: list[Moved]
+    recomputed: NotRequired[list[Moved]]
+    """What the last edit moved (every version made since the plan's dates are derived)."""
     recomputed_on: NotRequired[str]
     review_date: NotRequired[str]
     version: NotRequired[int]

@@ -10,7 +10,7 @@ parts of art. 16(5) and the review.
 from __future__ import annotations
 
 import string
-from typing import Any
+from typing import TypedDict
 
 from catalogs.i18n import messages
 from matcher import Engine
@@ -99,7 +99,62 @@ def details(
     return extra
 
 
-def _action_text(action: planner.Action, lang: str, labels: dict[str, str]) -> dict[str, Any]:
+class ActionWords(TypedDict):
+    """An action in words (``rendered``'s actions): codes kept beside the texts they name."""
+
+    id: str
+    due: str
+    part: str
+    text: str
+    details: list[str]
+    responsible: str
+    responsible_name: str
+    status: str
+    status_code: str
+    origin: str
+    items: list[planner.ItemRef]
+
+
+class Lines(TypedDict):
+    title: str
+    lines: list[str]
+
+
+class Section(TypedDict):
+    title: str
+    actions: list[ActionWords]
+
+
+class Words(TypedDict):
+    """The plan with every text in one language: the JSON answer's ``rendered``."""
+
+    title: str
+    law: str
+    person_id: str
+    person_label: str
+    version: str
+    status: str
+    release: str | None
+    first_pay: str
+    review_date: str
+    recomputed: list[str]
+    parts: list[Lines]
+    before_release: list[ActionWords]
+    after_release: list[Section]
+    post_penitentiary: Lines | None
+    risks_title: str
+    risks: list[str]
+    columns: dict[str, str]
+    part_5: str
+    part_6: str
+    review_title: str
+    review: str
+    signature: str
+    synthetic: str
+    lang: str
+
+
+def _action_text(action: planner.Action, lang: str, labels: dict[str, str]) -> ActionWords:
     return {
         "id": action["id"],
         "due": action["due"],
@@ -132,13 +187,13 @@ def recomputed_texts(body: planner.Body, lang: str) -> list[str]:
 
 def render(
     body: planner.Body, lang: str, *, labels: dict[str, str] | None = None, person_label: str = ""
-) -> dict[str, Any]:
-    """The plan with every text in ``lang``: what the JSON answer and the HTML page show."""
+) -> Words:
+    """The plan with every text in ``lang``: what the JSON answer and the printed page show."""
     labels = labels or {}
     parts = body["parts"]
     profile = parts["profile"]
     no = _t("plan_profile_none", lang)
-    section: dict[str, list[dict[str, Any]]] = {
+    section: dict[str, list[ActionWords]] = {
         "before_release": [],
         "social_legal": [],
         "employment": [],

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from catalogs.i18n import messages
 from matcher import plan as planner
@@ -37,15 +36,28 @@ def part_title(part: str, lang: str, *, full: bool = False) -> str:
     return f"{plan_text('plan_part_6', lang)} — {heading}" if full else heading
 
 
-def action_texts(
+def action_words(
     body: planner.Body, lang: str, labels: dict[str, str]
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, rendering.ActionWords]:
     """Each action's words in ``lang`` (by action id), as the plan's own rendering has them."""
     shown = rendering.render(body, lang, labels=labels)
     found = {a["id"]: a for a in shown["before_release"]}
     for group in shown["after_release"]:
         found.update({a["id"]: a for a in group["actions"]})
     return found
+
+
+def action_texts(
+    body: planner.Body, lang: str, labels: dict[str, str]
+) -> dict[str, dict[str, object]]:
+    """``action_words`` as plain mappings (for a page that looks words up by name)."""
+    return {key: dict(words) for key, words in action_words(body, lang, labels).items()}
+
+
+def _said(texts: Texts, action_id: str) -> str:
+    """An action's text in a version's words (its id when that version lacks it)."""
+    words = texts.get(action_id)
+    return action_id if words is None else words["text"]
 
 
 @dataclass(frozen=True)
@@ -99,7 +111,7 @@ class Group:
 
 def layout(
     sheet: plan_sheet.Sheet, lang: str, today: date
-) -> tuple[dict[str, Any], list[Row], list[Group]]:
+) -> tuple[rendering.Words, list[Row], list[Group]]:
     """The rendered plan, its part 5 actions and part 6's three groups of actions."""
     body = plan_sheet.body(sheet.plan)
     labels = sheet.plan.labels
@@ -130,8 +142,8 @@ class Change:
     """What changed, in words (None for a version older than ``HISTORY_DIFFS``)."""
 
 
-Texts = dict[str, dict[str, Any]]
-"""A version's actions in words, by action id (``action_texts``)."""
+Texts = dict[str, rendering.ActionWords]
+"""A version's actions in words, by action id (``action_words``)."""
 
 
 def _diff(
@@ -146,7 +158,7 @@ def _diff(
     old = {a["id"]: a for a in before["actions"]}
     lines: list[str] = []
     for action in after["actions"]:
-        what = new_words.get(action["id"], {}).get("text", action["id"])
+        what = _said(new_words, action["id"])
         was = old.pop(action["id"], None)
         if was is None:
             lines.append(v.t("plan_diff_added", what=what))
@@ -193,7 +205,7 @@ def _diff(
         if was.get("items") != action.get("items"):
             lines.append(v.t("plan_diff_items", what=what))
     for action in old.values():
-        what = old_words.get(action["id"], {}).get("text", action["id"])
+        what = _said(old_words, action["id"])
         lines.append(v.t("plan_diff_removed", what=what))
     return lines or [v.t("plan_diff_none")]
 
@@ -220,7 +232,7 @@ def history(v: Visit, actor: Actor, person_id: str) -> list[Change]:
     names = author_names(v, {row.author for row in rows})
     recent = [row.version for row in rows][-HISTORY_DIFFS - 1 :]
     read = {
-        number: (body := plan_sheet.body(plan), action_texts(body, v.lang, plan.labels))
+        number: (body := plan_sheet.body(plan), action_words(body, v.lang, plan.labels))
         for number, plan in plan_sheet.past(v.rt, actor, person_id, recent).items()
     }
     changes = []

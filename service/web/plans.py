@@ -205,9 +205,8 @@ def _print(v: Visit, person_id: str, version: int | None) -> Response:
     gives (``service.plans.document``), its style sheet linked (no inline style here)."""
     actor = v.need(*STAFF)
     sheet = plan_sheet.sheet(v.rt, actor, person_id, version=version)
-    page = plan_sheet.printed(
-        sheet, v.lang, style_href=SHEET_CSS, back=f"/persons/{person_id}/plan#history"
-    )
+    back = f"/persons/{person_id}/plan" + ("" if version is None else "#history")
+    page = plan_sheet.printed(sheet, v.lang, style_href=SHEET_CSS, back=back)
     return v.render("plan_print.html", document=Markup(page))  # our own template, escaped
 
 
