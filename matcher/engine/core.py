@@ -233,14 +233,16 @@ class Engine:
         ranker = self.rankers[kind]
         row = pair.vector(self.names(kind))
         value = float(ranker.predict_proba(np.array([row]))[0, 1])
+        # a shelter is measured from where the profile places the person (features.origin)
+        placed = kind != "shelter"
         found = tuple(
-            measured_verdict(verdict, view.origin if kind != "shelter" else None)
-            for verdict in verdicts(view.person if kind != "shelter" else person, item, self.today)
+            measured_verdict(verdict, view.origin if placed else None)
+            for verdict in verdicts(view.person if placed else person, item, self.today)
         )
         rank = None
         if not found:
             positions = self._shortlist_positions(view, kind)
-            ids = [self._id(kind, item) for item, _, _ in self._scored(view, kind, positions)]
+            ids = [self._id(kind, item) for item, _, _ in self._rows(view, kind, positions)]
             rank = ids.index(item_id) + 1 if item_id in ids else None
         contributions = ranker.contributions(row)
         return Why(
