@@ -180,3 +180,14 @@ def test_the_same_query_gives_the_same_list(engine: Engine) -> None:
     welder = welder_from_aktau()
     assert engine.recommend(welder, "vacancy") == engine.recommend(welder, "vacancy")
     assert engine.today == AS_OF
+
+
+def test_reasons_are_worded_only_when_read_and_are_the_same_then(engine: Engine) -> None:
+    welder = welder_from_aktau()
+    items = engine.recommend(welder, "vacancy", limit=14)
+    shown = [item.reasons for item in items[:10]]
+    unread = [callable(vars(item)["_reasons"]) for item in items]
+    assert unread == [False] * 10 + [True] * 4  # the four asked for beyond those shown
+    again = engine.recommend(welder, "vacancy", limit=14)
+    assert [item.reasons for item in again] == [*shown, *(item.reasons for item in items[10:])]
+    assert all(2 <= len(reasons) <= 5 for reasons in shown)
