@@ -27,11 +27,11 @@ from pathlib import Path
 
 from matcher.reader.cache import code_fingerprint, default_cache_dir, load_or_fit
 from matcher.reader.calibration import Calibration, shipped_calibration
+from matcher.reader.forms import Forms
 from matcher.reader.model import Ranked, ReaderModel
-from matcher.reader.normalise import CONTEXT_WORDS, Normaliser, loose, normaliser
+from matcher.reader.normalise import normaliser
 from matcher.reader.search import SearchIndex
 from matcher.reader.vocabulary import Vocabulary, shipped_fingerprint, shipped_vocabulary
-from matcher.text import transliterate
 
 __all__ = ["THRESHOLD", "Code", "Reading", "TitleReader", "load_reader", "title_reader"]
 
@@ -41,14 +41,7 @@ when no calibration says otherwise: the shipped reader takes its threshold from
 ``reader_calibration.json`` (``reader.calibration``)."""
 
 MAX_CODES = 3
-PART_MARGIN = 0.05
-"""A part or the head of a text is read instead of the whole only when it is this much surer."""
-HEAD_ENDS = CONTEXT_WORDS
 _NAME = re.compile(r"(?<![\w-])[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w]*(?![\w-])")
-_LATIN_WORD = re.compile(r"^[a-z][a-z0-9+#.]*$")
-_LATIN = re.compile(r"[a-zá-ýıǵńóúý]", re.IGNORECASE)
-_CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.IGNORECASE)
-_ALTERNATIVES = re.compile(r"\s*[/|;]\s*|\s+или\s+|\s+немесе\s+")
 
 Titles = Callable[[str, "str | None", str], str]
 """(ISCO code, NKZ code or None, lang) → the title to show."""
@@ -115,18 +108,15 @@ class TitleReader:
     def rank(self, texts: Sequence[str], *, limit: int) -> list[list[Ranked]]:
         """Up to ``limit`` codes for each text, most confident first (what ``read`` shows,
         with the scores and matched labels the engine's adapter keeps)."""
-        candidates = [self._candidates(text) for text in texts]
-        forms = list(dict.fromkeys(form for forms in candidates for form in forms))
+        candidates = [
+            Forms.of(
+                self._without_names(t), self._normaliser, self.model.lemmas_, self.model.exact_
+            )
+            for t in texts
+        ]
+        forms = list(dict.fromkeys(form for one in candidates for form in one.texts()))
         answers = dict(zip(forms, self.model.read(forms, limit=limit), strict=True))
-        out: list[list[Ranked]] = []
-        for forms in candidates:
-            best: list[Ranked] = []
-            for form in forms:  # the first of equals wins: the whole text before its parts
-                found = answers[form]
-                if found and (not best or found[0].confidence > best[0].confidence + PART_MARGIN):
-                    best = found
-            out.append(self._calibrated(best))
-        return out
+        return [self._calibrated(one.choose(answers)) for one in candidates]
 
     def _calibrated(self, found: list[Ranked]) -> list[Ranked]:
         """The best code's confidence through the calibration; the others keep their share of
@@ -160,38 +150,6 @@ class TitleReader:
 
         stripped = _NAME.sub(keep, text)
         return stripped if stripped.strip() else text
-
-    def _candidates(self, text: str) -> list[str]:
-        """The forms a text is read as: whole; transliterated when written in Latin letters
-        only; each of its alternatives («A / B»); and its head, the words before a
-        preposition that says where or for whom («курьер на велосипеде», «бариста в
-        ресторан»). A text with seniority words is read with them first when the vocabulary
-        knows it so («старший повар» is a chef), else without them."""
-        norm: Normaliser = self._normaliser
-        text = self._without_names(text)
-        texts = [text]
-        if _LATIN.search(text) and not _CYRILLIC.search(text):
-            texts.append(transliterate(text))
-        texts += (
-            [p for p in _ALTERNATIVES.split(text) if p.strip()]
-            if _ALTERNATIVES.search(text)
-            else []
-        )
-        forms: list[str] = []
-        for one in texts:
-            words, lemmas = norm.read(one)
-            known = self.model.lemmas_
-            if _CYRILLIC.search(one):  # a brand in Latin letters («IUMAN») names no trade
-                named = tuple(w for w in words if not (_LATIN_WORD.match(w) and w not in known))
-                words = named or words
-            if lemmas != words and loose(lemmas) in self.model.exact_:
-                forms.append(loose(lemmas))  # a title known with its seniority words
-            forms.append(loose(words))
-            cut = next((i for i, w in enumerate(words) if i and w in HEAD_ENDS), None)
-            if cut is not None:  # a licence category stays: normalisation put it at the end
-                licence = words[-2:] if len(words) > cut + 1 and words[-2] == "кат" else ()
-                forms.append(loose(words[:cut] + licence))
-        return [f for f in dict.fromkeys(forms) if f]
 
     def _reading(self, text: str, found: list[Ranked], lang: str) -> Reading:
         codes = tuple(

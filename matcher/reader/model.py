@@ -23,9 +23,10 @@ a calibrated confidence.
    sub-major group (``reader.kinship``);
 5. an exact match of the normalised text wins over all of this (``exact_``, made by
    ``reader.training.exact_lookups``): a curated title, synonym, English title or activity
-   is certain (1.0); an official title is 0.97, shared equally when it sits under
+   is certain (1.0); an official title is at most 0.97, shared equally when it sits under
    several codes (such titles are ambiguous in use: «каменщик-монтажник» under 7112 and 7119
-   is read as neither); a generic title («специалист») is never more than
+   is read as neither), and never surer than step 4 reads it (a bare «контролер» heads
+   official titles of many unit groups); a generic title («специалист») is never more than
    ``GENERIC_CONFIDENCE``.
 
 Fitting is deterministic: the same vocabulary and code give the same model.
@@ -302,6 +303,8 @@ class ReaderModel(SmallPartsPickled):
         answer: list[Ranked] = []
         if exact is not None:
             codes, each = exact
+            if each < 1.0:  # an official or shared title is as sure as the model reads it
+                each = min(each, p_best)
             best_row = {self.codes_[c]: row for c, _, row in ranked}
             for code in codes:
                 row = best_row.get(code)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from matcher.reader import Reading, TitleReader, load_reader, title_reader
+from matcher.reader.forms import Forms
 from matcher.reader.kazakh import kazakh_stem, strip_case, strip_plural, strip_possessive
 from matcher.reader.normalise import normaliser
 from matcher.reader.vocabulary import Vocabulary
@@ -200,6 +201,67 @@ def test_noise_grades_and_seniority_are_set_aside(text: str, words: tuple[str, .
 )
 def test_names_salaries_and_places_do_not_hide_the_trade(text: str, code: str) -> None:
     reading = title_reader().read(text)
+    assert best(reading) == code, reading
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Грумер-стилист", "5164"),  # a half of a compound: «грумер»
+        ("Юрист по договорам поставки электроэнергии", "2611"),  # the words before «по»
+        ("Дизайнер по разработке упаковки кондитерских изделий", "2166"),
+    ],
+)
+def test_a_compound_or_a_field_after_po_does_not_hide_the_trade(text: str, code: str) -> None:
+    reading = title_reader().read(text)
+    assert best(reading) == code, reading
+
+
+def test_the_forms_of_a_text() -> None:
+    """Whole, each alternative, each half of a compound and the words before «по»."""
+    forms = Forms.of("Грумер-стилист / Кассир по выходным", normaliser(), known={}, exact={})
+    kinds = {form.text: form.kind for form in forms.forms}
+    assert kinds["грумер стилист кассир выходной"] == "whole"
+    assert kinds["кассир выходной"] == "part"
+    assert kinds["грумер кассир выходной"] == "half"
+    assert kinds["стилист кассир выходной"] == "half"
+    assert kinds["грумер стилист кассир"] == "subject"
+
+
+def test_a_reading_of_part_of_the_text_is_less_sure_than_of_all_of_it() -> None:
+    """«Маляр» read exactly says nothing of «на кондитерскую фабрику» (``reader.forms``)."""
+    reader = title_reader()
+    alone, placed = reader.read("Маляр"), reader.read("Маляр на кондитерскую фабрику")
+    assert best(alone) == best(placed) == "7131"
+    assert placed.codes[0].confidence < alone.codes[0].confidence
+
+
+def test_a_title_naming_two_jobs_is_not_sure_of_either() -> None:
+    reader = title_reader()
+    assert reader.read("Оператор ПК").recognised
+    assert reader.read("Грузчик").recognised
+    assert not reader.read("Оператор ПК / Грузчик").recognised
+
+
+def test_an_official_title_is_only_as_sure_as_the_model_reads_it() -> None:
+    """A bare official title that heads the titles of many unit groups («Контролер»: KODP puts
+    it under 8219, NKZ has controllers of every kind) is a suggestion, not a reading."""
+    reading = title_reader().read("Контролер")
+    assert best(reading) == "8219"
+    assert not reading.recognised, reading
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Водитель скорой помощи", "8322"),  # ISCO-08 3258 leaves ambulance drivers out
+        ("Подсобный рабочий", "9622"),  # on a building site: «подсобный рабочий на стройку»
+        ("Сотрудник пункта выдачи заказов", "5249"),
+    ],
+)
+def test_job_board_titles_placed_as_isco_08_places_them(text: str, code: str) -> None:
+    reading = title_reader().read(text)
+    assert reading.recognised, reading
     assert best(reading) == code, reading
 
 

@@ -1,0 +1,166 @@
+"""The forms one text is read as, and how much of the text the chosen reading accounts for.
+
+A job-board title is rarely one clean occupation title: «Бариста-стажёр в кофейню у метро»,
+«Кассир / Заместитель управляющего», «Маляр на кондитерскую фабрику». The reader reads each
+text as several *forms* (``Forms.of``):
+
+- ``whole``: the text as normalised; when written in Latin letters only, also transliterated;
+  when the vocabulary knows the title with its seniority words («старший повар» is a chef),
+  that form first;
+- ``part``: each of the alternatives it lists («A / B», «A \\ B», «A или B»);
+- ``head``: the words before a preposition that says where or for whom («курьер на
+  велосипеде», «бариста в ресторан»), keeping a licence category;
+- ``half``: the text with a hyphenated compound of two titles replaced by either of them
+  («Грумер-стилист» → «грумер», «стилист»; «Слесарь-сборщик» → «слесарь», «сборщик»);
+- ``subject``: the words before «по», which name who does the work when what follows is only
+  its field («Юрист по договорам поставки электроэнергии» → «юрист»).
+
+Each form's best confidence is *discounted* (``evidence``) by what the form leaves
+unexplained, and the form with the highest discounted confidence wins (a form after the first
+must be ``PART_MARGIN`` surer), with that confidence; the calibration on real titles sees it
+so:
+
+- the share of the whole text's words the chosen form leaves out costs up to
+  ``UNCOVERED_COST`` (a head read exactly says nothing of the rest: «маляр» is sure, «маляр
+  на кондитерскую фабрику» less so), and a half or a subject keeps ``HALF_KEPT`` of the rest;
+- alternatives (or the halves of a compound) read as codes of different ISCO minor groups
+  keep ``DISAGREEMENT``: a title that names two jobs («Оператор ПК / Грузчик») is neither of
+  them for sure.
+
+The figures were chosen on the labelled real titles one may learn from
+(``tools/reference/calibrate_reader.py``), by the share of answers that can be given with at
+most 5% of them wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+from dataclasses import dataclass
+
+from matcher.reader.model import Ranked
+from matcher.reader.normalise import CONTEXT_WORDS, Normaliser, loose
+from matcher.text import transliterate
+
+PART_MARGIN = 0.05
+"""A form after the first is read instead of it only when it is this much surer (once
+discounted)."""
+UNCOVERED_COST = 0.45
+"""The confidence lost when the chosen form leaves out all of the text's words but its own
+(in proportion to the share left out)."""
+DISAGREEMENT = 0.7
+"""The confidence kept when the alternatives a text lists are read as different codes."""
+HALF_KEPT = 0.6
+"""The confidence kept by one half of a compound («грумер» of «грумер-стилист») or by the
+words before «по»: what is left out may name the work as much as they do («врач-эндокринолог»,
+«директор по развитию»)."""
+
+HEAD_ENDS = CONTEXT_WORDS
+_LATIN_WORD = re.compile(r"^[a-z][a-z0-9+#.]*$")
+_LATIN = re.compile(r"[a-zá-ýıǵńóúý]", re.IGNORECASE)
+_CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.IGNORECASE)
+_ALTERNATIVES = re.compile(r"\s*[/\\|;]\s*|\s+или\s+|\s+немесе\s+")
+_SUBJECT = re.compile(r"\s+по\s+", re.IGNORECASE)
+_COMPOUND = re.compile(r"(?<![\w-])([^\W\d_]{3,})-([^\W\d_]{3,})(?![\w-])")
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    text: str
+    """What the model reads (``normalise.loose``)."""
+    kind: str
+    """``whole``, ``part``, ``head``, ``half`` or ``subject``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Forms:
+    """The forms of one text, the whole first."""
+
+    forms: tuple[Form, ...]
+
+    @classmethod
+    def of(cls, text: str, norm: Normaliser, known: Container[str], exact: Container[str]) -> Forms:
+        """The forms of ``text`` (already without employer names). ``known`` is the
+        vocabulary's words (a Latin word it does not know inside a Russian title is a brand),
+        ``exact`` its exact look-ups (a container of forms)."""
+        whole = [text]
+        if _LATIN.search(text) and not _CYRILLIC.search(text):
+            whole.append(transliterate(text))
+        parts = (
+            [p for p in _ALTERNATIVES.split(text) if p.strip()]
+            if _ALTERNATIVES.search(text)
+            else []
+        )
+        halves = [
+            text[: m.start()] + m.group(i) + text[m.end() :]
+            for m in _COMPOUND.finditer(text)
+            for i in (1, 2)
+        ]
+        subject = _SUBJECT.split(text, maxsplit=1)
+        heads = [subject[0]] if len(subject) > 1 and subject[0].strip() else []
+        out: list[Form] = []
+        for kind, texts in (
+            ("whole", whole),
+            ("part", parts),
+            ("half", halves),
+            ("subject", heads),
+        ):
+            for one in texts:
+                words, lemmas = norm.read(one)
+                if _CYRILLIC.search(one):  # a brand in Latin letters («IUMAN») names no trade
+                    named = tuple(w for w in words if not (_LATIN_WORD.match(w) and w not in known))
+                    words = named or words
+                if lemmas != words and loose(lemmas) in exact:
+                    out.append(Form(loose(lemmas), kind))  # known with its seniority words
+                out.append(Form(loose(words), kind))
+                cut = next((i for i, w in enumerate(words) if i and w in HEAD_ENDS), None)
+                if cut is not None:  # a licence category stays: normalisation put it last
+                    licence = words[-2:] if len(words) > cut + 1 and words[-2] == "кат" else ()
+                    out.append(Form(loose(words[:cut] + licence), "head"))
+        seen: set[str] = set()
+        kept: list[Form] = []
+        for form in out:
+            if form.text and form.text not in seen:
+                seen.add(form.text)
+                kept.append(form)
+        return cls(tuple(kept))
+
+    def texts(self) -> list[str]:
+        return [f.text for f in self.forms]
+
+    def choose(self, answers: dict[str, list[Ranked]]) -> list[Ranked]:
+        """The codes of the form whose best code is the most confident once discounted by
+        ``evidence`` (the whole text wins ties and near ties), that confidence given."""
+        best: list[Ranked] = []
+        best_sure = 0.0
+        for form in self.forms:  # the first of equals wins: the whole text before its parts
+            found = answers[form.text]
+            if not found:
+                continue
+            sure = found[0].confidence * self.evidence(form, found[0].code, answers)
+            if not best or sure > best_sure + PART_MARGIN:
+                best, best_sure = found, sure
+        if not best or best_sure >= best[0].confidence:
+            return best
+        top = best[0]
+        return [
+            Ranked(top.code, top.score, best_sure, top.label, top.nkz),
+            *(Ranked(r.code, r.score, min(r.confidence, best_sure), r.label, r.nkz)
+              for r in best[1:]),
+        ]  # fmt: skip
+
+    def evidence(self, chosen: Form, code: str, answers: dict[str, list[Ranked]]) -> float:
+        """The share of the chosen reading's confidence the rest of the text leaves it."""
+        whole = max((len(f.text.split()) for f in self.forms if f.kind == "whole"), default=1)
+        covered = min(1.0, len(chosen.text.split()) / max(whole, 1))
+        kept = 1.0 - UNCOVERED_COST * (1.0 - covered)
+        if chosen.kind in ("half", "subject"):
+            kept *= HALF_KEPT
+        for kind in ("part", "half"):  # the alternatives, the halves of a compound
+            firsts = {
+                answers[f.text][0].code for f in self.forms if f.kind == kind and answers[f.text]
+            }
+            named = chosen.kind in (kind, "whole", "head") and len(firsts) > 1
+            if named and not all(c[:3] == code[:3] for c in firsts):
+                kept *= DISAGREEMENT
+        return kept
