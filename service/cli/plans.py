@@ -15,12 +15,13 @@ if TYPE_CHECKING:
     from service.usecases.plans import Plan
 
 
-def _output(plan: Plan, lang: str, fmt: str, output: Path | None) -> None:
+def _output(plan: Plan, lang: str, fmt: str, output: Path | None, *, printed: str = "") -> None:
+    """``printed``: the A4 document (the html form), made by the caller."""
     from service.plans import versions as rendering
 
     version = plan.version
     if fmt == "html":
-        page = rendering.html(version.body, lang, labels=plan.labels)
+        page = printed
     else:
         page = json.dumps(
             {"version": version.version, "change": version.change, "plan": version.body,
@@ -64,7 +65,13 @@ def plan(
             found = plans.read(rt, command("plan"), person_id, version=version)
         else:
             found = plans.generate(rt, command("plan"), person_id, today=today)
-    _output(found, lang, fmt, output)
+        printed = ""
+        if fmt == "html":  # the same A4 document as the pages and the API print
+            from service.usecases import plan_sheet
+
+            sheet = plan_sheet.sheet(rt, command("plan"), person_id, version=found.version.version)
+            printed = plan_sheet.printed(sheet, lang)
+    _output(found, lang, fmt, output, printed=printed)
 
 
 def plan_action(
