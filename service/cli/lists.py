@@ -74,7 +74,8 @@ def recommend(
         typer.echo(f"     {shown.legend(lang)}")
     for number, (item, fact) in enumerate(zip(found.items, facts, strict=True), start=1):
         score = shown.value(ranker, item.score, lang)
-        typer.echo(f"{number:>3}. {item.id}  {score}  {fact.title}")
+        name = label(found.engine.item(kind, item.id))  # the title with its NKZ and ISCO codes
+        typer.echo(f"{number:>3}. {item.id}  {score}  {name}")
         for name, value in fact.rows(lang):
             typer.echo(f"       {name}: {value}")
         for reason in item.reasons:
