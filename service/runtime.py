@@ -4,12 +4,20 @@ bound to their own connection."""
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: each process queues its own writers only
+    fcntl = None  # type: ignore[assignment]
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
@@ -99,8 +107,8 @@ class Runtime:
             # the trail's rows are chained under this database's key (service.store.audit)
             audit.use_key(self.bind, self.protector.audit_key())
             self._audit_keyed = True
-        lock = _sqlite_writers(self.bind)
-        if lock is not None and not lock.acquire(timeout=db.BUSY_TIMEOUT_MS / 1000):
+        queue = _sqlite_writers(self.bind)
+        if queue is not None and not queue.acquire(timeout=db.BUSY_TIMEOUT_MS / 1000):
             from service.usecases.errors import Busy
 
             raise Busy("database_busy")
@@ -108,28 +116,86 @@ class Runtime:
             with _busy_is_503(), db.session_scope(self.bind, write=True) as session:
                 yield session
         finally:
-            if lock is not None:
-                lock.release()
+            if queue is not None:
+                queue.release()
 
 
-_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+class Writers:
+    """The queue of writers to one SQLite file. SQLite lets one writer in at a time; one that
+    finds the lock taken sleeps in its busy handler in growing steps (1, 2, 5, 10 ... up to
+    100 ms), so under a few concurrent writers a short write could wait far longer than the
+    writes ahead of it took, and every writer queued behind it in its process with it.
+
+    Queued here first, a writer of this process waits on a lock that wakes it the moment the
+    one before it finishes; then, when the database is a file, on a lock of the file
+    ``<database>.writers`` shared by every process of this host that writes through this code
+    (``matcher serve --workers N``, job children, commands), asked for again every fraction
+    of a millisecond, so that a writer of another process is not met in SQLite's busy handler
+    but let in as soon as it is done. Other programs still meet SQLite's own lock and busy
+    timeout."""
+
+    def __init__(self, file: Path | None) -> None:
+        self.file = file
+        self.lock = threading.RLock()
+        self.depth = 0  # changed only by the thread holding ``lock``
+        self.fd: int | None = None
+        self.pid = 0
+
+    def acquire(self, *, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        if not self.lock.acquire(timeout=timeout):
+            return False
+        if self.depth == 0 and self.file is not None and not self._lock_file(deadline):
+            self.lock.release()
+            return False
+        self.depth += 1
+        return True
+
+    def release(self) -> None:
+        self.depth -= 1
+        if self.depth == 0 and self.fd is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        self.lock.release()
+
+    def _lock_file(self, deadline: float) -> bool:
+        if self.fd is None or self.pid != os.getpid():  # a forked child opens its own
+            assert self.file is not None
+            try:
+                self.fd = os.open(self.file, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            except OSError:  # a folder this process cannot write: SQLite's lock alone
+                self.file = None
+                return True
+            self.pid = os.getpid()
+        pause = 0.0002
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(pause)
+                pause = min(pause * 1.5, 0.002)
+
+
+_WRITERS: weakref.WeakKeyDictionary[Engine, Writers] = weakref.WeakKeyDictionary()
 _WRITERS_GUARD = threading.Lock()
 
 
-def _sqlite_writers(bind: Engine | sa.Connection) -> threading.RLock | None:
-    """The queue of this process's writers to one SQLite file. SQLite lets one writer in at a
-    time; one that finds the lock taken sleeps in its busy handler in growing steps (up to
-    100 ms), so under a few concurrent writers a short write could wait far longer than the
-    writes ahead of it took. Queued here first, a writer is woken the moment the one before
-    it finishes; writers of other processes still meet SQLite's own lock and busy timeout.
-    PostgreSQL (row locks) and a lent connection (the tests') need no queue."""
+def _sqlite_writers(bind: Engine | sa.Connection) -> Writers | None:
+    """The queue of writers to ``bind``'s SQLite database (``Writers``). PostgreSQL (row
+    locks) and a lent connection (the tests') need no queue."""
     if not isinstance(bind, Engine) or bind.dialect.name != "sqlite":
         return None
     with _WRITERS_GUARD:
-        lock = _WRITERS.get(bind)
-        if lock is None:
-            lock = _WRITERS[bind] = threading.RLock()
-        return lock
+        found = _WRITERS.get(bind)
+        if found is None:
+            database = bind.url.database
+            file = None
+            if database and database != ":memory:" and fcntl is not None:
+                file = Path(database).with_name(Path(database).name + ".writers")
+            found = _WRITERS[bind] = Writers(file)
+        return found
 
 
 @contextmanager

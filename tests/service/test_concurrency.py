@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -93,3 +94,35 @@ def test_a_writer_waits_for_another_instead_of_failing(file_world: tuple[Runtime
         release.join()
     assert answer.status_code == 201
     assert answer.json()["version"] == 2
+
+
+def test_writers_of_two_processes_queue_on_the_file_lock(tmp_path: Path) -> None:
+    """Two ``Writers`` on one file stand for two processes (each opens the file itself): the
+    second waits while the first writes, is let in within milliseconds of its end, and gives
+    up at its timeout; a nested write of the same thread does not let the other in."""
+    from service.runtime import Writers
+
+    first, second = Writers(tmp_path / "db.writers"), Writers(tmp_path / "db.writers")
+    holding = threading.Event()
+    released: list[float] = []
+
+    def write_for_a_while() -> None:
+        assert first.acquire(timeout=1)
+        assert first.acquire(timeout=1)  # nested: the same thread writes again
+        first.release()
+        holding.set()
+        time.sleep(0.4)
+        released.append(time.monotonic())
+        first.release()
+
+    writer = threading.Thread(target=write_for_a_while)
+    writer.start()
+    assert holding.wait(5)
+    began = time.monotonic()
+    assert not second.acquire(timeout=0.1)  # still held by the outer write
+    assert time.monotonic() - began >= 0.1
+    assert second.acquire(timeout=5)
+    assert released
+    assert time.monotonic() - released[0] < 0.05  # let in as soon as the first was done
+    second.release()
+    writer.join()
