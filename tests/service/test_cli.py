@@ -288,7 +288,8 @@ def test_plan_commands(small_demo, tmp_path: Path) -> None:  # type: ignore[no-u
     printed = page.read_text()
     assert "Әлеуметтік-құқықтық көмек" in printed
     # the same A4 document as the pages and the API print: whom it is for, places, signatures
-    assert 'class="signatures"' in printed and "(P00001)" in printed
+    assert 'class="signatures"' in printed
+    assert "(P00001)" in printed
     assert 'class="places-table"' in printed
     assert small_demo("plan", "NOBODY").exit_code == 1
 
