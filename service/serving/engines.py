@@ -30,6 +30,7 @@ from sqlmodel import Session, select
 
 from matcher import TITLE_CUTOFF, Engine, PersonIndex
 from service.runtime import Runtime
+from service.serving import heap
 from service.store import changes, modelstore, referrals
 from service.store import rows as glue
 from service.store.places import Overlay
@@ -90,6 +91,7 @@ class Serving:
             except Exception:
                 log.exception("warming the engine failed; the first request builds it")
                 return
+            heap.settle()
             log.info("engine warm in %.1f s", time.perf_counter() - started)
 
         self._warming = threading.Thread(target=run, name="engine-warm", daemon=True)
@@ -207,6 +209,7 @@ class Serving:
                     return
                 self._snapshot = built
                 log.info("serving %s from now on", built.versions)
+                heap.settle()
 
             self._rebuilding = threading.Thread(target=run, name="engine-rebuild", daemon=True)
             self._rebuilding.start()
