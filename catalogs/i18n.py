@@ -29,7 +29,7 @@ import re
 import string
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Final
 
@@ -87,7 +87,19 @@ class Messages:
         template = self.templates[lang].get(code) or self.templates[DEFAULT_LANG].get(code)
         if template is None:
             raise KeyError(f"no message {code!r} in {self.package}")
-        return _formatter(lang).vformat(template, (), params)
+        try:
+            key = tuple((name, type(value), value) for name, value in params.items())
+            return _rendered(template, lang, key)
+        except TypeError:  # a value that cannot be a key (a list): formatted every time
+            return _formatter(lang).vformat(template, (), params)
+
+
+@lru_cache(maxsize=16384)
+def _rendered(template: str, lang: str, key: tuple[tuple[str, type, object], ...]) -> str:
+    """A template filled in, remembered: lists repeat the same few hundred texts (a distance,
+    a salary, a count of places) request after request. The key holds each value's type, so
+    that 1, 1.0 and True, which Python counts as one key, stay three texts."""
+    return _formatter(lang).vformat(template, (), {name: value for name, _, value in key})
 
 
 class _Formatter(string.Formatter):
@@ -114,7 +126,12 @@ def _formatter(lang: str) -> _Formatter:
 
 def plural_category(n: float, lang: str) -> str:
     """The CLDR plural category of ``n`` in ``lang``: ``one``, ``few``, ``many`` or ``other``."""
-    return str(Locale.parse(lang if lang in LANGS else DEFAULT_LANG).plural_form(abs(n)))
+    return str(_locale(lang if lang in LANGS else DEFAULT_LANG).plural_form(abs(n)))
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
 
 
 def plural(value: object, forms: str, lang: str) -> str:
