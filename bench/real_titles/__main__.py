@@ -149,7 +149,9 @@ def report(rows: list[Labelled], answers: list[Answer], *, wrong: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", choices=("held_out", "held_out_2", "tuning"), default="held_out")
+    parser.add_argument(
+        "--half", choices=("held_out", "held_out_2", "held_out_3", "tuning"), default="held_out"
+    )
     parser.add_argument("--reader", choices=("new", "old"), default="new")
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--wrong", type=int, default=0, help="list N confident wrong answers "
