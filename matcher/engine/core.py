@@ -345,6 +345,9 @@ class Engine:
         if self.congestion is not None:
             referrals = self._referrals(kind)[pos]
             crowding = Crowding(self.congestion, referrals, lambda k: free_places(items[where[k]]))
+        # a person's jobs put their own trade first (``ordering.trade_leads``)
+        trade = kind == "vacancy" and "occupation" in names
+        fit = matrix[:, names.index("occupation")] if trade else None
         result: list[Row] = []
         for k, value, congested in ranked(
             score(self.rankers[kind], matrix),
@@ -353,6 +356,7 @@ class Engine:
             crowding=crowding,
             person_id=view.person.person_id,
             today=self.today,
+            fit=fit,
         ):
             result.append((items[where[k]], Noted(pair_of, k, congested), value))
         return result

@@ -1,7 +1,14 @@
 """The scored rows of a list, best first: by score and id, or, when congestion is counted, by
 the discounted score with equal ones (to the three decimals a list shows) in a seeded,
 score-weighted order (``matcher.congestion``). Only the rows that can reach the first
-``limit`` places are sorted, and only their ids are read."""
+``limit`` places are sorted, and only their ids are read.
+
+**Trade first.** In a person's list of vacancies, the jobs of the person's own trade (an
+*exact-trade match*: occupation fit above ``EXACT_TRADE_FIT``) whose score is at least
+``TRADE_BAND`` of the list's best come before every other job, in the same order among
+themselves; the rest follow in theirs (``trade_leads``). Each item keeps its own score: the
+rule orders, it never changes a score. The retraining gate judges challengers on lists
+ordered by the same rule (``matcher.rank.evaluate``)."""
 
 from __future__ import annotations
 
@@ -32,6 +39,27 @@ class Crowding:
     free: Callable[[int], int | None]
 
 
+EXACT_TRADE_FIT = 0.6
+"""Occupation fit above which a job is of the person's own code: a related code (same minor
+group) fits at most 0.6, a job open to anyone at most 0.55 (``matcher.features.occupation``),
+so a metal erector (7214) is not a welder's (7212) trade."""
+TRADE_BAND = 0.8
+"""How close to the list's best an exact-trade match must score to come first: at least this
+share of the best score (a welder's welding job at 12 % when the best job offers 15 %)."""
+
+
+def trade_leads(
+    scores: npt.NDArray[np.float64], fit: npt.NDArray[np.float64]
+) -> npt.NDArray[np.bool_]:
+    """The rows the trade-first rule puts first: exact-trade matches (``fit`` above
+    ``EXACT_TRADE_FIT``) scoring at least ``TRADE_BAND`` of the best score of the list."""
+    exact: npt.NDArray[np.bool_] = fit > EXACT_TRADE_FIT
+    if not exact.any():
+        return exact
+    leads: npt.NDArray[np.bool_] = exact & (scores >= TRADE_BAND * float(scores.max()))
+    return leads
+
+
 def ranked(
     scores: npt.NDArray[np.float64],
     limit: int | None,
@@ -40,42 +68,82 @@ def ranked(
     crowding: Crowding | None,
     person_id: str,
     today: date,
+    fit: npt.NDArray[np.float64] | None = None,
 ) -> Ranked:
-    """The rows best first (only the best ``limit`` when given); ``id_of``: a row's item id."""
-    values = scores.tolist()
-    if crowding is None:
-        rows = _reaching(scores, limit)
-        ids = {k: id_of(k) for k in rows}
-        best = sorted(rows, key=lambda k: (-values[k], ids[k]))[:limit]
-        return [(k, values[k], None) for k in best]
+    """The rows best first (only the best ``limit`` when given); ``id_of``: a row's item id;
+    ``fit``: each row's occupation fit, when the list puts the person's trade first
+    (``trade_leads``, on the scores as shown: after any congestion discount)."""
     notes: dict[int, tuple[int, int | None]] = {}
-    discounted = scores.copy()
-    for k in np.flatnonzero(crowding.referrals).tolist():
-        count, free = int(crowding.referrals[k]), crowding.free(k)
-        factor = crowding.congestion.discount(count, free)
-        if factor < 1.0:
-            notes[k] = (count, free)
-            discounted[k] = values[k] * factor
-    values = discounted.tolist()
-    rows = _reaching_shown(discounted, limit)
-    shown = {k: round(values[k], SHOWN_DECIMALS) for k in rows}
-    # equal scores (to the three decimals a list shows) are shuffled by a seeded key; the
-    # key is drawn only where a tie reaches into the first ``limit`` places
-    ranking = sorted(rows, key=lambda k: -shown[k])
-    end = len(ranking) if limit is None else min(limit, len(ranking))
-    rng, congestion = random.Random(), crowding.congestion
-    start = 0
-    while start < end:
-        stop = start + 1
-        while stop < len(ranking) and shown[ranking[stop]] == shown[ranking[start]]:
-            stop += 1
-        if stop - start > 1:
-            ranking[start:stop] = sorted(
-                ranking[start:stop],
-                key=lambda k: -congestion.tie_key(person_id, today, id_of(k), values[k], rng=rng),
-            )
-        start = stop
-    return [(k, values[k], notes.get(k)) for k in ranking[:end]]
+    if crowding is not None:
+        scores = scores.copy()
+        values = scores.tolist()
+        for k in np.flatnonzero(crowding.referrals).tolist():
+            count, free = int(crowding.referrals[k]), crowding.free(k)
+            factor = crowding.congestion.discount(count, free)
+            if factor < 1.0:
+                notes[k] = (count, free)
+                scores[k] = values[k] * factor
+    order = _Order(scores, id_of, crowding, person_id, today)
+    leads = None if fit is None else trade_leads(scores, fit)
+    if leads is None or not leads.any():
+        best = order.rows(None, limit)
+    else:
+        best = order.rows(np.flatnonzero(leads), limit)
+        more = None if limit is None else limit - len(best)
+        if more is None or more > 0:
+            best += order.rows(np.flatnonzero(~leads), more)
+    return [(k, order.values[k], notes.get(k)) for k in best]
+
+
+@dataclass
+class _Order:
+    """How the rows of one list are ordered: by score and id, or (``crowding``) by the score
+    a list shows with its ties in a seeded, score-weighted order."""
+
+    scores: npt.NDArray[np.float64]
+    id_of: Callable[[int], str]
+    crowding: Crowding | None
+    person_id: str
+    today: date
+
+    def __post_init__(self) -> None:
+        self.values: list[float] = self.scores.tolist()
+
+    def rows(self, among: npt.NDArray[np.int64] | None, limit: int | None) -> list[int]:
+        """The best ``limit`` of the rows ``among`` (all rows when None), best first."""
+        scores = self.scores if among is None else self.scores[among]
+        values = self.values
+        if self.crowding is None:
+            rows = _reaching(scores, limit)
+            if among is not None:
+                rows = among[rows].tolist()
+            ids = {k: self.id_of(k) for k in rows}
+            return sorted(rows, key=lambda k: (-values[k], ids[k]))[:limit]
+        rows = _reaching_shown(scores, limit)
+        if among is not None:
+            rows = among[rows].tolist()
+        shown = {k: round(values[k], SHOWN_DECIMALS) for k in rows}
+        # equal scores (to the three decimals a list shows) are shuffled by a seeded key; the
+        # key is drawn only where a tie reaches into the first ``limit`` places
+        ranking = sorted(rows, key=lambda k: -shown[k])
+        end = len(ranking) if limit is None else min(limit, len(ranking))
+        rng, congestion = random.Random(), self.crowding.congestion
+        start = 0
+        while start < end:
+            stop = start + 1
+            while stop < len(ranking) and shown[ranking[stop]] == shown[ranking[start]]:
+                stop += 1
+            if stop - start > 1:
+                ranking[start:stop] = sorted(
+                    ranking[start:stop],
+                    key=lambda k: (
+                        -congestion.tie_key(
+                            self.person_id, self.today, self.id_of(k), values[k], rng=rng
+                        )
+                    ),
+                )
+            start = stop
+        return ranking[:end]
 
 
 def _reaching(scores: npt.NDArray[np.float64], limit: int | None) -> list[int]:

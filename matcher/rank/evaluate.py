@@ -22,6 +22,10 @@
   best exact-trade match. A challenger whose share falls more than ``TRADE_SLACK`` below the
   champion's or the baseline's (whichever is higher) moves skilled persons' trades down and is
   refused.
+- **As shown**: given each row's occupation fit, a person's list is ordered as the engine
+  shows it, the exact-trade matches within ``TRADE_BAND`` of the list's best first
+  (``matcher.engine.ordering``, ``shown_ranks``); NDCG@10 and trade first are measured on
+  that order, so a challenger is judged on the lists it would give.
 """
 
 from __future__ import annotations
@@ -33,15 +37,16 @@ import numpy as np
 import numpy.typing as npt
 from sklearn.metrics import roc_auc_score
 
+# the engine's trade-first rule, which the gate judges lists by
+from matcher.engine.ordering import EXACT_TRADE_FIT as EXACT_TRADE_FIT
+from matcher.engine.ordering import TRADE_BAND as TRADE_BAND
+
 K = 10
 FAIRNESS_FLOOR = 0.8
 """No judged group may fall below this share of the best group's exposure or opportunity."""
 MIN_GROUP = 30
 """Referrals (for exposure) or successes (for opportunity) a group needs to be judged."""
 
-EXACT_TRADE_FIT = 0.6
-"""Occupation fit above which a job is of the person's own code: a related code (same minor
-group) fits at most 0.6, a job open to anyone at most 0.55 (``matcher.features.occupation``)."""
 TRADE_TOP = 3
 """The top of a list that must keep a person's exact-trade match."""
 TRADE_SLACK = 0.02
@@ -57,11 +62,12 @@ def trade_first(
     (``persons``), the share whose top ``top`` holds one (``top_share``) and the mean rank of
     the best one (``best_rank``); both nan when no list holds one."""
     codes = _codes(lists)
-    exact = np.asarray(fit, dtype=np.float64) > EXACT_TRADE_FIT
+    fits = np.asarray(fit, dtype=np.float64)
+    exact = fits > EXACT_TRADE_FIT
     score = np.asarray(scores, dtype=np.float64)
     if not exact.any():
         return {"persons": 0, "top_share": float("nan"), "best_rank": float("nan")}
-    ranks = _ranks(codes, score)
+    ranks = _ranks(codes, score, fits)
     best = np.full(int(codes.max()) + 1, np.iinfo(np.int64).max)
     np.minimum.at(best, codes[exact], ranks[exact])
     held = best[best < np.iinfo(np.int64).max]
@@ -72,9 +78,28 @@ def trade_first(
     }
 
 
-def _ranks(lists: npt.NDArray[np.int64], scores: Array) -> npt.NDArray[np.int64]:
-    """1-based rank of every row within its list, best score first (ties: earlier row)."""
-    order = np.lexsort((np.arange(len(scores)), -scores, lists))
+def shown_ranks(
+    lists: npt.ArrayLike, scores: npt.ArrayLike, fit: npt.ArrayLike
+) -> npt.NDArray[np.int64]:
+    """1-based rank of every row within its list as the engine shows a person's jobs: the
+    exact-trade matches scoring at least ``TRADE_BAND`` of their list's best first, then the
+    rest, each part best score first (``matcher.engine.ordering.trade_leads``)."""
+    return _ranks(
+        _codes(lists), np.asarray(scores, dtype=np.float64), np.asarray(fit, dtype=np.float64)
+    )
+
+
+def _ranks(
+    lists: npt.NDArray[np.int64], scores: Array, fit: Array | None = None
+) -> npt.NDArray[np.int64]:
+    """1-based rank of every row within its list, best score first (ties: earlier row); with
+    ``fit``, the trade-first rule's leading rows of each list before the others."""
+    rest = np.zeros(len(scores), dtype=bool)
+    if fit is not None and len(scores):
+        best = np.full(int(lists.max()) + 1, -np.inf)
+        np.maximum.at(best, lists, scores)
+        rest = ~((fit > EXACT_TRADE_FIT) & (scores >= TRADE_BAND * best[lists]))
+    order = np.lexsort((np.arange(len(scores)), -scores, rest, lists))
     sorted_lists = lists[order]
     start = np.r_[0, np.flatnonzero(np.diff(sorted_lists)) + 1]
     first = np.repeat(start, np.diff(np.r_[start, len(order)]))
@@ -88,9 +113,18 @@ def _codes(values: npt.ArrayLike) -> npt.NDArray[np.int64]:
     return codes.astype(np.int64)
 
 
-def ndcg(lists: npt.ArrayLike, labels: npt.ArrayLike, scores: npt.ArrayLike, k: int = K) -> float:
-    """Mean NDCG@k over the lists that hold at least one success (nan when none does)."""
+def ndcg(
+    lists: npt.ArrayLike,
+    labels: npt.ArrayLike,
+    scores: npt.ArrayLike,
+    k: int = K,
+    *,
+    fit: npt.ArrayLike | None = None,
+) -> float:
+    """Mean NDCG@k over the lists that hold at least one success (nan when none does); with
+    ``fit`` (each row's occupation fit), the lists ordered as shown (trade first)."""
     codes = _codes(lists)
+    fits = None if fit is None else np.asarray(fit, dtype=np.float64)
     gain = np.asarray(labels, dtype=np.float64)
     score = np.asarray(scores, dtype=np.float64)
     if len(gain) == 0:
@@ -99,7 +133,7 @@ def ndcg(lists: npt.ArrayLike, labels: npt.ArrayLike, scores: npt.ArrayLike, k: 
     def discount(rank: npt.NDArray[np.int64]) -> Array:
         return np.where(rank <= k, 1.0 / np.log2(rank + 1.0), 0.0)
 
-    dcg = np.bincount(codes, weights=gain * discount(_ranks(codes, score)))
+    dcg = np.bincount(codes, weights=gain * discount(_ranks(codes, score, fits)))
     ideal = np.bincount(codes, weights=gain * discount(_ranks(codes, gain)))
     useful = ideal > 0
     return float(np.mean(dcg[useful] / ideal[useful])) if useful.any() else float("nan")

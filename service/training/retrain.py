@@ -62,10 +62,11 @@ def judge(challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str
     """The held-out figures of both, the fairness audit, and the reasons to refuse (if any)."""
     figures: dict[str, Any] = {}
     audits = {}
+    fit = _fit_of(held_out)
     for name, ranker in (("challenger", challenger), ("champion", champion)):
         score = _scores(ranker, held_out, kind)
         figures[name] = {
-            "ndcg@10": round(evaluate.ndcg(held_out.person, held_out.y, score), 4),
+            "ndcg@10": round(evaluate.ndcg(held_out.person, held_out.y, score, fit=fit), 4),
             "auc": round(evaluate.auc(held_out.y, score), 4),
         }
         audits[name] = evaluate.audit(
@@ -88,7 +89,7 @@ def judge(challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str
             )
     for problem in evaluate.fairness_problems(audits["challenger"], audits["champion"]):
         reasons.append({"code": "fairness", **problem, "floor": evaluate.FAIRNESS_FLOOR})
-    trade = _trade_first(challenger, champion, held_out, kind)
+    trade = _trade_first(challenger, champion, held_out, kind, fit)
     if trade:
         reference = max(trade["champion"]["top_share"], trade["baseline"]["top_share"])
         if trade["challenger"]["top_share"] < reference - evaluate.TRADE_SLACK:
@@ -117,16 +118,25 @@ def judge(challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str
     }
 
 
+def _fit_of(held_out: TrainingSet) -> npt.NDArray[np.float64] | None:
+    """Each held-out referral's occupation fit, for the kinds whose lists the engine orders
+    trade first (vacancies); None for the others."""
+    if held_out.kind != "vacancy" or "occupation" not in held_out.names:
+        return None
+    return np.asarray(held_out.X[:, held_out.names.index("occupation")], dtype=np.float64)
+
+
 def _trade_first(
-    challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str
+    challenger: Ranker,
+    champion: Ranker,
+    held_out: TrainingSet,
+    kind: str,
+    fit: npt.NDArray[np.float64] | None,
 ) -> dict[str, dict[str, float | int]]:
     """``evaluate.trade_first`` of the challenger, the champion and the baseline on the
-    held-out lists; empty when the kind has no occupation fit or no list holds an exact-trade
-    match (nothing to judge)."""
-    if "occupation" not in held_out.names:
-        return {}
-    fit = held_out.X[:, held_out.names.index("occupation")]
-    if not (fit > evaluate.EXACT_TRADE_FIT).any():
+    held-out lists as they would be shown (trade first); empty when the kind's lists are not
+    ordered by trade or no list holds an exact-trade match (nothing to judge)."""
+    if fit is None or not (fit > evaluate.EXACT_TRADE_FIT).any():
         return {}
     rankers = {"challenger": challenger, "champion": champion, "baseline": baseline_ranker(kind)}
     return {
@@ -220,6 +230,8 @@ def _retrain(
             "fairness_min_group": evaluate.MIN_GROUP,
             "exact_trade_top": evaluate.TRADE_TOP,
             "exact_trade_slack": evaluate.TRADE_SLACK,
+            "exact_trade_fit": evaluate.EXACT_TRADE_FIT,
+            "exact_trade_band": evaluate.TRADE_BAND,
         },
         "kinds": {},
         "versions": modelstore.installed_versions(),

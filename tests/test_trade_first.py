@@ -1,0 +1,187 @@
+"""Trade first: in a person's list of jobs, the jobs of their own trade that score close to the
+best come first (``matcher.engine.ordering``), whichever ranker scores, and the retraining gate
+judges a challenger on lists ordered the same way (``matcher.rank.evaluate``)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from matcher.engine import Engine
+from matcher.engine.ordering import EXACT_TRADE_FIT, TRADE_BAND, ranked, trade_leads
+from matcher.features.pairs import FEATURES
+from matcher.profile import Person, Vacancy
+from matcher.rank import evaluate
+from matcher.rank.weights import WeightedSum
+
+TODAY = date(2026, 11, 25)
+AKTAU = (43.65, 51.17)
+
+
+def _ranked(scores: list[float], fit: list[float] | None, limit: int | None = None) -> list[int]:
+    found = ranked(
+        np.array(scores),
+        limit,
+        id_of=lambda k: f"V{k:03d}",
+        crowding=None,
+        person_id="P1",
+        today=TODAY,
+        fit=None if fit is None else np.array(fit),
+    )
+    return [k for k, _, _ in found]
+
+
+# -- the rule --------------------------------------------------------------------------------
+
+
+def test_only_exact_trade_matches_close_to_the_best_lead() -> None:
+    scores = np.array([0.150, 0.140, 0.125, 0.100, 0.149, 0.148])
+    fit = np.array([0.3, 0.98, 0.98, 0.98, 0.6, 0.55])
+    # 0.125 is within 80 % of 0.150, 0.100 is not; a related code (0.6) and a job open to
+    # anyone (0.55) are not the trade however close they score
+    assert trade_leads(scores, fit).tolist() == [False, True, True, False, False, False]
+    assert not trade_leads(scores, np.full(6, EXACT_TRADE_FIT)).any()
+    edge = np.array([1.0, TRADE_BAND, TRADE_BAND - 1e-9])
+    assert trade_leads(edge, np.ones(3)).tolist() == [True, True, False]
+
+
+def test_the_leads_come_first_in_their_order_then_the_rest_in_theirs() -> None:
+    scores = [0.150, 0.140, 0.125, 0.100, 0.149, 0.148]
+    fit = [0.3, 0.98, 0.98, 0.98, 0.6, 0.55]
+    assert _ranked(scores, None) == [0, 4, 5, 1, 2, 3]
+    assert _ranked(scores, fit) == [1, 2, 0, 4, 5, 3]
+    assert _ranked(scores, [0.3] * 6) == _ranked(scores, None)  # no trade: by score
+
+
+def test_each_row_keeps_its_own_score() -> None:
+    scores = np.array([0.150, 0.140, 0.125])
+    found = ranked(
+        scores,
+        None,
+        id_of=str,
+        crowding=None,
+        person_id="P1",
+        today=TODAY,
+        fit=np.array([0.3, 0.98, 0.98]),
+    )
+    assert [(k, value) for k, value, _ in found] == [(1, 0.140), (2, 0.125), (0, 0.150)]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 4, 5])
+def test_a_shorter_list_is_the_start_of_a_longer_one(limit: int) -> None:
+    rng = np.random.default_rng(limit)
+    scores = rng.uniform(0.08, 0.16, 40).tolist()
+    fit = rng.choice([0.98, 0.6, 0.3], 40).tolist()
+    assert _ranked(scores, fit, limit) == _ranked(scores, fit)[:limit]
+
+
+def test_the_gate_measures_the_lists_as_shown() -> None:
+    persons = np.array(["A", "A", "A", "A", "B", "B", "B", "B"])
+    fit = np.array([0.3, 0.3, 0.3, 1.0, 0.3, 0.3, 0.3, 1.0])
+    # A's own trade scores close to the best (shown first); B's far below it (shown last)
+    scores = np.array([0.15, 0.14, 0.14, 0.13, 0.15, 0.14, 0.14, 0.05])
+    assert evaluate.shown_ranks(persons, scores, fit).tolist() == [2, 3, 4, 1, 1, 2, 3, 4]
+    found = evaluate.trade_first(persons, fit, scores)
+    assert found == {"persons": 2, "top_share": 0.5, "best_rank": 2.5}
+    labels = np.array([0, 0, 0, 1, 0, 0, 0, 1])
+    plain = evaluate.ndcg(persons, labels, scores)
+    shown = evaluate.ndcg(persons, labels, scores, fit=fit)
+    assert shown == pytest.approx((1.0 + 1 / np.log2(5)) / 2)
+    assert shown > plain
+
+
+# -- through the engine ----------------------------------------------------------------------
+
+
+def _job(n: int, code: str, km: float, salary: int, **more: object) -> Vacancy:
+    """A job in Aktau about ``km`` east of the welder's home."""
+    lat, lon = AKTAU
+    return Vacancy(
+        vacancy_id=f"V{n:03d}",
+        employer_bin=f"{n:012d}",
+        title={"7212": "Электрогазосварщик", "7214": "Монтажник металлоконструкций"}.get(
+            code, "Кладовщик"
+        ),
+        kato="471010000",
+        lat=lat,
+        lon=lon + km / 80.6,  # a degree of longitude is about 80.6 km at 43.65° N
+        occupation_code=code,
+        salary_kzt=salary,
+        **more,  # type: ignore[arg-type]
+    )
+
+
+WELDER = Person(
+    person_id="T-WELDER",
+    kato="471010000",
+    lat=AKTAU[0],
+    lon=AKTAU[1],
+    status="released",
+    release_date=TODAY - timedelta(days=20),
+    birth_year=1988,
+    sex="m",
+    education="vocational",
+    professions=("электрогазосварщик 5 разряда",),
+    experience_years=6.0,
+    languages=("kk", "ru"),
+    max_commute_km=40.0,
+)
+JOBS = [
+    *(_job(n, "7212", 12.0 + n, 300_000) for n in range(1, 6)),
+    _job(6, "7212", 14.0, 300_000, is_quota=True, quota_slots=2, quota_from=TODAY),
+    _job(7, "7212", 39.0, 150_000),  # far and poorly paid: not close to the best
+    *(_job(n, "7214", 0.5, 330_000) for n in range(8, 11)),  # metal erectors: related
+    _job(11, "4321", 0.2, 330_000),  # a storekeeper: open to anyone
+]
+
+
+def _vacancy(engine: Engine, vacancy_id: str) -> Vacancy:
+    found = engine.item("vacancy", vacancy_id)
+    assert isinstance(found, Vacancy)
+    return found
+
+
+@pytest.fixture(scope="module")
+def engine() -> Engine:
+    # a ranker that thinks little of the trade and much of distance and pay, as a learned
+    # ranker fitted on skewed outcomes may
+    names = FEATURES["vacancy"]
+    ranker = WeightedSum({"occupation": 0.1, "proximity": 0.5, "salary": 0.4}, features=names)
+    return Engine.build(
+        vacancies=JOBS,
+        courses=[],
+        shelters=[],
+        today=TODAY,
+        rankers={"vacancy": ranker},
+        model_version="test",
+    )
+
+
+def test_a_welders_list_puts_welding_first_and_keeps_each_score(engine: Engine) -> None:
+    items = engine.recommend(WELDER, "vacancy", limit=12)
+    codes = [_vacancy(engine, i.id).occupation_code for i in items]
+    best = max(i.score for i in items)
+    by_score = sorted(items, key=lambda i: -i.score)
+    # without the rule, the metal erectors and the storekeeper would come first
+    assert {_vacancy(engine, i.id).occupation_code for i in by_score[:4]} == {"7214", "4321"}
+    assert codes[:6] == ["7212"] * 6
+    assert any(_vacancy(engine, i.id).is_quota for i in items[:3])
+    # V007 scores below the band: it follows every other job
+    assert [i.id for i in items][-1] == "V007"
+    assert all(i.score >= TRADE_BAND * best for i in items[:6])
+    for place, item in enumerate(items, start=1):
+        why = engine.why(WELDER, "vacancy", item.id)
+        assert why.score == pytest.approx(item.score)
+        assert sum(why.contributions.values()) == pytest.approx(item.score)
+        assert why.rank == place
+    assert [i.id for i in engine.recommend(WELDER, "vacancy", limit=3)] == [i.id for i in items[:3]]
+
+
+def test_a_person_without_that_trade_gets_the_list_by_score(engine: Engine) -> None:
+    cook = replace(WELDER, person_id="T-COOK", professions=("повар",))
+    items = engine.recommend(cook, "vacancy", limit=12)
+    scores = [i.score for i in items]
+    assert scores == sorted(scores, reverse=True)
