@@ -29,6 +29,16 @@ def _trade_shares(trade: dict[str, Any]) -> dict[str, object]:
     return {**shares, "persons": trade["challenger"]["persons"]}
 
 
+def _trade_gate(gates: dict[str, Any]) -> dict[str, object] | None:
+    """The trade-first gate and rule, in points and per cent (None on cards made before it)."""
+    if "exact_trade_band" not in gates:
+        return None
+    return {
+        "slack": round(100 * gates["exact_trade_slack"]),
+        "band": round(100 * gates["exact_trade_band"]),
+    }
+
+
 def retrain(
     ctx: typer.Context,
     as_json: JsonOption = False,
@@ -92,6 +102,8 @@ def show(
                 typer.echo(f"    {text('attribute_' + attribute, lang)}: {', '.join(ratios)}")
         if trade := entry.get("trade_first"):
             typer.echo("    " + text("trade_first_shares", lang, **_trade_shares(trade)))
+            if gate := _trade_gate(card.get("gates", {})):
+                typer.echo("    " + text("trade_first_gate", lang, **gate))
         for reason in entry.get("refused", []):
             typer.echo(f"    - {reason_text(reason, lang)}")
 
