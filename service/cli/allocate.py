@@ -47,9 +47,8 @@ def allocate(
     for entry in result.assignments:
         item = entry.item_id or "—"
         reason = entry.reasons[0].text(lang) if entry.reasons else ""
-        typer.echo(
-            f"  {entry.person_id:<10} {entry.kind:<8} {item:<12} {entry.expected:.3f}  {reason}"
-        )
+        kind = text("allocate_item_kind", lang, kind=entry.kind)
+        typer.echo(f"  {entry.person_id:<10} {kind:<17} {item:<12} {entry.expected:.3f}  {reason}")
     for kind, figures in result.summary["kinds"].items():  # type: ignore[attr-defined]
         typer.echo(
             text(

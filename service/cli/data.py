@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 import textwrap
 import time
@@ -57,7 +58,9 @@ def import_command(
     try:
         stream = sys.stdin.buffer if str(file) == "-" else file.open("rb")
     except OSError as error:
-        typer.echo(text("cannot_open", lang, file=file, reason=error.strerror), err=True)
+        named = errno.errorcode.get(error.errno or 0, "")
+        reason = named if named in ("ENOENT", "EACCES", "EISDIR") else error.strerror
+        typer.echo(text("cannot_open", lang, file=file, reason=reason), err=True)
         raise typer.Exit(2) from None
     started = time.perf_counter()
     with stream:
@@ -112,7 +115,7 @@ def import_command(
             rows=report.rows,
             inserted=report.inserted,
             updated=report.updated,
-            seconds=f"{elapsed:.1f}",
+            seconds=duration(elapsed, lang),
         )
     )
 
@@ -171,12 +174,13 @@ def demo(
     started = time.perf_counter()
 
     def progress(kind: str, report: Any) -> None:
-        seconds = f"{time.perf_counter() - started:.1f}"
-        typer.echo(text("demo_progress", lang, kind=kind, rows=report.rows, seconds=seconds))
+        what = text(f"demo_rows_{kind}", lang, rows=report.rows)
+        seconds = duration(time.perf_counter() - started, lang)
+        typer.echo(text("demo_progress", lang, what=what, seconds=seconds))
 
     with rt.session() as session:
         demo_module.build(session, spec, protector=rt.protector, fresh=fresh, progress=progress)
-    seconds = f"{time.perf_counter() - started:.1f}"
+    seconds = duration(time.perf_counter() - started, lang)
     typer.echo(text("demo_done", lang, where=rt.where, seconds=seconds))
     if history:
         from service.cli.app import answered
@@ -225,7 +229,7 @@ def simulate(
         if not as_json and days > 31:
             typer.echo(
                 text("simulate_progress", lang, day=when, sessions=report.sessions,
-                     events=report.total_events, seconds=f"{report.seconds:.1f}"),
+                     events=report.total_events, seconds=duration(report.seconds, lang)),
                 err=True,
             )  # fmt: skip
 
@@ -256,7 +260,7 @@ def simulate(
         text(
             "simulate_done",
             lang,
-            seconds=f"{report.seconds:.1f}",
+            seconds=duration(report.seconds, lang),
             sessions=report.sessions,
             referrals=sum(report.referrals.values()),
             events=report.total_events,
@@ -275,6 +279,13 @@ def simulate(
         text("simulate_hidden", lang, top3=hidden["true_success_top3"],
              rest=hidden["true_success_rest"])
     )  # fmt: skip
+
+
+def duration(seconds: float, lang: str) -> str:
+    """Seconds to one decimal place, as each language writes them: 0,8 in Russian and
+    Kazakh, 0.8 in English."""
+    shown = f"{seconds:.1f}"
+    return shown if lang == "en" else shown.replace(".", ",")
 
 
 def register(app: typer.Typer) -> None:
