@@ -22,7 +22,7 @@ import typer
 from typer.core import TyperGroup
 
 from catalogs.i18n import LANGS, messages
-from service.cli.help import HelpContext, localise
+from service.cli.help import WORDS_KEY, HelpContext, Refusal, in_words, localise
 
 if TYPE_CHECKING:
     from service.runtime import Runtime
@@ -113,14 +113,21 @@ def lang_of(args: Sequence[str]) -> str:
 
 class LangAnywhere(TyperGroup):
     """The root group: accepts ``--lang`` before or after the command name, and speaks that
-    language on every help page of the tree (``service.cli.help``)."""
+    language on every help page of the tree and in every refusal of the line
+    (``service.cli.help``)."""
 
     context_class = HelpContext
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's own click Context
         args = hoist_lang(list(args))
         localise(self, ctx, lang_of(args))
-        return super().parse_args(ctx, args)
+        ctx.meta[WORDS_KEY] = args
+        with in_words(ctx):
+            return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: Any) -> Any:
+        with in_words(ctx):
+            return super().invoke(ctx)
 
 
 app = typer.Typer(
@@ -147,10 +154,8 @@ def main(
 ) -> None:
     """Runs on the embedded SQLite database unless DATABASE_URL names another."""
     if lang is not None and lang not in LANGS:
-        from typer._click.exceptions import UsageError
-
         message = messages("service.cli").text("cli_bad_lang", lang_of([]), value=lang)
-        raise UsageError(message, ctx=ctx)
+        raise Refusal(message, ctx=ctx)
     if ctx.obj is None:
         from pydantic import ValidationError
 
