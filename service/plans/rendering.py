@@ -10,7 +10,10 @@ parts of art. 16(5) and the review.
 from __future__ import annotations
 
 import string
-from typing import TypedDict
+
+# typing_extensions' TypedDict: the HTTP schema (``service.api.schemas.plans``) reads these
+# shapes through pydantic, which takes only this one before Python 3.12
+from typing_extensions import TypedDict
 
 from catalogs.i18n import messages
 from matcher import Engine

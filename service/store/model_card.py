@@ -11,7 +11,11 @@ names, an audit the groups of its attribute.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypedDict, cast
+from typing import Any, NotRequired, cast
+
+# typing_extensions' TypedDict: the HTTP schema (``service.api.schemas.model``) reads these
+# shapes through pydantic, which takes only this one before Python 3.12
+from typing_extensions import TypedDict
 
 from catalogs.i18n import messages
 from matcher import FEATURES, __version__
@@ -44,9 +48,13 @@ Window = TypedDict(
 
 
 class HeldOut(TypedDict):
+    """The held-out period a kind was judged on."""
+
     referrals: int
     successes: int
+    """Referrals that succeeded (a job kept 3 months, a course completed, an admission)."""
     lists: int
+    """The persons' lists they come from."""
 
 
 class KindEntry(TypedDict, total=False):
@@ -54,13 +62,23 @@ class KindEntry(TypedDict, total=False):
     ``refused``."""
 
     promoted: bool
+    """Whether this kind is now scored by this version."""
     refused: list[Reason]
+    """Why it was not promoted (empty when it was): each reason's ``code`` and the figures
+    its message names."""
     window: Window
+    """The days it was trained on (``from``) and judged on (``held_out_from`` to ``until``),
+    with the training referrals and successes."""
     held_out: HeldOut
     challenger: Figures
+    """This version's held-out NDCG@10 and AUC."""
     champion: Figures
+    """The same figures of the version it challenged, on the same referrals."""
     fairness: dict[str, Audit]
+    """This version's fairness audit, by attribute (``sex``, ``age_band``, ``region``, ...):
+    exposure and opportunity ratios, and each group's figures (not shown to an employer)."""
     fairness_champion: dict[str, Audit]
+    """The same audit of the version it challenged."""
     trade_first: dict[str, dict[str, float | int]]
     """Shares of lists that put an exact-trade match first, by ranker (empty: nothing to judge)."""
     model: dict[str, Any]
@@ -68,18 +86,29 @@ class KindEntry(TypedDict, total=False):
 
 
 class TrainingData(TypedDict):
+    """The outcomes a version was trained on."""
+
     events: int
+    """Outcome events read."""
     until: str
+    """The last day read, YYYY-MM-DD."""
 
 
 class Artifact(TypedDict):
+    """The stored model file."""
+
     sha256: str
     bytes: int
+    form: NotRequired[str]
+    """``joblib+light``: a zip archive of the joblib file and the rankers' light form
+    (``service.store.modelstore.dump``); absent: the joblib file alone."""
 
 
 class ModelCard(TypedDict, total=False):
     """A version's card. ``version`` and ``kind`` are always there; ``status`` is set when the
-    card is stored and replaced by the version's status as it is now when it is read."""
+    card is stored and replaced by the version's status as it is now when it is read. The
+    HTTP API answers it as ``service.api.schemas.model.ModelCard``, which says what each key
+    holds."""
 
     version: str
     kind: str
