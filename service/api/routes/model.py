@@ -16,11 +16,11 @@ from service.usecases import jobs, model
 router = APIRouter(tags=["model"])
 
 
-@router.get("/model", response_model=ModelCard, responses=ERRORS)
+@router.get("/model", response_model=ModelCard, response_model_exclude_unset=True, responses=ERRORS)
 def model_card(rt: RuntimeDep, actor: CurrentActor) -> ModelCard:
     """The ranking model in force: the transparent baseline until a learned one is promoted;
     for a learned one, its data window, held-out metrics, fairness audit and refusals."""
-    return ModelCard.model_validate(model.card(rt, actor))
+    return ModelCard.of(model.card(rt, actor))
 
 
 @router.get("/model/versions", response_model=list[ModelVersionOut], responses=ERRORS)
@@ -32,14 +32,19 @@ def model_versions(rt: RuntimeDep, actor: CurrentActor) -> list[ModelVersionOut]
     ]
 
 
-@router.get("/model/versions/{version}", response_model=ModelCard, responses=ERRORS)
+@router.get(
+    "/model/versions/{version}",
+    response_model=ModelCard,
+    response_model_exclude_unset=True,
+    responses=ERRORS,
+)
 def model_version_card(
     version: Annotated[str, Path(max_length=40, pattern=r"^[\p{L}\p{N}_.:-]+$")],
     rt: RuntimeDep,
     actor: CurrentActor,
 ) -> ModelCard:
     """One version's card: a refused challenger's reasons, a rolled-back version's figures."""
-    return ModelCard.model_validate(model.version_card(rt, actor, version))
+    return ModelCard.of(model.version_card(rt, actor, version))
 
 
 @router.post(
@@ -59,8 +64,10 @@ async def retrain(
     return accepted(request, response, job)
 
 
-@router.post("/model/rollback", response_model=ModelCard, responses=ERRORS)
+@router.post(
+    "/model/rollback", response_model=ModelCard, response_model_exclude_unset=True, responses=ERRORS
+)
 def rollback(body: RollbackIn, rt: RuntimeDep, actor: CurrentActor) -> ModelCard:
     """Serve an earlier promoted version (or the baseline) again, on every host within
     seconds."""
-    return ModelCard.model_validate(model.rollback(rt, actor, body.version))
+    return ModelCard.of(model.rollback(rt, actor, body.version))

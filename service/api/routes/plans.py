@@ -31,8 +31,8 @@ def _out(plan: Plan, lang: str) -> PlanOut:
     return PlanOut(
         version=version.version,
         change=version.change,
-        plan=dict(version.body),
-        rendered=dict(rendering.render(version.body, lang, labels=plan.labels)),
+        plan=version.body,
+        rendered=rendering.render(version.body, lang, labels=plan.labels),
     )
 
 

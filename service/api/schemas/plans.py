@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
@@ -10,6 +10,7 @@ from pydantic import (
     Field,
 )
 
+from matcher import plan as planner
 from service.api.schemas.common import (
     LINE,
     TEXT,
@@ -17,15 +18,26 @@ from service.api.schemas.common import (
     Moment,
     Responsible,
 )
+from service.plans.rendering import Words
 
 
 class PlanOut(BaseModel):
-    """A version of a person's individual plan: the stored data and its text in one language."""
+    """A version of a person's individual plan: the stored data and its text in one language
+    (docs/plan.md)."""
+
+    # the shapes of ``plan`` and ``rendered`` are the stored body's and the renderer's own
+    # TypedDicts, described by their docstrings; a body saved with a key since dropped is
+    # answered with it, as stored
+    model_config = ConfigDict(extra="allow", use_attribute_docstrings=True)
 
     version: int
+    """The version's number, from 1."""
     change: str
-    plan: dict[str, Any]
-    rendered: dict[str, Any]
+    """What made this version: ``generated``, ``regenerated``, ``edited`` or ``added``."""
+    plan: planner.Body
+    """The plan as stored: codes and facts (days as YYYY-MM-DD, amounts in tenge), no words."""
+    rendered: Words
+    """The same plan with every text in the answer's language, as the printed page shows it."""
 
 
 class PlanVersionOut(BaseModel):
