@@ -29,18 +29,19 @@ Where the words come from:
   usage prefix is the ``prefix`` of ``HelpFormatter.write_usage``, given by the formatter that
   ``Context.make_formatter`` returns, on the context class each command makes
   (``Command.context_class``); the ``--help`` option's text is set on the option object
-  ``Command.get_help_option`` returns (made once per command and kept).
-
+  ``Command.get_help_option`` returns (made once per command and kept); the usage line's
+  placeholders (``[OPTIONS]``, ``COMMAND [ARGS]...``) are the commands' ``options_metavar`` and
+  ``subcommand_metavar``, set from the ``usage_*`` keys.
 * **Click's refusals of the line** ("No such command …", "Missing argument …", "Invalid value
   for …"): Click builds these sentences in its exception classes, again as literals. The root
   group catches each refusal as it leaves parsing or a command's start (``in_words``) and raises
   it again worded from the exception's own fields (the option typed, the parameter, its type,
   its bounds and choices, and the value: Pydantic's record of what it refused, or the word on the
   line); an exception that does not carry the culprit (an unknown command, extra arguments) is
-  explained by running Click's own parser again over the invocation's words up to the command
-  that refused them (``leftover``). The texts are the ``refusal_*`` keys of
-  ``service/cli/locales/refusals.{ru,kk,en}.json``; the usage line above and the help hint keep
-  Click's layout and exit code 2.
+  explained by running Click's own parser again over the invocation's words down to the command
+  that refused them (``parsed``). The texts are the ``refusal_*`` keys of
+  ``service/cli/locales/refusals.{ru,kk,en}.json``; the usage line and the help hint above the
+  panel stay as they were, and so does the exit code, 2.
 
 Nothing is patched inside Typer or Click: a text missing from the catalog is shown in English
 (the tests make it a failure, not a fallback anyone relies on), and a refusal this module does
@@ -257,7 +258,7 @@ def invalid(error: BadParameter, words: list[str], say: Callable[..., str]) -> s
         return say(path_problem(cause, str(value), info), name=name, value=value)
     if kind in OUT_OF_RANGE:
         low, high = info.min, info.max
-        code = "between" if None not in (low, high) else "at_least" if high is None else "at_most"
+        code = "at_most" if low is None else "at_least" if high is None else "between"
         return say(code, name=name, value=value, min=low, max=high)
     by_type = {int: "not_integer", float: "not_number", bool: "not_yes_no"}
     return say(by_type.get(described.annotation, "invalid_value"), name=name, value=value)

@@ -15,8 +15,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from catalogs.i18n import messages
 from service.cli.app import LangAnywhere, text
-from tests.test_messages import latin_words
+from tests.test_messages import fields_of, latin_words
 
 LOCAL = ("kk", "ru")
 REFUSALS = {  # the line typed, and what the refusal says in Kazakh and in Russian
@@ -94,6 +95,17 @@ REFUSALS = {  # the line typed, and what the refusal says in Kazakh and in Russi
 USAGE = {"kk": "Қолданылуы: matcher", "ru": "Использование: matcher"}
 HINT = {"kk": "Анықтама: 'matcher", "ru": "Справка: 'matcher"}
 TITLE = {"kk": "Қате", "ru": "Ошибка"}
+
+
+def test_every_refusal_has_its_words_in_three_languages() -> None:
+    templates = messages("service.cli").templates
+    keys = {k for k in templates["en"] if k.startswith(("refusal_", "usage_"))}
+    assert len(keys) > 20
+    for key in keys:
+        assert fields_of(templates["kk"][key]) == fields_of(templates["ru"][key])
+        assert fields_of(templates["ru"][key]) == fields_of(templates["en"][key]), key
+        for lang in LOCAL:
+            assert latin_words(templates[lang][key]) == [], (lang, key)
 
 
 def english(output: str, typed: list[str]) -> list[str]:
@@ -248,7 +260,7 @@ def test_allocation_names_kinds_as_words(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", LOCAL)
-def test_a_file_that_cannot_be_opened_is_said_in_the_language(run, lang: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_unopened_file_is_said_in_the_language(run, lang: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     missing = tmp_path / "none.csv"
     result = run("--lang", lang, "import", "persons", str(missing))
     assert result.exit_code == 2
