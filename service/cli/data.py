@@ -115,7 +115,7 @@ def import_command(
             rows=report.rows,
             inserted=report.inserted,
             updated=report.updated,
-            seconds=duration(elapsed, lang),
+            seconds=one_decimal(elapsed, lang),
         )
     )
 
@@ -175,12 +175,12 @@ def demo(
 
     def progress(kind: str, report: Any) -> None:
         what = text(f"demo_rows_{kind}", lang, rows=report.rows)
-        seconds = duration(time.perf_counter() - started, lang)
+        seconds = one_decimal(time.perf_counter() - started, lang)
         typer.echo(text("demo_progress", lang, what=what, seconds=seconds))
 
     with rt.session() as session:
         demo_module.build(session, spec, protector=rt.protector, fresh=fresh, progress=progress)
-    seconds = duration(time.perf_counter() - started, lang)
+    seconds = one_decimal(time.perf_counter() - started, lang)
     typer.echo(text("demo_done", lang, where=rt.where, seconds=seconds))
     if history:
         from service.cli.app import answered
@@ -229,7 +229,7 @@ def simulate(
         if not as_json and days > 31:
             typer.echo(
                 text("simulate_progress", lang, day=when, sessions=report.sessions,
-                     events=report.total_events, seconds=duration(report.seconds, lang)),
+                     events=report.total_events, seconds=one_decimal(report.seconds, lang)),
                 err=True,
             )  # fmt: skip
 
@@ -260,7 +260,7 @@ def simulate(
         text(
             "simulate_done",
             lang,
-            seconds=duration(report.seconds, lang),
+            seconds=one_decimal(report.seconds, lang),
             sessions=report.sessions,
             referrals=sum(report.referrals.values()),
             events=report.total_events,
@@ -276,16 +276,22 @@ def simulate(
         typer.echo(text("simulate_kind", lang, kind=text(f"kind_{kind}", lang), counts=shown))
     hidden = figures["hidden"]
     typer.echo(
-        text("simulate_hidden", lang, top3=hidden["true_success_top3"],
-             rest=hidden["true_success_rest"])
+        text("simulate_hidden", lang, top3=percent(hidden["true_success_top3"], lang),
+             rest=percent(hidden["true_success_rest"], lang))
     )  # fmt: skip
 
 
-def duration(seconds: float, lang: str) -> str:
-    """Seconds to one decimal place, as each language writes them: 0,8 in Russian and
-    Kazakh, 0.8 in English."""
-    shown = f"{seconds:.1f}"
+def one_decimal(value: float, lang: str) -> str:
+    """A number to one decimal place (seconds, a percentage) as each language writes it:
+    0,8 in Russian and Kazakh, 0.8 in English."""
+    shown = f"{value:.1f}"
     return shown if lang == "en" else shown.replace(".", ",")
+
+
+def percent(share: float | None, lang: str) -> str:
+    """A share as a percentage to one decimal place (12,5 % in Russian and Kazakh, 12.5 % in
+    English), or a dash when there is none."""
+    return "—" if share is None else f"{one_decimal(share * 100, lang)} %"
 
 
 def register(app: typer.Typer) -> None:

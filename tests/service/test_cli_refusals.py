@@ -266,3 +266,13 @@ def test_an_unopened_file_is_said_in_the_language(run, lang: str, tmp_path: Path
     assert result.exit_code == 2
     assert ("мұндай файл жоқ" if lang == "kk" else "нет такого файла") in result.stderr
     assert "No such file" not in result.stderr
+
+
+def test_seconds_and_shares_are_written_with_the_languages_decimal_mark() -> None:
+    from service.cli.data import one_decimal, percent
+
+    assert one_decimal(0.84, "ru") == one_decimal(0.84, "kk") == "0,8"
+    assert one_decimal(0.84, "en") == "0.8"
+    assert percent(0.2139, "kk") == "21,4 %"
+    assert percent(0.2139, "en") == "21.4 %"
+    assert percent(None, "ru") == "—"
