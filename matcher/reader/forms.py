@@ -4,7 +4,8 @@ A job-board title is rarely one clean occupation title: «Бариста-ста�
 «Кассир / Заместитель управляющего», «Маляр на кондитерскую фабрику». The reader reads each
 text as several *forms* (``Forms.of``):
 
-- ``whole``: the text as normalised; when written in Latin letters only, also transliterated;
+- ``whole``: the text as normalised; when written in Latin letters only, also transliterated
+  (and each of the forms below is made of both);
   when the vocabulary knows the title with its seniority words («старший повар» is a chef),
   that form first;
 - ``part``: each of the alternatives it lists («A / B», «A \\ B», «A или B»);
@@ -13,7 +14,10 @@ text as several *forms* (``Forms.of``):
 - ``half``: the text with a hyphenated compound of two titles replaced by either of them
   («Грумер-стилист» → «грумер», «стилист»; «Слесарь-сборщик» → «слесарь», «сборщик»);
 - ``subject``: the words before «по», which name who does the work when what follows is only
-  its field («Юрист по договорам поставки электроэнергии» → «юрист»).
+  its field («Юрист по договорам поставки электроэнергии» → «юрист»);
+- ``helper``: the trade a helper, assistant or apprentice learns, when the vocabulary does not
+  know the title as a whole («Помощник бариста» → «бариста», as «помощник электрика» is
+  coded with the electricians; «помощник повара», a kitchen helper, is known as a whole).
 
 Each form's best confidence is *discounted* (``evidence``) by what the form leaves
 unexplained, and the form with the highest discounted confidence wins (a form after the first
@@ -22,10 +26,12 @@ so:
 
 - the share of the whole text's words the chosen form leaves out costs up to
   ``UNCOVERED_COST`` (a head read exactly says nothing of the rest: «маляр» is sure, «маляр
-  на кондитерскую фабрику» less so), and a half or a subject keeps ``HALF_KEPT`` of the rest;
+  на кондитерскую фабрику» less so), and a half or a subject keeps ``HALF_KEPT`` of the rest, and so does a helper's trade;
 - alternatives (or the halves of a compound) read as codes of different ISCO minor groups
   keep ``DISAGREEMENT``: a title that names two jobs («Оператор ПК / Грузчик») is neither of
-  them for sure.
+  them for sure; unless the whole text is a curated title read exactly («шеф-повар»);
+- and the other way round, the halves of a compound that each read as the whole's code
+  lend it their confidence (``Forms.halves_agree``).
 
 The figures were chosen on the labelled real titles one may learn from
 (``tools/reference/calibrate_reader.py``), by the share of answers that can be given with at
@@ -54,6 +60,9 @@ HALF_KEPT = 0.6
 """The confidence kept by one half of a compound («грумер» of «грумер-стилист») or by the
 words before «по»: what is left out may name the work as much as they do («врач-эндокринолог»,
 «директор по развитию»)."""
+
+HELPERS = frozenset({"помощник", "ассистент", "ученик", "напарник", "көмекші", "шәкірт"})
+"""Words that make a title a helper of the trade that follows («помощник сварщика»)."""
 
 HEAD_ENDS = CONTEXT_WORDS
 _LATIN_WORD = re.compile(r"^[a-z][a-z0-9+#.]*$")
@@ -86,18 +95,21 @@ class Forms:
         whole = [text]
         if _LATIN.search(text) and not _CYRILLIC.search(text):
             whole.append(transliterate(text))
-        parts = (
-            [p for p in _ALTERNATIVES.split(text) if p.strip()]
-            if _ALTERNATIVES.search(text)
-            else []
-        )
+        parts = [
+            p
+            for one in whole
+            if _ALTERNATIVES.search(one)
+            for p in _ALTERNATIVES.split(one)
+            if p.strip()
+        ]
         halves = [
-            text[: m.start()] + m.group(i) + text[m.end() :]
-            for m in _COMPOUND.finditer(text)
+            one[: m.start()] + m.group(i) + one[m.end() :]
+            for one in whole
+            for m in _COMPOUND.finditer(one)
             for i in (1, 2)
         ]
-        subject = _SUBJECT.split(text, maxsplit=1)
-        heads = [subject[0]] if len(subject) > 1 and subject[0].strip() else []
+        subjects = [_SUBJECT.split(one, maxsplit=1) for one in whole]
+        heads = [s[0] for s in subjects if len(s) > 1 and s[0].strip()]
         out: list[Form] = []
         for kind, texts in (
             ("whole", whole),
@@ -113,10 +125,10 @@ class Forms:
                 if lemmas != words and loose(lemmas) in exact:
                     out.append(Form(loose(lemmas), kind))  # known with its seniority words
                 out.append(Form(loose(words), kind))
-                cut = next((i for i, w in enumerate(words) if i and w in HEAD_ENDS), None)
-                if cut is not None:  # a licence category stays: normalisation put it last
-                    licence = words[-2:] if len(words) > cut + 1 and words[-2] == "кат" else ()
-                    out.append(Form(loose(words[:cut] + licence), "head"))
+                out.extend(_heads(words, "head"))
+                if len(words) > 1 and words[0] in HELPERS and words[1] not in HEAD_ENDS:
+                    out.append(Form(loose(words[1:]), "helper"))
+                    out.extend(_heads(words[1:], "helper"))
         seen: set[str] = set()
         kept: list[Form] = []
         for form in out:
@@ -133,14 +145,17 @@ class Forms:
         ``evidence`` (the whole text wins ties and near ties), that confidence given."""
         best: list[Ranked] = []
         best_sure = 0.0
+        best_form = self.forms[0] if self.forms else Form("", "whole")
         for form in self.forms:  # the first of equals wins: the whole text before its parts
             found = answers[form.text]
             if not found:
                 continue
             sure = found[0].confidence * self.evidence(form, found[0].code, answers)
             if not best or sure > best_sure + PART_MARGIN:
-                best, best_sure = found, sure
-        if not best or best_sure >= best[0].confidence:
+                best, best_sure, best_form = found, sure, form
+        if best and best_form.kind == "whole":
+            best_sure = max(best_sure, self.halves_agree(best[0].code, answers))
+        if not best or best_sure == best[0].confidence:
             return best
         top = best[0]
         return [
@@ -149,18 +164,39 @@ class Forms:
               for r in best[1:]),
         ]  # fmt: skip
 
+    def halves_agree(self, code: str, answers: dict[str, list[Ranked]]) -> float:
+        """How sure the halves of a compound title are when each reads as ``code`` on its own
+        («Backend-разработчик»: «backend» and «разработчик» are both developers), else 0: two
+        readings that agree with the whole make it as sure as the less sure of them."""
+        firsts = [answers[f.text][0] for f in self.forms if f.kind == "half" and answers[f.text]]
+        if len(firsts) < 2 or any(r.code != code for r in firsts):
+            return 0.0
+        return min(r.confidence for r in firsts)
+
     def evidence(self, chosen: Form, code: str, answers: dict[str, list[Ranked]]) -> float:
         """The share of the chosen reading's confidence the rest of the text leaves it."""
         whole = max((len(f.text.split()) for f in self.forms if f.kind == "whole"), default=1)
         covered = min(1.0, len(chosen.text.split()) / max(whole, 1))
         kept = 1.0 - UNCOVERED_COST * (1.0 - covered)
-        if chosen.kind in ("half", "subject"):
+        if chosen.kind in ("half", "subject", "helper"):
             kept *= HALF_KEPT
+        found = answers[chosen.text]
+        if chosen.kind == "whole" and found and found[0].confidence >= 1.0:
+            return kept  # a curated title as a whole («шеф-повар»): its halves say nothing
         for kind in ("part", "half"):  # the alternatives, the halves of a compound
             firsts = {
                 answers[f.text][0].code for f in self.forms if f.kind == kind and answers[f.text]
             }
-            named = chosen.kind in (kind, "whole", "head") and len(firsts) > 1
+            named = chosen.kind in (kind, "whole", "head", "helper") and len(firsts) > 1
             if named and not all(c[:3] == code[:3] for c in firsts):
                 kept *= DISAGREEMENT
         return kept
+
+
+def _heads(words: tuple[str, ...], kind: str) -> list[Form]:
+    """The words before a preposition that says where or for whom, as a form of ``kind``."""
+    cut = next((i for i, w in enumerate(words) if i and w in HEAD_ENDS), None)
+    if cut is None:
+        return []
+    licence = words[-2:] if len(words) > cut + 1 and words[-2] == "кат" else ()
+    return [Form(loose(words[:cut] + licence), kind)]  # a licence category stays: it is last

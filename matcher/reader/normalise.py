@@ -15,7 +15,8 @@
    accountant. «помощник» and «заместитель» stay: «помощник повара» is a kitchen helper, not a
    cook.
 4. **Lemmas**: a Russian word becomes its dictionary form (pymorphy3: «водителя» → «водитель»,
-   «главного» → «главный»); a Kazakh word, or one the Russian dictionary does not know, loses
+   «главного» → «главный»; «слесар», typed or transliterated without its soft sign, →
+   «слесарь»); a Kazakh word, or one the Russian dictionary does not know, loses
    its endings by the rules of ``reader.kazakh`` («жүргізушісі» → «жүргізуші»); Latin words
    stay as they are. Lemmas are cached per word.
 5. ``key(words)`` joins them: the form exact look-ups use. ``loose(words)`` also folds Kazakh
@@ -123,6 +124,7 @@ _MIXED = re.compile(
 _LATIN_LOOKALIKES = str.maketrans("acekmhopxytbiACEKMHOPXYTBI", "асекмнорхутвіАСЕКМНОРХУТВІ")
 _CYRILLIC_WORD = re.compile(r"^[а-яёәғқңөұүһі]+$")
 _SENIOR_STEMS = ("главн", "ведущ", "старш", "младш", "стажер", "стажир")
+_HARD_ENDS = frozenset("бвдзлмнпрстфц")
 _KAZAKH_LETTERS = re.compile(r"[әғқңөұүһі]")
 _KAZAKH_LOOSE = str.maketrans("әғқңөұүһі", "агкноуухи")
 
@@ -149,7 +151,9 @@ class Normaliser:
             return kazakh_stem(word, known=self._known_russian)
         with self._lock:  # the analyser is not documented as thread-safe
             if not self._known_russian(word):  # cheap; guessing a form is not
-                return word  # a typo or Kazakh typed without its letters: n-grams will do
+                if not (word[-1] in _HARD_ENDS and self._known_russian(word + "ь")):
+                    return word  # a typo or Kazakh typed without its letters: n-grams will do
+                word += "ь"  # a soft sign left out, as transliteration does: «слесар», «токар»
             parses = self._morph.parse(word)
         if not parses:
             return word
