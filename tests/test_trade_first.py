@@ -45,7 +45,17 @@ def test_only_exact_trade_matches_close_to_the_best_lead() -> None:
     assert trade_leads(scores, fit).tolist() == [False, True, True, False, False, False]
     assert not trade_leads(scores, np.full(6, EXACT_TRADE_FIT)).any()
     edge = np.array([1.0, TRADE_BAND, TRADE_BAND - 1e-9])
-    assert trade_leads(edge, np.ones(3)).tolist() == [True, True, False]
+    assert trade_leads(edge, np.array([0.3, 1.0, 1.0])).tolist() == [False, True, False]
+    assert trade_leads(edge, np.ones(3)).all()  # nothing else to come before
+
+
+def test_the_bar_is_the_best_job_not_of_the_trade() -> None:
+    # one welding job far ahead of everything does not hide the others behind a storekeeper
+    scores = np.array([0.204, 0.139, 0.111, 0.107, 0.104, 0.080])
+    fit = np.array([0.98, 0.98, 0.98, 0.3, 0.6, 0.98])
+    assert trade_leads(scores, fit).tolist() == [True, True, True, False, False, False]
+    assert _ranked(scores.tolist(), fit.tolist()) == [0, 1, 2, 3, 4, 5]
+    assert _ranked([0.10, 0.20, 0.09], [0.98, 0.3, 0.98]) == [1, 0, 2]
 
 
 def test_the_leads_come_first_in_their_order_then_the_rest_in_theirs() -> None:

@@ -5,8 +5,8 @@ score-weighted order (``matcher.congestion``). Only the rows that can reach the 
 
 **Trade first.** In a person's list of vacancies, the jobs of the person's own trade (an
 *exact-trade match*: occupation fit above ``EXACT_TRADE_FIT``) whose score is at least
-``TRADE_BAND`` of the list's best come before every other job, in the same order among
-themselves; the rest follow in theirs (``trade_leads``). Each item keeps its own score: the
+``TRADE_BAND`` of the best score of the other jobs come before every other job, in the same
+order among themselves; the rest follow in theirs (``trade_leads``). Each item keeps its own score: the
 rule orders, it never changes a score. The retraining gate judges challengers on lists
 ordered by the same rule (``matcher.rank.evaluate``)."""
 
@@ -44,19 +44,22 @@ EXACT_TRADE_FIT = 0.6
 group) fits at most 0.6, a job open to anyone at most 0.55 (``matcher.features.occupation``),
 so a metal erector (7214) is not a welder's (7212) trade."""
 TRADE_BAND = 0.8
-"""How close to the list's best an exact-trade match must score to come first: at least this
-share of the best score (a welder's welding job at 12 % when the best job offers 15 %)."""
+"""How close an exact-trade match must score to the best of the other jobs to come before
+them all: at least this share of that score (a welder's welding job at 12 % before a
+storekeeper's at 15 %, not before one at 16 %)."""
 
 
 def trade_leads(
     scores: npt.NDArray[np.float64], fit: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.bool_]:
     """The rows the trade-first rule puts first: exact-trade matches (``fit`` above
-    ``EXACT_TRADE_FIT``) scoring at least ``TRADE_BAND`` of the best score of the list."""
+    ``EXACT_TRADE_FIT``) scoring at least ``TRADE_BAND`` of the best score of the rows that
+    are not (all of them, when every row is one)."""
     exact: npt.NDArray[np.bool_] = fit > EXACT_TRADE_FIT
-    if not exact.any():
+    if not exact.any() or exact.all():
         return exact
-    leads: npt.NDArray[np.bool_] = exact & (scores >= TRADE_BAND * float(scores.max()))
+    others = float(scores[~exact].max())
+    leads: npt.NDArray[np.bool_] = exact & (scores >= TRADE_BAND * others)
     return leads
 
 

@@ -23,7 +23,7 @@
   champion's or the baseline's (whichever is higher) moves skilled persons' trades down and is
   refused.
 - **As shown**: given each row's occupation fit, a person's list is ordered as the engine
-  shows it, the exact-trade matches within ``TRADE_BAND`` of the list's best first
+  shows it, the exact-trade matches within ``TRADE_BAND`` of the list's best other job first
   (``matcher.engine.ordering``, ``shown_ranks``); NDCG@10 and trade first are measured on
   that order, so a challenger is judged on the lists it would give.
 """
@@ -82,8 +82,8 @@ def shown_ranks(
     lists: npt.ArrayLike, scores: npt.ArrayLike, fit: npt.ArrayLike
 ) -> npt.NDArray[np.int64]:
     """1-based rank of every row within its list as the engine shows a person's jobs: the
-    exact-trade matches scoring at least ``TRADE_BAND`` of their list's best first, then the
-    rest, each part best score first (``matcher.engine.ordering.trade_leads``)."""
+    exact-trade matches scoring at least ``TRADE_BAND`` of the best other job of their list
+    first, then the rest, each part best score first (``matcher.engine.ordering.trade_leads``)."""
     return _ranks(
         _codes(lists), np.asarray(scores, dtype=np.float64), np.asarray(fit, dtype=np.float64)
     )
@@ -96,9 +96,10 @@ def _ranks(
     ``fit``, the trade-first rule's leading rows of each list before the others."""
     rest = np.zeros(len(scores), dtype=bool)
     if fit is not None and len(scores):
-        best = np.full(int(lists.max()) + 1, -np.inf)
-        np.maximum.at(best, lists, scores)
-        rest = ~((fit > EXACT_TRADE_FIT) & (scores >= TRADE_BAND * best[lists]))
+        exact = fit > EXACT_TRADE_FIT
+        others = np.full(int(lists.max()) + 1, -np.inf)  # each list's best job not of the trade
+        np.maximum.at(others, lists[~exact], scores[~exact])
+        rest = ~(exact & (scores >= TRADE_BAND * others[lists]))
     order = np.lexsort((np.arange(len(scores)), -scores, rest, lists))
     sorted_lists = lists[order]
     start = np.r_[0, np.flatnonzero(np.diff(sorted_lists)) + 1]
