@@ -121,7 +121,7 @@ class LangAnywhere(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer's own click Context
         args = hoist_lang(list(args))
         localise(self, ctx, lang_of(args))
-        ctx.meta[WORDS_KEY] = args
+        ctx.meta[WORDS_KEY] = list(args)  # the parser consumes the list it is given
         with in_words(ctx):
             return super().parse_args(ctx, args)
 

@@ -39,9 +39,10 @@ Where the words come from:
   its bounds and choices, and the value: Pydantic's record of what it refused, or the word on the
   line); an exception that does not carry the culprit (an unknown command, extra arguments) is
   explained by running Click's own parser again over the invocation's words down to the command
-  that refused them (``parsed``). The texts are the ``refusal_*`` keys of
-  ``service/cli/locales/refusals.{ru,kk,en}.json``; the usage line and the help hint above the
-  panel stay as they were, and so does the exit code, 2.
+  that refused them (``parsed``), and a refusal the parser raises with no context at all (an
+  option without its value) is given that command's context (``refusing``), so that its usage
+  line and help hint are shown as for any other. The texts are the ``refusal_*`` keys of
+  ``service/cli/locales/refusals.{ru,kk,en}.json``; the exit code stays Click's, 2.
 
 Nothing is patched inside Typer or Click: a text missing from the catalog is shown in English
 (the tests make it a failure, not a fallback anyone relies on), and a refusal this module does
@@ -185,7 +186,8 @@ def in_words(ctx: Any) -> Iterator[None]:
         if message is None:
             raise
         speak_typer(lang)  # the panel's title, when no usage line comes first to set it
-        raise Refusal(message, error.ctx) from error
+        where = error.ctx or refusing(ctx, ctx.meta.get(WORDS_KEY, []))
+        raise Refusal(message, where) from error
 
 
 def refusal(error: UsageError, words: list[str], lang: str) -> str | None:
@@ -307,3 +309,21 @@ def parsed(ctx: Any, words: list[str]) -> tuple[dict[str, Any], list[str]] | Non
             return values, rest
         rest = rest[1:]  # the name of the command the next level runs
     return None
+
+
+def refusing(root: Any, words: list[str]) -> Any:
+    """The context of the command whose own words Click's parser refuses, made as Click makes
+    one before it parses (so that the refusal shows that command's usage line), for the
+    refusals the parser raises without one; None when every level parses."""
+    level, rest = root, list(words)
+    while True:
+        try:
+            _, rest, _ = level.command.make_parser(level).parse_args(args=rest)
+        except UsageError:
+            return level
+        commands = getattr(level.command, "commands", {})
+        if not rest or rest[0] not in commands:
+            return None
+        command = commands[rest[0]]
+        level = command.context_class(command, info_name=rest[0], parent=level)
+        rest = rest[1:]

@@ -137,6 +137,21 @@ def test_a_refusal_shows_the_usage_and_the_hint_in_the_language(run, lang: str) 
     assert "Try" not in said
 
 
+@pytest.mark.parametrize("lang", LOCAL)
+def test_a_refusal_made_without_a_context_shows_its_usage(run, lang: str) -> None:  # type: ignore[no-untyped-def]
+    said = run("--lang", lang, "recommend", "P00001", "--limit").stderr
+    assert f"{USAGE[lang]} recommend" in said
+    assert f"{HINT[lang]} recommend --help'" in said
+    root = run("--lang", lang, "--lang").stderr
+    assert ("--lang параметрінен кейін" if lang == "kk" else "После параметра --lang") in root
+    assert USAGE[lang] in root
+
+
+def test_extra_words_are_named_wherever_the_options_are(run) -> None:  # type: ignore[no-untyped-def]
+    said = " ".join(run("stats", "--lang", "ru", "extra", "--json").stderr.split())
+    assert "Лишний аргумент: `extra`." in said
+
+
 def typed_app() -> typer.Typer:
     """A root like ``matcher``'s with the kinds of values its commands may come to take (the
     language from MATCHER_LANG: this root has no ``--lang`` option)."""
