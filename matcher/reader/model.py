@@ -97,8 +97,15 @@ class ReaderModel(SmallPartsPickled):
         self.row_nkz_: list[str | None] = []
         self.exact_: dict[str, tuple[tuple[str, ...], float]] = {}
         self.generic_: frozenset[str] = frozenset()
+        self.buckets_: npt.NDArray[np.int32] = np.empty(0, dtype=np.int32)
+        """The hashed n-grams the rows have and that weigh something, sorted: the columns of
+        ``matrix_`` (all 2**20 + 2**18 buckets would cost 10 MB of empty places)."""
         self.idf_: npt.NDArray[np.float32] = np.empty(0, dtype=np.float32)
-        """The weight of each hashed n-gram (0 for those in more than ``MAX_DF`` of the rows)."""
+        """The weight of each of ``buckets_``."""
+        self.common_: npt.NDArray[np.int32] = np.empty(0, dtype=np.int32)
+        """The n-grams in more than ``MAX_DF`` of the rows: they weigh nothing."""
+        self.unseen_ = 0.0
+        """The weight of an n-gram no row has (in a text's norm only)."""
         self.matrix_: sp.csr_matrix | None = None
         """The rows' vectors, transposed (n-grams × rows): a text's row times it gives its
         similarity to every row."""
@@ -153,7 +160,10 @@ class ReaderModel(SmallPartsPickled):
         if n >= 10 / MAX_DF:  # a tiny vocabulary keeps every n-gram
             idf[df > MAX_DF * n] = 0.0
         idf[CHAR_BUCKETS:] *= WORD_WEIGHT
-        self.idf_ = idf.astype(np.float32)
+        self.buckets_ = np.flatnonzero((df > 0) & (idf > 0)).astype(np.int32)
+        self.idf_ = idf[self.buckets_].astype(np.float32)
+        self.common_ = np.flatnonzero(idf == 0).astype(np.int32)
+        self.unseen_ = float(np.float32(np.log(1 + n) + 1.0))
         words = {w for text in vocabulary.entries for w in normaliser.clean(text.text).split()}
         self.lemmas_ = normaliser.lemmas(sorted(words))
         matrix = self._vectors(texts)
@@ -200,14 +210,28 @@ class ReaderModel(SmallPartsPickled):
     # --- reading ------------------------------------------------------------------------
 
     def _vectors(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """TF-IDF vectors (sublinear counts times ``idf_``), L2-normalised."""
+        """TF-IDF vectors (sublinear counts times the weights) over ``buckets_``,
+        L2-normalised as if over every bucket: an n-gram no row has still weighs in the norm
+        (``unseen_``), so that a text mostly unknown is far from every row."""
         counts = ngram_counts(texts)
-        counts.data = (1.0 + np.log(counts.data)) * self.idf_[counts.indices]
-        counts.eliminate_zeros()
-        norms = np.sqrt(np.asarray(counts.multiply(counts).sum(axis=1)).ravel())
+        grams = counts.indices
+        at = np.minimum(np.searchsorted(self.buckets_, grams), max(len(self.buckets_) - 1, 0))
+        known = self.buckets_[at] == grams if len(self.buckets_) else np.zeros(len(grams), bool)
+        common = np.isin(grams, self.common_, assume_unique=False)
+        unseen = np.where(grams >= CHAR_BUCKETS, self.unseen_ * WORD_WEIGHT, self.unseen_)
+        weight = np.where(known, self.idf_[at] if len(self.idf_) else 0.0, unseen)
+        weight[common] = 0.0
+        data = ((1.0 + np.log(counts.data)) * weight).astype(np.float32)
+        text_of = np.repeat(np.arange(len(texts)), np.diff(counts.indptr))
+        norms = np.sqrt(np.bincount(text_of, weights=data * data, minlength=len(texts)))
         norms[norms == 0] = 1.0
-        counts.data /= np.repeat(norms, np.diff(counts.indptr)).astype(np.float32)
-        return counts
+        data /= norms[text_of].astype(np.float32)
+        keep = known & (data != 0)
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(text_of[keep], minlength=len(texts)))])
+        return sp.csr_matrix(
+            (data[keep], at[keep].astype(np.int32), indptr),
+            shape=(len(texts), len(self.buckets_)),
+        )
 
     def _rank(self, forms: Sequence[str]) -> list[tuple[list[tuple[int, float, int]], list[float]]]:
         """For each form: its codes best first as (code index, score, best row), and the

@@ -5,6 +5,7 @@ entries (with one made-up noise each) that its confidence is calibrated on.
 from __future__ import annotations
 
 import hashlib
+import sys
 
 import numpy as np
 import numpy.typing as npt
@@ -49,9 +50,11 @@ def exact_lookups(
         elif tier == known[0]:
             known[1].add(e.code)
     out: dict[str, tuple[tuple[str, ...], float]] = {}
+    shared: dict[tuple[tuple[str, ...], float], tuple[tuple[str, ...], float]] = {}
     for form, (tier, codes) in tiers.items():
         certain = 1.0 if SOURCES[tier % len(SOURCES)] in TRUSTED else OFFICIAL_EXACT
-        out[form] = (tuple(sorted(codes)), certain / len(codes))
+        value = (tuple(sys.intern(code) for code in sorted(codes)), certain / len(codes))
+        out[form] = shared.setdefault(value, value)  # one object for each answer: less memory
     return out
 
 
