@@ -1,6 +1,7 @@
 """Rankers: the transparent baseline and the learned ranker trained on outcomes, with the same
-scikit-learn interface; labels from outcomes, track records and the held-out evaluation. The
-names below are what training imports; they load on first use."""
+scikit-learn interface; labels from outcomes, track records and the held-out evaluation; the
+rankers' light form (NumPy alone), which a saved model serves from. The names below are what
+training and the model store import; they load on first use."""
 
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from matcher.rank.track import Outcomes as Outcomes
     from matcher.rank.track import TrackRecords as TrackRecords
     from matcher.rank.track import snapshot as track_snapshot
+    from matcher.rank.trees import pack as pack_light
+    from matcher.rank.trees import unpack as unpack_light
     from matcher.rank.weights import WEIGHTS as WEIGHTS
     from matcher.rank.weights import baseline as baseline_ranker
 
@@ -34,6 +37,8 @@ _EXPORTS = {
     "Outcomes": ("matcher.rank.track", "Outcomes"),
     "TrackRecords": ("matcher.rank.track", "TrackRecords"),
     "track_snapshot": ("matcher.rank.track", "snapshot"),
+    "pack_light": ("matcher.rank.trees", "pack"),
+    "unpack_light": ("matcher.rank.trees", "unpack"),
 }
 __all__ = [
     "HORIZON_DAYS",
@@ -47,7 +52,9 @@ __all__ = [
     "baseline_ranker",
     "evaluate",
     "outcomes",
+    "pack_light",
     "track_snapshot",
+    "unpack_light",
 ]
 
 

@@ -24,7 +24,10 @@ order stays essentially the baseline's. The mix is then mapped to a probability 
 fit on the later 20 % (Platt scaling), which is monotone and so changes no order. The rules
 and their reasons are in ``docs/retraining.md``.
 
-It is a scikit-learn estimator, checked by ``tests/matcher/test_estimators.py``.
+It is a scikit-learn estimator, checked by ``tests/matcher/test_estimators.py``. What it does
+after its two parts (the mix, the scaling, each feature's share) is
+``matcher.rank.trees.Mixed``, which its light form (``matcher.rank.trees.LightRanker``, NumPy
+alone) shares: a saved model serves from that form, without importing scikit-learn.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from threadpoolctl import ThreadpoolController
 
 from matcher.rank.baseline import WEIGHTS, BaselineRanker
 from matcher.rank.inputs import binary_target, column_names, row_weights, upgrade_state
+from matcher.rank.trees import Mixed
 
 PRIOR_POSITIVES = 200.0
 """Successes at which the trees and the calibrated baseline weigh the same."""
@@ -75,7 +79,7 @@ def _threads() -> ThreadpoolController:
     return ThreadpoolController()
 
 
-class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
+class LearnedRanker(Mixed, ClassifierMixin, BaseEstimator):  # type: ignore[misc]
     """Probability of success of a referral.
 
     ``fit(X, y, sample_weight=None, *, order=None)``:
@@ -230,21 +234,11 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         trees = np.asarray(self.isotonic_.predict(raw), dtype=np.float64) + 1e-3 * raw
         return base, trees
 
-    def _mix(self, X: Any) -> npt.NDArray[np.float64]:
-        base, trees = self.parts(X)
-        # a tie among the trees' steps is broken by the baseline, by a hair
-        mixed: npt.NDArray[np.float64] = (
-            (1.0 - self.blend_) * base + self.blend_ * trees + 1e-6 * base
-        )
-        return mixed
-
-    def predict_proba(self, X: Any) -> npt.NDArray[np.float64]:
-        mixed = self._mix(X)
+    def _scaled(self, mixed: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         if self.platt_ is not None:
-            score = self.platt_.predict_proba(mixed[:, None])[:, 1]
-        else:
-            score = np.clip(mixed, 0.0, 1.0)
-        return np.column_stack([1.0 - score, score])
+            score: npt.NDArray[np.float64] = self.platt_.predict_proba(mixed[:, None])[:, 1]
+            return score
+        return np.clip(mixed, 0.0, 1.0)
 
     def predict(self, X: Any) -> npt.NDArray[Any]:
         """``classes_[1]`` where the probability of success is above one half."""
@@ -261,58 +255,11 @@ class LearnedRanker(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
         )[:, 1]
         return score
 
-    def contributions_many(self, rows: Sequence[Sequence[float]]) -> list[dict[str, float]]:
-        """``contributions`` of several rows, with one call to the trees."""
+    def _baseline(self) -> tuple[Sequence[str], npt.NDArray[np.float64]]:
+        return self._base_names(), self.baseline_.coef_
+
+    def _ready(self) -> None:
         check_is_fitted(self)
-        values = np.asarray(rows, dtype=np.float64)
-        n, width = values.shape
-        # the path from the average row to each row, one column at a time: probe k of a row
-        # has its first k columns, the others at the average
-        probes = np.repeat(self.reference_[None, None, :], n, axis=0).repeat(width + 1, axis=1)
-        for k in range(1, width + 1):
-            probes[:, k, :k] = values[:, :k]
-        _, trees = self.parts(probes.reshape(-1, width))
-        path = trees.reshape(n, width + 1)
-        steps = np.diff(path, axis=1)
-        split = self._average_split()
-        score = self.predict_proba(values)[:, 1]
-        names = [str(name) for name in self.features_]
-        base_columns = self._base_columns()
-        result = []
-        for r in range(n):
-            base = self.baseline_.contributions(values[r, base_columns].tolist())
-            mixed = np.array(
-                [
-                    (1.0 - self.blend_ + 1e-6) * base.get(name, 0.0)
-                    + self.blend_ * (path[r, 0] * split[i] + steps[r, i])
-                    for i, name in enumerate(names)
-                ]
-            )
-            total = float(mixed.sum())  # the mix itself, ``_mix``
-            shares = mixed * (score[r] / total) if total > 0 else split * score[r]
-            result.append({name: float(v) for name, v in zip(names, shares, strict=True)})
-        return result
-
-    def _average_split(self) -> npt.NDArray[np.float64]:
-        """How the trees' probability for the average row is shared among the columns: as the
-        baseline weighs them (evenly when it weighs none of them)."""
-        names = [str(name) for name in self.features_]
-        weights = dict(zip(self._base_names(), self.baseline_.coef_, strict=True))
-        split = np.array([float(weights.get(name, 0.0)) for name in names])
-        if split.sum() <= 0:
-            split = np.ones(len(names))
-        result: npt.NDArray[np.float64] = split / split.sum()
-        return result
-
-    def contributions(self, row: Sequence[float]) -> dict[str, float]:
-        """Each feature's share of one row's score; the shares add up to the score
-        (``predict_proba``), for ``matcher why``. A documented linearisation
-        (docs/retraining.md): the baseline's own shares, weighed by how much the baseline
-        counts; the trees' probability for the average row, shared out as the baseline weighs
-        the features; what the trees gain (or lose: a share may be negative) as each feature
-        in turn moves from its average to its value; all scaled by score / mix, the logistic
-        scaling's ratio at this row."""
-        return self.contributions_many([row])[0]
 
     def _constraints(self) -> list[int]:
         """The trees' constraints (none for a ranker saved before they existed)."""

@@ -1,20 +1,28 @@
 """Model versions: rankers and cards in the database, one active at a time.
 
-A version is a ``model_versions`` row: its card (JSON) and its rankers as the bytes of a
-joblib file (``artifact``), written in the same transaction, so every host that shares the
-database serves the same rankers and no host keeps anything of its own. A copy of the file
-and card is also written to ``MATCHER_HOME/models`` for people to look at; it is never loaded
-(except for versions saved before the bytes were kept in the database); those files are
-written durably, and what a killed or failed write left is removed at the next save
-(``service.store.model_files``). The card's shape is ``service.store.model_card``. Switching
-the active version is one transaction, so every server process sees the old version or the new one.
-The baseline is always there, as version ``BASELINE``: rolling back to it is always possible.
+A version is a ``model_versions`` row: its card (JSON) and its rankers' bytes (``artifact``),
+written in the same transaction, so every host that shares the database serves the same
+rankers and no host keeps anything of its own. The bytes are a zip archive of two files
+(``dump``): the rankers' joblib file, which holds the scikit-learn estimators that retraining
+uses, and their light form (``light.npz``: NumPy arrays, ``matcher.rank.trees``), which a
+command or a server scores with, the same scores, without importing scikit-learn or joblib
+(seconds of a command's start). A version saved before the light form existed is the joblib
+file alone (its card's ``artifact`` has no ``form``) and loads as it did.
+
+A copy of the joblib file and the card is also written to ``MATCHER_HOME/models`` for people
+to look at; it is never loaded (except for versions saved before the bytes were kept in the
+database); those files are written durably, and what a killed or failed write left is removed
+at the next save (``service.store.model_files``). The card's shape is
+``service.store.model_card``. Switching the active version is one transaction, so every
+server process sees the old version or the new one. The baseline is always there, as version
+``BASELINE``: rolling back to it is always possible.
 
 Unpickling runs code, so a version is loaded only from this project's own database, and only
-when the SHA-256 of its bytes is the one recorded on its card when it was saved. A version
-whose card names library versions that cannot read it (``compatible``) is refused: rolling
-back to it fails with a clear message, and a server asked to serve it logs the refusal and
-serves the baseline.
+when the SHA-256 of its bytes is the one recorded on its card when it was saved (the light
+form is read with ``allow_pickle=False``, and checked the same way). A version whose card
+names library versions that cannot read it (``compatible``; its light form too, since
+retraining still needs its estimators) is refused: rolling back to it fails with a clear
+message, and a server asked to serve it logs the refusal and serves the baseline.
 """
 
 from __future__ import annotations
@@ -25,16 +33,19 @@ import io
 import json
 import logging
 import threading
+import zipfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 from sqlmodel import Session, col
 
 from matcher import Ranker, __version__
-from matcher.rank import baseline_ranker
+from matcher.rank import baseline_ranker, pack_light, unpack_light
 from service.store.model_card import (
     BASELINE,
     ModelCard,
@@ -57,6 +68,11 @@ __all__ = [
 
 log = logging.getLogger("matcher.models")
 RANKER_KINDS = ("vacancy", "candidate", "course", "shelter")
+
+ESTIMATORS, LIGHT = "rankers.joblib", "light.npz"
+"""The two files of a version's zip archive (``dump``)."""
+LIGHT_FORM = "joblib+light"
+"""The card's ``artifact.form`` of a version saved as that archive (none: the joblib file)."""
 
 SAME_PARTS = {"scikit-learn": 2, "numpy": 1, "joblib": 1, "matcher": 1}
 """How many leading parts of a library's version must match the card's for its pickle to be
@@ -134,12 +150,48 @@ def new_version(now: datetime | None = None) -> str:
 
 
 def dump(rankers: Mapping[str, Ranker]) -> bytes:
-    """The bytes of a joblib file holding the rankers by kind."""
-    buffer = io.BytesIO()
-    import joblib  # loaded only where a learned model is saved or read
+    """The bytes that hold the rankers by kind: a zip archive of their joblib file (the
+    scikit-learn estimators, which retraining uses) and their light form (NumPy arrays that a
+    command or a server scores with, without importing scikit-learn); the joblib file alone
+    when one of them has no light form. A light ranker is written as the estimator it was
+    loaded with."""
+    import joblib  # loaded only where a learned model is saved or read in full
 
-    joblib.dump(dict(rankers), buffer, compress=3)
-    return buffer.getvalue()
+    buffer = io.BytesIO()
+    joblib.dump({kind: _estimator(r) for kind, r in rankers.items()}, buffer, compress=3)
+    light = pack_light(rankers)
+    if light is None:
+        return buffer.getvalue()
+    arrays = io.BytesIO()
+    np.savez_compressed(arrays, allow_pickle=False, **light)
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as packed:
+        packed.writestr(ESTIMATORS, buffer.getvalue())
+        packed.writestr(LIGHT, arrays.getvalue())
+    return archive.getvalue()
+
+
+def _estimator(ranker: Ranker) -> Ranker:
+    """The ranker itself, or, for a light one, the estimator it was loaded with."""
+    if not hasattr(ranker, "full"):
+        return ranker
+    full = getattr(ranker, "full", None)
+    if full is None:
+        raise ValueError("a light ranker's scikit-learn estimator is not at hand")
+    found: Ranker = full()
+    return found
+
+
+def _zipped(data: bytes) -> bool:
+    return data[:4] == b"PK\x03\x04"
+
+
+def _estimators_file(data: bytes) -> bytes:
+    """The joblib file of a version's bytes."""
+    if not _zipped(data):
+        return data
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read(ESTIMATORS)
 
 
 def save(
@@ -157,13 +209,15 @@ def save(
     lock does not compress while others wait)."""
     data = dump(rankers) if data is None else data
     card["artifact"] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    if _zipped(data):
+        card["artifact"]["form"] = LIGHT_FORM
     card.setdefault("versions", installed_versions())
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
     folder = home / "models"
     folder.mkdir(exist_ok=True)
     clean(session, folder)
     path = folder / f"{version}.joblib"
-    atomic(path, data)
+    atomic(path, _estimators_file(data))
     text = json.dumps(card, ensure_ascii=False, indent=2, default=str)
     atomic(folder / f"{version}.json", text.encode())
     row = ModelVersion(
@@ -298,8 +352,29 @@ def _load(session: Session, version: str) -> dict[str, Ranker]:
     compatible(version, row.card)  # every time: the card may have been corrected since
     with _lock:
         if version not in _cache:
-            import joblib
-
-            loaded: dict[str, Ranker] = joblib.load(io.BytesIO(_verified(row)))
-            _cache[version] = {**baseline_rankers(), **loaded}
+            recorded = row.card.get("artifact")
+            light = isinstance(recorded, Mapping) and recorded.get("form") == LIGHT_FORM
+            data = _verified(row)
+            loaded = _unpacked(data) if light else None
+            _cache[version] = {**baseline_rankers(), **(loaded or _unpickled(data))}
         return _cache[version]
+
+
+def _unpickled(data: bytes) -> dict[str, Ranker]:
+    """The scikit-learn estimators of a version's bytes (seconds: scikit-learn is imported)."""
+    import joblib
+
+    loaded: dict[str, Ranker] = joblib.load(io.BytesIO(_estimators_file(data)))
+    return loaded
+
+
+def _unpacked(data: bytes) -> dict[str, Ranker] | None:
+    """The light rankers of a version's bytes (no unpickling, no scikit-learn), each able to
+    give its estimator back; None when their form is one this version does not read."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        light = archive.read(LIGHT)
+    with np.load(io.BytesIO(light), allow_pickle=False) as arrays:
+        found = dict(arrays)
+    estimators = cache(lambda: _unpickled(data))
+    unpacked: dict[str, Ranker] | None = unpack_light(found, full=lambda k: estimators()[k])
+    return unpacked

@@ -358,7 +358,7 @@ def test_a_version_the_installed_libraries_cannot_read_is_refused(  # type: igno
     # bytes that are not the ones saved are never unpickled
     row.is_active = False
     row.card = {**row.card, "versions": modelstore.installed_versions()}
-    row.artifact = bytes(row.artifact[:-1]) + b"\0"
+    row.artifact = bytes(row.artifact[:-1]) + bytes([row.artifact[-1] ^ 1])  # one bit flipped
     session.add(row)
     session.commit()
     tampered = run("--lang", "en", "model", "rollback", version)
