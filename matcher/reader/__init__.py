@@ -124,7 +124,7 @@ class TitleReader:
         if not found or self.calibration is None:
             return found
         raw = found[0].confidence
-        best = self.calibration(raw, found[0].code)
+        best = self.calibration(raw)
         scale = (1.0 - best) / (1.0 - raw) if raw < 1.0 else 1.0
         return [
             Ranked(

@@ -7,10 +7,7 @@ continued and the spent first held-out half; the texts stay outside the reposito
 right (isotonic regression), chooses the threshold, and writes only numbers to
 ``catalogs/reference/data/reader_calibration.json``: the map's breakpoints, the threshold, the
 cross-validated figures and the fingerprint of the model it was made for
-(``model_fingerprint``). The map is made twice, once for answers in ISCO major groups 0-4
-(managers, professionals, technicians, clerks) and once for 5-9 (service, trades, operators,
-elementary work): the same raw confidence is right less often for the first, whose titles are
-wordier and whose unit groups are nearer one another. ``docs/algorithm.md``, "Reading job titles", tells how.
+(``model_fingerprint``). ``docs/algorithm.md``, "Reading job titles", tells how.
 """
 
 from __future__ import annotations
@@ -26,32 +23,18 @@ import numpy as np
 FILE = "reader_calibration.json"
 
 
-def group(code: str) -> str:
-    """``white`` for ISCO major groups 0-4, ``blue`` for 5-9: the answers each map is for."""
-    return "white" if code[:1] in "01234" else "blue"
-
-
 @dataclass(frozen=True, slots=True)
 class Calibration:
     """A monotone map from the raw confidence of the best code to the probability that it is
-    right (linear between breakpoints, flat beyond them), and the threshold on that scale;
-    ``groups`` holds a map of its own for the answers of each ``group`` (the common one is for
-    any other)."""
+    right (linear between breakpoints, flat beyond them), and the threshold on that scale."""
 
     raw: tuple[float, ...]
     probability: tuple[float, ...]
     threshold: float
     fingerprint: str
-    groups: tuple[tuple[str, tuple[float, ...], tuple[float, ...]], ...] = ()
 
-    def __call__(self, raw: float, code: str = "") -> float:
-        xs, ys = self.raw, self.probability
-        if code:
-            named = group(code)
-            for name, gx, gy in self.groups:
-                if name == named:
-                    xs, ys = gx, gy
-        return float(np.interp(raw, xs, ys))
+    def __call__(self, raw: float) -> float:
+        return float(np.interp(raw, self.raw, self.probability))
 
 
 def model_fingerprint() -> str:
@@ -81,12 +64,4 @@ def shipped_calibration() -> Calibration | None:
         probability=tuple(float(y) for y in data["probability"]),
         threshold=float(data["threshold"]),
         fingerprint=str(data["model_fingerprint"]),
-        groups=tuple(
-            (
-                str(name),
-                tuple(float(x) for x in one["raw"]),
-                tuple(float(y) for y in one["probability"]),
-            )
-            for name, one in sorted(data.get("groups", {}).items())
-        ),
     )

@@ -1,13 +1,11 @@
-"""The forms a title is read as and how sure the chosen one is (``matcher.reader.forms``), the
-soft sign a transliterated word leaves out, and the calibration by ISCO major group
-(``matcher.reader.calibration``)."""
+"""The forms a title is read as and how sure the chosen one is (``matcher.reader.forms``), and
+the soft sign a transliterated word leaves out (``matcher.reader.normalise``)."""
 
 from __future__ import annotations
 
 import pytest
 
 from matcher.reader import Reading, title_reader
-from matcher.reader.calibration import Calibration, group
 from matcher.reader.forms import Forms
 from matcher.reader.normalise import normaliser
 
@@ -73,33 +71,3 @@ def test_a_curated_compound_title_is_not_two_jobs() -> None:
 def test_halves_naming_two_jobs_keep_the_reading_unsure() -> None:
     reading = title_reader().read("Грузчик-бухгалтер")
     assert not reading.recognised, reading
-
-
-def test_each_group_of_answers_has_its_own_map() -> None:
-    calibration = Calibration(
-        raw=(0.0, 1.0),
-        probability=(0.0, 0.9),
-        threshold=0.8,
-        fingerprint="",
-        groups=(("blue", (0.0, 1.0), (0.0, 1.0)), ("white", (0.0, 1.0), (0.0, 0.5))),
-    )
-    assert calibration(1.0, "7212") == 1.0
-    assert calibration(1.0, "2512") == 0.5
-    assert calibration(1.0) == 0.9  # no code: the common map
-    assert (group("0110"), group("4110"), group("5120"), group("9622")) == (
-        "white",
-        "white",
-        "blue",
-        "blue",
-    )
-
-
-def test_the_shipped_calibration_has_a_map_for_each_group() -> None:
-    from matcher.reader.calibration import shipped_calibration
-
-    calibration = shipped_calibration()
-    assert calibration is not None
-    assert {name for name, _, _ in calibration.groups} == {"blue", "white"}
-    for _, raw, probability in calibration.groups:
-        assert list(raw) == sorted(raw)
-        assert list(probability) == sorted(probability)
