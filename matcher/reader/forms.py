@@ -16,7 +16,7 @@ text as several *forms* (``Forms.of``):
 - ``subject``: the words before «по», which name who does the work when what follows is only
   its field («Юрист по договорам поставки электроэнергии» → «юрист»);
 - ``helper``: the trade a helper, assistant or apprentice learns, when the vocabulary does not
-  know the title as a whole («Помощник бариста» → «бариста», as «помощник электрика» is
+  know the title as a whole («помощник сварщика» → «сварщик», as «помощник электрика» is
   coded with the electricians; «помощник повара», a kitchen helper, is known as a whole).
 
 Each form's best confidence is *discounted* (``evidence``) by what the form leaves
