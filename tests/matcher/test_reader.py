@@ -327,6 +327,19 @@ def test_fitting_is_deterministic() -> None:
     assert small(None).read_many(texts) == small(None).read_many(texts)
 
 
+def test_an_ngram_no_row_has_still_weighs_in_a_texts_norm() -> None:
+    """The matrix has columns only for the rows' n-grams; a text mostly unknown keeps a short
+    vector over them, so it stays far from every row."""
+    import numpy as np
+
+    model = small(None).model
+    known, unknown = model._vectors(["сварщик", "сварщик qzxwv"])
+    assert np.isclose(np.linalg.norm(known.data), 1.0)
+    assert 0.0 < np.linalg.norm(unknown.data) < 0.9
+    assert model.matrix_ is not None
+    assert model.matrix_.shape[0] == len(model.buckets_)
+
+
 def test_the_shipped_reader_is_one_per_process() -> None:
     assert title_reader() is title_reader()
 
