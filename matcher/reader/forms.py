@@ -26,7 +26,8 @@ so:
 
 - the share of the whole text's words the chosen form leaves out costs up to
   ``UNCOVERED_COST`` (a head read exactly says nothing of the rest: «маляр» is sure, «маляр
-  на кондитерскую фабрику» less so), and a half or a subject keeps ``HALF_KEPT`` of the rest, and so does a helper's trade;
+  на кондитерскую фабрику» less so), and a half, a subject or a helper's trade keeps
+  ``HALF_KEPT`` of the rest;
 - alternatives (or the halves of a compound) read as codes of different ISCO minor groups
   keep ``DISAGREEMENT``: a title that names two jobs («Оператор ПК / Грузчик») is neither of
   them for sure; unless the whole text is a curated title read exactly («шеф-повар»);
