@@ -301,12 +301,14 @@ class ReaderMatcher(OccupationMatcher):
     @property
     def fingerprint(self) -> str:
         """The reader's fingerprint (its vocabulary, its code, the libraries) with this
-        module's code: readings kept under it are this matcher's own."""
+        module's code, the reader's calibration and threshold: readings kept under it are this
+        matcher's own."""
         import hashlib
         import inspect
 
         digest = hashlib.sha256(self.reader.fingerprint.encode())
         digest.update(inspect.getsource(sys.modules[__name__]).encode())
+        digest.update(repr(self.reader.calibration).encode())
         digest.update(str(self.reader.threshold).encode())
         return digest.hexdigest()
 

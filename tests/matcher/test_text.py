@@ -111,3 +111,25 @@ def test_any_text_gives_ranked_confidences(text: str, limit: int) -> None:
     assert confidences == sorted(confidences, reverse=True)
     assert all(0.8 <= c <= 1.0 for c in confidences)
     assert len({m.code for m in matches}) == len(matches)
+
+
+def test_readings_are_kept_under_the_readers_calibration() -> None:
+    """Another calibration (with the same code and threshold) gives other confidences: readings
+    kept under the old fingerprint are not this matcher's."""
+    import dataclasses
+
+    from matcher.reader import TitleReader, title_reader
+    from matcher.reader.vocabulary import Vocabulary
+    from matcher.text import ReaderMatcher
+
+    shipped = title_reader()
+    assert shipped.calibration is not None
+    flat = (0.5,) * len(shipped.calibration.probability)
+    other = TitleReader(
+        shipped.model,
+        vocabulary=lambda: Vocabulary(()),
+        threshold=shipped.threshold,
+        fingerprint=shipped.fingerprint,
+        calibration=dataclasses.replace(shipped.calibration, probability=flat),
+    )
+    assert ReaderMatcher(other).fingerprint != ReaderMatcher(shipped).fingerprint
