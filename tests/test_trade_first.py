@@ -31,7 +31,7 @@ def _ranked(scores: list[float], fit: list[float] | None, limit: int | None = No
         today=TODAY,
         fit=None if fit is None else np.array(fit),
     )
-    return [k for k, _, _ in found]
+    return [k for k, _, _, _ in found]
 
 
 # -- the rule --------------------------------------------------------------------------------
@@ -77,7 +77,28 @@ def test_each_row_keeps_its_own_score() -> None:
         today=TODAY,
         fit=np.array([0.3, 0.98, 0.98]),
     )
-    assert [(k, value) for k, value, _ in found] == [(1, 0.140), (2, 0.125), (0, 0.150)]
+    assert [(k, value) for k, value, _, _ in found] == [(1, 0.140), (2, 0.125), (0, 0.150)]
+
+
+def test_a_row_put_before_a_higher_score_says_so() -> None:
+    """Only the leads that pass a better-scored job of another trade are marked (their reasons
+    then say why a lower chance stands above a higher one)."""
+    found = ranked(
+        np.array([0.170, 0.140, 0.125, 0.150, 0.100]),
+        None,
+        id_of=str,
+        crowding=None,
+        person_id="P1",
+        today=TODAY,
+        fit=np.array([0.98, 0.98, 0.98, 0.3, 0.98]),
+    )
+    assert [(k, led) for k, _, _, led in found] == [
+        (0, False),  # above the storekeeper by its own score
+        (1, True),
+        (2, True),
+        (3, False),
+        (4, False),  # below the band: after the storekeeper, in its own place
+    ]
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3, 4, 5])
@@ -182,7 +203,14 @@ def test_a_welders_list_puts_welding_first_and_keeps_each_score(engine: Engine) 
     # V007 scores below the band: it follows every other job
     assert [i.id for i in items][-1] == "V007"
     assert all(i.score >= TRADE_BAND * best for i in items[:6])
+    higher_elsewhere = max(
+        i.score for i in items if _vacancy(engine, i.id).occupation_code != "7212"
+    )
     for place, item in enumerate(items, start=1):
+        moved = (
+            _vacancy(engine, item.id).occupation_code == "7212" and item.score < higher_elsewhere
+        )
+        assert ("trade_first" in {r.code for r in item.reasons}) == (moved and place <= 6)
         why = engine.why(WELDER, "vacancy", item.id)
         assert why.score == pytest.approx(item.score)
         assert sum(why.contributions.values()) == pytest.approx(item.score)

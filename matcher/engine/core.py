@@ -349,7 +349,7 @@ class Engine:
         trade = kind == "vacancy" and "occupation" in names
         fit = matrix[:, names.index("occupation")] if trade else None
         result: list[Row] = []
-        for k, value, congested in ranked(
+        for k, value, congested, led in ranked(
             score(self.rankers[kind], matrix),
             limit,
             id_of=lambda k: item_id(items[where[k]]),
@@ -358,7 +358,7 @@ class Engine:
             today=self.today,
             fit=fit,
         ):
-            result.append((items[where[k]], Noted(pair_of, k, congested), value))
+            result.append((items[where[k]], Noted(pair_of, k, congested, led), value))
         return result
 
     def _referrals(self, kind: str) -> npt.NDArray[np.int64]:

@@ -23,8 +23,10 @@ import numpy.typing as npt
 from matcher.congestion import Congestion
 from matcher.profile import Course, Shelter, Vacancy
 
-Ranked = list[tuple[int, float, tuple[int, int | None] | None]]
-"""Each row's number, its score, and (referrals, free places) when congestion discounted it."""
+Ranked = list[tuple[int, float, tuple[int, int | None] | None, bool]]
+"""Each row's number, its score, (referrals, free places) when congestion discounted it, and
+whether the trade-first rule put it before a job of another trade that scores higher (its
+reasons then say so: a list read top down shows a lower chance above a higher one)."""
 SHOWN_DECIMALS = 3
 """Scores equal to this many decimals are equal to a reader, and tie."""
 
@@ -90,12 +92,13 @@ def ranked(
     leads = None if fit is None else trade_leads(scores, fit)
     if leads is None or not leads.any():
         best = order.rows(None, limit)
-    else:
-        best = order.rows(np.flatnonzero(leads), limit)
-        more = None if limit is None else limit - len(best)
-        if more is None or more > 0:
-            best += order.rows(np.flatnonzero(~leads), more)
-    return [(k, order.values[k], notes.get(k)) for k in best]
+        return [(k, order.values[k], notes.get(k), False) for k in best]
+    best = order.rows(np.flatnonzero(leads), limit)
+    more = None if limit is None else limit - len(best)
+    if more is None or more > 0:
+        best += order.rows(np.flatnonzero(~leads), more)
+    above = float(scores[~leads].max()) if not leads.all() else float("inf")
+    return [(k, order.values[k], notes.get(k), bool(leads[k] and scores[k] < above)) for k in best]
 
 
 @dataclass

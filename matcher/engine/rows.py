@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from matcher.eligibility import course_mask, shelter_mask, vacancy_mask
+from matcher.engine.ordering import TRADE_BAND
 from matcher.features.columns import course_features, course_relevance, shelter_features
 from matcher.features.geo import haversine_many
 from matcher.features.pairs import (
@@ -152,14 +153,19 @@ def track_columns(
 
 class Noted:
     """Row ``k``'s pair, made at the first call, with (referrals, free places) when congestion
-    discounted the row (``congested``)."""
+    discounted the row (``congested``), and ``trade_first`` when the trade-first rule put it
+    before a job of another trade that scores higher (``led``)."""
 
-    __slots__ = ("_pair", "congested", "k", "pair_of")
+    __slots__ = ("_pair", "congested", "k", "led", "pair_of")
 
     def __init__(
-        self, pair_of: Callable[[int], Pair], k: int, congested: tuple[int, int | None] | None
+        self,
+        pair_of: Callable[[int], Pair],
+        k: int,
+        congested: tuple[int, int | None] | None,
+        led: bool = False,
     ) -> None:
-        self.pair_of, self.k, self.congested = pair_of, k, congested
+        self.pair_of, self.k, self.congested, self.led = pair_of, k, congested, led
         self._pair: Pair | None = None
 
     def __call__(self) -> Pair:
@@ -167,6 +173,8 @@ class Noted:
             self._pair = self.pair_of(self.k)
             if self.congested is not None:
                 self._pair.facts["congestion"] = self.congested
+            if self.led:
+                self._pair.facts["trade_first"] = round(TRADE_BAND * 100)
         return self._pair
 
 

@@ -15,6 +15,7 @@ from catalogs.enums import EDUCATION_LEVELS, OFFENCE_CATEGORIES
 from matcher.congestion import Congestion
 from matcher.eligibility import eligible, vacancy_mask
 from matcher.engine import Engine
+from matcher.engine.ordering import trade_leads
 from matcher.features.geo import haversine_km
 from matcher.features.pairs import PersonView, vacancy_features, vacancy_pair
 from matcher.index import CourseIndex, ShelterIndex, VacancyIndex, offence_bit
@@ -180,7 +181,13 @@ def test_shortlists_over_columns_equal_the_pair_by_pair_ranking(
                 ranker.predict_proba(np.array([pair.vector(engine.names("vacancy"))]))[0, 1]
             )
             rows.append((-score, vacancy.vacancy_id, pair))
-        rows.sort(key=lambda row: (row[0], row[1]))
+        # the person's own trade first, as the engine orders a list (``ordering.trade_leads``)
+        leads = trade_leads(
+            np.array([-row[0] for row in rows]),
+            np.array([row[2].values["occupation"] for row in rows]),
+        ).tolist()
+        order = sorted(range(len(rows)), key=lambda r: (not leads[r], rows[r][0], rows[r][1]))
+        rows = [rows[r] for r in order]
         assert [engine._id("vacancy", item) for item, _, _ in got] == [row[1] for row in rows[:15]]
         assert [score for _, _, score in got] == pytest.approx(
             [-row[0] for row in rows[:15]], abs=1e-12

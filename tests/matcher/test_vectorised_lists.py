@@ -221,6 +221,6 @@ def test_only_the_leading_rows_sorted_give_the_full_sort(counted: bool) -> None:
             person_id="P1",
             today=TODAY,
         )
-        assert [(k, value) for k, value, _ in got] == full_sort(
+        assert [(k, value) for k, value, _, _ in got] == full_sort(
             ids, scores, limit, congestion, free
         )
