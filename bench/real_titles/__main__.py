@@ -1,6 +1,7 @@
 """Benchmark: how well real vacancy titles that no one here wrote are read.
 
-    python -m bench.real_titles [--half held_out|tuning] [--reader new|old] [--shared PATH]
+    python -m bench.real_titles [--half held_out|held_out_2|held_out_3|tuning|tuning_2]
+                                [--reader new|old] [--shared PATH]
                                 [--wrong N]
 
 Reads the labels of ``bench/real_titles/labels_<half>.csv`` (rows with ``in_set = 1``; see
@@ -150,7 +151,9 @@ def report(rows: list[Labelled], answers: list[Answer], *, wrong: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--half", choices=("held_out", "held_out_2", "held_out_3", "tuning"), default="held_out"
+        "--half",
+        choices=("held_out", "held_out_2", "held_out_3", "tuning", "tuning_2"),
+        default="held_out",
     )
     parser.add_argument("--reader", choices=("new", "old"), default="new")
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
