@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import typer
@@ -29,7 +30,7 @@ def _trade_shares(trade: dict[str, Any]) -> dict[str, object]:
     return {**shares, "persons": trade["challenger"]["persons"]}
 
 
-def _trade_gate(gates: dict[str, Any]) -> dict[str, object] | None:
+def _trade_gate(gates: Mapping[str, Any]) -> dict[str, object] | None:
     """The trade-first gate and rule, in points and per cent (None on cards made before it)."""
     if "exact_trade_band" not in gates:
         return None
@@ -93,10 +94,13 @@ def show(
         typer.echo(f"  {text('kind_' + kind, lang)}: {verdict}  {_figures(entry)}")
         for attribute, audit in (entry.get("fairness") or {}).items():
             ratios = [
-                f"{text('metric_' + metric, lang)} {audit[metric]['ratio']:.2f} "
-                f"({text('lowest_group', lang, group=group_label(attribute, audit[metric]['worst'], lang))})"
-                for metric in ("exposure_ratio", "opportunity_ratio")
-                if audit.get(metric)
+                f"{text('metric_' + metric, lang)} {found['ratio']:.2f} "
+                f"({text('lowest_group', lang, group=group_label(attribute, found['worst'], lang))})"
+                for metric, found in (
+                    ("exposure_ratio", audit.get("exposure_ratio")),
+                    ("opportunity_ratio", audit.get("opportunity_ratio")),
+                )
+                if found
             ]
             if ratios:
                 typer.echo(f"    {text('attribute_' + attribute, lang)}: {', '.join(ratios)}")

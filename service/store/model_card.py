@@ -4,14 +4,14 @@ challenged, the fairness audit and why any kind was refused (docs/retraining.md)
 A card is stored as JSON on its ``model_versions`` row and served as it is stored, so its
 types are ``TypedDict``s: the same dictionaries, read and written unchanged (a card saved
 before a key existed simply lacks it), with the keys a reader may rely on named here. The
-parts whose keys vary by case stay open: a refusal reason carries the figures its message
-names, an audit the groups of its attribute.
+parts written by several versions of the code (refusal reasons, the fairness audit, the gates,
+the ranker's description) have every key optional: an old card lacks the ones added since.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, NotRequired, cast
+from typing import Any, NotRequired, Required, cast
 
 # typing_extensions' TypedDict: the HTTP schema (``service.api.schemas.model``) reads these
 # shapes through pydantic, which takes only this one before Python 3.12
@@ -23,13 +23,131 @@ from matcher.rank import WEIGHTS
 
 BASELINE = f"baseline-{__version__}"
 
-Reason = dict[str, Any]
-"""One reason a kind was refused: its ``code`` and the figures its message names
-(``reason_text``)."""
 
-Audit = dict[str, Any]
-"""The fairness audit of one attribute (``matcher.rank`` ``audit``): ratios, and the groups'
-figures (which an employer does not see)."""
+class Reason(TypedDict, total=False):
+    """One reason a kind was refused: its ``code`` and the figures its message names
+    (``reason_text``): ``worse_than_champion`` (``metric``, ``challenger``, ``champion``),
+    ``fairness`` (``attribute``, ``metric``, ``ratio``, ``group``, ``champion``, ``floor``),
+    ``exact_trade_down`` (``persons``, ``top``, ``challenger``, ``reference``),
+    ``too_few_outcomes`` (``train_successes``, ``held_out_successes``, ``needed``),
+    ``no_outcomes`` (none)."""
+
+    code: Required[str]
+    """``worse_than_champion``, ``fairness``, ``exact_trade_down``, ``too_few_outcomes`` or
+    ``no_outcomes``."""
+    metric: str
+    """The figure that failed: ``ndcg@10``, ``auc``, ``exposure_ratio`` or
+    ``opportunity_ratio``."""
+    challenger: float | int
+    """This version's figure; for ``exact_trade_down``, the percentage of lists keeping an
+    exact-trade match in the top ``top``."""
+    champion: float | None
+    """The same figure of the version in force (for ``fairness``, null when it had none)."""
+    reference: int
+    """``exact_trade_down``: the higher percentage of the version in force and the baseline."""
+    attribute: str
+    """``fairness``: the attribute audited (``sex``, ``age_band``, ``region``, ...)."""
+    group: str
+    """``fairness``: the group worst served."""
+    ratio: float
+    """``fairness``: that group's share of the best group's figure."""
+    floor: float
+    """``fairness``: the share no judged group may fall clearly below."""
+    persons: int
+    """``exact_trade_down``: the held-out lists holding an exact-trade match."""
+    top: int
+    """``exact_trade_down``: the top of a list that must keep such a match."""
+    train_successes: int
+    """``too_few_outcomes``: successful referrals to train on."""
+    held_out_successes: int
+    """``too_few_outcomes``: successful referrals to judge on."""
+    needed: list[int]
+    """``too_few_outcomes``: the successes needed to train on and to judge on."""
+
+
+class GroupFigures(TypedDict, total=False):
+    """One group's figures in a fairness audit (``matcher.rank.evaluate.GroupFigures``)."""
+
+    referrals: int
+    """Held-out referrals of persons of the group."""
+    successes: int
+    """Those that succeeded."""
+    exposure: float
+    """Mean place the group's members get in an item's list, over a random order's (1: a
+    fair share)."""
+    exposure_high: float
+    """The top of the 95 % confidence interval of ``exposure``."""
+    opportunity: float | None
+    """Share of the group's successes put in the upper half of the person's own options
+    (null without successes)."""
+    opportunity_high: float | None
+    """The top of the 95 % (Wilson) confidence interval of ``opportunity``."""
+
+
+class Ratio(TypedDict, total=False):
+    """The worst judged group's figure over the best group's."""
+
+    ratio: float
+    worst: str
+    """The worst served group."""
+    clearly_below: bool
+    """Whether even the top of its confidence interval is below the fairness floor."""
+
+
+class Audit(TypedDict, total=False):
+    """The fairness audit of one attribute (``matcher.rank.evaluate.audit``): the worst-to-best
+    ratios, and the groups' figures (which an employer does not see)."""
+
+    groups: dict[str, GroupFigures]
+    """Each group's figures, by group (a region by its KATO prefix)."""
+    exposure_ratio: Ratio | None
+    """Null when fewer than two groups have enough referrals to be judged."""
+    opportunity_ratio: Ratio | None
+    """Null when fewer than two groups have enough successes to be judged."""
+
+
+_Bars = TypedDict("_Bars", {"ndcg@10": str, "auc": str}, total=False)
+
+
+class Gates(_Bars, total=False):
+    """The promotion gates a version was judged by: ``ndcg@10`` and ``auc`` say what the
+    challenger must reach (``at least the champion's``); then the fairness floor and the
+    trade-first rule's figures (docs/retraining.md)."""
+
+    fairness_floor: float
+    """No judged group may fall clearly below this share of the best group's exposure or
+    opportunity."""
+    fairness_min_group: int
+    """Referrals (for exposure) or successes (for opportunity) a group needs to be judged."""
+    exact_trade_top: int
+    """The top of a list that must keep a person's exact-trade match."""
+    exact_trade_slack: float
+    """How far the share keeping one may fall below the reference's before a refusal."""
+    exact_trade_fit: float
+    """The occupation fit above which a job is of the person's own trade."""
+    exact_trade_band: float
+    """A job of the trade comes first when it scores at least this share of the best other
+    job of its list."""
+
+
+class RankerCard(TypedDict, total=False):
+    """A promoted ranker's own description (``matcher.rank.learned`` ``card``)."""
+
+    kind: str | None
+    """The kind of list it ranks."""
+    features: list[str]
+    """The features it reads, in order."""
+    blend: float
+    """The share of its trees' score in the mix with the baseline's."""
+    positives: float
+    """The successes (weighted) it was fitted on."""
+    trees: int
+    """Boosting rounds fitted."""
+    monotone: list[str]
+    """The features its trees may only rise with."""
+    baseline_weights: dict[str, float]
+    """The baseline's weights it starts from."""
+
 
 Figures = TypedDict("Figures", {"ndcg@10": float, "auc": float})
 """A ranker's held-out NDCG@10 and AUC."""
@@ -81,7 +199,7 @@ class KindEntry(TypedDict, total=False):
     """The same audit of the version it challenged."""
     trade_first: dict[str, dict[str, float | int]]
     """Shares of lists that put an exact-trade match first, by ranker (empty: nothing to judge)."""
-    model: dict[str, Any]
+    model: RankerCard
     """The promoted ranker's own description (its parameters)."""
 
 
@@ -120,7 +238,7 @@ class ModelCard(TypedDict, total=False):
     champion: str
     """The version this one was judged against."""
     data: TrainingData
-    gates: dict[str, Any]
+    gates: Gates
     features: dict[str, list[str]]
     weights: dict[str, dict[str, float]]
     kinds: dict[str, KindEntry]

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -38,7 +38,7 @@ from matcher.rank import (
 )
 from service.store import modelstore
 from service.store import rows as glue
-from service.store.model_card import KindEntry, ModelCard
+from service.store.model_card import Audit, KindEntry, ModelCard, RankerCard, Reason
 from service.store.protect import Protector
 from service.store.tables import Person as PersonRow
 from service.training.dataset import (
@@ -61,7 +61,7 @@ def _scores(ranker: Ranker, data: TrainingSet, kind: str) -> npt.NDArray[np.floa
 def judge(challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str) -> KindEntry:
     """The held-out figures of both, the fairness audit, and the reasons to refuse (if any)."""
     figures: dict[str, Any] = {}
-    audits = {}
+    audits: dict[str, dict[str, Audit]] = {}
     fit = _fit_of(held_out)
     for name, ranker in (("challenger", challenger), ("champion", champion)):
         score = _scores(ranker, held_out, kind)
@@ -69,14 +69,15 @@ def judge(challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str
             "ndcg@10": round(evaluate.ndcg(held_out.person, held_out.y, score, fit=fit), 4),
             "auc": round(evaluate.auc(held_out.y, score), 4),
         }
-        audits[name] = evaluate.audit(
+        audit = evaluate.audit(
             held_out.groups,
             lists=held_out.item,
             persons=held_out.person,
             labels=held_out.y,
             scores=score,
         )
-    reasons: list[dict[str, Any]] = []
+        audits[name] = cast(dict[str, Audit], audit)
+    reasons: list[Reason] = []
     for metric in ("ndcg@10", "auc"):
         if not figures["challenger"][metric] >= figures["champion"][metric]:
             reasons.append(
@@ -88,7 +89,9 @@ def judge(challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str
                 }
             )
     for problem in evaluate.fairness_problems(audits["challenger"], audits["champion"]):
-        reasons.append({"code": "fairness", **problem, "floor": evaluate.FAIRNESS_FLOOR})
+        reasons.append(
+            cast(Reason, {"code": "fairness", **problem, "floor": evaluate.FAIRNESS_FLOOR})
+        )
     trade = _trade_first(challenger, champion, held_out, kind, fit)
     if trade:
         reference = max(trade["champion"]["top_share"], trade["baseline"]["top_share"])
@@ -96,7 +99,7 @@ def judge(challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str
             reasons.append(
                 {
                     "code": "exact_trade_down",
-                    "persons": trade["challenger"]["persons"],
+                    "persons": int(trade["challenger"]["persons"]),
                     "top": evaluate.TRADE_TOP,
                     "challenger": round(100 * trade["challenger"]["top_share"]),
                     "reference": round(100 * reference),
@@ -255,7 +258,7 @@ def _retrain(
             "train_successes": int(train.y.sum()),
         }
         if train.y.sum() < MIN_TRAIN_SUCCESSES or held_out.y.sum() < MIN_HELD_OUT_SUCCESSES:
-            too_few = {
+            too_few: Reason = {
                 "code": "too_few_outcomes",
                 "train_successes": int(train.y.sum()),
                 "held_out_successes": int(held_out.y.sum()),
@@ -272,7 +275,7 @@ def _retrain(
         timings["judging"] += time.perf_counter() - lap
         if entry["promoted"]:
             final[kind] = challenger
-            entry["model"] = dict(challenger.card())
+            entry["model"] = cast(RankerCard, dict(challenger.card()))
     card["seconds"] = round(time.perf_counter() - started, 1)
     card["timings"] = {phase: round(seconds, 1) for phase, seconds in timings.items()}
     promoted = bool(final)

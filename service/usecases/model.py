@@ -34,7 +34,9 @@ def _ratios_only(entry: KindEntry) -> KindEntry:
 
 
 def _without_groups(audit: Audit) -> Audit:
-    return {m: v for m, v in audit.items() if m != "groups"}
+    ratios = Audit(**audit)
+    ratios.pop("groups", None)
+    return ratios
 
 
 def card(rt: Runtime, actor: Actor) -> Card:

@@ -98,7 +98,7 @@ def fairness(card: ModelCard, v: Visit) -> list[dict[str, Any]]:
             continue
         for attribute, found in audit.items():
             ratios = {
-                metric: found.get(metric) if isinstance(found.get(metric), dict) else None
+                metric: value if isinstance(value := found.get(metric), dict) else None
                 for metric in ("exposure_ratio", "opportunity_ratio")
             }
             worst = (ratios["exposure_ratio"] or {}).get("worst")

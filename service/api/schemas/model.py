@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from pydantic import (
     BaseModel,
@@ -11,7 +10,7 @@ from pydantic import (
     Field,
 )
 
-from service.store.model_card import Artifact, KindEntry, TrainingData
+from service.store.model_card import Artifact, Gates, KindEntry, TrainingData
 
 
 class ModelCard(BaseModel):
@@ -49,7 +48,7 @@ class ModelCard(BaseModel):
     not."""
     served: dict[str, str] | None = None
     """Which version scores each kind of list."""
-    gates: dict[str, Any] | None = None
+    gates: Gates | None = None
     """The promotion gates it was judged by: the metrics to match and the fairness floor."""
     versions: dict[str, str] | None = None
     """The library versions its rankers were pickled with."""
