@@ -19,13 +19,14 @@ from catalogs.i18n import messages
 from service.jobs import store
 from service.runtime import Runtime
 from service.store import modelstore
-from service.store.imports import ImportReport
 from service.usecases import allocation, data, model
 from service.usecases.actor import Actor
 from service.usecases.errors import Busy, Problem
 
 log = logging.getLogger("matcher.jobs")
-Result = dict[str, Any]
+Result = dict[str, object]
+"""A job's result as the JSON column keeps it: the shape of its kind's answer
+(``service.api.schemas.jobs``)."""
 Report = Callable[[float], None]
 """Called by a job with its progress in [0, 1]; raises the heartbeat too."""
 
@@ -82,17 +83,6 @@ def retrain_result(rt: Runtime, actor: Actor, params: dict[str, Any], report: Re
     }
 
 
-def import_result(report_: ImportReport) -> Result:
-    return {
-        "kind": report_.kind,
-        "ok": True,
-        "dry_run": report_.dry_run,
-        "rows": report_.rows,
-        "inserted": report_.inserted,
-        "updated": report_.updated,
-    }
-
-
 def _import(rt: Runtime, actor: Actor, params: dict[str, Any], report: Report) -> Result:
     with rt.session() as session:
         body = store.take_upload(session, params["job_id"], rt.protector)
@@ -111,7 +101,7 @@ def _import(rt: Runtime, actor: Actor, params: dict[str, Any], report: Report) -
             dry_run=bool(params.get("dry_run")),
             progress=lambda _so_far: report(0.99 * stream.tell() / size),
         )
-    return import_result(done)
+    return dict(data.result(done))
 
 
 KINDS: dict[str, Callable[[Runtime, Actor, dict[str, Any], Report], Result]] = {

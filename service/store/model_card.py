@@ -88,6 +88,7 @@ class Ratio(TypedDict, total=False):
     """The worst judged group's figure over the best group's."""
 
     ratio: float
+    """The worst judged group's figure over the best's (1: even)."""
     worst: str
     """The worst served group."""
     clearly_below: bool

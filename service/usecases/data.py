@@ -10,6 +10,9 @@ from typing import IO
 import sqlalchemy as sa
 from sqlmodel import col
 
+# typing_extensions' TypedDict: the HTTP schema reads it through pydantic
+from typing_extensions import TypedDict
+
 from catalogs.kinds import KINDS
 from catalogs.loader import FileFormatError, Format
 from service.runtime import Runtime
@@ -19,6 +22,37 @@ from service.store.tables import Person, utcnow
 from service.usecases import access
 from service.usecases.actor import Actor
 from service.usecases.errors import Invalid, NotFound
+
+
+class ImportResult(TypedDict):
+    """What an import answers, at once or as a job's result (a refused import is an error
+    listing its bad rows, never a result)."""
+
+    kind: str
+    """What was imported: ``employers``, ``vacancies``, ``courses``, ``shelters``,
+    ``persons`` or ``outcomes``."""
+    ok: bool
+    """Always true: every row was good."""
+    dry_run: bool
+    """Checked only: the rows were validated, then nothing was written."""
+    rows: int
+    """Rows (or records) read."""
+    inserted: int
+    """Rows new to the database."""
+    updated: int
+    """Rows that replaced one with the same id."""
+
+
+def result(report: ImportReport) -> ImportResult:
+    """The answer to an import that went through."""
+    return {
+        "kind": report.kind,
+        "ok": True,
+        "dry_run": report.dry_run,
+        "rows": report.rows,
+        "inserted": report.inserted,
+        "updated": report.updated,
+    }
 
 
 def _rejected(report: ImportReport) -> Invalid:

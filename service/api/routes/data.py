@@ -13,7 +13,6 @@ from service.api.deps import ApiError, CurrentActor, Lang, RuntimeDep
 from service.api.routes.jobs import ACCEPTED, accepted
 from service.api.routes.persons import ERRORS
 from service.api.schemas import AllocationIn, Error, EventIn, Events, ImportResult, JobAccepted
-from service.store.imports import ImportReport
 from service.usecases import access, data, jobs
 
 router = APIRouter(tags=["data"])
@@ -32,17 +31,6 @@ IMPORT_BODY = {
         },
     }
 }
-
-
-def _result(report: ImportReport) -> ImportResult:
-    return ImportResult(
-        kind=report.kind,
-        ok=True,
-        dry_run=report.dry_run,
-        rows=report.rows,
-        inserted=report.inserted,
-        updated=report.updated,
-    )
 
 
 @router.post(
@@ -89,7 +77,7 @@ async def import_data(
         report = await run_in_threadpool(
             lambda: data.import_stream(rt, actor, kind=kind, stream=spool, fmt=fmt, dry_run=check)
         )
-    return _result(report)
+    return data.result(report)
 
 
 @router.post("/outcomes", status_code=201, response_model=ImportResult, responses=ERRORS)
@@ -99,7 +87,7 @@ def record_outcomes(events: EventIn | Events, rt: RuntimeDep, actor: CurrentActo
     history (a hire before its retention or quit, ...); a referral takes its rank from the
     list it was shown in."""
     rows = [e.model_dump() for e in (events if isinstance(events, list) else [events])]
-    return _result(data.record_outcomes(rt, actor, rows))
+    return data.result(data.record_outcomes(rt, actor, rows))
 
 
 @router.post(

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from service.api.deps import CurrentActor, RuntimeDep
 from service.api.routes.persons import ERRORS
 from service.api.schemas import JobAccepted, JobOut
+from service.api.schemas.jobs import JOB
 from service.store.tables import Job
 from service.usecases import jobs
 
@@ -27,14 +28,18 @@ def accepted(request: Request, response: Response, job: Job) -> JobAccepted:
     return JobAccepted(job_id=job.id, state=job.state, url=url)  # type: ignore[arg-type]
 
 
-@router.get("/jobs/{job_id}", response_model=JobOut, responses=ERRORS)
+@router.get(
+    "/jobs/{job_id}", response_model=JobOut, response_model_exclude_unset=True, responses=ERRORS
+)
 async def read_job(
     job_id: Annotated[str, Path(max_length=32, pattern=r"^[0-9a-f]+$")],
     rt: RuntimeDep,
     actor: CurrentActor,
 ) -> JobOut:
     """A job's state (``queued``, ``running``, ``succeeded``, ``failed``), progress in [0, 1],
-    and its result or error. Only the token that made it, or an admin, can read it. A job that
-    stopped beating for 60 s is ``failed`` with code ``abandoned``."""
+    and its result or error; the result's shape is told by ``kind``. Only the token that made
+    it, or an admin, can read it. A job that stopped beating for 60 s is ``failed`` with code
+    ``abandoned``."""
     job = await run_in_threadpool(jobs.read, rt, actor, job_id)
-    return JobOut.model_validate(job)
+    # what is stored is answered as it is: a key a result lacks is not answered as null
+    return JOB.validate_python(job, from_attributes=True)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    with_config,
 )
 
 from service.api.schemas.common import (
@@ -19,6 +20,8 @@ from service.api.schemas.common import (
     Kind,
 )
 from service.api.schemas.lists import ReasonOut
+from service.usecases.allocation import AllocationSummary
+from service.usecases.data import ImportResult as ImportResult
 
 
 class EventIn(BaseModel):
@@ -58,8 +61,11 @@ Events = Annotated[list[EventIn], Field(min_length=1)]
 """Several outcome events, recorded all or none (at least one)."""
 
 
-class ImportResult(BaseModel):
-    model_config = ConfigDict(
+# an import's answer is the use case's own shape; the schema reads its keys' docstrings and
+# shows an example (``with_config`` sets the shape's pydantic configuration, nothing else)
+with_config(
+    ConfigDict(
+        use_attribute_docstrings=True,
         json_schema_extra={
             "examples": [
                 {
@@ -71,15 +77,9 @@ class ImportResult(BaseModel):
                     "updated": 10,
                 }
             ]
-        }
+        },
     )
-
-    kind: str
-    ok: bool
-    dry_run: bool
-    rows: int
-    inserted: int
-    updated: int
+)(ImportResult)
 
 
 class AllocationIn(BaseModel):
@@ -104,23 +104,45 @@ class AllocationIn(BaseModel):
 
 
 class OptionOut(BaseModel):
+    """Another item the person could have had."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     kind: str
+    """``vacancy``, ``course`` or ``shelter``."""
     item_id: str
     expected: float
+    """Its expected success for the person (the list's score)."""
     reasons: list[ReasonOut]
+    """Why it suits the person, in the request's language."""
 
 
 class AssignmentOut(BaseModel):
+    """What one person gets of one kind of place."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     person_id: str
     kind: str
+    """``vacancy``, ``course`` or ``shelter``."""
     item_id: str | None
+    """The item given; null: nothing of this kind (the reasons say why)."""
     expected: float
+    """Its expected success for the person."""
     reasons: list[ReasonOut]
+    """Why, in the request's language; when the item is not the person's list's first, the
+    first reason says why that one was passed over."""
     alternatives: list[OptionOut]
+    """At most two other items the person could have had, open ones first."""
 
 
 class AllocationOut(BaseModel):
     """A proposal: one entry per person and kind; nothing is booked until an officer accepts."""
 
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     assignments: list[AssignmentOut]
-    summary: dict[str, Any]
+    """One line per person and kind of place the person needs."""
+    summary: AllocationSummary
+    """The cohort's figures: per kind, how many were served, the capacity, the expected
+    success against officers each taking a person's first choice, and the group guard."""

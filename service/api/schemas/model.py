@@ -81,17 +81,33 @@ ALWAYS: dict[str, object] = {
 
 
 class Refusal(BaseModel):
+    """One reason a kind of list was not promoted, in words."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     kind: str
+    """``vacancy``, ``course`` or ``shelter``."""
     code: str
+    """The reason's code (the card's ``refused`` holds its figures)."""
     text: str
+    """The reason in the language the retraining was asked in."""
 
 
 class RetrainOut(BaseModel):
+    """What a retraining did (a refusal is an answer, not an error)."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
     version: str
+    """The version trained."""
     promoted: bool
+    """Whether it now scores at least one kind of list."""
     active: str
+    """The version in force after it."""
     refused: list[Refusal]
+    """Why each kind not promoted was refused."""
     card: ModelCard
+    """Its card, as stored (keys it lacks are not answered)."""
 
 
 class ModelVersionOut(BaseModel):
