@@ -27,8 +27,11 @@ class ModelVersion(SQLModel, table=True):
     created_at: datetime = _created()  # type: ignore[assignment]
     activated_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     artifact: bytes | None = Field(default=None, sa_column=Column(sa.LargeBinary, nullable=True))
-    """The joblib file itself, so that every host serves the same rankers (``path`` names
-    the copy written when it was trained, for people to look at)."""
+    """The rankers' bytes, so that every host serves the same rankers: a zip archive of
+    ``rankers.joblib`` (the scikit-learn estimators) and ``light.npz`` (their light form,
+    ``matcher.rank.trees``), or the joblib file alone for a version saved before (the card's
+    ``artifact.form`` says which; ``service.store.modelstore``). ``path`` names the copy of the
+    joblib file written when it was trained, for people to look at."""
 
 
 class ApiToken(SQLModel, table=True):
