@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import difflib
 import errno
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -121,12 +122,68 @@ def localise(root: Command, ctx: Any, lang: str) -> None:
         help_option = command.get_help_option(ctx)
         if help_option is not None:
             help_option.help = words[HELP_OPTION]
+            help_option.metavar = ""  # a flag takes no value
+        for param in command.params:
+            name_value(param, lang)
         if lang == "en":  # the code's own words
             continue
         command.help = words.get(path, command.help)
         for param in command.params:
             if getattr(param, "help", None):
                 param.help = words.get(f"{path}:{param.name}", param.help)  # type: ignore[attr-defined]
+
+
+def name_value(param: Any, lang: str) -> None:
+    """Say in ``lang`` what ``param`` takes: an option's ``metavar`` is the label of its value
+    («<целое число 1–200>», none for a flag); an argument's ``metavar`` is its name (the
+    ``argument:NAME`` key: the usage line, the panel and the refusals show it), and the label
+    of its value, which Typer draws from the annotation alone, is given on the object."""
+    label = value_label(param, lang)
+    if param.param_type_name != "argument":
+        param.metavar = label
+        return
+    param.metavar = catalog(lang).get(f"argument:{param.name}", param.name)
+    param.display_type_rich = lambda ctx: label
+
+
+def value_label(param: Any, lang: str) -> str:
+    """The label of ``param``'s value on a help page: its kind (``type:text``,
+    ``type:integer``, ``type:number``, ``type:file``, ``type:date``) with its bounds, or the
+    values a choice takes, as typed; empty for a flag."""
+    if getattr(param, "is_flag", False) or getattr(param, "count", False):
+        return ""
+    described = getattr(param, "type_descriptor", None)
+    if described is not None and described.is_choice:
+        return "<" + "|".join(str(getattr(c, "value", c)) for c in described.choices or ()) + ">"
+    annotation = getattr(described, "annotation", str)
+    if described is not None and described.is_list:
+        annotation = next(iter(getattr(annotation, "__args__", ())), str)
+    if described is not None and (described.is_path or described.is_file):
+        kind = "file"
+    elif described is not None and described.is_datetime:
+        kind = "date"
+    else:
+        kind = {int: "integer", float: "number"}.get(annotation, "text")
+    low, high = getattr(param, "min", None), getattr(param, "max", None)
+    bounds = "any" if low is None and high is None else "at_most" if low is None else "at_least"
+    bounds = "between" if low is not None and high is not None else bounds
+    label = messages("service.cli").text(
+        f"type:{bounds}",
+        lang,
+        type=catalog(lang)[f"type:{kind}"],
+        min=decimal(low, lang),
+        max=decimal(high, lang),
+    )
+    return label if param.nargs == 1 else f"{label}..."
+
+
+def decimal(value: object, lang: str) -> str:
+    """A number (or a number already written, «0.734») as ``lang`` writes it: with a decimal
+    comma in Kazakh and Russian; anything else as it is."""
+    shown = str(value)
+    if lang == "en" or not isinstance(value, float | str) or not DECIMAL.fullmatch(shown):
+        return shown
+    return shown.replace(".", ",")
 
 
 class _UsageFormatter(HelpFormatter):
@@ -158,12 +215,15 @@ def speak_typer(lang: str) -> None:
     words = catalog(lang)
     for name in TYPER_WORDS:
         setattr(rich_utils, name, words[f"typer:{name}"])
+    rich_utils.RANGE_STRING = ""  # a number's bounds are in its value's label (``value_label``)
 
 
 WORDS_KEY: Final = "matcher.words"
 """Where the invocation's words (``--lang`` moved in front) are kept in ``meta``."""
 SAMPLE_DAY: Final = datetime(2027, 1, 27, 9, 30)
 """The moment a refused date shows, in each format the parameter accepts, as an example."""
+DECIMAL: Final = re.compile(r"[-+]?\d+\.\d+")
+"""A number written with a decimal point (a day, 27.01.2027, is not one)."""
 OUT_OF_RANGE: Final = ("greater_than_equal", "greater_than", "less_than_equal", "less_than")
 """Pydantic's names for a number outside a parameter's ``min`` and ``max``."""
 
@@ -213,7 +273,7 @@ def refusal(error: UsageError, words: list[str], lang: str) -> str | None:
         kind = "argument" if error.param.param_type_name == "argument" else "option"
         return say(f"missing_{kind}", name=shown_name(error.param))
     if isinstance(error, BadParameter) and error.param is not None:
-        return invalid(error, words, say)
+        return invalid(error, words, say, lang)
     found = parsed(error.ctx, words) if type(error) is UsageError else None
     if found is None or error.ctx is None:
         return None
@@ -231,8 +291,9 @@ def refusal(error: UsageError, words: list[str], lang: str) -> str | None:
     return say("no_such_command", name=rest[0])
 
 
-def invalid(error: BadParameter, words: list[str], say: Callable[..., str]) -> str:
-    """A value its parameter refused, said by the parameter's type."""
+def invalid(error: BadParameter, words: list[str], say: Callable[..., str], lang: str) -> str:
+    """A value its parameter refused, said by the parameter's type (its numbers as ``lang``
+    writes them)."""
     from pydantic import ValidationError
 
     param: Any = error.param
@@ -261,6 +322,7 @@ def invalid(error: BadParameter, words: list[str], say: Callable[..., str]) -> s
     if kind in OUT_OF_RANGE:
         low, high = info.min, info.max
         code = "at_most" if low is None else "at_least" if high is None else "between"
+        low, high, value = (decimal(number, lang) for number in (low, high, value))
         return say(code, name=name, value=value, min=low, max=high)
     by_type = {int: "not_integer", float: "not_number", bool: "not_yes_no"}
     return say(by_type.get(described.annotation, "invalid_value"), name=name, value=value)

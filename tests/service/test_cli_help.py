@@ -131,7 +131,7 @@ def test_lang_before_or_after_the_command_gives_the_same_kazakh_page(matcher) ->
     assert options in before
     assert help_option in before
     assert catalog("kk")["matcher plan"] in flat(before)
-    assert "[әдепкісі: json]" in before
+    assert "[әдепкісі: `json`]" in before
     for english in (*HEADS["en"], "Arguments", "[default", "[required]", "The person's id"):
         assert english not in before
 
