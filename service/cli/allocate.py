@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from service.cli.app import AsOfOption, JsonOption, answered, command, day, echo_json, runtime, text
+from service.cli.help import decimal
 
 
 def allocate(
@@ -48,7 +49,8 @@ def allocate(
         item = entry.item_id or "—"
         reason = entry.reasons[0].text(lang) if entry.reasons else ""
         kind = text("allocate_item_kind", lang, kind=entry.kind)
-        typer.echo(f"  {entry.person_id:<10} {kind:<17} {item:<12} {entry.expected:.3f}  {reason}")
+        expected = decimal(f"{entry.expected:.3f}", lang)
+        typer.echo(f"  {entry.person_id:<10} {kind:<17} {item:<12} {expected}  {reason}")
     for kind, figures in result.summary["kinds"].items():  # type: ignore[attr-defined]
         typer.echo(
             text(
@@ -57,7 +59,7 @@ def allocate(
                 kind=kind,
                 assigned=figures["assigned"],
                 wanting=figures["persons_wanting"],
-                ratio=figures["ratio_to_greedy"],
+                ratio=decimal(figures["ratio_to_greedy"], lang),
                 violations=figures["capacity_violations"],
             )
         )

@@ -3,10 +3,12 @@ registered explicitly, and the console entry point ``run``."""
 
 from __future__ import annotations
 
+import errno
 import sys
 
 import typer
 
+from catalogs.i18n import messages
 from service.cli import (
     accounts,
     admin,
@@ -22,6 +24,10 @@ from service.cli import (
     worker,
 )
 from service.cli.app import app, lang_of, text
+
+__all__ = ["GROUPS", "OS_REASONS", "app", "os_error", "run"]
+"""What other modules take from here: the root with every command registered, the entry
+point, and how a file-system failure is said."""
 
 GROUPS = [
     data,
@@ -60,9 +66,47 @@ def run() -> None:
         typer.echo(text("database_unavailable", _lang_from_env(), detail=detail), err=True)
         raise SystemExit(3) from None
     except OSError as error:
-        reason = error.strerror or str(error)
-        typer.echo(text("os_error", _lang_from_env(), file=error.filename, reason=reason), err=True)
+        typer.echo(os_error(error, _lang_from_env()), err=True)
         raise SystemExit(3) from None
+
+
+OS_REASONS = {
+    errno.ENOENT: "no_file",
+    errno.EACCES: "no_access",
+    errno.EPERM: "no_access",
+    errno.EISDIR: "is_folder",
+    errno.ENOTDIR: "not_folder",
+    errno.ENOSPC: "disk_full",
+    errno.EDQUOT: "disk_full",
+    errno.EROFS: "read_only",
+    errno.EEXIST: "exists",
+    errno.EMFILE: "too_many_open",
+    errno.ENFILE: "too_many_open",
+    errno.ENAMETOOLONG: "name_too_long",
+    errno.EIO: "input_output",
+    errno.EBUSY: "busy",
+}
+"""The system's error numbers a file operation commonly meets, by the ``fs_*`` text that says
+each in the language of the invocation (the system's own text is English)."""
+
+
+def os_error(error: OSError, lang: str) -> str:
+    """A file-system failure in ``lang``: the file and why, in words; an error number not in
+    ``OS_REASONS`` is named by its symbol (``ENOTEMPTY``) inside a native sentence."""
+
+    def say(key: str, /, **params: object) -> str:
+        return messages("service.cli").text(f"fs_{key}", lang, **params)
+
+    number = error.errno
+    if number in OS_REASONS:
+        reason = say(OS_REASONS[number])
+    elif number is not None and number in errno.errorcode:
+        reason = say("code", code=errno.errorcode[number])
+    else:
+        reason = say("unknown")
+    if error.filename is None:
+        return say("error", reason=reason)
+    return say("error_at", file=error.filename, reason=reason)
 
 
 def _lang_from_env() -> str:

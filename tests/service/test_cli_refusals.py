@@ -38,8 +38,8 @@ REFUSALS = {  # the line typed, and what the refusal says in Kazakh and in Russi
     ),
     "missing argument": (
         ["plan"],
-        "`person_id` аргументі көрсетілмеген.",
-        "Не указан аргумент `person_id`.",
+        "`АДАМ` аргументі көрсетілмеген.",
+        "Не указан аргумент `ЧЕЛОВЕК`.",
     ),
     "missing option": (
         ["allocate", "--release-from", "2027-01-01", "--release-to", "2027-02-01"],
@@ -202,8 +202,8 @@ TYPED = {  # a typed value refused, and the refusal in Kazakh and in Russian
     ),
     "above the most": (
         ["fetch", "--share", "2"],
-        "--share: ең көбі 1.0 болатын сан керек, 2 емес.",
-        "--share: нужно число не больше 1.0, а не 2.",
+        "--share: ең көбі 1,0 болатын сан керек, 2 емес.",
+        "--share: нужно число не больше 1,0, а не 2.",
     ),
 }
 
@@ -291,3 +291,49 @@ def test_seconds_and_shares_are_written_with_the_languages_decimal_mark() -> Non
     assert percent(0.2139, "kk") == "21,4 %"
     assert percent(0.2139, "en") == "21.4 %"
     assert percent(None, "ru") == "—"
+
+
+@pytest.mark.parametrize("lang", LOCAL)
+def test_a_help_page_labels_every_kind_of_value_in_the_language(lang: str) -> None:
+    result = CliRunner().invoke(
+        typed_app(), ["fetch", "--help"], env={"MATCHER_LANG": lang, "COLUMNS": "200"}
+    )
+    shown = " ".join(result.stdout.replace("│", " ").split())
+    day, number, file = {"kk": ("күн", "сан", "файл"), "ru": ("дата", "число", "файл")}[lang]
+    assert "--kind <vacancy|course>" in shown  # the values a choice takes, as typed
+    assert f"--since <{day}>" in shown
+    assert f"--source <{file}>" in shown
+    assert f"--share <{number} ≤ 1,0>" in shown
+    assert re.search(r"--verbose [^<\s]", shown)  # a flag takes no value
+    for english in ("<float", "<datetime", "%Y", "<path", "<bool", "[x", "default:"):
+        assert english not in shown, english
+
+
+@pytest.mark.parametrize("lang", LOCAL)
+def test_a_number_in_an_allocation_has_the_languages_decimal_mark(lang: str) -> None:
+    from service.cli.help import decimal
+
+    figures = {"assigned": 3, "wanting": 4, "violations": 0}
+    summary = text("allocate_summary", lang, kind="vacancy", ratio=decimal(0.987, lang), **figures)
+    assert "×0,987" in summary
+    assert decimal("0.734", lang) == "0,734"
+    assert decimal("27.01.2027", lang) == "27.01.2027"
+    assert decimal(0.987, "en") == "0.987"
+
+
+@pytest.mark.parametrize("lang", LOCAL)
+def test_a_file_system_failure_is_said_in_the_language(lang: str) -> None:
+    import errno
+    import os
+
+    from service.cli.main import OS_REASONS, os_error
+
+    for number in OS_REASONS:
+        said = os_error(OSError(number, os.strerror(number), "/data/quota.csv"), lang)
+        assert "`/data/quota.csv`" in said
+        assert os.strerror(number) not in said
+        assert latin_words(said) == [], said
+    unusual = os_error(OSError(errno.ENOTEMPTY, os.strerror(errno.ENOTEMPTY)), lang)
+    assert "`ENOTEMPTY`" in unusual  # named by its symbol inside a native sentence
+    assert latin_words(unusual) == []
+    assert latin_words(os_error(OSError("no number"), lang)) == []
