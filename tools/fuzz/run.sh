@@ -34,6 +34,9 @@
 #   FUZZ_DEMO_ARGS="--vacancies 400 --courses 40 --persons 150"
 #   FUZZ_TOKEN_TIMEOUT=240  seconds one role's run may take before it is stopped
 #   FUZZ_SEED               a Schemathesis seed, to replay a run
+#   FUZZ_ARGS               more `st run` options, split on spaces (for example
+#                           FUZZ_ARGS='--include-path-regex ^/api/v1/(jobs|imports|allocations|model)'
+#                           to fuzz some operations only)
 #   FUZZ_REPORT_DIR         where reports and logs go (default: a new /tmp/matcher-fuzz.* folder)
 #   FUZZ_REUSE_DB=1         accept a given PostgreSQL database that already holds tables (a
 #                           throwaway one: the demo is written into it)
@@ -53,6 +56,7 @@ SERVER_WORKERS="${FUZZ_SERVER_WORKERS:-2}"
 read -r -a ROLES <<<"${FUZZ_ROLES:-officer inspector employer admin}"
 read -r -a DEMO_ARGS <<<"${FUZZ_DEMO_ARGS:---vacancies 400 --courses 40 --persons 150}"
 TOKEN_TIMEOUT="${FUZZ_TOKEN_TIMEOUT:-240}"
+read -r -a EXTRA_ARGS <<<"${FUZZ_ARGS:-}"
 
 if ! version="$("${ST_CMD[@]}" --version 2>/dev/null)" || [[ "$version" != *"version 4."* ]]; then
   echo "fuzz: Schemathesis 4 is needed: $ROOT/.venv/bin/pip install 'schemathesis>=4,<5'" >&2
@@ -194,7 +198,7 @@ for role in "${ROLES[@]}"; do
     --report-dir "$out" \
     --report-json-path "$out/report.json" \
     --report-junit-path "$out/junit.xml" \
-    "${SEED_ARGS[@]}" >"$out/st.log" 2>&1 &
+    "${SEED_ARGS[@]}" "${EXTRA_ARGS[@]}" >"$out/st.log" 2>&1 &
   ST_PID=$!
   status=0
   wait "$ST_PID" || status=$?
