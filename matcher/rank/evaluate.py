@@ -19,9 +19,16 @@
 - **Trade first** (``trade_first``): among the persons with a trade whose period's referrals
   hold an *exact-trade match* (a job of the person's own occupation code, occupation fit above
   ``EXACT_TRADE_FIT``), the share whose top ``TRADE_TOP`` holds one, and the mean rank of their
-  best exact-trade match. A challenger whose share falls more than ``TRADE_SLACK`` below the
-  champion's or the baseline's (whichever is higher) moves skilled persons' trades down and is
-  refused.
+  best exact-trade match.
+- **Trade first on the lists an officer sees** (``trade_first_shown``): the same share and mean
+  rank over the first ``K`` jobs the engine shows each person of a sample with a trade and an
+  exact-trade match the rules let through (``service.training.trade_gate`` builds the lists),
+  a list without one counting its best at ``K + 1``. A challenger whose share falls more than
+  ``TRADE_SLACK`` below the champion's or the baseline's (whichever is higher) moves skilled
+  persons' trades down and is refused; over fewer than ``TRADE_MIN_LISTS`` lists the shares
+  are shown, not judged (as a small group in the fairness audit). The referral lists of
+  ``trade_first`` are short and mostly of the person's own trade, so every model keeps nearly
+  all of them: that figure is kept beside, and judges only where no lists can be built.
 - **As shown**: given each row's occupation fit, a person's list is ordered as the engine
   shows it, the exact-trade matches within ``TRADE_BAND`` of the list's best other job first
   (``matcher.engine.ordering``, ``shown_ranks``); NDCG@10 and trade first are measured on
@@ -30,7 +37,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,6 +47,7 @@ from sklearn.metrics import roc_auc_score
 # the engine's trade-first rule, which the gate judges lists by
 from matcher.engine.ordering import EXACT_TRADE_FIT as EXACT_TRADE_FIT
 from matcher.engine.ordering import TRADE_BAND as TRADE_BAND
+from matcher.rank.weights import WeightedSum
 
 K = 10
 FAIRNESS_FLOOR = 0.8
@@ -51,6 +59,9 @@ TRADE_TOP = 3
 """The top of a list that must keep a person's exact-trade match."""
 TRADE_SLACK = 0.02
 """How far the challenger's share may fall below the reference's before it is refused."""
+TRADE_MIN_LISTS = 30
+"""Lists (persons with an exact-trade match to find) the gate needs to judge on the lists
+an officer sees: fewer are shown, not judged (one person is more than 3 points of 30)."""
 
 Array = npt.NDArray[np.float64]
 
@@ -76,6 +87,26 @@ def trade_first(
         "top_share": round(float(np.mean(held <= top)), 4),
         "best_rank": round(float(np.mean(held)), 3),
     }
+
+
+def trade_first_shown(best: Sequence[int], top: int = TRADE_TOP) -> dict[str, float]:
+    """Over shown lists, given each person's place of their best exact-trade match in theirs
+    (``K + 1`` when it holds none): the share whose top ``top`` holds one (``top_share``) and
+    the mean place (``best_rank``); both nan without a list."""
+    if not best:
+        return {"top_share": float("nan"), "best_rank": float("nan")}
+    places = np.asarray(best, dtype=np.int64)
+    return {
+        "top_share": round(float(np.mean(places <= top)), 4),
+        "best_rank": round(float(np.mean(places)), 3),
+    }
+
+
+def occupation_fit_ranker() -> WeightedSum:
+    """A ranker of jobs that scores each by its occupation fit alone: an engine scoring with it
+    lists a person's jobs the rules let through, their own trade's first, each with its fit as
+    its score (how the trade-first gate finds which jobs of a list are exact-trade matches)."""
+    return WeightedSum({"occupation": 1.0}, features=("occupation",))
 
 
 def shown_ranks(

@@ -8,7 +8,8 @@ from typing import Annotated, Any
 import typer
 
 from service.cli.app import JsonOption, answered, command, day, echo_json, runtime, text
-from service.store.model_card import KindEntry
+from service.cli.data import one_decimal
+from service.store.model_card import KindEntry, TradeLists
 
 
 def _figures(entry: KindEntry) -> str:
@@ -28,6 +29,26 @@ def _trade_shares(trade: dict[str, Any]) -> dict[str, object]:
         for name in ("challenger", "champion", "baseline")
     }
     return {**shares, "persons": trade["challenger"]["persons"]}
+
+
+def _trade_lists(lists: TradeLists, top: int, lang: str) -> dict[str, object] | None:
+    """The trade-first gate's figures on the lists a specialist sees, per model: the share in
+    per cent, the mean place with the reader's decimal sign (None when nobody had a job of
+    their trade to find)."""
+    shares = {
+        "challenger": lists.get("challenger"),
+        "champion": lists.get("champion"),
+        "baseline": lists.get("baseline"),
+    }
+    if not lists.get("reachable"):
+        return None
+    found: dict[str, object] = {"persons": lists["reachable"], "size": lists["size"], "top": top}
+    for name, share in shares.items():
+        if share is None:
+            return None
+        found[name] = round(100 * share["top_share"])
+        found[f"{name}_place"] = one_decimal(share["best_rank"], lang)
+    return found
 
 
 def _trade_gate(gates: Mapping[str, Any]) -> dict[str, object] | None:
@@ -104,10 +125,20 @@ def show(
             ]
             if ratios:
                 typer.echo(f"    {text('attribute_' + attribute, lang)}: {', '.join(ratios)}")
+        gates = card.get("gates", {})
+        lists = entry.get("trade_first_lists")
+        shown = _trade_lists(lists, gates.get("exact_trade_top", 3), lang) if lists else None
         if trade := entry.get("trade_first"):
-            typer.echo("    " + text("trade_first_shares", lang, **_trade_shares(trade)))
-            if gate := _trade_gate(card.get("gates", {})):
-                typer.echo("    " + text("trade_first_gate", lang, **gate))
+            # the gate's line comes right after the figures it judges
+            key = "trade_first_referrals" if lists else "trade_first_shares"
+            typer.echo("    " + text(key, lang, **_trade_shares(trade)))
+        if shown:
+            typer.echo("    " + text("trade_first_lists", lang, **shown))
+            needed = gates.get("exact_trade_min_lists", 0)
+            if lists and lists["reachable"] < needed:
+                typer.echo("    " + text("trade_first_not_judged", lang, needed=needed))
+        if (trade or shown) and (gate := _trade_gate(gates)):
+            typer.echo("    " + text("trade_first_gate", lang, **gate))
         for reason in entry.get("refused", []):
             typer.echo(f"    - {reason_text(reason, lang)}")
 

@@ -54,7 +54,8 @@ class Reason(TypedDict, total=False):
     floor: float
     """``fairness``: the share no judged group may fall clearly below."""
     persons: int
-    """``exact_trade_down``: the held-out lists holding an exact-trade match."""
+    """``exact_trade_down``: the lists holding an exact-trade match (on a card since the gate
+    judges the lists an officer sees: the sampled persons with one the rules let through)."""
     top: int
     """``exact_trade_down``: the top of a list that must keep such a match."""
     train_successes: int
@@ -129,6 +130,13 @@ class Gates(_Bars, total=False):
     exact_trade_band: float
     """A job of the trade comes first when it scores at least this share of the best other
     job of its list."""
+    exact_trade_lists: int
+    """The length of the lists the gate is measured on (the first jobs an officer sees)."""
+    exact_trade_sample: int
+    """At most this many persons of the held-out period with a trade get their lists built."""
+    exact_trade_min_lists: int
+    """The persons with a job of their own trade to find that the gate needs to judge: over
+    fewer, its figures are shown, not judged."""
 
 
 class RankerCard(TypedDict, total=False):
@@ -176,6 +184,39 @@ class HeldOut(TypedDict):
     """The persons' lists they come from."""
 
 
+class TradeShare(TypedDict):
+    """One ranker's trade-first figures on the lists an officer sees."""
+
+    top_share: float
+    """The share of the persons whose first ``exact_trade_top`` jobs hold one of their own
+    trade."""
+    best_rank: float
+    """The mean place of a person's best job of their own trade (one past the list's length
+    when the list holds none)."""
+
+
+class TradeLists(TypedDict, total=False):
+    """The trade-first gate measured on the vacancy lists the engine shows
+    (``service.training.trade_gate``): the rankers' figures are there only when some person
+    has a job of their own trade to find."""
+
+    persons: Required[int]
+    """Persons of the held-out period with a trade whose lists were built (a sample)."""
+    reachable: Required[int]
+    """Of them, those for whom the rules let through at least one job of their own trade:
+    the shares are over these."""
+    size: Required[int]
+    """The length of each list."""
+    challenger: TradeShare
+    """This version's figures."""
+    champion: TradeShare
+    """The figures of the version it challenged."""
+    baseline: TradeShare
+    """The baseline's figures."""
+    seconds: float
+    """How long building the lists took."""
+
+
 class KindEntry(TypedDict, total=False):
     """One kind of list on a learned card: a kind refused early has only ``promoted`` and
     ``refused``."""
@@ -199,7 +240,11 @@ class KindEntry(TypedDict, total=False):
     fairness_champion: dict[str, Audit]
     """The same audit of the version it challenged."""
     trade_first: dict[str, dict[str, float | int]]
-    """Shares of lists that put an exact-trade match first, by ranker (empty: nothing to judge)."""
+    """Shares of the held-out referral lists that put an exact-trade match first, by ranker
+    (empty: nothing to judge)."""
+    trade_first_lists: TradeLists
+    """The trade-first gate on the lists an officer sees (vacancies only; absent on cards
+    made before it)."""
     model: RankerCard
     """The promoted ranker's own description (its parameters)."""
 

@@ -8,9 +8,10 @@
    part, weighted against position bias (``position_weights``).
 5. Challenger and champion (the active model) are scored on the held-out part: NDCG@10, AUC
    the fairness audit and, for vacancies, how high persons with a trade find jobs of their own
-   trade (``matcher.rank.evaluate.trade_first``, against the champion and the baseline). A kind
-   is promoted only if the challenger's NDCG@10 and AUC are at least the champion's, the audit
-   passes and the trade stays first; otherwise the champion keeps it and the card says why.
+   trade in the lists an officer would see (``service.training.trade_gate``, against the
+   champion and the baseline). A kind is promoted only if the challenger's NDCG@10 and AUC are
+   at least the champion's, the audit passes and the trade stays first; otherwise the champion
+   keeps it and the card says why.
 6. When some kind was promoted, exactly the rankers that were judged are saved as a new
    version and activated in one transaction (not refitted on the held-out period: a champion
    must never be judged on data it has seen); otherwise the refusal is recorded.
@@ -41,6 +42,7 @@ from service.store import rows as glue
 from service.store.model_card import Audit, KindEntry, ModelCard, RankerCard, Reason
 from service.store.protect import Protector
 from service.store.tables import Person as PersonRow
+from service.training import trade_gate
 from service.training.dataset import (
     HELD_OUT_SHARE,
     KINDS,
@@ -50,6 +52,7 @@ from service.training.dataset import (
     build,
     load_events,
 )
+from service.training.trade_gate import Shortlists
 
 Report = Callable[[str], None]
 
@@ -58,8 +61,18 @@ def _scores(ranker: Ranker, data: TrainingSet, kind: str) -> npt.NDArray[np.floa
     return np.asarray(ranker.predict_proba(data.columns(ranker, kind))[:, 1], dtype=np.float64)
 
 
-def judge(challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str) -> KindEntry:
-    """The held-out figures of both, the fairness audit, and the reasons to refuse (if any)."""
+def judge(
+    challenger: Ranker,
+    champion: Ranker,
+    held_out: TrainingSet,
+    kind: str,
+    *,
+    lists: Shortlists | None = None,
+) -> KindEntry:
+    """The held-out figures of both, the fairness audit, and the reasons to refuse (if any).
+    The trade-first gate judges the vacancy lists an officer would see of the held-out
+    period's persons, built from ``lists`` (``trade_gate``); without ``lists``, the held-out
+    referral lists."""
     figures: dict[str, Any] = {}
     audits: dict[str, dict[str, Audit]] = {}
     fit = _fit_of(held_out)
@@ -93,19 +106,23 @@ def judge(challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str
             cast(Reason, {"code": "fairness", **problem, "floor": evaluate.FAIRNESS_FLOOR})
         )
     trade = _trade_first(challenger, champion, held_out, kind, fit)
-    if trade:
-        reference = max(trade["champion"]["top_share"], trade["baseline"]["top_share"])
-        if trade["challenger"]["top_share"] < reference - evaluate.TRADE_SLACK:
-            reasons.append(
-                {
-                    "code": "exact_trade_down",
-                    "persons": int(trade["challenger"]["persons"]),
-                    "top": evaluate.TRADE_TOP,
-                    "challenger": round(100 * trade["challenger"]["top_share"]),
-                    "reference": round(100 * reference),
-                }
-            )
-    return {
+    shown = None
+    if lists is not None and fit is not None:
+        shown = lists.measure(
+            held_out.person,
+            challenger=challenger,
+            champion=champion,
+            baseline=baseline_ranker(kind),
+        )
+        refused = trade_gate.refusal(
+            shown, persons=shown["reachable"], least=evaluate.TRADE_MIN_LISTS
+        )
+    else:
+        persons = int(trade["challenger"]["persons"]) if trade else 0
+        refused = trade_gate.refusal(trade, persons=persons)
+    if refused is not None:
+        reasons.append(refused)
+    entry: KindEntry = {
         "held_out": {
             "referrals": len(held_out),
             "successes": int(held_out.y.sum()),
@@ -119,6 +136,9 @@ def judge(challenger: Ranker, champion: Ranker, held_out: TrainingSet, kind: str
         "refused": reasons,
         "promoted": not reasons,
     }
+    if shown is not None:
+        entry["trade_first_lists"] = shown
+    return entry
 
 
 def _fit_of(held_out: TrainingSet) -> npt.NDArray[np.float64] | None:
@@ -216,6 +236,7 @@ def _retrain(
     timings = {"reading": time.perf_counter() - started}
     say(f"events: {len(events)}")
     sets, records = build(engine, persons, events, end=today)
+    lists = Shortlists.of(engine, persons, records, today=today)
     timings["features"] = time.perf_counter() - started - sum(timings.values())
     timings["fitting"] = timings["judging"] = 0.0
     say(f"training sets: { {k: len(v) for k, v in sets.items()} }")
@@ -235,6 +256,9 @@ def _retrain(
             "exact_trade_slack": evaluate.TRADE_SLACK,
             "exact_trade_fit": evaluate.EXACT_TRADE_FIT,
             "exact_trade_band": evaluate.TRADE_BAND,
+            "exact_trade_lists": trade_gate.K,
+            "exact_trade_sample": trade_gate.SAMPLE,
+            "exact_trade_min_lists": evaluate.TRADE_MIN_LISTS,
         },
         "kinds": {},
         "versions": modelstore.installed_versions(),
@@ -271,7 +295,7 @@ def _retrain(
         challenger = _fit(kind, train)
         timings["fitting"] += time.perf_counter() - lap
         lap = time.perf_counter()
-        entry.update(judge(challenger, champion[kind], held_out, kind))
+        entry.update(judge(challenger, champion[kind], held_out, kind, lists=lists))
         timings["judging"] += time.perf_counter() - lap
         if entry["promoted"]:
             final[kind] = challenger
