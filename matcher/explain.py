@@ -147,9 +147,10 @@ def vacancy_reasons(
         )
     elif occupation > 0:
         found.append((contributions["occupation"], Reason("entry_level", {"title": title})))
-    if (band := facts.get("trade_first")) is not None:
-        # placed before a job of another trade that scores higher (``engine.ordering``)
-        found.append((contributions["occupation"] + 0.9, Reason("trade_first", {"band": band})))
+    for rule in ("trade_first", "quota_first"):
+        if (band := facts.get(rule)) is not None:
+            # placed before a job that scores higher (``engine.ordering``)
+            found.append((contributions["occupation"] + 0.9, Reason(rule, {"band": band})))
     if "quota_slots" in facts and not candidate:
         until = facts.get("quota_until")
         found.append(

@@ -11,7 +11,15 @@ import numpy as np
 import pytest
 
 from matcher.engine import Engine
-from matcher.engine.ordering import EXACT_TRADE_FIT, TRADE_BAND, ranked, trade_leads
+from matcher.engine.ordering import (
+    EXACT_TRADE_FIT,
+    QUOTA,
+    TRADE,
+    TRADE_BAND,
+    quota_leads,
+    ranked,
+    trade_leads,
+)
 from matcher.features.pairs import FEATURES
 from matcher.profile import Person, Vacancy
 from matcher.rank import evaluate
@@ -93,12 +101,31 @@ def test_a_row_put_before_a_higher_score_says_so() -> None:
         fit=np.array([0.98, 0.98, 0.98, 0.3, 0.98]),
     )
     assert [(k, led) for k, _, _, led in found] == [
-        (0, False),  # above the storekeeper by its own score
-        (1, True),
-        (2, True),
-        (3, False),
-        (4, False),  # below the band: after the storekeeper, in its own place
+        (0, None),  # above the storekeeper by its own score
+        (1, TRADE),
+        (2, TRADE),
+        (3, None),
+        (4, None),  # below the band: after the storekeeper, in its own place
     ]
+
+
+def test_a_quota_job_of_the_trade_close_to_the_best_of_the_trade_leads_it() -> None:
+    scores = np.array([0.105, 0.104, 0.098, 0.083, 0.100, 0.070])
+    fit = np.array([0.98, 0.98, 0.98, 0.98, 0.3, 0.98])
+    quota = np.array([False, False, True, True, False, True])
+    found = ranked(
+        scores, None, id_of=str, crowding=None, person_id="P1", today=TODAY, fit=fit, quota=quota
+    )
+    assert [(k, led) for k, _, _, led in found] == [
+        (2, QUOTA),  # 0.098 ≥ 0.8 × 0.105: before the ordinary welding jobs
+        (0, None),
+        (1, None),
+        (3, TRADE),  # a quota job below the band of the trade: in the trade's own order
+        (4, None),
+        (5, None),  # below the band of the other trades: after them
+    ]
+    assert quota_leads(scores, fit > 0.6, None).tolist() == [False] * 6
+    assert quota_leads(scores, np.zeros(6, dtype=bool), quota).tolist() == [False] * 6
 
 
 @pytest.mark.parametrize("limit", [1, 2, 3, 4, 5])
@@ -199,18 +226,24 @@ def test_a_welders_list_puts_welding_first_and_keeps_each_score(engine: Engine) 
     # without the rule, the metal erectors and the storekeeper would come first
     assert {_vacancy(engine, i.id).occupation_code for i in by_score[:4]} == {"7214", "4321"}
     assert codes[:6] == ["7212"] * 6
-    assert any(_vacancy(engine, i.id).is_quota for i in items[:3])
+    # the quota job of the trade, within the band of the best job of the trade, leads them
+    assert items[0].id == "V006"
+    assert _vacancy(engine, "V006").is_quota
     # V007 scores below the band: it follows every other job
     assert [i.id for i in items][-1] == "V007"
     assert all(i.score >= TRADE_BAND * best for i in items[:6])
     higher_elsewhere = max(
         i.score for i in items if _vacancy(engine, i.id).occupation_code != "7212"
     )
+    best_ordinary_welder = max(i.score for i in items[1:6])
     for place, item in enumerate(items, start=1):
-        moved = (
-            _vacancy(engine, item.id).occupation_code == "7212" and item.score < higher_elsewhere
-        )
-        assert ("trade_first" in {r.code for r in item.reasons}) == (moved and place <= 6)
+        said = {r.code for r in item.reasons} & {"trade_first", "quota_first"}
+        if place == 1 and item.score < best_ordinary_welder:
+            assert said == {"quota_first"}
+        elif place <= 6 and item.score < higher_elsewhere:
+            assert said == {"trade_first"}
+        else:
+            assert said == set()
         why = engine.why(WELDER, "vacancy", item.id)
         assert why.score == pytest.approx(item.score)
         assert sum(why.contributions.values()) == pytest.approx(item.score)

@@ -348,6 +348,7 @@ class Engine:
         # a person's jobs put their own trade first (``ordering.trade_leads``)
         trade = kind == "vacancy" and "occupation" in names
         fit = matrix[:, names.index("occupation")] if trade else None
+        quota = self.vacancies.quota_open[pos] if trade else None
         result: list[Row] = []
         for k, value, congested, led in ranked(
             score(self.rankers[kind], matrix),
@@ -357,6 +358,7 @@ class Engine:
             person_id=view.person.person_id,
             today=self.today,
             fit=fit,
+            quota=quota,
         ):
             result.append((items[where[k]], Noted(pair_of, k, congested, led), value))
         return result

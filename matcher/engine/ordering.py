@@ -6,9 +6,12 @@ score-weighted order (``matcher.congestion``). Only the rows that can reach the 
 **Trade first.** In a person's list of vacancies, the jobs of the person's own trade (an
 *exact-trade match*: occupation fit above ``EXACT_TRADE_FIT``) whose score is at least
 ``TRADE_BAND`` of the best score of the other jobs come before every other job, in the same
-order among themselves; the rest follow in theirs (``trade_leads``). Each item keeps its own score: the
-rule orders, it never changes a score. The retraining gate judges challengers on lists
-ordered by the same rule (``matcher.rank.evaluate``)."""
+order among themselves; the rest follow in theirs (``trade_leads``). Among those jobs of the
+trade, the quota vacancies open now (``quota``) that score at least ``TRADE_BAND`` of the best
+of them come first: the places the law reserves for people with a record are what the list is
+for, and a quota job of one's own trade a point below an ordinary one is the better referral.
+Each item keeps its own score: the rules order, they never change a score. The retraining
+gate judges challengers on lists ordered by the same rules."""
 
 from __future__ import annotations
 
@@ -23,10 +26,12 @@ import numpy.typing as npt
 from matcher.congestion import Congestion
 from matcher.profile import Course, Shelter, Vacancy
 
-Ranked = list[tuple[int, float, tuple[int, int | None] | None, bool]]
+Ranked = list[tuple[int, float, tuple[int, int | None] | None, str | None]]
 """Each row's number, its score, (referrals, free places) when congestion discounted it, and
-whether the trade-first rule put it before a job of another trade that scores higher (its
-reasons then say so: a list read top down shows a lower chance above a higher one)."""
+which rule put it before a job that scores higher, if one did: ``TRADE`` (before a job of
+another trade) or ``QUOTA`` (a quota job before an ordinary one of the same trade). Its reasons
+then say so: a list read top down shows a lower chance above a higher one."""
+TRADE, QUOTA = "trade_first", "quota_first"
 SHOWN_DECIMALS = 3
 """Scores equal to this many decimals are equal to a reader, and tie."""
 
@@ -74,10 +79,12 @@ def ranked(
     person_id: str,
     today: date,
     fit: npt.NDArray[np.float64] | None = None,
+    quota: npt.NDArray[np.bool_] | None = None,
 ) -> Ranked:
     """The rows best first (only the best ``limit`` when given); ``id_of``: a row's item id;
     ``fit``: each row's occupation fit, when the list puts the person's trade first
-    (``trade_leads``, on the scores as shown: after any congestion discount)."""
+    (``trade_leads``, on the scores as shown: after any congestion discount); ``quota``: which
+    rows are quota vacancies open now (``quota_leads``)."""
     notes: dict[int, tuple[int, int | None]] = {}
     if crowding is not None:
         scores = scores.copy()
@@ -92,13 +99,36 @@ def ranked(
     leads = None if fit is None else trade_leads(scores, fit)
     if leads is None or not leads.any():
         best = order.rows(None, limit)
-        return [(k, order.values[k], notes.get(k), False) for k in best]
-    best = order.rows(np.flatnonzero(leads), limit)
-    more = None if limit is None else limit - len(best)
-    if more is None or more > 0:
-        best += order.rows(np.flatnonzero(~leads), more)
-    above = float(scores[~leads].max()) if not leads.all() else float("inf")
-    return [(k, order.values[k], notes.get(k), bool(leads[k] and scores[k] < above)) for k in best]
+        return [(k, order.values[k], notes.get(k), None) for k in best]
+    first = quota_leads(scores, leads, quota)
+    best = []
+    for part in (first, leads & ~first, ~leads):
+        more = None if limit is None else limit - len(best)
+        if part.any() and (more is None or more > 0):
+            best += order.rows(np.flatnonzero(part), more)
+    others = float(scores[~leads].max()) if not leads.all() else float("inf")
+    trade = float(scores[leads & ~first].max()) if (leads & ~first).any() else float("inf")
+
+    def moved(k: int) -> str | None:
+        if first[k] and scores[k] < trade:
+            return QUOTA
+        return TRADE if leads[k] and scores[k] < others else None
+
+    return [(k, order.values[k], notes.get(k), moved(k)) for k in best]
+
+
+def quota_leads(
+    scores: npt.NDArray[np.float64],
+    leads: npt.NDArray[np.bool_],
+    quota: npt.NDArray[np.bool_] | None,
+) -> npt.NDArray[np.bool_]:
+    """The jobs of the trade (``leads``) that come first among them: the quota vacancies open
+    now scoring at least ``TRADE_BAND`` of the best job of the trade."""
+    if quota is None or not (leads & quota).any():
+        return np.zeros(len(scores), dtype=bool)
+    best = float(scores[leads].max())
+    found: npt.NDArray[np.bool_] = leads & quota & (scores >= TRADE_BAND * best)
+    return found
 
 
 @dataclass

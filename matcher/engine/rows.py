@@ -153,8 +153,8 @@ def track_columns(
 
 class Noted:
     """Row ``k``'s pair, made at the first call, with (referrals, free places) when congestion
-    discounted the row (``congested``), and ``trade_first`` when the trade-first rule put it
-    before a job of another trade that scores higher (``led``)."""
+    discounted the row (``congested``), and the rule that put it before a job that scores
+    higher (``led``: ``ordering.TRADE`` or ``ordering.QUOTA``), as a fact its reasons quote."""
 
     __slots__ = ("_pair", "congested", "k", "led", "pair_of")
 
@@ -163,7 +163,7 @@ class Noted:
         pair_of: Callable[[int], Pair],
         k: int,
         congested: tuple[int, int | None] | None,
-        led: bool = False,
+        led: str | None = None,
     ) -> None:
         self.pair_of, self.k, self.congested, self.led = pair_of, k, congested, led
         self._pair: Pair | None = None
@@ -173,8 +173,8 @@ class Noted:
             self._pair = self.pair_of(self.k)
             if self.congested is not None:
                 self._pair.facts["congestion"] = self.congested
-            if self.led:
-                self._pair.facts["trade_first"] = round(TRADE_BAND * 100)
+            if self.led is not None:
+                self._pair.facts[self.led] = round(TRADE_BAND * 100)
         return self._pair
 
 

@@ -15,7 +15,7 @@ from catalogs.enums import EDUCATION_LEVELS, OFFENCE_CATEGORIES
 from matcher.congestion import Congestion
 from matcher.eligibility import eligible, vacancy_mask
 from matcher.engine import Engine
-from matcher.engine.ordering import trade_leads
+from matcher.engine.ordering import quota_leads, trade_leads
 from matcher.features.geo import haversine_km
 from matcher.features.pairs import PersonView, vacancy_features, vacancy_pair
 from matcher.index import CourseIndex, ShelterIndex, VacancyIndex, offence_bit
@@ -180,13 +180,16 @@ def test_shortlists_over_columns_equal_the_pair_by_pair_ranking(
             score = float(
                 ranker.predict_proba(np.array([pair.vector(engine.names("vacancy"))]))[0, 1]
             )
-            rows.append((-score, vacancy.vacancy_id, pair))
-        # the person's own trade first, as the engine orders a list (``ordering.trade_leads``)
-        leads = trade_leads(
-            np.array([-row[0] for row in rows]),
-            np.array([row[2].values["occupation"] for row in rows]),
-        ).tolist()
-        order = sorted(range(len(rows)), key=lambda r: (not leads[r], rows[r][0], rows[r][1]))
+            rows.append((-score, vacancy.vacancy_id, pair, bool(index.quota_open[i])))
+        # the person's own trade first, its quota jobs close to the best of it before the
+        # others, as the engine orders a list (``ordering.trade_leads``, ``quota_leads``)
+        scores = np.array([-row[0] for row in rows])
+        trade = trade_leads(scores, np.array([row[2].values["occupation"] for row in rows]))
+        first = quota_leads(scores, trade, np.array([row[3] for row in rows], dtype=bool))
+        leads, quota = trade.tolist(), first.tolist()
+        order = sorted(
+            range(len(rows)), key=lambda r: (not quota[r], not leads[r], rows[r][0], rows[r][1])
+        )
         rows = [rows[r] for r in order]
         assert [engine._id("vacancy", item) for item, _, _ in got] == [row[1] for row in rows[:15]]
         assert [score for _, _, score in got] == pytest.approx(
