@@ -68,7 +68,14 @@ def live(
             )
         elif places.limit is not None and kind != "shelter" and places.free is not None:
             notes.append(Reason("places_free", {"free": places.free, "limit": places.limit}))
-        reasons_now = (*notes, *item.reasons)[:MAX_REASONS]
+        # the places free now are said once: a quota reason keeps only its period
+        kept = [
+            Reason("quota_period", {"until": r.params.get("until", "—")})
+            if r.code == "quota_slots" and notes and notes[0].code == "places_free"
+            else r
+            for r in item.reasons
+        ]
+        reasons_now = (*notes, *kept)[:MAX_REASONS]
         shown.append(replace(item, reasons=reasons_now) if notes else item)
         if len(shown) == limit:
             break

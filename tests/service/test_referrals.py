@@ -223,6 +223,9 @@ def test_lists_count_only_free_places_and_say_who_is_referred(
     before = _list(client, world["officer"], "P00003")
     assert "V00001" in before
     assert "places_free" in before["V00001"]
+    # the places free are said once: the quota reason keeps only its period
+    assert "quota_slots" not in before["V00001"]
+    assert "quota_period" in before["V00001"]
     refer(client, world["officer"], "P00001")
     refer(client, world["officer"], "P00002")
     assert "V00001" not in _list(client, world["officer"], "P00003")  # both slots held
