@@ -28,10 +28,11 @@ import json
 import re
 import string
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Final
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 
@@ -214,3 +215,21 @@ def local_day(value: object) -> object:
 def messages(package: str) -> Messages:
     """The messages of ``package`` (loaded once)."""
     return Messages(package)
+
+
+LOCAL_TIME: Final = ZoneInfo("Asia/Almaty")
+"""Kazakhstan's time: one zone, UTC+5, for the whole country since 1 March 2024 (the system's
+time-zone database says so; the database keeps every moment in UTC)."""
+
+
+def moment(value: datetime | str | None, *, seconds: bool = False) -> str:
+    """A moment kept in UTC (a ``datetime`` or its ISO text), as a reader in Kazakhstan reads
+    it: 27.01.2027 14:05, local time; a moment without a zone is UTC, as the database keeps it."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(LOCAL_TIME).strftime(
+        "%d.%m.%Y %H:%M:%S" if seconds else "%d.%m.%Y %H:%M"
+    )

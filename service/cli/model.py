@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from catalogs.i18n import moment
 from service.cli.app import JsonOption, answered, command, day, echo_json, runtime, text
 from service.cli.data import one_decimal
 from service.store.model_card import KindEntry, TradeLists
@@ -158,9 +159,12 @@ def listing(ctx: typer.Context, as_json: JsonOption = False) -> None:
     if as_json:
         echo_json(rows)
         return
+    lang = rt.settings.lang
     for row in rows:
         mark = "*" if row["status"] == "active" else " "
-        typer.echo(f"{mark} {row['version']:<32} {row['status']:<10} {row['created_at'] or ''}")
+        status = text(f"model_status_{row['status']}", lang)
+        made = moment(row["created_at"])  # Kazakhstan time, 27.01.2027 14:05
+        typer.echo(f"{mark} {row['version']:<32} {status:<14} {made}")
 
 
 def rollback(

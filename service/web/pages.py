@@ -6,10 +6,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, quote
-from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from catalogs.i18n import messages
+from catalogs.i18n import messages, moment
 from service.runtime import Runtime
 from service.store.tables import Account
 from service.usecases import accounts
@@ -52,22 +51,6 @@ def t(key: str, lang: str, **params: object) -> str:
 def day(value: date | None) -> str:
     """27.01.2027, as dates are written in Kazakhstan (an empty string for none)."""
     return "" if value is None else value.strftime("%d.%m.%Y")
-
-
-LOCAL_TIME = ZoneInfo("Asia/Almaty")
-"""Kazakhstan's time: one zone, UTC+5, for the whole country since 1 March 2024 (the system's
-time-zone database says so; the database keeps every moment in UTC)."""
-
-
-def moment(value: datetime | None, *, seconds: bool = False) -> str:
-    """A moment kept in UTC, as a reader in Kazakhstan reads it: 27.01.2027 14:05 (local time;
-    a moment without a zone is UTC, as the database keeps it)."""
-    if value is None:
-        return ""
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    return aware.astimezone(LOCAL_TIME).strftime(
-        "%d.%m.%Y %H:%M:%S" if seconds else "%d.%m.%Y %H:%M"
-    )
 
 
 def money(value: int | None) -> str:

@@ -132,6 +132,9 @@ def test_retrain_learns_what_the_baseline_cannot_see(  # type: ignore[no-untyped
     assert "a job of their own trade in the top 3: " in shown.stdout
     listed = json.loads(run("model", "list", "--json").stdout)
     assert [row["status"] for row in listed] == ["active", "inactive"]
+    shown = run("--lang", "kk", "model", "list").stdout  # statuses in words, local time
+    assert "әрекет етеді" in shown
+    assert "active" not in shown
 
     rolled = run("--lang", "en", "model", "rollback", modelstore.BASELINE)
     assert rolled.exit_code == 0
