@@ -160,11 +160,11 @@ def listing(ctx: typer.Context, as_json: JsonOption = False) -> None:
         echo_json(rows)
         return
     lang = rt.settings.lang
-    for row in rows:
-        mark = "*" if row["status"] == "active" else " "
-        status = text(f"model_status_{row['status']}", lang)
-        made = moment(row["created_at"])  # Kazakhstan time, 27.01.2027 14:05
-        typer.echo(f"{mark} {row['version']:<32} {status:<14} {made}")
+    for line in lines:
+        mark = "*" if line.status == "active" else " "
+        status = text(f"model_status_{line.status}", lang)
+        made = moment(line.created_at)  # Kazakhstan time, 27.01.2027 14:05
+        typer.echo(f"{mark} {line.version:<32} {status:<14} {made}")
 
 
 def rollback(
