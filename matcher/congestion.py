@@ -14,6 +14,7 @@ Items whose scores tie (to the three decimals a list shows) are ordered by a see
 (weighted random keys, Efraimidis–Spirakis): reproducible for a person and a day, but not
 the same few items first for everyone.
 """
+
 from __future__ import annotations
 
 import random
