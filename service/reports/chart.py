@@ -67,8 +67,11 @@ def chart_bars(ledger: QuotaLedger, lang: str = "ru") -> tuple[str, list[ChartBa
     return level, bars
 
 
-def number_label(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}"
+def number_label(value: float | None, lang: str = "ru") -> str:
+    """302,5 in Kazakh and Russian (a decimal comma), 302.5 in English; — for no figure."""
+    if value is None:
+        return "—"
+    return f"{value:g}" if lang == "en" else f"{value:g}".replace(".", ",")
 
 
 def percent_label(value: float, lang: str, digits: int = 1) -> str:
@@ -109,7 +112,7 @@ def _draw(ledger: QuotaLedger, lang: str) -> Figure:
             lang,
             fulfilled=bar.fulfilled,
             slots=bar.slots,
-            obligation=number_label(bar.obligation),
+            obligation=number_label(bar.obligation, lang),
         )
         for bar in bars
     ]

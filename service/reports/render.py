@@ -109,7 +109,7 @@ def table_lines(ledger: QuotaLedger, lang: str = "ru", *, top: int = 5) -> list[
     area = ledger.area(lang)
 
     def employers_side(row: LedgerRow) -> str:
-        owed = text("report_line_owed", lang, obligation=number_label(row.obligation))
+        owed = text("report_line_owed", lang, obligation=number_label(row.obligation, lang))
         if row.incomplete:
             owed += " " + text("report_line_incomplete", lang, count=row.incomplete)
         answers = text(
@@ -117,7 +117,7 @@ def table_lines(ledger: QuotaLedger, lang: str = "ru", *, top: int = 5) -> list[
             lang,
             open=row.referrals_open,
             expired=row.expired_no_answer,
-            median=number_label(row.median_days_to_answer),
+            median=number_label(row.median_days_to_answer, lang),
         )
         return f"{owed} · {answers}"
 
@@ -189,7 +189,7 @@ def table_lines(ledger: QuotaLedger, lang: str = "ru", *, top: int = 5) -> list[
             lang,
             released=outcomes.released,
             hired=outcomes.hired,
-            median="—" if median is None else f"{median:g}",
+            median=number_label(median, lang),
         ),
     ]
     for retention in outcomes.retention:

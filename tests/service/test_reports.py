@@ -577,3 +577,13 @@ def test_api_shows_obligations_and_an_employer_its_own(
         (E2, 1, 1)
     ]
     assert own["incomplete"] == []
+
+
+def test_a_figure_is_written_with_the_languages_decimal_mark() -> None:
+    from service.reports.chart import number_label
+
+    assert number_label(302.5, "ru") == "302,5"
+    assert number_label(302.5, "kk") == "302,5"
+    assert number_label(302.5, "en") == "302.5"
+    assert number_label(28.0, "ru") == "28"
+    assert number_label(None, "kk") == "—"
