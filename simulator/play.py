@@ -59,7 +59,7 @@ def simulate(
     started = time.perf_counter()
     start = today - timedelta(days - 1)
     rows = session.scalars(sa.select(models.Person).order_by(col(models.Person.person_id)))
-    everyone = [person(row, protector) for row in rows]
+    everyone = [person(row, protector, start) for row in rows]  # as of the run, not the clock
     quota = session.scalars(
         sa.select(col(models.Vacancy.employer_bin)).where(col(models.Vacancy.is_quota)).distinct()
     )

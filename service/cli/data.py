@@ -186,7 +186,8 @@ def demo(
         from service.cli.app import answered
         from service.usecases import model
 
-        ctx.invoke(simulate, ctx, days=history, seed=seed, as_of=as_of)
+        # the history ends on the demo's own day, even when the clock passes midnight meanwhile
+        ctx.invoke(simulate, ctx, days=history, seed=seed, as_of=reference.isoformat())
         with answered(lang):
             outcome = model.retrain(rt, command("demo"), today=reference)
         key = "retrain_promoted" if outcome.promoted else "retrain_refused"

@@ -80,7 +80,7 @@ def load_events(session: Session) -> list[outcomes.Event]:
         col(e.date),
         col(e.contract_months),
         col(e.rank),
-    )
+    ).order_by(col(e.id))  # the order they were written in, on every database
     return [(p, k, i, ev, d.toordinal(), c, r) for p, k, i, ev, d, c, r in session.execute(query)]
 
 

@@ -29,7 +29,7 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from matcher import Ranker
 from matcher.rank import (
@@ -229,9 +229,8 @@ def _retrain(
     today = today or date.today()
     engine = glue.load_engine(session, today=today, congestion=False, learned=False)
     champion_version, champion = modelstore.rankers(session)
-    persons = {
-        row.person_id: glue.person(row, protector) for row in session.scalars(sa.select(PersonRow))
-    }
+    rows = session.scalars(sa.select(PersonRow).order_by(col(PersonRow.person_id)))
+    persons = {row.person_id: glue.person(row, protector, today) for row in rows}
     events = load_events(session)
     timings = {"reading": time.perf_counter() - started}
     say(f"events: {len(events)}")
