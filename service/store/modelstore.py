@@ -166,8 +166,9 @@ def dump(rankers: Mapping[str, Ranker]) -> bytes:
     np.savez_compressed(arrays, allow_pickle=False, **light)
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as packed:
-        packed.writestr(ESTIMATORS, buffer.getvalue())
-        packed.writestr(LIGHT, arrays.getvalue())
+        for name, data in ((ESTIMATORS, buffer), (LIGHT, arrays)):
+            # a fixed date (the zip format's first), so the same rankers give the same bytes
+            packed.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data.getvalue())
     return archive.getvalue()
 
 
