@@ -17,7 +17,7 @@ from starlette.responses import Response
 from catalogs.i18n import messages
 from catalogs.kinds import KINDS
 from service.store import modelstore
-from service.store.model_card import ModelCard
+from service.store.model_card import Gates, KindEntry, ModelCard, TradeLists, TradeShare
 from service.store.tables import AuditEvent
 from service.usecases import admin_views, model
 from service.usecases.accounts import AccountUnknown
@@ -29,6 +29,8 @@ ADMIN = "admin"
 BAR, GAP, LABEL_W, PLOT_W = 24, 8, 200, 480
 VERSION = re.compile(r"[\w.:-]{1,40}")
 """A version's name, as the API's address takes it."""
+MODELS = ("challenger", "champion", "baseline")
+"""The models the trade-first gate compares: the version judged, the one in force, the baseline."""
 SCALE = 1.5
 """The chart's axis runs from 0 to one and a half fair shares (1 = what a random order gives)."""
 
@@ -136,8 +138,92 @@ def fairness(card: ModelCard, v: Visit) -> list[dict[str, Any]]:
     return shown
 
 
+def _share(value: object, lang: str) -> str:
+    """A share (0 to 1) as a percentage to one decimal: 97,8 % in Kazakh and Russian, 97.8%
+    in English."""
+    if not isinstance(value, int | float) or value != value:  # none, or nan
+        return "—"
+    shown = f"{round(100 * value, 1):g}"
+    return f"{shown}%" if lang == "en" else f"{shown.replace('.', ',')} %"
+
+
+def _place(value: object, lang: str) -> str:
+    """A mean place to one decimal (1,4), with the reader's decimal sign."""
+    if not isinstance(value, int | float) or value != value:
+        return "—"
+    shown = f"{value:.1f}"
+    return shown if lang == "en" else shown.replace(".", ",")
+
+
+def _models(lists: TradeLists) -> dict[str, TradeShare]:
+    """The compared models' figures by name, in ``MODELS``' order (none when nobody had a job
+    of their trade to find)."""
+    found = {"challenger": lists.get("challenger"), "champion": lists.get("champion"),
+             "baseline": lists.get("baseline")}  # fmt: skip
+    if not lists.get("reachable"):
+        return {}
+    return {name: share for name, share in found.items() if share}
+
+
+def _verdict(lists: TradeLists, gates: Gates, refused: bool, v: Visit) -> str:
+    """Whether the challenger passed the trade-first gate, by how much it was refused, or
+    why it was not judged."""
+    slack = round(100 * gates.get("exact_trade_slack", 0.0))
+    needed = gates.get("exact_trade_min_lists", 0)
+    shares = _models(lists)
+    if len(shares) < len(MODELS):
+        return v.t("admin_trade_nothing")
+    if refused:
+        better = max(shares["champion"]["top_share"], shares["baseline"]["top_share"])
+        return v.t("admin_trade_refused", challenger=_share(shares["challenger"]["top_share"],
+                   v.lang), reference=_share(better, v.lang), slack=slack)  # fmt: skip
+    if lists["reachable"] < needed:
+        return v.t("admin_trade_not_judged", needed=needed)
+    return v.t("admin_trade_passed", slack=slack)
+
+
+def _referral_shares(entry: KindEntry, top: int, v: Visit) -> str | None:
+    """The same share on the held-out referrals' own lists, beside for comparison (None when
+    none of them holds a job of the person's trade)."""
+    found = entry.get("trade_first") or {}
+    persons = dict(found.get("challenger") or {}).get("persons")
+    if not persons:
+        return None
+    shares = {name: _share(dict(found.get(name) or {}).get("top_share"), v.lang) for name in MODELS}
+    return v.t("admin_trade_referrals", top=top, persons=persons, **shares)
+
+
+def trade_first(card: ModelCard, entry: KindEntry, v: Visit) -> dict[str, Any] | None:
+    """The trade-first gate measured on the lists an officer sees, in words: who was compared,
+    each model's share of persons with a job of their trade in the top and the mean place of
+    the best one, the verdict and the rule (None on a card made before the gate)."""
+    lists, gates = entry.get("trade_first_lists"), card.get("gates") or {}
+    if not isinstance(lists, dict) or "exact_trade_band" not in gates:
+        return None
+    top, size = gates.get("exact_trade_top", 3), lists.get("size", 10)
+    refused = any(r.get("code") == "exact_trade_down" for r in entry.get("refused") or [])
+    return {
+        "who": v.t("admin_trade_lists", size=size, reachable=lists.get("reachable", 0),
+                   persons=lists.get("persons", 0), beyond=size + 1),
+        "top": top,
+        "rows": [
+            {"name": name, "share": _share(found["top_share"], v.lang),
+             "place": _place(found["best_rank"], v.lang)}
+            for name, found in _models(lists).items()
+        ],
+        "champion": card.get("champion"),
+        "verdict": _verdict(lists, gates, refused, v),
+        "bad": refused,
+        "referrals": _referral_shares(entry, top, v),
+        "rule": v.t("admin_trade_rule", slack=round(100 * gates.get("exact_trade_slack", 0.0)),
+                    needed=gates.get("exact_trade_min_lists", 0),
+                    band=round(100 * gates["exact_trade_band"])),
+    }  # fmt: skip
+
+
 def _kinds(card: ModelCard, v: Visit) -> list[dict[str, Any]]:
-    """Each kind's held-out figures and the reasons it was refused, in words."""
+    """Each kind's held-out figures, the trade-first gate and the reasons it was refused, in
+    words."""
     shown = []
     for kind, entry in (card.get("kinds") or {}).items():
         if not isinstance(entry, dict):
@@ -153,7 +239,8 @@ def _kinds(card: ModelCard, v: Visit) -> list[dict[str, Any]]:
         ]
         refused = [modelstore.reason_text(r, v.lang) for r in entry.get("refused") or []]
         shown.append({"kind": v.t(f"kind_{kind}"), "figures": figures, "refused": refused,
-                      "promoted": bool(entry.get("promoted"))})  # fmt: skip
+                      "promoted": bool(entry.get("promoted")),
+                      "trade": trade_first(card, entry, v)})  # fmt: skip
     return shown
 
 
