@@ -12,6 +12,7 @@ import random
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -98,3 +99,32 @@ def write_csv(events: list[dict[str, object]], path: Path) -> Path:
         for event in events:
             writer.writerow({**event, "date": str(event["date"])})
     return path
+
+
+def demo_with_history(
+    session: Session,
+    protector: Protector,
+    tmp_path: Path,
+    run: Callable[..., Any],
+    today: date,
+) -> None:
+    """A small demo (seed 11: 300 vacancies, 30 courses, 250 persons) and, imported through
+    `matcher import outcomes`, a history in which some employers keep people (``good_employer``)."""
+    from catalogs.demo import DemoSpec
+    from service.store import demo
+
+    demo.build(
+        session,
+        DemoSpec(seed=11, as_of=today, vacancies=300, courses=30, persons=250),
+        protector=protector,
+    )
+    session.commit()
+    engine = glue.load_engine(session, today=today, congestion=False, learned=False)
+    events = referrals(
+        session,
+        protector,
+        lambda p, rec, rank, day: 0.75 if good_employer(engine, rec.id) else 0.1,
+        today=today,
+    )
+    result = run("import", "outcomes", str(write_csv(events, tmp_path / "o.csv")))
+    assert result.exit_code == 0, result.output

@@ -17,15 +17,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from catalogs.demo import DemoSpec
 from service.api.app import create_app
 from service.api.schemas import ModelCard, PlanOut
 from service.api.schemas.model import ALWAYS
 from service.plans import rendering
 from service.plans import versions as plan_versions
 from service.runtime import Runtime
-from service.store import demo, model_card, modelstore, tokens
-from service.store import rows as glue
+from service.store import model_card, modelstore, tokens
 from service.store.tables import ModelVersion
 from service.usecases import model
 from service.usecases.actor import Actor
@@ -136,21 +134,7 @@ def test_an_old_card_is_answered_as_stored(openapi: dict[str, Any]) -> None:
 def world(runtime: Runtime, session: Session, tmp_path: Path, run) -> Runtime:  # type: ignore[no-untyped-def]
     """The demo, a history of outcomes in which some employers keep people, and a learned
     model trained on it and promoted."""
-    demo.build(
-        session,
-        DemoSpec(seed=11, as_of=TODAY, vacancies=300, courses=30, persons=250),
-        protector=runtime.protector,
-    )
-    session.commit()
-    engine = glue.load_engine(session, today=TODAY, congestion=False, learned=False)
-    events = outcome_world.referrals(
-        session,
-        runtime.protector,
-        lambda p, rec, rank, day: 0.75 if outcome_world.good_employer(engine, rec.id) else 0.1,
-        today=TODAY,
-    )
-    result = run("import", "outcomes", str(outcome_world.write_csv(events, tmp_path / "o.csv")))
-    assert result.exit_code == 0, result.output
+    outcome_world.demo_with_history(session, runtime.protector, tmp_path, run, TODAY)
     assert model.retrain(runtime, Actor(role="admin"), today=TODAY).promoted
     return runtime
 

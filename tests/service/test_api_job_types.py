@@ -17,12 +17,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from catalogs.demo import DemoSpec
 from service.api.app import create_app
 from service.api.routes import data as data_routes
 from service.runtime import Runtime
-from service.store import demo, modelstore, tokens
-from service.store import rows as glue
+from service.store import modelstore, tokens
 from service.store.tables import ModelVersion, Person
 from service.usecases import allocation
 from service.usecases.actor import Actor
@@ -110,21 +108,7 @@ def test_a_jobs_result_is_described_by_its_kind(openapi: dict[str, Any]) -> None
 @pytest.fixture
 def world(runtime: Runtime, session: Session, tmp_path: Path, run) -> Runtime:  # type: ignore[no-untyped-def]
     """The demo and a history of outcomes in which some employers keep people."""
-    demo.build(
-        session,
-        DemoSpec(seed=11, as_of=TODAY, vacancies=300, courses=30, persons=250),
-        protector=runtime.protector,
-    )
-    session.commit()
-    engine = glue.load_engine(session, today=TODAY, congestion=False, learned=False)
-    events = outcome_world.referrals(
-        session,
-        runtime.protector,
-        lambda p, rec, rank, day: 0.75 if outcome_world.good_employer(engine, rec.id) else 0.1,
-        today=TODAY,
-    )
-    result = run("import", "outcomes", str(outcome_world.write_csv(events, tmp_path / "o.csv")))
-    assert result.exit_code == 0, result.output
+    outcome_world.demo_with_history(session, runtime.protector, tmp_path, run, TODAY)
     return runtime
 
 
