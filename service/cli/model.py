@@ -13,14 +13,21 @@ from service.cli.data import one_decimal
 from service.store.model_card import KindEntry, TradeLists
 
 
-def _figures(entry: KindEntry) -> str:
+def _figures(entry: KindEntry, lang: str) -> str:
     challenger, champion = entry.get("challenger"), entry.get("champion")
     if not challenger or not champion:
         return ""
     return (
-        f"NDCG@10 {challenger['ndcg@10']:.4f} / {champion['ndcg@10']:.4f}, "
-        f"AUC {challenger['auc']:.4f} / {champion['auc']:.4f}"
+        f"NDCG@10 {_decimal(challenger['ndcg@10'], 4, lang)} / "
+        f"{_decimal(champion['ndcg@10'], 4, lang)}, "
+        f"AUC {_decimal(challenger['auc'], 4, lang)} / {_decimal(champion['auc'], 4, lang)}"
     )
+
+
+def _decimal(value: float, digits: int, lang: str) -> str:
+    """0,8937 in Russian and Kazakh, 0.8937 in English."""
+    shown = f"{value:.{digits}f}"
+    return shown if lang == "en" else shown.replace(".", ",")
 
 
 def _trade_shares(trade: dict[str, Any]) -> dict[str, object]:
@@ -85,7 +92,7 @@ def retrain(
     typer.echo(text(key, lang, version=outcome.version, active=outcome.active))
     for kind, entry in outcome.card["kinds"].items():
         verdict = text("kind_promoted" if entry.get("promoted") else "kind_kept", lang)
-        typer.echo(f"  {text('kind_' + kind, lang)}: {verdict}  {_figures(entry)}")
+        typer.echo(f"  {text('kind_' + kind, lang)}: {verdict}  {_figures(entry, lang)}")
         for reason in entry.get("refused", []):
             typer.echo(f"    - {reason_text(reason, lang)}")
     if not outcome.promoted:
@@ -113,10 +120,10 @@ def show(
     typer.echo(text("model_card", lang, version=card["version"], status=status))
     for kind, entry in card.get("kinds", {}).items():
         verdict = text("kind_promoted" if entry.get("promoted") else "kind_kept", lang)
-        typer.echo(f"  {text('kind_' + kind, lang)}: {verdict}  {_figures(entry)}")
+        typer.echo(f"  {text('kind_' + kind, lang)}: {verdict}  {_figures(entry, lang)}")
         for attribute, audit in (entry.get("fairness") or {}).items():
             ratios = [
-                f"{text('metric_' + metric, lang)} {found['ratio']:.2f} "
+                f"{text('metric_' + metric, lang)} {_decimal(found['ratio'], 2, lang)} "
                 f"({text('lowest_group', lang, group=group_label(attribute, found['worst'], lang))})"
                 for metric, found in (
                     ("exposure_ratio", audit.get("exposure_ratio")),

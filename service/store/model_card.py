@@ -322,7 +322,12 @@ def words(code: str, lang: str, **params: object) -> str:
 
 def reason_text(reason: Mapping[str, Any], lang: str) -> str:
     """One refusal reason of a model card, in the reader's words (CLI and API alike)."""
-    params = {k: v for k, v in reason.items() if k != "code"}
+    params = {
+        # a figure with the language's decimal mark: 0,554 in Russian and Kazakh
+        k: str(v).replace(".", ",") if isinstance(v, float) and lang != "en" else v
+        for k, v in reason.items()
+        if k != "code"
+    }
     if "metric" in params:
         params["metric"] = words(f"metric_{params['metric']}", lang)
     if "attribute" in params:

@@ -90,3 +90,17 @@ def test_an_employer_sees_the_ratios_of_an_old_card_not_the_groups(
     assert audit == {"exposure_ratio": {"ratio": 0.93, "worst": "female"}}
     assert seen["note"] == OLD_CARD["note"]  # type: ignore[typeddict-item]
     assert seen["status"] == "active"
+
+
+def test_a_refusals_figures_take_the_languages_decimal_mark() -> None:
+    from service.store.model_card import reason_text
+
+    reason = {
+        "code": "worse_than_champion",
+        "metric": "auc",
+        "challenger": 0.5325,
+        "champion": 0.554,
+    }
+    assert reason_text(reason, "ru").endswith("0,5325 против 0,554")
+    assert "0,5325" in reason_text(reason, "kk")
+    assert reason_text(reason, "en").count("0.5") == 2
