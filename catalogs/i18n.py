@@ -35,6 +35,7 @@ from typing import Any, Final
 from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.numbers import get_decimal_symbol
 
 LANGS: Final = ("ru", "kk", "en")
 DEFAULT_LANG: Final = "ru"
@@ -233,3 +234,16 @@ def moment(value: datetime | str | None, *, seconds: bool = False) -> str:
     return aware.astimezone(LOCAL_TIME).strftime(
         "%d.%m.%Y %H:%M:%S" if seconds else "%d.%m.%Y %H:%M"
     )
+
+
+def decimal(value: float, lang: str, digits: int | None = None) -> str:
+    """A number with the language's decimal mark (CLDR's, through Babel): 0,8937 in Russian
+    and Kazakh, 0.8937 in English; to ``digits`` places, or (None) as short as it is exact
+    to six significant digits (302,5; 28)."""
+    shown = f"{value:g}" if digits is None else f"{value:.{digits}f}"
+    return shown.replace(".", _decimal_symbol(lang if lang in LANGS else DEFAULT_LANG))
+
+
+@cache
+def _decimal_symbol(lang: str) -> str:
+    return str(get_decimal_symbol(lang))

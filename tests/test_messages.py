@@ -311,3 +311,13 @@ def test_what_the_commands_print_in_kazakh_and_russian_holds_no_codes_or_iso_day
             assert not words & codes, (lang, words & codes)
             assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", shown), lang
             assert not re.search(r"\b1 свободных|\b[2-4] мест\b|\b1 мест\b", shown), lang
+
+
+def test_a_decimal_takes_the_languages_mark() -> None:
+    from catalogs.i18n import decimal
+
+    assert decimal(0.8937, "ru", 4) == "0,8937"
+    assert decimal(0.8937, "kk", 2) == "0,89"
+    assert decimal(0.8937, "en", 4) == "0.8937"
+    assert decimal(302.5, "kk") == "302,5"
+    assert decimal(28.0, "ru") == "28"

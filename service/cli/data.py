@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from catalogs.i18n import decimal
 from service.cli.app import (
     JsonOption,
     command,
@@ -285,8 +286,7 @@ def simulate(
 def one_decimal(value: float, lang: str) -> str:
     """A number to one decimal place (seconds, a percentage) as each language writes it:
     0,8 in Russian and Kazakh, 0.8 in English."""
-    shown = f"{value:.1f}"
-    return shown if lang == "en" else shown.replace(".", ",")
+    return decimal(value, lang, 1)
 
 
 def percent(share: float | None, lang: str) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from catalogs.i18n import moment
+from catalogs.i18n import decimal, moment
 from service.cli.app import JsonOption, answered, command, day, echo_json, runtime, text
 from service.cli.data import one_decimal
 from service.store.model_card import KindEntry, TradeLists
@@ -18,16 +18,10 @@ def _figures(entry: KindEntry, lang: str) -> str:
     if not challenger or not champion:
         return ""
     return (
-        f"NDCG@10 {_decimal(challenger['ndcg@10'], 4, lang)} / "
-        f"{_decimal(champion['ndcg@10'], 4, lang)}, "
-        f"AUC {_decimal(challenger['auc'], 4, lang)} / {_decimal(champion['auc'], 4, lang)}"
+        f"NDCG@10 {decimal(challenger['ndcg@10'], lang, 4)} / "
+        f"{decimal(champion['ndcg@10'], lang, 4)}, "
+        f"AUC {decimal(challenger['auc'], lang, 4)} / {decimal(champion['auc'], lang, 4)}"
     )
-
-
-def _decimal(value: float, digits: int, lang: str) -> str:
-    """0,8937 in Russian and Kazakh, 0.8937 in English."""
-    shown = f"{value:.{digits}f}"
-    return shown if lang == "en" else shown.replace(".", ",")
 
 
 def _trade_shares(trade: dict[str, Any]) -> dict[str, object]:
@@ -123,7 +117,7 @@ def show(
         typer.echo(f"  {text('kind_' + kind, lang)}: {verdict}  {_figures(entry, lang)}")
         for attribute, audit in (entry.get("fairness") or {}).items():
             ratios = [
-                f"{text('metric_' + metric, lang)} {_decimal(found['ratio'], 2, lang)} "
+                f"{text('metric_' + metric, lang)} {decimal(found['ratio'], lang, 2)} "
                 f"({text('lowest_group', lang, group=group_label(attribute, found['worst'], lang))})"
                 for metric, found in (
                     ("exposure_ratio", audit.get("exposure_ratio")),

@@ -8,7 +8,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from catalogs.i18n import messages
+from catalogs.i18n import decimal, messages
 from catalogs.reference.places import places
 from service.reports.areas import area_prefix, district_of, place_name
 from service.reports.shapes import QuotaLedger
@@ -71,7 +71,7 @@ def number_label(value: float | None, lang: str = "ru") -> str:
     """302,5 in Kazakh and Russian (a decimal comma), 302.5 in English; — for no figure."""
     if value is None:
         return "—"
-    return f"{value:g}" if lang == "en" else f"{value:g}".replace(".", ",")
+    return decimal(value, lang)
 
 
 def percent_label(value: float, lang: str, digits: int = 1) -> str:

@@ -17,7 +17,7 @@ from typing import Any, NotRequired, Required, cast
 # shapes through pydantic, which takes only this one before Python 3.12
 from typing_extensions import TypedDict
 
-from catalogs.i18n import messages
+from catalogs.i18n import decimal, messages
 from matcher import FEATURES, __version__
 from matcher.rank import WEIGHTS
 
@@ -324,7 +324,7 @@ def reason_text(reason: Mapping[str, Any], lang: str) -> str:
     """One refusal reason of a model card, in the reader's words (CLI and API alike)."""
     params = {
         # a figure with the language's decimal mark: 0,554 in Russian and Kazakh
-        k: str(v).replace(".", ",") if isinstance(v, float) and lang != "en" else v
+        k: decimal(v, lang) if isinstance(v, float) else v
         for k, v in reason.items()
         if k != "code"
     }

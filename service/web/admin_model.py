@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from catalogs.i18n import messages
+from catalogs.i18n import decimal, messages
 from catalogs.kinds import KINDS
 from service.store import modelstore
 from service.store.model_card import Gates, KindEntry, ModelCard, TradeLists, TradeShare
@@ -42,8 +42,7 @@ def _words(key: str, lang: str, **params: object) -> str:
 def _number(value: object, lang: str) -> str:
     if not isinstance(value, int | float):
         return "—"
-    shown = f"{value:.2f}"
-    return shown if lang == "en" else shown.replace(".", ",")
+    return decimal(value, lang, 2)
 
 
 def chart(title: str, rows: list[dict[str, Any]], v: Visit) -> Markup:
@@ -151,8 +150,7 @@ def _place(value: object, lang: str) -> str:
     """A mean place to one decimal (1,4), with the reader's decimal sign."""
     if not isinstance(value, int | float) or value != value:
         return "—"
-    shown = f"{value:.1f}"
-    return shown if lang == "en" else shown.replace(".", ",")
+    return decimal(value, lang, 1)
 
 
 def _models(lists: TradeLists) -> dict[str, TradeShare]:
