@@ -74,6 +74,9 @@ def shot(page: Any, name: str) -> None:
 def log_in(page: Any, site: Site, login: str, lang: str, password: str = PASSWORD) -> None:
     page.goto(site.base + "/login")
     page.get_by_role("button", name=LANG_BUTTON[lang]).click()
+    # the button posts a form and the page comes back in that language: wait for it, not
+    # only for the click (the page before may still be the one read)
+    page.wait_for_function("lang => document.documentElement.lang === lang", arg=lang)
     assert page.locator("html").get_attribute("lang") == lang
     checked(page)
     page.get_by_label(web("login_field", lang), exact=True).fill(login)
