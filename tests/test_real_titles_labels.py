@@ -22,7 +22,12 @@ NATIONAL = {"2357": "2359", "2358": "3422"}
 # Each half's draws, in the order they walk it: a draw starts where the one before it stopped.
 DRAWS = {
     "tuning": ["labels_tuning.csv", "labels_tuning_2.csv"],
-    "held_out": ["labels_held_out.csv", "labels_held_out_2.csv", "labels_held_out_3.csv"],
+    "held_out": [
+        "labels_held_out.csv",
+        "labels_held_out_2.csv",
+        "labels_held_out_3.csv",
+        "labels_held_out_4.csv",
+    ],
 }
 PATTERNS = {
     "position": r"[1-9][0-9]*",
