@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from catalogs.i18n import messages
+from catalogs.i18n import decimal, messages
 
 
 def is_chance(ranker: Any) -> bool:
@@ -29,13 +29,15 @@ def legend(lang: str) -> str:
 
 def value(ranker: Any, score: float, lang: str) -> str:
     """The score: «37 %» (English «37%») for a chance, «0,912» (English «0.912») for a fit."""
-    if not is_chance(ranker):  # a decimal comma in Kazakh and Russian
-        return f"{score:.3f}" if lang == "en" else f"{score:.3f}".replace(".", ",")
+    if not is_chance(ranker):
+        return decimal(score, lang, 3)
     return f"{100 * score:.0f}%" if lang == "en" else f"{100 * score:.0f} %"
 
 
 def share(ranker: Any, part: float, lang: str = "en") -> str:
     """A feature's share of the score, in the score's unit: «+12.3» points of a chance (with a
     decimal comma in Kazakh and Russian)."""
-    found = f"{100 * part:+.1f}" if is_chance(ranker) else f"{part:.3f}"
-    return found if lang == "en" else found.replace(".", ",")
+    if not is_chance(ranker):
+        return decimal(part, lang, 3)
+    points = decimal(100 * part, lang, 1)
+    return points if points.startswith("-") else f"+{points}"

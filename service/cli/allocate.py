@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
+from catalogs.i18n import decimal
 from service.cli.app import AsOfOption, JsonOption, answered, command, day, echo_json, runtime, text
-from service.cli.help import decimal
 
 
 def allocate(
@@ -49,9 +49,10 @@ def allocate(
         item = entry.item_id or "—"
         reason = entry.reasons[0].text(lang) if entry.reasons else ""
         kind = text("allocate_item_kind", lang, kind=entry.kind)
-        expected = decimal(f"{entry.expected:.3f}", lang)
+        expected = decimal(entry.expected, lang, 3)
         typer.echo(f"  {entry.person_id:<10} {kind:<17} {item:<12} {expected}  {reason}")
     for kind, figures in result.summary["kinds"].items():  # type: ignore[attr-defined]
+        ratio = figures["ratio_to_greedy"]
         typer.echo(
             text(
                 "allocate_summary",
@@ -59,7 +60,7 @@ def allocate(
                 kind=kind,
                 assigned=figures["assigned"],
                 wanting=figures["persons_wanting"],
-                ratio=decimal(figures["ratio_to_greedy"], lang),
+                ratio=None if ratio is None else decimal(ratio, lang),
                 violations=figures["capacity_violations"],
             )
         )

@@ -73,7 +73,7 @@ from typer._click.exceptions import (
 )
 from typer._click.formatting import HelpFormatter
 
-from catalogs.i18n import messages
+from catalogs.i18n import decimal, messages
 
 LANG_KEY: Final = "matcher.lang"
 """Where the invocation's language is kept in the contexts' shared ``meta``."""
@@ -171,19 +171,23 @@ def value_label(param: Any, lang: str) -> str:
         f"type:{bounds}",
         lang,
         type=catalog(lang)[f"type:{kind}"],
-        min=decimal(low, lang),
-        max=decimal(high, lang),
+        min=written(low, lang),
+        max=written(high, lang),
     )
     return label if param.nargs == 1 else f"{label}..."
 
 
-def decimal(value: object, lang: str) -> str:
-    """A number (or a number already written, «0.734») as ``lang`` writes it: with a decimal
-    comma in Kazakh and Russian; anything else as it is."""
+def written(value: object, lang: str) -> str:
+    """A number with a decimal point, a parameter's bound (1.0) or a value typed on the line
+    («2.50»), as ``lang`` writes it (``catalogs.i18n.decimal``) to as many places as it has
+    («1,0», «2,50» in Russian and Kazakh); anything else (an integer, a day, 27.01.2027, a
+    word, a typed number with more digits than a float holds) as it is."""
     shown = str(value)
-    if lang == "en" or not isinstance(value, float | str) or not DECIMAL.fullmatch(shown):
+    if not isinstance(value, float | str) or not DECIMAL.fullmatch(shown):
         return shown
-    return shown.replace(".", ",")
+    if isinstance(value, str) and sum(char.isdigit() for char in shown) > FLOAT_DIGITS:
+        return shown
+    return decimal(float(shown), lang, len(shown.partition(".")[2]))
 
 
 class _UsageFormatter(HelpFormatter):
@@ -222,8 +226,11 @@ WORDS_KEY: Final = "matcher.words"
 """Where the invocation's words (``--lang`` moved in front) are kept in ``meta``."""
 SAMPLE_DAY: Final = datetime(2027, 1, 27, 9, 30)
 """The moment a refused date shows, in each format the parameter accepts, as an example."""
-DECIMAL: Final = re.compile(r"[-+]?\d+\.\d+")
-"""A number written with a decimal point (a day, 27.01.2027, is not one)."""
+DECIMAL: Final = re.compile(r"-?(0|[1-9]\d*)\.\d+")
+"""A number written with a decimal point, as a float writes it (a day, 27.01.2027, is not one;
+nor is «+2.5» or «02.5», shown as typed)."""
+FLOAT_DIGITS: Final = 15
+"""The digits a float holds exactly: a typed number with no more is written again unchanged."""
 OUT_OF_RANGE: Final = ("greater_than_equal", "greater_than", "less_than_equal", "less_than")
 """Pydantic's names for a number outside a parameter's ``min`` and ``max``."""
 
@@ -322,7 +329,7 @@ def invalid(error: BadParameter, words: list[str], say: Callable[..., str], lang
     if kind in OUT_OF_RANGE:
         low, high = info.min, info.max
         code = "at_most" if low is None else "at_least" if high is None else "between"
-        low, high, value = (decimal(number, lang) for number in (low, high, value))
+        low, high, value = (written(number, lang) for number in (low, high, value))
         return say(code, name=name, value=value, min=low, max=high)
     by_type = {int: "not_integer", float: "not_number", bool: "not_yes_no"}
     return say(by_type.get(described.annotation, "invalid_value"), name=name, value=value)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from catalogs.i18n import decimal
 from matcher.rank import shown
 from service.cli.app import (
     AsOfOption,
@@ -186,7 +187,7 @@ def why(
     for name, value in result.features.items():
         feature = engine_text.text(f"feature_{name}", lang)
         part = shown.share(ranker, result.contributions[name], lang)
-        figure = f"{value:5.2f}" if lang == "en" else f"{value:5.2f}".replace(".", ",")
+        figure = decimal(value, lang, 2).rjust(5)
         typer.echo(f"  {feature:<28} {figure} → {part}")
     for reason in result.reasons:
         typer.echo(f"  • {reason.text(lang)}")

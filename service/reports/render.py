@@ -9,7 +9,7 @@ import textwrap
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
-from catalogs.i18n import messages
+from catalogs.i18n import decimal, messages
 from service.reports.chart import (
     ChartBar,
     chart_bars,
@@ -44,6 +44,9 @@ Dialect = Literal["excel", "rfc4180"]
 ``rfc4180``: for programs. See :func:`to_csv`."""
 DIALECTS: tuple[Dialect, ...] = ("excel", "rfc4180")
 BOM = "\ufeff"
+EXCEL_LANG = "ru"
+"""Whose regional settings the ``excel`` dialect writes numbers for, whatever the language of
+its headers: a Russian Excel (a Kazakh one writes them alike, 0,3077)."""
 
 
 def safe_cell(value: object) -> object:
@@ -57,11 +60,12 @@ def safe_cell(value: object) -> object:
 
 
 def _excel_cell(value: object) -> object:
-    """A value as a Kazakh or Russian Excel reads it: 0,3077 and 30.06.2026."""
+    """A value as a Kazakh or Russian Excel reads it: 0,3077 (every place the figure has, 7,0
+    as 7.0) and 30.06.2026."""
     if isinstance(value, bool):
         return value
     if isinstance(value, float):
-        return str(value).replace(".", ",")
+        return decimal(value, EXCEL_LANG, len(repr(value).partition(".")[2]))
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     return value

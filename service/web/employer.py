@@ -14,7 +14,7 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from catalogs.i18n import messages
+from catalogs.i18n import decimal, messages
 from service.api.views import anonymous
 from service.usecases import capacity, employers, notifications, referrals, shortlists, vacancies
 from service.usecases.errors import NotFound, Problem
@@ -112,11 +112,11 @@ def _obligation(v: Visit, bin_: str, today: date) -> dict[str, object] | None:
         return None
     row, standing = view.record, view.standing
     missing = standing.missing
-    percent = None if row.quota_percent is None else f"{row.quota_percent:g}"
+    percent = None if row.quota_percent is None else decimal(row.quota_percent, v.lang)
     return {
         "name": row.name,
         "headcount": row.headcount,
-        "percent": percent if v.lang == "en" or percent is None else percent.replace(".", ","),
+        "percent": percent,
         "obligation": standing.obligation,
         "missing": None
         if missing is None

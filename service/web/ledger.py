@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from catalogs.i18n import messages
+from catalogs.i18n import decimal, messages
 from catalogs.reference.places import places
 from service.reports import render
 from service.reports.shapes import LedgerRow, QuotaLedger
@@ -29,10 +29,7 @@ COLUMNS = (
 
 def number(value: float | None, lang: str) -> str:
     """2,5 in Kazakh and Russian, 2.5 in English; a dash for none."""
-    if value is None:
-        return "—"
-    shown = f"{value:g}"
-    return shown if lang == "en" else shown.replace(".", ",")
+    return "—" if value is None else decimal(value, lang)
 
 
 def percent(rate: float | None, lang: str) -> str:

@@ -311,14 +311,14 @@ def test_a_help_page_labels_every_kind_of_value_in_the_language(lang: str) -> No
 
 @pytest.mark.parametrize("lang", LOCAL)
 def test_a_number_in_an_allocation_has_the_languages_decimal_mark(lang: str) -> None:
-    from service.cli.help import decimal
+    from service.cli.help import written
 
     figures = {"assigned": 3, "wanting": 4, "violations": 0}
-    summary = text("allocate_summary", lang, kind="vacancy", ratio=decimal(0.987, lang), **figures)
+    summary = text("allocate_summary", lang, kind="vacancy", ratio=written(0.987, lang), **figures)
     assert "×0,987" in summary
-    assert decimal("0.734", lang) == "0,734"
-    assert decimal("27.01.2027", lang) == "27.01.2027"
-    assert decimal(0.987, "en") == "0.987"
+    assert written("0.734", lang) == "0,734"
+    assert written("27.01.2027", lang) == "27.01.2027"
+    assert written(0.987, "en") == "0.987"
 
 
 @pytest.mark.parametrize("lang", LOCAL)
