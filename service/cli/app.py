@@ -22,7 +22,8 @@ import typer
 from typer.core import TyperGroup
 
 from catalogs.i18n import LANGS, messages
-from service.cli.help import WORDS_KEY, HelpContext, Refusal, in_words, localise
+from service.cli.help import HelpContext, localise
+from service.cli.refusals import WORDS_KEY, Refusal, in_words
 
 if TYPE_CHECKING:
     from service.runtime import Runtime
@@ -114,7 +115,7 @@ def lang_of(args: Sequence[str]) -> str:
 class LangAnywhere(TyperGroup):
     """The root group: accepts ``--lang`` before or after the command name, and speaks that
     language on every help page of the tree and in every refusal of the line
-    (``service.cli.help``)."""
+    (``service.cli.help``, ``service.cli.refusals``)."""
 
     context_class = HelpContext
 

@@ -337,3 +337,21 @@ def test_a_file_system_failure_is_said_in_the_language(lang: str) -> None:
     assert "`ENOTEMPTY`" in unusual  # named by its symbol inside a native sentence
     assert latin_words(unusual) == []
     assert latin_words(os_error(OSError("no number"), lang)) == []
+
+
+@pytest.mark.parametrize("lang", LOCAL)
+def test_the_refusals_are_worded_by_their_own_module(lang: str) -> None:
+    from typer._click.exceptions import BadOptionUsage, NoSuchOption, UsageError
+
+    from service.cli.refusals import refusal
+
+    unknown = refusal(NoSuchOption("--limt", possibilities=["--limit"]), [], lang)
+    assert unknown is not None
+    assert "--limt" in unknown
+    assert "--limit" in unknown  # the close name
+    assert latin_words(unknown.replace("--limt", "").replace("--limit", "")) == []
+    empty = refusal(BadOptionUsage("--kato", "--kato option requires an argument"), [], lang)
+    assert empty == messages("service.cli").text(
+        "refusal_option_needs_value", lang, option="--kato"
+    )
+    assert refusal(UsageError("something else"), [], lang) is None  # shown as Click words it
