@@ -112,7 +112,7 @@ def shelter(row: models.Shelter, used: Used = (0, 0)) -> Shelter:
     )
 
 
-def effective_status(row: models.Person, today: date) -> tuple[str, str]:
+def effective_status(row: models.Person | sa.Row[Any], today: date) -> tuple[str, str]:
     """Status and probation kind as of ``today``: a person recorded ``in_custody`` whose
     release date has passed is released from that day, before the daily clock records it."""
     if row.status == "in_custody" and row.release_date is not None and row.release_date <= today:
@@ -120,7 +120,11 @@ def effective_status(row: models.Person, today: date) -> tuple[str, str]:
     return row.status, row.probation_kind
 
 
-def person(row: models.Person, protector: Protector, today: date | None = None) -> Person:
+def person(
+    row: models.Person | sa.Row[Any], protector: Protector, today: date | None = None
+) -> Person:
+    """The engine's record of a person's row (an ORM row, or its columns as read by
+    ``access.person_to_read``)."""
     status, probation_kind = effective_status(row, today or date.today())
     support = open_support(protector, row.support_cipher)
     return Person(

@@ -71,7 +71,7 @@ def generate(rt: Runtime, actor: Actor, person_id: str, *, today: date | None = 
     """A new version from the engine and the person's lists as the shortlist shows them; the
     inspector's decisions in the last one are kept."""
     with rt.session() as session:
-        person = glue.person(access.person(session, actor, person_id), rt.protector)
+        person = glue.person(access.person_to_read(session, actor, person_id), rt.protector)
     engine = engine_for(rt, today)
     lists = shown_lists(rt, engine)(person)
     with rt.writing() as session:

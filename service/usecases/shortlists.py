@@ -86,7 +86,7 @@ def person_shortlist(
     """The person's best ``limit`` items of ``kind``, each with its reasons."""
     _kind(kind)
     with rt.session() as session:
-        person = glue.person(access.person(session, actor, person_id), rt.protector)
+        person = glue.person(access.person_to_read(session, actor, person_id), rt.protector)
     engine = engine_for(rt, today)
     overlay = places_for(rt, engine)
     # most lists lose few items to the places as they stand and to the same job listed twice:
@@ -237,7 +237,7 @@ def why(
     """Eligibility verdicts, features, score and rank of one pair."""
     _kind(kind)
     with rt.session() as session:
-        person = glue.person(access.person(session, actor, person_id), rt.protector)
+        person = glue.person(access.person_to_read(session, actor, person_id), rt.protector)
     engine = engine_for(rt, today)
     try:
         result = engine.why(person, kind, item_id)
