@@ -9,8 +9,10 @@ from pydantic import (
     ConfigDict,
     Field,
     TypeAdapter,
+    ValidationError,
 )
 
+from catalogs.i18n import messages
 from service.api.schemas.common import (
     ErrorDetail,
     Moment,
@@ -28,12 +30,16 @@ class JobError(BaseModel):
 
     code: str
     """The refusal's code (``import_rejected``, ``allocate_unknown_region``, ...), ``internal``
-    for a fault, or ``abandoned`` for a job whose runner went away."""
+    for a fault, ``abandoned`` for a job whose runner went away, or ``stored_unreadable`` for a
+    result or an error stored in a shape this version does not read (an earlier version's, or
+    edited by hand): it is not shown, and the job keeps the state it was stored with."""
     message: str
-    """What happened, in the language the job was asked in."""
+    """What happened, in the language the job was asked in (for ``stored_unreadable``, the
+    reader's)."""
     details: list[ErrorDetail] = []
     """A rejected import's bad rows (line or record, column, code, value, reason); for
-    ``internal``, the fault's type (``code``) and text (``message``)."""
+    ``internal``, the fault's type (``code``) and text (``message``); for
+    ``stored_unreadable``, each stored field that does not fit (``column``) and how."""
 
 
 class _Job(BaseModel):
@@ -50,9 +56,11 @@ class _Job(BaseModel):
     progress: float = Field(ge=0, le=1)
     """How far it got, from 0 to 1 (1 once succeeded)."""
     result: object | None
-    """What it answered once succeeded; null before, and when it failed."""
+    """What it answered once succeeded; null before, when it failed, and when what it stored
+    cannot be read (``error`` then says so)."""
     error: JobError | None
-    """Why it failed; null otherwise."""
+    """Why it failed, or why its stored result cannot be shown (``stored_unreadable``); null
+    otherwise."""
     created_at: Moment
     """When it was queued."""
     started_at: Moment | None
@@ -95,6 +103,40 @@ result is told by ``kind``."""
 
 JOB: TypeAdapter[AllocationJob | RetrainJob | ImportJob] = TypeAdapter(JobOut)
 """Reads a ``jobs`` row as its kind's shape."""
+ENVELOPE = ("id", "kind", "state", "progress", "created_at", "started_at", "finished_at")
+"""A job's fields outside its result and error: what is answered of a job whatever it stored."""
+UNREADABLE = "stored_unreadable"
+
+
+def job_out(job: object, lang: str) -> AllocationJob | RetrainJob | ImportJob:
+    """A ``jobs`` row as its kind's shape. A result or an error stored in another shape (by an
+    earlier version, or edited by hand) is not shown: the job is answered with the state it
+    was stored with, a null result, and an error ``stored_unreadable`` that names each field
+    that does not fit, in ``lang``. Raises ``ValidationError`` when the rest of the row (its
+    kind, state, progress or times) fits no shape (:func:`unreadable` says where)."""
+    try:
+        return JOB.validate_python(job, from_attributes=True)
+    except ValidationError as refused:
+        kind = str(getattr(job, "kind", ""))
+        problems = unreadable(refused, kind, lang)
+    envelope = {name: getattr(job, name, None) for name in ENVELOPE}
+    said = messages("service").text(f"api_job_{UNREADABLE}", lang)
+    error = {"code": UNREADABLE, "message": said, "details": problems}
+    return JOB.validate_python({**envelope, "result": None, "error": error})
+
+
+def unreadable(refused: ValidationError, kind: str, lang: str) -> list[dict[str, object]]:
+    """Each stored field of a job of ``kind`` that ``refused`` found not to fit, as an error's
+    details: the field's path (``result.summary.kinds``) and the check it failed."""
+    said = messages("service").text("api_job_stored_field", lang)
+    found: list[dict[str, object]] = []
+    for problem in refused.errors():
+        path = list(problem["loc"])
+        if path[:1] == [kind]:  # the union's tag: the kind, not a field
+            path = path[1:]
+        column = ".".join(str(part) for part in path) or "kind"
+        found.append({"column": column, "code": problem["type"], "message": said})
+    return found
 
 
 class JobAccepted(BaseModel):
