@@ -11,6 +11,7 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     Strict,
     WithJsonSchema,
 )
@@ -88,12 +89,28 @@ Responsible = Literal[
 
 
 class ErrorDetail(BaseModel):
-    line: int | None = None
-    record: int | None = None
-    column: str | None = None
-    code: str
-    value: str | None = None
-    message: str
+    line: int | None = Field(
+        default=None,
+        description="The CSV line the problem is on, counted from 1, the header (a problem of "
+        "the whole file is on line 1); null when it is not about a line.",
+    )
+    record: int | None = Field(
+        default=None,
+        description="The record of a JSON list the problem is in, counted from 1 (0: the whole "
+        "file); null when it is not about a record.",
+    )
+    column: str | None = Field(
+        default=None,
+        description="The column or field at fault: a file's column (`salary_kzt`), a "
+        "request's field (`body.release_from`), a stored job's (`result.summary`); null for "
+        "the whole row.",
+    )
+    code: str = Field(description="What is wrong, as a stable code for programs (`bad_date`).")
+    value: str | None = Field(
+        default=None,
+        description="The value refused, as given (cut to 80 characters); null when none.",
+    )
+    message: str = Field(description="What is wrong, in the request's language.")
 
 
 class ErrorBody(BaseModel):

@@ -14,8 +14,11 @@ from service.api.schemas.occupations import CodeOut
 
 
 class ReasonOut(BaseModel):
-    code: str
-    text: str
+    code: str = Field(
+        description="The reason, as a stable code for programs (`skills_match`, "
+        "`shelter_near_job`, ...)."
+    )
+    text: str = Field(description="The reason in words, in the request's language.")
 
 
 class ItemOut(BaseModel):
