@@ -5,7 +5,6 @@ judges a challenger on lists ordered the same way (``matcher.rank.evaluate``).""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
 
 import numpy as np
 import pytest
@@ -21,12 +20,10 @@ from matcher.engine.ordering import (
     trade_leads,
 )
 from matcher.features.pairs import FEATURES
-from matcher.profile import Person, Vacancy
+from matcher.profile import Vacancy
 from matcher.rank import evaluate
 from matcher.rank.weights import WeightedSum
-
-TODAY = date(2026, 11, 25)
-AKTAU = (43.65, 51.17)
+from tests.people import TODAY, WELDER, aktau_job
 
 
 def _ranked(scores: list[float], fit: list[float] | None, limit: int | None = None) -> list[int]:
@@ -154,45 +151,12 @@ def test_the_gate_measures_the_lists_as_shown() -> None:
 # -- through the engine ----------------------------------------------------------------------
 
 
-def _job(n: int, code: str, km: float, salary: int, **more: object) -> Vacancy:
-    """A job in Aktau about ``km`` east of the welder's home."""
-    lat, lon = AKTAU
-    return Vacancy(
-        vacancy_id=f"V{n:03d}",
-        employer_bin=f"{n:012d}",
-        title={"7212": "Электрогазосварщик", "7214": "Монтажник металлоконструкций"}.get(
-            code, "Кладовщик"
-        ),
-        kato="471010000",
-        lat=lat,
-        lon=lon + km / 80.6,  # a degree of longitude is about 80.6 km at 43.65° N
-        occupation_code=code,
-        salary_kzt=salary,
-        **more,  # type: ignore[arg-type]
-    )
-
-
-WELDER = Person(
-    person_id="T-WELDER",
-    kato="471010000",
-    lat=AKTAU[0],
-    lon=AKTAU[1],
-    status="released",
-    release_date=TODAY - timedelta(days=20),
-    birth_year=1988,
-    sex="m",
-    education="vocational",
-    professions=("электрогазосварщик 5 разряда",),
-    experience_years=6.0,
-    languages=("kk", "ru"),
-    max_commute_km=40.0,
-)
 JOBS = [
-    *(_job(n, "7212", 12.0 + n, 300_000) for n in range(1, 6)),
-    _job(6, "7212", 14.0, 300_000, is_quota=True, quota_slots=2, quota_from=TODAY),
-    _job(7, "7212", 39.0, 150_000),  # far and poorly paid: not close to the best
-    *(_job(n, "7214", 0.5, 330_000) for n in range(8, 11)),  # metal erectors: related
-    _job(11, "4321", 0.2, 330_000),  # a storekeeper: open to anyone
+    *(aktau_job(n, "7212", 12.0 + n, 300_000) for n in range(1, 6)),
+    aktau_job(6, "7212", 14.0, 300_000, is_quota=True, quota_slots=2, quota_from=TODAY),
+    aktau_job(7, "7212", 39.0, 150_000),  # far and poorly paid: not close to the best
+    *(aktau_job(n, "7214", 0.5, 330_000) for n in range(8, 11)),  # metal erectors: related
+    aktau_job(11, "4321", 0.2, 330_000),  # a storekeeper: open to anyone
 ]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +19,6 @@ from sqlmodel import Session
 from catalogs.demo import DemoSpec
 from matcher.engine import Engine, Ranker
 from matcher.features.pairs import FEATURES
-from matcher.profile import Person, Vacancy
 from matcher.rank import evaluate
 from matcher.rank.weights import WEIGHTS, WeightedSum
 from service.runtime import Runtime
@@ -30,9 +29,8 @@ from service.training import trade_gate
 from service.training.dataset import TrainingSet
 from service.training.retrain import judge
 from tests import outcome_world
+from tests.people import TODAY, WELDER, aktau_job
 
-TODAY = date(2026, 11, 25)
-AKTAU = (43.65, 51.17)
 NAMES = tuple(FEATURES["vacancy"])
 
 
@@ -51,36 +49,6 @@ class Inverted:
         return dict.fromkeys(NAMES, float(self.predict_proba([row])[0, 1]) / len(NAMES))
 
 
-def _job(n: int, code: str, km: float) -> Vacancy:
-    lat, lon = AKTAU
-    titles = {"7212": "Электрогазосварщик", "5120": "Повар"}
-    return Vacancy(
-        vacancy_id=f"V{n:03d}",
-        employer_bin=f"{n:012d}",
-        title=titles.get(code, "Кладовщик"),
-        kato="471010000",
-        lat=lat,
-        lon=lon + km / 80.6,
-        occupation_code=code,
-        salary_kzt=250_000,
-    )
-
-
-WELDER = Person(
-    person_id="T-W0",
-    kato="471010000",
-    lat=AKTAU[0],
-    lon=AKTAU[1],
-    status="released",
-    release_date=TODAY - timedelta(days=20),
-    birth_year=1988,
-    sex="m",
-    education="vocational",
-    professions=("электрогазосварщик",),
-    experience_years=6.0,
-    languages=("kk", "ru"),
-    max_commute_km=40.0,
-)
 WELDERS = evaluate.TRADE_MIN_LISTS + 2
 # welders enough to judge by, a cook with no cook's job near, and a person without a trade
 PERSONS = {
@@ -89,8 +57,8 @@ PERSONS = {
     "T-NONE": replace(WELDER, person_id="T-NONE", professions=()),
 }
 JOBS = [
-    *(_job(n, "7212", 5.0 + 3 * n) for n in range(1, 4)),  # welding, a little further out
-    *(_job(n, "4321", 0.5 + 0.1 * n) for n in range(4, 16)),  # storekeepers, near home
+    *(aktau_job(n, "7212", 5.0 + 3 * n) for n in range(1, 4)),  # welding, a little further out
+    *(aktau_job(n, "4321", 0.5 + 0.1 * n) for n in range(4, 16)),  # storekeepers, near home
 ]
 
 
