@@ -91,6 +91,7 @@ class WeightedSum:
     def __init__(self, weights: Mapping[str, float], *, features: Sequence[str]) -> None:
         self.features_ = np.asarray([str(name) for name in features], dtype=object)
         self.coef_ = coefficients(weights, list(self.features_))
+        self._names = [str(name) for name in features]
 
     def _score(self, X: Any) -> npt.NDArray[np.float64]:
         array = np.asarray(X, dtype=np.float64)
@@ -106,8 +107,10 @@ class WeightedSum:
         return np.column_stack([1.0 - score, score])
 
     def contributions(self, row: Sequence[float]) -> dict[str, float]:
-        """Each feature's share of one row's score (for ``matcher why``)."""
-        return shares(self.features_, self.coef_, row)
+        """Each feature's share of one row's score (for ``matcher why`` and every list
+        item's reasons): ``shares``, in one array operation."""
+        parts = np.clip(np.asarray(row, dtype=np.float64), 0.0, 1.0) * self.coef_
+        return dict(zip(self._names, parts.tolist(), strict=True))
 
 
 def baseline(kind: str) -> WeightedSum:
