@@ -7,7 +7,15 @@ from typing import Annotated, Any
 
 import typer
 
-from service.cli.app import JsonOption, answered, command, echo_json, runtime, text
+from service.cli.app import (
+    JsonOption,
+    answered,
+    command,
+    database,
+    echo_json,
+    runtime,
+    text,
+)
 
 
 def token_create(
@@ -124,7 +132,7 @@ def serve(
     rt = runtime(ctx)
     with rt.session():
         pass  # create or upgrade the schema before the first request
-    typer.echo(text("serving", rt.settings.lang, host=host, port=port, where=rt.where))
+    typer.echo(text("serving", rt.settings.lang, host=host, port=port, where=database(rt)))
     # no access log (a line per request is written by the proxy in front, docs/deployment.md);
     # uvicorn takes httptools and uvloop when they are installed, else h11 and asyncio
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning"}

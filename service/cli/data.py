@@ -16,6 +16,7 @@ from catalogs.i18n import decimal
 from service.cli.app import (
     JsonOption,
     command,
+    database,
     day,
     echo_json,
     exit_code,
@@ -132,7 +133,7 @@ def stats(ctx: typer.Context, as_json: JsonOption = False) -> None:
         echo_json(counts.as_dict())
         return
     lang = rt.settings.lang
-    typer.echo(text("database", lang, where=rt.where))
+    typer.echo(text("database", lang, where=database(rt)))
     for name, value in counts.as_dict().items():
         shown = text("none", lang) if value is None else value
         typer.echo(f"  {text('stat_' + name, lang):<44} {shown}")
@@ -171,7 +172,7 @@ def demo(
     spec = DemoSpec(
         seed=seed, as_of=reference, vacancies=vacancies, courses=courses, persons=persons
     )
-    typer.echo(text("demo_start", lang, where=rt.where, seed=seed))
+    typer.echo(text("demo_start", lang, where=database(rt), seed=seed))
     started = time.perf_counter()
 
     def progress(kind: str, report: Any) -> None:
@@ -182,7 +183,7 @@ def demo(
     with rt.session() as session:
         demo_module.build(session, spec, protector=rt.protector, fresh=fresh, progress=progress)
     seconds = one_decimal(time.perf_counter() - started, lang)
-    typer.echo(text("demo_done", lang, where=rt.where, seconds=seconds))
+    typer.echo(text("demo_done", lang, where=database(rt), seconds=seconds))
     if history:
         from service.cli.app import answered
         from service.usecases import model
@@ -242,7 +243,7 @@ def simulate(
         if not as_json:
             typer.echo(
                 text("simulate_start", lang, seed=seed, days=days, end=today, sessions=per_day,
-                     where=rt.where)
+                     where=database(rt))
             )  # fmt: skip
         report = simulation.simulate(
             session,

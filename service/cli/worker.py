@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from catalogs.i18n import messages
+from service.cli.app import database
 
 if TYPE_CHECKING:
     from service.runtime import Runtime
@@ -37,5 +38,5 @@ def register(app: typer.Typer) -> None:
             typer.echo(messages("service").text("worker_not_needed", lang), err=True)
             raise typer.Exit(2)
         runtime.ready()
-        typer.echo(messages("service").text("worker_start", lang, where=runtime.where))
+        typer.echo(messages("service").text("worker_start", lang, where=database(runtime)))
         procrastinate_app.run_worker(runtime, wait=not once, concurrency=concurrency)
