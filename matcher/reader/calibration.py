@@ -3,7 +3,7 @@
 The model's own probabilities are learned from the official vocabularies, whose titles are
 cleaner than what job boards and people write. ``tools/reference/calibrate_reader.py`` reads
 the labelled real titles one may learn from (``bench/real_titles``: the tuning half, its walk
-continued and the spent first held-out half; the texts stay outside the repository), maps the reader's raw confidence of its best code to how often that code was
+continued and the spent held-out draws; the texts stay outside the repository), maps the reader's raw confidence of its best code to how often that code was
 right (isotonic regression), chooses the threshold, and writes only numbers to
 ``catalogs/reference/data/reader_calibration.json``: the map's breakpoints, the threshold, the
 cross-validated figures and the fingerprint of the model it was made for

@@ -70,6 +70,7 @@ _LATIN_WORD = re.compile(r"^[a-z][a-z0-9+#.]*$")
 _LATIN = re.compile(r"[a-zá-ýıǵńóúý]", re.IGNORECASE)
 _CYRILLIC = re.compile(r"[а-яёәғқңөұүһі]", re.IGNORECASE)
 _ALTERNATIVES = re.compile(r"\s*[/\\|;]\s*|\s+или\s+|\s+немесе\s+")
+_LATIN_RUN = re.compile(r"[^\W\d_]+")
 _SUBJECT = re.compile(r"\s+по\s+", re.IGNORECASE)
 _COMPOUND = re.compile(r"(?<![\w-])([^\W\d_]{3,})-([^\W\d_]{3,})(?![\w-])")
 
@@ -95,7 +96,10 @@ class Forms:
         ``exact`` its exact look-ups (a container of forms)."""
         whole = [text]
         if _LATIN.search(text) and not _CYRILLIC.search(text):
-            whole.append(transliterate(text))
+            # an English word the vocabulary knows stays English: «manager», not «манагер»
+            spelt = _LATIN_RUN.sub(lambda m: _spelt(m.group(0), known), text)
+            if spelt != text:
+                whole.append(spelt)
         parts = [
             p
             for one in whole
@@ -192,6 +196,11 @@ class Forms:
             if named and not all(c[:3] == code[:3] for c in firsts):
                 kept *= DISAGREEMENT
         return kept
+
+
+def _spelt(word: str, known: Container[str]) -> str:
+    """A Latin word in Cyrillic letters, unless the vocabulary knows it as written."""
+    return word if word.casefold() in known else transliterate(word)
 
 
 def _heads(words: tuple[str, ...], kind: str) -> list[Form]:

@@ -34,6 +34,7 @@ Fitting is deterministic: the same vocabulary and code give the same model.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -55,6 +56,7 @@ from matcher.reader.training import (
 )
 from matcher.reader.vocabulary import Vocabulary
 
+_KAZAKH = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
 MAX_DF = 0.04
 WORD_WEIGHT = 0.6
 NEIGHBOURS = 60
@@ -68,6 +70,14 @@ AGREEMENT = 0.3
 """A code's score is its best row's similarity plus this share of its second best row's."""
 FUZZY_MIN = 75
 FUZZY_WEIGHT = 0.9
+ROLE_ROWS = 5
+"""A word is a *role* when at least this many Russian rows begin with it and it is a Russian
+noun: «повар», «водитель», «учитель» (not a generic title such as «специалист», not an
+adjective; Kazakh and English titles name the role last)."""
+ROLE_KEPT = 0.5
+"""The share of its score a code keeps when the form begins with a role and no row of the
+code begins with it: «повар мясного цеха в ресторан» is a cook before it is a restaurant's
+manager, «учитель английского» a teacher before he is anything English."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +97,14 @@ class ReaderModel(SmallPartsPickled):
 
     SMALL_PARTS = (
         "codes_", "row_label_", "row_nkz_", "exact_", "generic_", "fuzzy_forms_",
-        "calibration_", "lemmas_", "kin_", "kin_rows_",
+        "calibration_", "lemmas_", "kin_", "kin_rows_", "roles_",
     )  # fmt: skip
 
     def __init__(self) -> None:
         self.codes_: list[str] = []
         self.row_code_: npt.NDArray[np.int32] = np.empty(0, dtype=np.int32)
+        self.roles_: dict[str, frozenset[int]] = {}
+        """The roles (``ROLE_ROWS``), each with the codes that have a row beginning with it."""
         self.row_label_: list[str] = []
         self.row_nkz_: list[str | None] = []
         self.exact_: dict[str, tuple[tuple[str, ...], float]] = {}
@@ -133,10 +145,14 @@ class ReaderModel(SmallPartsPickled):
         self.generic_ = frozenset(loose(normaliser.words(text)) for text in vocabulary.generic)
         self.exact_ = exact_lookups(vocabulary, forms, full, reduced)
         rows: dict[tuple[str, str], tuple[str, str | None, bool]] = {}
+        begun: dict[str, set[tuple[str, str]]] = {}  # first word → the rows that begin with it
         for e in vocabulary.entries:
             form = forms[e.text]
             if not form or (e.text in reduced and form in plain_forms):
                 continue  # «младший бухгалтер» does not make «бухгалтер» an assistant's title
+            if e.lang == "ru" and not _KAZAKH.search(e.text):  # a role is the last word of a
+                # Kazakh or English title: «орман жұмысшысы», «car driver»
+                begun.setdefault(form.split()[0], set()).add((e.code, form))
             label, nkz, trusted = rows.get((e.code, form), (e.text, None, False))
             rows[(e.code, form)] = (label, nkz or e.nkz, trusted or e.source in TRUSTED)
         keys = sorted(rows)
@@ -153,6 +169,12 @@ class ReaderModel(SmallPartsPickled):
                 self.kin_.setdefault(code[:3], []).append(code)
                 self.kin_.setdefault(code[:2], []).append(code)
         texts = [form for _, form in keys]
+        generic = {w for text in self.generic_ for w in text.split()}
+        self.roles_ = {
+            w: frozenset(index[code] for code, _ in begun_rows)
+            for w, begun_rows in begun.items()
+            if len(begun_rows) >= ROLE_ROWS and w not in generic and normaliser.russian_noun(w)
+        }
         counts = ngram_counts(texts)
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         n = len(texts)
@@ -256,12 +278,19 @@ class ReaderModel(SmallPartsPickled):
                 data = np.concatenate(
                     [sims.data[lo:hi], fuzzy[r, near].astype(np.float32) * (FUZZY_WEIGHT / 100)]
                 )
-                out.append(self._codes(rows, data))
+                role = self.roles_.get(batch[r].split(" ", 1)[0])
+                out.append(self._codes(rows, data, role))
         return out
 
     def _codes(
-        self, rows: npt.NDArray[np.int32], data: npt.NDArray[np.float32]
+        self,
+        rows: npt.NDArray[np.int32],
+        data: npt.NDArray[np.float32],
+        role: frozenset[int] | None = None,
     ) -> tuple[list[tuple[int, float, int]], list[float]]:
+        """The codes of the rows near a form, best first, and the calibration's figures;
+        ``role``: the codes with a row that begins with the form's first word, when it is a
+        role."""
         if not len(rows):
             return [], [0.0, 0.0, 0.0, 0.0]  # best, margin, best × margin, best × support
         keep = min(NEIGHBOURS, len(rows))
@@ -279,10 +308,16 @@ class ReaderModel(SmallPartsPickled):
             if len(got) < 2:
                 got.append(sim)
                 best_row.setdefault(code, row)
-        # a code's score: its best row, plus a little for a second row that agrees
+        # a code's score: its best row, plus a little for a second row that agrees; less when
+        # the form begins with a role none of the code's rows begins with
         ranked = sorted(
             (
-                (c, got[0] + AGREEMENT * (got[1] if len(got) > 1 else 0.0), best_row[c])
+                (
+                    c,
+                    (got[0] + AGREEMENT * (got[1] if len(got) > 1 else 0.0))
+                    * (1.0 if role is None or c in role else ROLE_KEPT),
+                    best_row[c],
+                )
                 for c, got in scores.items()
             ),
             key=lambda item: (-item[1], item[0]),

@@ -157,8 +157,17 @@ class Normaliser:
             parses = self._morph.parse(word)
         if not parses:
             return word
-        best = next((p for p in parses[:3] if not _is_verb(p)), parses[0])
+        person = next((p for p in parses if p.tag.POS == "NOUN" and "anim" in p.tag), None)
+        # a title names a person: «техник» is a technician, «электрика» an electrician's
+        best = person or next((p for p in parses[:3] if not _is_verb(p)), parses[0])
         return str(best.normal_form).replace("ё", "е")
+
+    def russian_noun(self, word: str) -> bool:
+        """Whether the Russian dictionary knows ``word`` and reads it first as a noun."""
+        if not _CYRILLIC_WORD.match(word):
+            return False
+        with self._lock:
+            return bool(self._known_russian(word) and self._morph.parse(word)[0].tag.POS == "NOUN")
 
     def lemmas(self, words: Iterable[str]) -> dict[str, str]:
         """The lemma of every word (to keep with a fitted model)."""

@@ -182,6 +182,8 @@ def test_kazakh_rules_stop_at_a_known_word_and_keep_short_stems() -> None:
         ("Жүргізушісі С санаты", ("жүргізуші", "кат", "c")),
         ("помощник повара", ("помощник", "повар")),
         ("тiгiншi", ("тігінші",)),
+        ("Старший техник", ("техник",)),  # a person, not «техника»
+        ("Ученик электрика", ("ученик", "электрик")),  # not «электрика»
     ],
 )
 def test_noise_grades_and_seniority_are_set_aside(text: str, words: tuple[str, ...]) -> None:
@@ -215,6 +217,40 @@ def test_names_salaries_and_places_do_not_hide_the_trade(text: str, code: str) -
 def test_a_compound_or_a_field_after_po_does_not_hide_the_trade(text: str, code: str) -> None:
     reading = title_reader().read(text)
     assert best(reading) == code, reading
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Повар заготовочного цеха в ресторан Волна", "5120"),  # not a restaurant's manager
+        ("Водитель представительского класса", "8322"),  # not a manager of a class of anything
+        ("Механик оборудования цеха", "7233"),  # not «инженер-механик по оборудованию»
+    ],
+)
+def test_a_title_that_begins_with_a_role_is_read_among_its_occupations(
+    text: str, code: str
+) -> None:
+    """The first word of a title, when rows of the vocabulary begin with it, names the role:
+    the codes none of whose rows begins with it count for half (``reader.model``)."""
+    assert best(title_reader().read(text)) == code
+
+
+def test_kazakh_and_english_titles_name_their_role_last() -> None:
+    """«орман жұмысшысы» is a forest worker, «car driver» a driver: neither Kazakh nor English
+    rows make a role of their first word."""
+    roles = title_reader().model.roles_
+    assert "орман" not in roles
+    assert "car" not in roles
+    assert "повар" in roles
+    assert "водитель" in roles
+
+
+def test_an_english_title_the_vocabulary_knows_is_not_transliterated() -> None:
+    known = {"business", "development", "manager"}
+    forms = Forms.of("Business Development Manager", normaliser(), known=known, exact={})
+    assert [f.text for f in forms.forms if f.kind == "whole"] == ["business development manager"]
+    unknown = Forms.of("Slesar santehnik", normaliser(), known=set(), exact={})
+    assert len([f for f in unknown.forms if f.kind == "whole"]) == 2
 
 
 def test_the_forms_of_a_text() -> None:
@@ -257,6 +293,9 @@ def test_an_official_title_is_only_as_sure_as_the_model_reads_it() -> None:
         ("Водитель скорой помощи", "8322"),  # ISCO-08 3258 leaves ambulance drivers out
         ("Подсобный рабочий", "9622"),  # on a building site: «подсобный рабочий на стройку»
         ("Сотрудник пункта выдачи заказов", "5249"),
+        ("Сервисный инженер", "7233"),  # repairs equipment on site: a mechanic
+        ("Техник по эксплуатации", "5153"),  # keeps a building running
+        ("Business Development Manager", "1221"),
     ],
 )
 def test_job_board_titles_placed_as_isco_08_places_them(text: str, code: str) -> None:
