@@ -12,6 +12,7 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -117,6 +118,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         rt = app.state.runtime
+        to_thread.current_default_thread_limiter().total_tokens = rt.settings.request_threads
         if rt.is_served:
             rt.ready()  # a database written under another key stops the start here
             rt.serving.warm(rt)  # the engine is built while the server already answers

@@ -128,6 +128,7 @@ def serve(
     import uvicorn
 
     from service.api.app import create_app
+    from service.api.workers import Spread, spreads
 
     rt = runtime(ctx)
     with rt.session():
@@ -137,7 +138,13 @@ def serve(
     # uvicorn takes httptools and uvloop when they are installed, else h11 and asyncio
     options: dict[str, Any] = {"host": host, "port": port, "log_level": "warning"}
     options["access_log"] = False
-    if workers > 1:
+    if workers > 1 and spreads():
+        # each worker a listening socket of its own: connections spread over them
+        config = uvicorn.Config(
+            "service.api.app:from_settings", factory=True, workers=workers, **options
+        )
+        Spread(config).run()
+    elif workers > 1:
         uvicorn.run("service.api.app:from_settings", factory=True, workers=workers, **options)
     else:
         uvicorn.run(create_app(rt), **options)
