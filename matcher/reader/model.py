@@ -74,6 +74,9 @@ ROLE_ROWS = 5
 """A word is a *role* when at least this many Russian rows begin with it and it is a Russian
 noun: «повар», «водитель», «учитель» (not a generic title such as «специалист», not an
 adjective; Kazakh and English titles name the role last)."""
+KINDS_OF_WORK = frozenset({"инженер", "техник", "мастер"})
+"""Generic titles that still name a kind of work, and so are roles: a bare «инженер» is not
+recognised, but «инженер информационных технологий» is an engineer, not an ICT director."""
 ROLE_KEPT = 0.5
 """The share of its score a code keeps when the form begins with a role and no row of the
 code begins with it: «повар мясного цеха в ресторан» is a cook before it is a restaurant's
@@ -169,7 +172,7 @@ class ReaderModel(SmallPartsPickled):
                 self.kin_.setdefault(code[:3], []).append(code)
                 self.kin_.setdefault(code[:2], []).append(code)
         texts = [form for _, form in keys]
-        generic = {w for text in self.generic_ for w in text.split()}
+        generic = {w for text in self.generic_ for w in text.split()} - KINDS_OF_WORK
         self.roles_ = {
             w: frozenset(index[code] for code, _ in begun_rows)
             for w, begun_rows in begun.items()

@@ -245,6 +245,15 @@ def test_kazakh_and_english_titles_name_their_role_last() -> None:
     assert "водитель" in roles
 
 
+def test_generic_titles_are_roles_only_when_they_name_a_kind_of_work() -> None:
+    """«инженер» is not recognised alone, yet it says what work a title is of; «специалист»
+    does not."""
+    roles = title_reader().model.roles_
+    assert {"инженер", "техник", "мастер"} <= roles.keys()
+    assert not {"специалист", "менеджер", "сотрудник"} & roles.keys()
+    assert not title_reader().read("Инженер").recognised
+
+
 def test_an_english_title_the_vocabulary_knows_is_not_transliterated() -> None:
     known = {"business", "development", "manager"}
     forms = Forms.of("Business Development Manager", normaliser(), known=known, exact={})
