@@ -4,8 +4,9 @@ A job-board title is rarely one clean occupation title: «Бариста-ста�
 «Кассир / Заместитель управляющего», «Маляр на кондитерскую фабрику». The reader reads each
 text as several *forms* (``Forms.of``):
 
-- ``whole``: the text as normalised; when written in Latin letters only, also transliterated
-  (and each of the forms below is made of both);
+- ``whole``: the text as normalised; when written in Latin letters only, also with the Latin
+  words the vocabulary does not know transliterated (and each of the forms below is made of
+  both; «Business Development Manager», known word by word, stays English);
   when the vocabulary knows the title with its seniority words («старший повар» is a chef),
   that form first;
 - ``part``: each of the alternatives it lists («A / B», «A \\ B», «A или B»);

@@ -11,7 +11,9 @@ a calibrated confidence.
    автомобилей»), L2-normalised; n-grams in more than ``MAX_DF`` of the rows are left out
    (they tell nothing and would make every product slow);
 3. a text is read by its cosine similarity to every row; a code's score is the similarity of
-   its best row, and codes are ranked by it;
+   its best row, and codes are ranked by it; when the text begins with a *role* (``ROLE_ROWS``:
+   «повар», «водитель», «инженер»), a code none of whose rows begins with it keeps
+   ``ROLE_KEPT`` of its score;
 4. the *confidence* of the best code is a logistic (Platt) calibration of four figures of
    the ranking — the best score, its margin over the next code, their product and the share
    of the ten nearest rows that belong to the best code — fitted on held-out entries: one
