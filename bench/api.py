@@ -1,6 +1,7 @@
 """Benchmark: the HTTP API under concurrent load, on loopback.
 
     .venv/bin/python -m bench.api [--clients 20] [--requests 2000] [--workers 1] [--client raw]
+        [--home DIR]
     .venv/bin/python -m bench.api --in-process [--requests 1000]
     .venv/bin/python -m bench.api --asgi [--requests 1000]
 
@@ -248,11 +249,17 @@ def main() -> int:
         help="raw: one asyncio loop of keep-alive connections (bench/loadgen.py); httpx: "
         "an httpx.Client per thread, as before (about 2 ms of client CPU per request)",
     )
+    parser.add_argument(
+        "--home",
+        help="A folder for the demo database, kept: built on the first run, used as it is by"
+        " the next ones (runs compared one after another then share their data)",
+    )
     parser.add_argument("--in-process", action="store_true", help="Time the use case alone.")
     parser.add_argument("--asgi", action="store_true", help="Time the route through the app.")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory() as home:
+    with tempfile.TemporaryDirectory() as scratch:
+        home = args.home or scratch
         env = {
             **os.environ,
             "MATCHER_HOME": home,
@@ -263,7 +270,8 @@ def main() -> int:
             "MATCHER_TOKEN_RATE_PER_MINUTE": "1000000",
         }
         env.pop("DATABASE_URL", None)
-        matcher(env, "demo", "--as-of", time.strftime("%Y-%m-%d"))
+        if not (Path(home) / "matcher.db").exists():
+            matcher(env, "demo", "--as-of", time.strftime("%Y-%m-%d"))
         if args.in_process:
             in_process(env, args.requests)
             return 0
