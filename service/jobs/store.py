@@ -3,6 +3,7 @@ write is its own short transaction, so any process or host reads the state a run
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -73,7 +74,43 @@ def drop_upload(session: Session, job_id: str, *, commit: bool = True) -> None:
 
 
 def get(session: Session, job_id: str) -> Job | None:
-    return session.get(Job, job_id)
+    """The job; one whose result or error cell holds text that is not JSON (a row edited by
+    hand: SQLite keeps any text, PostgreSQL refuses it) is read as stored, see ``as_stored``."""
+    try:
+        return session.get(Job, job_id)
+    except ValueError:  # the JSON column's decoding of a cell that is not JSON
+        found = as_stored(session, col(Job.id) == job_id)
+        return found[0] if found else None
+
+
+def as_stored(session: Session, *where: sa.ColumnElement[bool]) -> list[Job]:
+    """The jobs ``where`` picks, read without failing on a JSON cell that does not decode:
+    such a result or error is kept as the text stored (which no answer's shape reads, so it is
+    answered as unreadable), and such params as none (they are not answered). The jobs are
+    not in ``session``: they are read to be answered, not changed."""
+    table = Job.__table__  # type: ignore[attr-defined]
+    columns = [
+        sa.type_coerce(column, sa.Text).label(column.name)
+        if isinstance(column.type, sa.JSON)
+        else column
+        for column in table.columns
+    ]
+    found = []
+    for row in session.execute(sa.select(*columns).where(*where)).mappings():
+        values = dict(row)
+        for name in ("params", "result", "error"):
+            values[name] = _decoded(values[name], name)
+        found.append(Job(**values))
+    return found
+
+
+def _decoded(text: str | None, name: str) -> object:
+    if text is None:
+        return {} if name == "params" else None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return {} if name == "params" else text
 
 
 def unfinished(session: Session, kind: str) -> bool:
@@ -149,13 +186,15 @@ def stale(session: Session, *, now: datetime | None = None) -> list[Job]:
     """Jobs nobody runs any more: running with a heartbeat older than ``ABANDONED_AFTER``, or
     queued in a server's own pool whose process stopped beating for them."""
     cutoff = (now or utcnow()) - ABANDONED_AFTER
-    rows = session.exec(
-        select(Job).where(
-            Job.state.in_(("queued", "running")),  # type: ignore[attr-defined]
-            Job.heartbeat_at != None,  # noqa: E711
-            Job.heartbeat_at < cutoff,  # type: ignore[operator]
-        )
-    ).all()
+    where = (
+        col(Job.state).in_(("queued", "running")),
+        col(Job.heartbeat_at).is_not(None),
+        col(Job.heartbeat_at) < cutoff,
+    )
+    try:
+        rows = list(session.exec(select(Job).where(*where)).all())
+    except ValueError:  # a cell that is not JSON: the jobs are read as stored (``as_stored``)
+        rows = as_stored(session, *where)
     return [
         job for job in rows if job.state == "running" or job.params.get("backend") == "in-process"
     ]

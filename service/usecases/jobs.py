@@ -100,5 +100,6 @@ def read(rt: Runtime, actor: Actor, job_id: str, *, reap: bool = True) -> Job:
         job = store.get(session, job_id)
         if job is None or not (actor.role == "admin" or job.created_by == actor.author):
             raise NotFound("unknown_job", id=job_id)
-        session.expunge(job)
+        if job in session:  # a job read as stored (``store.as_stored``) is in no session
+            session.expunge(job)
     return job

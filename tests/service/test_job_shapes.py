@@ -1,5 +1,5 @@
 """A job row stored in a shape this version does not read (an earlier version's result or
-error, a row edited by hand) is never a 500 on ``GET /jobs/{id}``: a result or an error that
+error, a row edited by hand, on SQLite even to text that is not JSON) is never a 500 on ``GET /jobs/{id}``: a result or an error that
 does not fit is answered as not shown, with the job's state and an error ``stored_unreadable``
 naming the fields, valid against the served schema; a row whose kind, state or progress fits
 no shape is a 409 ``job_unreadable`` that names them."""
@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -18,9 +19,17 @@ from service.api.app import create_app
 from service.runtime import Runtime
 from service.store import tokens
 from service.store.tables import Job, utcnow
+from tests.dbutil import backend_url
 from tests.service.test_api_job_types import job_errors
 from tests.test_messages import latin_words
 
+NOT_JSON = "{not json"
+"""A cell's text as a hand edit may leave it: not JSON at all."""
+SQLITE_ONLY = pytest.mark.skipif(
+    backend_url() is not None,
+    reason="PostgreSQL refuses text that is not JSON in a json column at write: "
+    "only SQLite can hold such a cell",
+)
 OLD_ALLOCATION = {"proposal": [{"person": "P00001", "place": "V00001"}], "ratio": 0.9}
 """An allocation's result as no version of the API answers it (no ``assignments``/``summary``)."""
 
@@ -42,7 +51,8 @@ def read(runtime: Runtime, admin: str, session: Session):  # type: ignore[no-unt
     """Store a finished job row as given and read it through the API in ``lang``."""
     client = TestClient(create_app(runtime))
 
-    def stored_and_read(lang: str = "en", **row: Any) -> Any:
+    def stored_and_read(lang: str = "en", text: dict[str, str] | None = None, **row: Any) -> Any:
+        """``text``: cells then overwritten with this text as it is (a hand edit)."""
         finished = utcnow()
         job = Job(
             id=uuid.uuid4().hex,
@@ -54,8 +64,13 @@ def read(runtime: Runtime, admin: str, session: Session):  # type: ignore[no-unt
         )
         session.add(job)
         session.commit()
+        job_id = job.id
+        for column, stored in (text or {}).items():
+            update = sa.text(f"UPDATE jobs SET {column} = :stored WHERE id = :id")
+            session.execute(update, {"stored": stored, "id": job_id})
+        session.commit()
         headers = {"Authorization": f"Bearer {admin}", "Accept-Language": lang}
-        return client.get(f"/api/v1/jobs/{job.id}", headers=headers)
+        return client.get(f"/api/v1/jobs/{job_id}", headers=headers)
 
     return stored_and_read
 
@@ -112,6 +127,42 @@ def test_a_row_that_fits_no_shape_is_a_409_that_names_the_field(read, row, colum
     assert error["code"] == "job_unreadable"
     assert "сохранено в виде" in error["message"]
     assert column in {detail["column"] for detail in error["details"]}
+
+
+@SQLITE_ONLY
+@pytest.mark.parametrize(
+    ("row", "column"),
+    [
+        ({"kind": "allocation", "state": "succeeded", "progress": 1.0}, "result"),
+        ({"kind": "retrain", "state": "failed", "progress": 0.4}, "error"),
+        ({"kind": "import", "state": "succeeded", "progress": 1.0}, "params"),
+    ],
+)
+def test_a_cell_that_is_not_json_is_not_a_500(read, openapi, row, column: str) -> None:  # type: ignore[no-untyped-def]
+    answer = read("kk", text={column: NOT_JSON}, **row)
+    assert answer.status_code == 200, answer.text
+    job = answer.json()
+    assert (job["kind"], job["state"], job["progress"]) == (
+        row["kind"], row["state"], row["progress"],
+    )  # fmt: skip
+    assert job_errors(openapi, job) == []
+    if column == "params":  # not answered: the job reads as it was stored
+        assert job["error"] is None
+        return
+    assert job["result"] is None
+    assert job["error"]["code"] == "stored_unreadable"
+    assert latin_words(job["error"]["message"]) == []
+    assert {detail["column"].split(".")[0] for detail in job["error"]["details"]} == {column}
+
+
+@SQLITE_ONLY
+def test_a_stale_job_with_a_cell_that_is_not_json_is_marked_abandoned(read) -> None:  # type: ignore[no-untyped-def]
+    beaten = utcnow() - timedelta(minutes=5)
+    row = {"kind": "retrain", "state": "running", "progress": 0.3, "heartbeat_at": beaten}
+    answer = read(text={"error": NOT_JSON, "params": NOT_JSON}, **row)
+    assert answer.status_code == 200, answer.text
+    job = answer.json()
+    assert (job["state"], job["error"]["code"]) == ("failed", "abandoned")
 
 
 def test_a_job_of_the_current_shape_is_answered_as_stored(read) -> None:  # type: ignore[no-untyped-def]
