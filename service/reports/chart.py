@@ -76,8 +76,8 @@ def number_label(value: float | None, lang: str = "ru") -> str:
 
 def percent_label(value: float, lang: str, digits: int = 1) -> str:
     """30,8 % in Kazakh and Russian (a decimal comma and a space), 30.8% in English."""
-    number = f"{value:.{digits}f}"
-    return f"{number}%" if lang == "en" else f"{number.replace('.', ',')} %"
+    number = decimal(value, lang, digits)
+    return f"{number}%" if lang == "en" else f"{number} %"
 
 
 def chart_figure(ledger: QuotaLedger, lang: str = "ru") -> Figure:

@@ -142,8 +142,8 @@ def _share(value: object, lang: str) -> str:
     in English."""
     if not isinstance(value, int | float) or value != value:  # none, or nan
         return "—"
-    shown = f"{round(100 * value, 1):g}"
-    return f"{shown}%" if lang == "en" else f"{shown.replace('.', ',')} %"
+    shown = decimal(round(100 * value, 1), lang)
+    return f"{shown}%" if lang == "en" else f"{shown} %"
 
 
 def _place(value: object, lang: str) -> str:

@@ -14,7 +14,9 @@ import pytest
 import catalogs.i18n
 from matcher.rank import shown
 from service.cli.help import written
+from service.reports.chart import percent_label
 from service.reports.render import _excel_cell
+from service.web.admin_model import _share
 from service.web.ledger import number
 
 ROOT = Path(__file__).parent.parent.parent
@@ -43,6 +45,20 @@ def test_every_figure_takes_its_mark_from_the_one_function(odd_mark: None) -> No
     assert written(1.0, "kk") == f"1{MARK}0"
     assert written("2.50", "ru") == f"2{MARK}50"
     assert _excel_cell(0.3077) == f"0{MARK}3077"
+    assert percent_label(30.75, "kk") == f"30{MARK}8 %"
+    assert _share(0.978, "ru") == f"97{MARK}8 %"
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "share"),
+    [("ru", "30,8 %", "97,8 %"), ("kk", "30,8 %", "97,8 %"), ("en", "30.8%", "97.8%")],
+)
+def test_a_percentage_keeps_its_places_and_its_sign(lang: str, label: str, share: str) -> None:
+    assert percent_label(30.8, lang) == label
+    assert percent_label(100.0, lang, 0) == ("100%" if lang == "en" else "100 %")
+    assert _share(0.978, lang) == share
+    assert _share(1.0, lang) == ("100%" if lang == "en" else "100 %")
+    assert _share(None, lang) == _share(math.nan, lang) == "—"
 
 
 @pytest.mark.parametrize(
@@ -100,11 +116,6 @@ def _hand_written_marks(path: Path) -> list[int]:
     return found
 
 
-PERCENT_LEFT = {"service/reports/chart.py", "service/web/admin_model.py"}
-"""Two percentages (``chart.percent_label``, ``admin_model._share``) that still write their
-own comma; exact, so that moving one onto ``decimal`` must take it off this list."""
-
-
 def test_no_module_writes_a_decimal_comma_by_hand() -> None:
     offenders = {
         str(path.relative_to(ROOT))
@@ -112,4 +123,4 @@ def test_no_module_writes_a_decimal_comma_by_hand() -> None:
         for path in (ROOT / package).rglob("*.py")
         if _hand_written_marks(path)
     }
-    assert offenders == PERCENT_LEFT
+    assert offenders == set()
