@@ -20,7 +20,7 @@ except ImportError:  # not a POSIX system: each process queues its own writers o
     fcntl = None  # type: ignore[assignment]
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from service.config import Settings
@@ -79,8 +79,9 @@ class Runtime:
 
     @property
     def where(self) -> str:
-        """The database in force, with any password hidden."""
-        return make_url(self.settings.url).render_as_string(hide_password=True)
+        """The database in force, any password hidden, in the user part or in a query
+        parameter (``db.shown_url``)."""
+        return db.shown_url(self.settings.url)
 
     def ready(self) -> None:
         """Create or upgrade the schema and check that the database is written under this

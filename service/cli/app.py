@@ -183,19 +183,9 @@ def runtime(ctx: typer.Context) -> Runtime:
     return found
 
 
-MASK = "***"
-"""What a password is printed as."""
-
-
 def database(rt: Runtime) -> str:
-    """The database in force as a command prints it: a password, in the URL's user part or in
-    a query parameter (``?password=``, ``sslpassword=``, which libpq also reads), as ``***``."""
-    from sqlalchemy import make_url
-
-    url = make_url(rt.settings.url)
-    query = {key: MASK if "password" in key.lower() else value for key, value in url.query.items()}
-    shown = url.set(query=query).render_as_string(hide_password=True)
-    return shown.replace("%2A%2A%2A", MASK)  # the stars, which a URL writes encoded
+    """The database in force as a command prints it, its passwords hidden (``Runtime.where``)."""
+    return rt.where
 
 
 def command(name: str) -> Actor:

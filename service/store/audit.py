@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
+from service.store.db import shown_url
 from service.store.tables import AuditEvent, utcnow
 
 LOCK_ID = 0x6D61_7463_6861_7564  # "matchaud": the advisory lock of the trail's tail
@@ -57,8 +58,9 @@ class Who(Protocol):
 
 
 def _database(bind: Engine | sa.Connection) -> str:
+    """``bind``'s database as its key is remembered by: its URL, passwords hidden."""
     engine = bind.engine if isinstance(bind, sa.Connection) else bind
-    return engine.url.render_as_string(hide_password=True)
+    return shown_url(engine.url)
 
 
 def use_key(bind: Engine | sa.Connection, key: bytes) -> None:

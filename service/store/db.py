@@ -24,6 +24,20 @@ there is recognised without loading Alembic, which a command would pay for on ev
 
 BUSY_TIMEOUT_MS = 5000
 """How long a SQLite writer waits for another one before giving up (answered 503)."""
+MASK = "***"
+"""What a password in a database's URL is shown as."""
+
+
+def shown_url(url: str | sa.URL) -> str:
+    """``url`` as it may be printed, logged or written down: a password, in the user part or
+    in a query parameter (``?password=``, ``sslpassword=``, which libpq also reads), as
+    ``***``; the rest as it is."""
+    parsed = sa.make_url(url)
+    query = {
+        key: MASK if "password" in key.lower() else value for key, value in parsed.query.items()
+    }
+    shown = parsed.set(query=query).render_as_string(hide_password=True)
+    return shown.replace("%2A%2A%2A", MASK)  # the stars, which a URL writes encoded
 
 
 def make_engine(url: str, **options: Any) -> Engine:
