@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 from typer.testing import CliRunner
@@ -57,7 +58,7 @@ def session(connection: sa.Connection) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(home=tmp_path, secret_key=TEST_SECRET, lang="en")
+    return Settings(home=tmp_path, secret_key=SecretStr(TEST_SECRET), lang="en")
 
 
 @pytest.fixture
