@@ -204,6 +204,17 @@ def through_asgi(env: dict[str, str], requests: int) -> None:
     asyncio.run(run())
 
 
+def machine_speed() -> float:
+    """Seconds of CPU a fixed pure-Python loop (10 million additions) takes here now: these
+    machines are shared, and the same code runs up to three times slower at a busy hour, so
+    figures from different hours are compared through this one."""
+    began = time.process_time()
+    total = 0
+    for step in range(10_000_000):
+        total += step
+    return time.process_time() - began
+
+
 def httpx_gets(
     base_url: str, paths: list[str], headers: dict[str, str], clients: int
 ) -> tuple[list[float], list[int]]:
@@ -326,6 +337,7 @@ def main() -> int:
                 f"/api/v1/persons/P{n % 1500 + 1:05d}/recommendations?kind=vacancy&limit=10"
                 for n in range(args.requests)
             ]
+            speed = machine_speed()
             server_cpu, client_cpu = process_cpu(server.pid), time.process_time()
             began = time.perf_counter()
             if args.client == "raw":
@@ -353,6 +365,7 @@ def main() -> int:
         f" {args.workers} worker(s), {args.client} client: p50 {statistics.median(ms):.1f} ms, p99 {p99:.1f} ms,"
         f" {len(ms) / elapsed:.0f} requests/s, {len(failures)} non-200 {sorted(set(failures))}"
     )
+    print(f"machine speed: a 10-million-step Python loop took {speed:.2f} s of CPU just before")
     loadavg = Path("/proc/loadavg")
     print(
         f"CPU per request: server {server_cpu / len(ms) * 1000:.2f} ms (all its processes),"
