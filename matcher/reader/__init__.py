@@ -25,10 +25,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from matcher.reader.answers import Ranked
 from matcher.reader.cache import code_fingerprint, default_cache_dir, load_or_fit
 from matcher.reader.calibration import Calibration, shipped_calibration
 from matcher.reader.forms import Forms
-from matcher.reader.model import Ranked, ReaderModel
+from matcher.reader.model import ReaderModel
 from matcher.reader.normalise import normaliser
 from matcher.reader.search import SearchIndex
 from matcher.reader.vocabulary import Vocabulary, shipped_fingerprint, shipped_vocabulary

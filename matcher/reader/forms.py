@@ -46,7 +46,7 @@ import re
 from collections.abc import Container
 from dataclasses import dataclass
 
-from matcher.reader.model import Ranked
+from matcher.reader.answers import Ranked
 from matcher.reader.normalise import CONTEXT_WORDS, Normaliser, loose
 from matcher.text import transliterate
 

@@ -19,17 +19,9 @@ a calibrated confidence.
    of the ten nearest rows that belong to the best code — fitted on held-out entries: one
    entry in ten (chosen by a hash of its text, so the same ones every time) is left out of a
    first index, read as written and with one made-up noise (a typo, a seniority word, an
-   employer, a Kazakh ending), and the calibration learns how often the best code was theirs.
-   The other codes share half of what is left, in proportion to ``exp(score / 0.05)`` (none
-   more than the best code), ranked with a bonus for sharing the best code's ISCO minor or
-   sub-major group (``reader.kinship``);
-5. an exact match of the normalised text wins over all of this (``exact_``, made by
-   ``reader.training.exact_lookups``): a curated title, synonym, English title or activity
-   is certain (1.0); an official title is at most 0.97, shared equally when it sits under
-   several codes (such titles are ambiguous in use: «каменщик-монтажник» under 7112 and 7119
-   is read as neither), and never surer than step 4 reads it (a bare «контролер» heads
-   official titles of many unit groups); a generic title («специалист») is never more than
-   ``GENERIC_CONFIDENCE``.
+   employer, a Kazakh ending), and the calibration learns how often the best code was theirs;
+5. the codes after the best one, an exact match of the normalised text (``exact_``) and a
+   generic title make the answer (``reader.answers``).
 
 Fitting is deterministic: the same vocabulary and code give the same model.
 """
@@ -38,14 +30,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 
-from matcher.reader.kinship import kin, kinship
+from matcher.reader.answers import Ranked, answer
 from matcher.reader.ngrams import CHAR_BUCKETS, ngram_counts
 from matcher.reader.normalise import Normaliser, loose
 from matcher.reader.pickling import SmallPartsPickled
@@ -63,11 +54,6 @@ MAX_DF = 0.04
 WORD_WEIGHT = 0.6
 NEIGHBOURS = 60
 SUPPORT_ROWS = 10
-SPREAD = 0.05
-GENERIC_CONFIDENCE = 0.2
-OTHERS_SHARE = 0.5
-"""The share of what the best code leaves that the codes after it are given: the rest is for
-"none of these" (the reader has not seen every occupation the text might be)."""
 AGREEMENT = 0.3
 """A code's score is its best row's similarity plus this share of its second best row's."""
 FUZZY_MIN = 75
@@ -83,18 +69,6 @@ ROLE_KEPT = 0.5
 """The share of its score a code keeps when the form begins with a role and no row of the
 code begins with it: «повар мясного цеха в ресторан» is a cook before it is a restaurant's
 manager, «учитель английского» a teacher before he is anything English."""
-
-
-@dataclass(frozen=True, slots=True)
-class Ranked:
-    """One code for a text: its score and confidence, the row that matched it best, and
-    the best row of it that comes from NKZ (with its NKZ code), when one is near."""
-
-    code: str
-    score: float
-    confidence: float
-    label: str
-    nkz: str | None
 
 
 class ReaderModel(SmallPartsPickled):
@@ -348,7 +322,7 @@ class ReaderModel(SmallPartsPickled):
                 out.append([])
                 continue
             ranked, _ = ranks[form]
-            out.append(self._answer(form, ranked, confident[form], limit))
+            out.append(answer(self, form, ranked, confident[form], limit))
         return out
 
     def _probabilities(self, figures: list[list[float]]) -> list[float]:
@@ -358,71 +332,3 @@ class ReaderModel(SmallPartsPickled):
             return [f[0] for f in figures]
         z = self.calibration_[0] + np.array(figures, dtype=np.float64) @ self.calibration_[1:]
         return [float(p) for p in 1.0 / (1.0 + np.exp(-z))]
-
-    def _answer(
-        self, form: str, ranked: list[tuple[int, float, int]], p_best: float, limit: int
-    ) -> list[Ranked]:
-        nkz_of = self._nkz_rows(ranked)
-        exact = self.exact_.get(form)
-        answer: list[Ranked] = []
-        if exact is not None:
-            codes, each = exact
-            if each < 1.0:  # an official or shared title is as sure as the model reads it
-                each = min(each, p_best)
-            best_row = {self.codes_[c]: row for c, _, row in ranked}
-            for code in codes:
-                row = best_row.get(code)
-                label = self.row_label_[row] if row is not None else form
-                answer.append(Ranked(code, 1.0, each, label, nkz_of.get(code)))
-            rest = 1.0 - each * len(codes)
-            others = [r for r in ranked if self.codes_[r[0]] not in codes]
-        else:
-            if not ranked:
-                return []
-            c, score, row = ranked[0]
-            answer.append(
-                Ranked(
-                    self.codes_[c], score, p_best, self.row_label_[row], nkz_of.get(self.codes_[c])
-                )
-            )
-            rest = 1.0 - p_best
-            others = ranked[1:]
-        top = answer[0].code
-        listed = {self.codes_[c] for c, _, _ in others} | {a.code for a in answer}
-        for code in kin(top, self.kin_, self.kin_rows_):  # even when no row of theirs is near
-            if code not in listed:
-                others.append(self.kin_rows_[code])
-        if others and len(answer) < limit:
-            near = [s + kinship(top, self.codes_[c]) for c, s, _ in others]
-            order = sorted(range(len(others)), key=lambda i: -near[i])
-            others = [others[i] for i in order]
-            adjusted = np.array([near[i] for i in order])
-            weights = np.exp((adjusted - adjusted[0]) / SPREAD)
-            # what the best code leaves, shared by nearness; never more than the best's own
-            shares = np.minimum(
-                OTHERS_SHARE * rest * weights / weights.sum(), answer[-1].confidence
-            )
-            for (c, score, row), share in zip(others, shares, strict=False):
-                if len(answer) >= limit:
-                    break
-                code = self.codes_[c]
-                answer.append(
-                    Ranked(code, score, float(share), self.row_label_[row], nkz_of.get(code))
-                )
-        if form in self.generic_ or all(w in self.generic_ for w in form.split()):
-            answer = [
-                Ranked(a.code, a.score, min(a.confidence, GENERIC_CONFIDENCE), a.label, a.nkz)
-                for a in answer
-            ]
-        answer = answer[:limit]
-        answer.sort(key=lambda a: -a.confidence)
-        return answer
-
-    def _nkz_rows(self, ranked: list[tuple[int, float, int]]) -> dict[str, str]:
-        """The NKZ occupation of each code's best-matching NKZ row among the neighbours."""
-        found: dict[str, str] = {}
-        for c, _, row in ranked:
-            nkz = self.row_nkz_[row]
-            if nkz is not None:
-                found.setdefault(self.codes_[c], nkz)
-        return found
