@@ -148,6 +148,40 @@ def test_the_gate_measures_the_lists_as_shown() -> None:
     assert shown > plain
 
 
+def test_the_gate_orders_many_lists_as_the_engine_orders_each() -> None:
+    """``evaluate.shown_ranks`` (every held-out list at once, in arrays) and the engine's
+    ``ordering.ranked`` (one list) are two writings of one rule: trade first, and among the
+    trade's jobs the open quota ones close to its best first. On random lists they agree."""
+    rng = np.random.default_rng(7)
+    lists, scores, fits, quotas, expected = [], [], [], [], []
+    for person in range(300):
+        n = int(rng.integers(1, 16))
+        score = rng.uniform(0.02, 0.3, n)
+        fit = rng.choice([1.0, 0.98, 0.6, 0.55, 0.3, 0.0], n)
+        quota = rng.random(n) < 0.3
+        found = ranked(
+            score, None, id_of=lambda k: f"V{k:03d}", crowding=None, person_id=f"P{person}",
+            today=TODAY, fit=fit, quota=quota,
+        )  # fmt: skip
+        rank = np.empty(n, dtype=np.int64)
+        rank[[k for k, _, _, _ in found]] = np.arange(1, n + 1)
+        lists += [f"P{person}"] * n
+        scores.append(score)
+        fits.append(fit)
+        quotas.append(quota)
+        expected.append(rank)
+    shown = evaluate.shown_ranks(
+        lists, np.concatenate(scores), np.concatenate(fits), np.concatenate(quotas)
+    )
+    assert shown.tolist() == np.concatenate(expected).tolist()
+    # and NDCG@10 reads the same order
+    labels = (np.concatenate(expected) == 1).astype(float)
+    assert evaluate.ndcg(
+        lists, labels, np.concatenate(scores), fit=np.concatenate(fits),
+        quota=np.concatenate(quotas),
+    ) == pytest.approx(1.0)  # fmt: skip
+
+
 # -- through the engine ----------------------------------------------------------------------
 
 

@@ -29,9 +29,11 @@
   are shown, not judged (as a small group in the fairness audit). The referral lists of
   ``trade_first`` are short and mostly of the person's own trade, so every model keeps nearly
   all of them: that figure is kept beside, and judges only where no lists can be built.
-- **As shown**: given each row's occupation fit, a person's list is ordered as the engine
-  shows it, the exact-trade matches within ``TRADE_BAND`` of the list's best other job first
-  (``matcher.engine.ordering``, ``shown_ranks``); NDCG@10 and trade first are measured on
+- **As shown**: given each row's occupation fit (and whether it is a quota vacancy open then),
+  a person's list is ordered as the engine shows it, the exact-trade matches within
+  ``TRADE_BAND`` of the list's best other job first, and among them the quota vacancies within
+  ``TRADE_BAND`` of the best of them (``matcher.engine.ordering``, ``shown_ranks``; a test
+  holds the two to the same order on random lists); NDCG@10 and trade first are measured on
   that order, so a challenger is judged on the lists it would give.
 """
 
@@ -110,34 +112,58 @@ def occupation_fit_ranker() -> WeightedSum:
 
 
 def shown_ranks(
-    lists: npt.ArrayLike, scores: npt.ArrayLike, fit: npt.ArrayLike
+    lists: npt.ArrayLike,
+    scores: npt.ArrayLike,
+    fit: npt.ArrayLike,
+    quota: npt.ArrayLike | None = None,
 ) -> npt.NDArray[np.int64]:
-    """1-based rank of every row within its list as the engine shows a person's jobs: the
-    exact-trade matches scoring at least ``TRADE_BAND`` of the best other job of their list
-    first, then the rest, each part best score first (``matcher.engine.ordering.trade_leads``)."""
+    """1-based rank of every row within its list as the engine shows a person's jobs
+    (``matcher.engine.ordering.ranked``): the exact-trade matches scoring at least
+    ``TRADE_BAND`` of the best other job of their list first (``trade_leads``), and among
+    those, the quota vacancies open now (``quota``) scoring at least ``TRADE_BAND`` of the best
+    of them (``quota_leads``); then the rest; each part best score first."""
     return _ranks(
-        _codes(lists), np.asarray(scores, dtype=np.float64), np.asarray(fit, dtype=np.float64)
+        _codes(lists),
+        np.asarray(scores, dtype=np.float64),
+        np.asarray(fit, dtype=np.float64),
+        None if quota is None else np.asarray(quota, dtype=bool),
     )
 
 
 def _ranks(
-    lists: npt.NDArray[np.int64], scores: Array, fit: Array | None = None
+    lists: npt.NDArray[np.int64],
+    scores: Array,
+    fit: Array | None = None,
+    quota: npt.NDArray[np.bool_] | None = None,
 ) -> npt.NDArray[np.int64]:
     """1-based rank of every row within its list, best score first (ties: earlier row); with
-    ``fit``, the trade-first rule's leading rows of each list before the others."""
-    rest = np.zeros(len(scores), dtype=bool)
+    ``fit`` (and ``quota``), the engine's trade-first (and quota-first) rows of each list
+    before the others, as ``shown_ranks`` says."""
+    part = np.zeros(len(scores), dtype=np.int64)  # 0 quota of the trade, 1 the trade, 2 rest
     if fit is not None and len(scores):
+        size = int(lists.max()) + 1
         exact = fit > EXACT_TRADE_FIT
-        others = np.full(int(lists.max()) + 1, -np.inf)  # each list's best job not of the trade
-        np.maximum.at(others, lists[~exact], scores[~exact])
-        rest = ~(exact & (scores >= TRADE_BAND * others[lists]))
-    order = np.lexsort((np.arange(len(scores)), -scores, rest, lists))
+        others = _best(size, lists[~exact], scores[~exact])  # each list's best other job
+        leads = exact & (scores >= TRADE_BAND * others[lists])
+        first = np.zeros(len(scores), dtype=bool)
+        if quota is not None:
+            best_lead = _best(size, lists[leads], scores[leads])
+            first = leads & quota & (scores >= TRADE_BAND * best_lead[lists])
+        part = np.where(first, 0, np.where(leads, 1, 2))
+    order = np.lexsort((np.arange(len(scores)), -scores, part, lists))
     sorted_lists = lists[order]
     start = np.r_[0, np.flatnonzero(np.diff(sorted_lists)) + 1]
-    first = np.repeat(start, np.diff(np.r_[start, len(order)]))
+    first_row = np.repeat(start, np.diff(np.r_[start, len(order)]))
     ranks = np.empty(len(order), dtype=np.int64)
-    ranks[order] = np.arange(len(order)) - first + 1
+    ranks[order] = np.arange(len(order)) - first_row + 1
     return ranks
+
+
+def _best(size: int, lists: npt.NDArray[np.int64], scores: Array) -> Array:
+    """The best of ``scores`` in each of ``size`` lists (-inf for a list with none)."""
+    best = np.full(size, -np.inf)
+    np.maximum.at(best, lists, scores)
+    return best
 
 
 def _codes(values: npt.ArrayLike) -> npt.NDArray[np.int64]:
@@ -152,11 +178,14 @@ def ndcg(
     k: int = K,
     *,
     fit: npt.ArrayLike | None = None,
+    quota: npt.ArrayLike | None = None,
 ) -> float:
     """Mean NDCG@k over the lists that hold at least one success (nan when none does); with
-    ``fit`` (each row's occupation fit), the lists ordered as shown (trade first)."""
+    ``fit`` (each row's occupation fit) and ``quota`` (whether it is a quota vacancy open
+    then), the lists ordered as shown (``shown_ranks``: trade first, its quota jobs first)."""
     codes = _codes(lists)
     fits = None if fit is None else np.asarray(fit, dtype=np.float64)
+    quotas = None if quota is None or fit is None else np.asarray(quota, dtype=bool)
     gain = np.asarray(labels, dtype=np.float64)
     score = np.asarray(scores, dtype=np.float64)
     if len(gain) == 0:
@@ -165,7 +194,7 @@ def ndcg(
     def discount(rank: npt.NDArray[np.int64]) -> Array:
         return np.where(rank <= k, 1.0 / np.log2(rank + 1.0), 0.0)
 
-    dcg = np.bincount(codes, weights=gain * discount(_ranks(codes, score, fits)))
+    dcg = np.bincount(codes, weights=gain * discount(_ranks(codes, score, fits, quotas)))
     ideal = np.bincount(codes, weights=gain * discount(_ranks(codes, gain)))
     useful = ideal > 0
     return float(np.mean(dcg[useful] / ideal[useful])) if useful.any() else float("nan")

@@ -75,11 +75,13 @@ def judge(
     referral lists."""
     figures: dict[str, Any] = {}
     audits: dict[str, dict[str, Audit]] = {}
-    fit = _fit_of(held_out)
+    # the lists as the engine orders them: trade first, its open quota jobs first
+    fit, quota = _column(held_out, "occupation"), _column(held_out, "quota")
     for name, ranker in (("challenger", challenger), ("champion", champion)):
         score = _scores(ranker, held_out, kind)
+        as_shown = evaluate.ndcg(held_out.person, held_out.y, score, fit=fit, quota=quota)
         figures[name] = {
-            "ndcg@10": round(evaluate.ndcg(held_out.person, held_out.y, score, fit=fit), 4),
+            "ndcg@10": round(as_shown, 4),
             "auc": round(evaluate.auc(held_out.y, score), 4),
         }
         audit = evaluate.audit(
@@ -141,12 +143,12 @@ def judge(
     return entry
 
 
-def _fit_of(held_out: TrainingSet) -> npt.NDArray[np.float64] | None:
-    """Each held-out referral's occupation fit, for the kinds whose lists the engine orders
-    trade first (vacancies); None for the others."""
-    if held_out.kind != "vacancy" or "occupation" not in held_out.names:
+def _column(held_out: TrainingSet, name: str) -> npt.NDArray[np.float64] | None:
+    """A feature column of the held-out referrals of vacancies, whose lists the engine orders
+    trade first (None for the other kinds)."""
+    if held_out.kind != "vacancy" or name not in held_out.names:
         return None
-    return np.asarray(held_out.X[:, held_out.names.index("occupation")], dtype=np.float64)
+    return np.asarray(held_out.X[:, held_out.names.index(name)], dtype=np.float64)
 
 
 def _trade_first(
