@@ -187,11 +187,28 @@ def _strip_noise(tokens: list[str]) -> list[str]:
     return out
 
 
+_TRIGGERS = frozenset(
+    {first for first, _ in _PAIRS} | {"эл", "кат"} | _JOIN_PREFIXES | set(_ABBREVIATIONS)
+    | _NOISE_WORDS | set(_NOISE_BY_FIRST)
+)  # fmt: skip
+_TRIGGER_PREFIXES = (
+    "водител", "жүргізуші", "экспедитор", "категор", "санат", "групп", "разр", "класс",
+)  # fmt: skip
+"""A token that one of the steps below may change or read (abbreviations, noise, licence
+categories, grades): a title with none of them is its folded text (most titles are)."""
+
+
+def _untouched(tokens: list[str]) -> bool:
+    return not any(t in _TRIGGERS or t.startswith(_TRIGGER_PREFIXES) for t in tokens)
+
+
 def _normalize_once(text: str) -> str:
     folded = fold(text)
     if not folded:
         return ""
     tokens = folded.split(" ")
+    if _untouched(tokens):
+        return folded
     tokens = _expand(tokens)
     tokens = _strip_noise(tokens)  # first, so that "с опытом" is gone before categories
     tokens = categories(tokens)
