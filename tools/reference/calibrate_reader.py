@@ -4,7 +4,7 @@
 
 Offline, by hand, whenever the reader's model changes (a test fails when the shipped
 calibration was made for another model). It reads the labelled titles of ``HALVES`` (the
-tuning half, the tuning titles labelled after it and the first three held-out draws, each
+tuning half, the tuning titles labelled after it and the first four held-out draws, each
 measured once and then spent: ``bench/real_titles/labels_*.csv``, texts from
 ``../shared/data/real-titles-eval/``; a later draw is never read) and writes
 numbers only, no title, to ``catalogs/reference/data/reader_calibration.json``:
@@ -46,9 +46,9 @@ from matcher.reader.calibration import FILE, model_fingerprint  # noqa: E402
 
 OUT = ROOT / "catalogs" / "reference" / "data" / FILE
 LABELS = ROOT / "bench" / "real_titles"
-HALVES = ("tuning", "tuning_2", "held_out", "held_out_2", "held_out_3")
+HALVES = ("tuning", "tuning_2", "held_out", "held_out_2", "held_out_3", "held_out_4")
 """The labelled titles the calibration learns from: the tuning half, the titles labelled after
-it, and the first three held-out draws (each measured once, then spent). Never a later draw."""
+it, and the first four held-out draws (each measured once, then spent). Never a later draw."""
 FOLDS = 5
 Floats = npt.NDArray[np.float64]
 
