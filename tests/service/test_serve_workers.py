@@ -54,6 +54,33 @@ def _workers(pid: int) -> set[int]:
     }
 
 
+def _cpu(pids: set[int]) -> float:
+    """CPU seconds the processes ``pids`` have used so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = 0.0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        used += (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def _settled(pid: int, timeout: float = 180.0) -> None:
+    """Wait until the server's processes are idle (a worker warms its engine after it starts
+    listening; on a busy machine that takes a while)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        family = {pid, *_workers(pid)}
+        before = _cpu(family)
+        time.sleep(1.0)
+        if _cpu(family) - before < 0.05:
+            return
+    raise AssertionError("the server did not settle")
+
+
 def _listening(port: int) -> int:
     """How many sockets listen on ``port`` (a worker listens once its start is done)."""
     listing = subprocess.run(
@@ -159,6 +186,7 @@ def test_stopping_the_server_stops_its_workers(
     server: tuple[int, subprocess.Popen[bytes]],
 ) -> None:
     port, proc = server
+    _settled(proc.pid)  # no engine being built: the stop itself is measured
     workers = _workers(proc.pid)
     proc.terminate()
     assert proc.wait(timeout=30) == 0
