@@ -107,9 +107,12 @@ def demo_with_history(
     tmp_path: Path,
     run: Callable[..., Any],
     today: date,
+    *,
+    seed: int = 1,
 ) -> None:
     """A small demo (seed 11: 300 vacancies, 30 courses, 250 persons) and, imported through
-    `matcher import outcomes`, a history in which some employers keep people (``good_employer``)."""
+    `matcher import outcomes`, a history in which some employers keep people (``good_employer``);
+    ``seed``: the referrals' draw (``referrals``)."""
     from catalogs.demo import DemoSpec
     from service.store import demo
 
@@ -125,6 +128,7 @@ def demo_with_history(
         protector,
         lambda p, rec, rank, day: 0.75 if good_employer(engine, rec.id) else 0.1,
         today=today,
+        seed=seed,
     )
     result = run("import", "outcomes", str(write_csv(events, tmp_path / "o.csv")))
     assert result.exit_code == 0, result.output

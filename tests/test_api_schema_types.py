@@ -134,7 +134,11 @@ def test_an_old_card_is_answered_as_stored(openapi: dict[str, Any]) -> None:
 def world(runtime: Runtime, session: Session, tmp_path: Path, run) -> Runtime:  # type: ignore[no-untyped-def]
     """The demo, a history of outcomes in which some employers keep people, and a learned
     model trained on it and promoted."""
-    outcome_world.demo_with_history(session, runtime.protector, tmp_path, run, TODAY)
+    # a world this small judges a challenger on a few dozen held-out successes, and whether it
+    # is promoted turns on a few of them (the first draw of referrals is refused by 0.006 of
+    # AUC since the title reader's vocabulary grew): this test reads the card of a promoted
+    # model, not whether the gate promotes, so it takes a draw whose model is promoted
+    outcome_world.demo_with_history(session, runtime.protector, tmp_path, run, TODAY, seed=2)
     assert model.retrain(runtime, Actor(role="admin"), today=TODAY).promoted
     return runtime
 
