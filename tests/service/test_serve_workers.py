@@ -13,7 +13,7 @@ import sys
 import time
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -81,6 +81,14 @@ def _settled(pid: int, timeout: float = 180.0) -> None:
     raise AssertionError("the server did not settle")
 
 
+def _until(ready: Callable[[], bool], seconds: float, what: Callable[[], str]) -> None:
+    """Wait up to ``seconds`` for ``ready()``; fail saying ``what()`` when it never is."""
+    deadline = time.monotonic() + seconds
+    while not ready():
+        assert time.monotonic() < deadline, what()
+        time.sleep(0.2)
+
+
 def _listening(port: int) -> int:
     """How many sockets listen on ``port`` (a worker listens once its start is done)."""
     listing = subprocess.run(
@@ -124,11 +132,12 @@ def server(
         stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 90
-        while not (_healthy(port) and len(_workers(proc.pid)) == 2 and _listening(port) == 2):
+
+        def up() -> bool:
             assert proc.poll() is None, (tmp_path / "serve.log").read_text()
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.2)
+            return _healthy(port) and len(_workers(proc.pid)) == 2 and _listening(port) == 2
+
+        _until(up, 90, lambda: "the server did not start")
         yield port, proc
     finally:
         proc.terminate()
@@ -155,7 +164,8 @@ def test_connections_opened_together_are_shared_by_the_workers(
     assert sum(owners.values()) == 40
     assert set(owners) == workers
     # a hash of each connection's addresses picks its worker: 40 over 2 is never 36 to 4
-    # by chance (one in about 200 million); one shared socket gave 39 or 40 to one worker
+    # by chance (one in about 200 million); with one shared socket, 20 connections opened at
+    # once went 15 to 20 of them to one worker
     assert min(owners.values()) >= 5, owners
 
 
@@ -167,18 +177,14 @@ def test_a_worker_that_dies_is_replaced_and_the_port_keeps_answering(
     first = _workers(proc.pid)
     victim = min(first)
     os.kill(victim, signal.SIGKILL)
-    deadline = time.monotonic() + 60
-    while True:
+
+    def replaced() -> bool:
         now = _workers(proc.pid)
-        if len(now) == 2 and victim not in now and _listening(port) == 2:
-            break
-        assert time.monotonic() < deadline, f"no worker replaced {victim}: {now}"
-        time.sleep(0.2)
+        return len(now) == 2 and victim not in now and _listening(port) == 2
+
+    _until(replaced, 60, lambda: f"no worker replaced {victim}: {_workers(proc.pid)}")
     # the dead worker's socket went with it: every new connection is answered
-    deadline = time.monotonic() + 60
-    while not _healthy(port):
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
+    _until(lambda: _healthy(port), 60, lambda: "the port stopped answering")
     assert all(_healthy(port) for _ in range(30))
 
 
