@@ -9,7 +9,7 @@ the day has turned, a new snapshot is built on a background thread beside the ol
 swapped in with one assignment; requests meanwhile keep being answered by the old one.
 
 A server builds its first snapshot as it starts (``warm``, on a thread of its own, from the
-app's lifespan): it answers /health meanwhile, and a list asked for before the build is done
+app's lifespan), and loads the title reader: it answers /health meanwhile, and a list asked for before the build is done
 waits for that build rather than making its own. The lifespan's end stops the warming and any
 rebuild between their steps and waits for the step in progress, so that nothing is left
 reading a database the caller is about to close or drop. A runtime bound to one connection
@@ -57,6 +57,27 @@ class Snapshot:
     places: Overlay | None = field(default=None, compare=False)
 
 
+def _title_reader(_rt: Runtime) -> None:
+    """Load the title reader, which a list uses for a profession it cannot recognise (the
+    closest occupations it suggests), and read one title with it: otherwise the first such
+    list loads it, a third of a second in which the process's other requests wait."""
+    from matcher.reader import title_reader
+
+    title_reader().read("сварщик", lang="ru")
+
+
+def _tables(_rt: Runtime) -> None:
+    """Load what every list reads on first use: the KATO places (a tenth of a second) and
+    each language's plural rules and number formats."""
+    from catalogs import i18n
+    from catalogs.reference.places import places
+
+    places()
+    for lang in i18n.LANGS:
+        i18n.plural_category(2, lang)
+        i18n.decimal(0.5, lang)
+
+
 class Serving:
     """One process's snapshot, checked against the database and rebuilt beside the old one."""
 
@@ -71,8 +92,9 @@ class Serving:
         self._stop = threading.Event()
 
     def warm(self, rt: Runtime) -> None:
-        """Build the snapshot, its places and its person index on a thread of its own (a
-        server's start); a request that needs them meanwhile waits for this build."""
+        """Build the snapshot, its places and its person index, and load the title reader and
+        the reference tables a list reads, on a thread of its own (a server's start); a
+        request that needs them meanwhile waits for this build."""
         self._stop.clear()
 
         def run() -> None:
@@ -82,7 +104,7 @@ class Serving:
                     if self._snapshot is None:
                         self._snapshot = self._build(rt, None, stop=self._stop)
                         self._checked_at = time.monotonic()
-                for step in (self.places, self.persons):
+                for step in (self.places, self.persons, _title_reader, _tables):
                     self._check(self._stop)
                     step(rt)
             except Stopped:

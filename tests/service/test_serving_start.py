@@ -118,3 +118,19 @@ def test_a_runtime_on_a_lent_connection_is_not_warmed(runtime: Runtime) -> None:
     with TestClient(create_app(runtime)) as client:
         assert client.get("/api/v1/health").status_code == 200
     assert runtime.serving._warming is None
+
+
+def test_the_start_also_loads_what_the_first_lists_would_load(world: tuple[Runtime, str]) -> None:
+    """The title reader (a list's suggestions for a profession it cannot read) and the KATO
+    places are loaded by the warming, not by the first list that needs them, during which
+    the process's other requests would wait."""
+    from catalogs.reference.places import places
+    from matcher.reader import title_reader
+
+    rt, _ = world
+    title_reader.cache_clear()
+    places.cache_clear()
+    with TestClient(create_app(rt)):
+        assert rt.serving.warmed(60)
+        assert title_reader.cache_info().currsize == 1
+        assert places.cache_info().currsize == 1
