@@ -152,7 +152,15 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--half",
-        choices=("held_out", "held_out_2", "held_out_3", "held_out_4", "tuning", "tuning_2"),
+        choices=(
+            "held_out",
+            "held_out_2",
+            "held_out_3",
+            "held_out_4",
+            "held_out_5",
+            "tuning",
+            "tuning_2",
+        ),
         default="held_out",
     )
     parser.add_argument("--reader", choices=("new", "old"), default="new")
