@@ -1,10 +1,15 @@
 """Training sets from recorded outcomes: every outcome event read and turned into labelled
 referrals, each with the engine's features and the item's track record as of its own day; and
-the track records a learned model serves with (docs/retraining.md)."""
+the track records a learned model serves with (docs/retraining.md).
+
+A referral whose outcome is still open on the last day (``pending``: a hire not yet 3 months
+old, a course still being followed) is censored, however old the referral: it is left out of
+the training sets and does not count in any track record until its outcome is known."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -33,6 +38,9 @@ HELD_OUT_SHARE = 0.2
 MIN_TRAIN_SUCCESSES = 30
 MIN_HELD_OUT_SUCCESSES = 10
 MAX_POSITION_WEIGHT = 10.0
+OPEN_COURSE_DAYS = 365
+"""Days after an enrolment with neither ``completed`` nor ``dropped`` recorded during which
+the course counts as still being followed (pending); after them, as not completed."""
 
 
 @dataclass
@@ -84,6 +92,41 @@ def load_events(session: Session) -> list[outcomes.Event]:
     return [(p, k, i, ev, d.toordinal(), c, r) for p, k, i, ev, d, c, r in session.execute(query)]
 
 
+def pending(events: Iterable[outcomes.Event], *, end: int) -> set[tuple[str, str, str]]:
+    """(person, kind, item) of the referrals whose first step was taken and whose outcome is
+    still open on day ``end`` (an ordinal), from the events up to that day: a hire less than
+    ``outcomes.KEPT_DAYS`` old with neither a ``quit`` nor a ``retained_3m`` since; an
+    enrolment less than ``OPEN_COURSE_DAYS`` old with neither ``completed`` nor ``dropped``
+    since. Only steps taken on or after the person's first referral to the item count, as in
+    ``outcomes.referrals``. A shelter's first step is its success: nothing is pending."""
+    referred: dict[tuple[str, str, str], int] = {}
+    days: dict[tuple[str, str, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for person_id, kind, item_id, event, day, _, _ in events:
+        if day > end:
+            continue
+        key = (person_id, kind, item_id)
+        if event == "referred":
+            referred[key] = min(day, referred.get(key, day))
+        else:
+            days[key][event].append(day)
+    found = set()
+    for key, t in referred.items():
+        seen = days.get(key, {})
+        if key[1] == "vacancy":
+            step, ends, within = "hired", ("quit", "retained_3m"), outcomes.KEPT_DAYS
+        elif key[1] == "course":
+            step, ends, within = "enrolled", ("completed", "dropped"), OPEN_COURSE_DAYS
+        else:
+            continue
+        closed = [d for e in ends for d in seen.get(e, [])]
+        if any(
+            s >= t and s + within > end and not any(d >= s for d in closed)
+            for s in seen.get(step, [])
+        ):
+            found.add(key)
+    return found
+
+
 def position_weights(ranks: list[int | None]) -> npt.NDArray[np.float64]:
     """Inverse propensity weights against position bias: an officer refers from the top of a
     list far more often, so referrals made from lower ranks stand for many unmade ones. The
@@ -132,10 +175,10 @@ def build(
     """Training sets by kind and the track records they were built with."""
     found = [
         r
-        for r in outcomes.referrals(events, end=end.toordinal())
+        for r in _referrals(events, end=end.toordinal())
         if r.person_id in persons and engine.knows(r.kind, r.item_id)
     ]
-    records = _records(engine, found)
+    records = _records(engine, found, end=end.toordinal())
     sets: dict[str, TrainingSet] = {}
     codes: dict[str, tuple[Mapping[str, float], Mapping[str, str]]] = {}
     for kind in KINDS:
@@ -174,16 +217,30 @@ def build(
     return sets, records
 
 
-def _records(engine: Engine, found: list[outcomes.Referral]) -> dict[str, TrackRecords]:
+def _referrals(events: list[outcomes.Event], *, end: int) -> list[outcomes.Referral]:
+    """``outcomes.referrals`` with the pending ones (``pending``) not known, however old: a
+    hire whose 3 months have not passed, a course still followed, is not yet a failure."""
+    found = outcomes.referrals(events, end=end)
+    open_ = pending(events, end=end)
+    for r in found:
+        if r.known and not r.success and (r.person_id, r.kind, r.item_id) in open_:
+            r.known = False
+    return found
+
+
+def _records(
+    engine: Engine, found: list[outcomes.Referral], *, end: int
+) -> dict[str, TrackRecords]:
     """Track records by kind from every referral: each outcome counts from the day it is
-    known (the first step after ``STAGE_DAYS``, success after ``HORIZON_DAYS``)."""
+    known (the first step after ``STAGE_DAYS``, success after ``HORIZON_DAYS``); a pending
+    one (not known though past its horizon) counts its first step only."""
     result = {}
     for kind in KINDS:
         rows = [r for r in found if r.kind == kind]
         result[kind] = TrackRecords(
             Outcomes(
                 [_track_key(engine, kind, r.item_id) for r in rows],
-                np.array([r.day + HORIZON_DAYS[kind] for r in rows], dtype=np.int64),
+                np.array([_resolved(r, end) for r in rows], dtype=np.int64),
                 np.array([r.stage for r in rows], dtype=float),
                 np.array([r.success for r in rows], dtype=float),
                 np.array([r.job for r in rows], dtype=float),
@@ -193,12 +250,19 @@ def _records(engine: Engine, found: list[outcomes.Referral]) -> dict[str, TrackR
     return result
 
 
+def _resolved(r: outcomes.Referral, end: int) -> int:
+    """The day a referral's outcome counts in its item's record from: its horizon, or, while
+    it is pending, a day after every day the records are read for (up to ``end + 1``)."""
+    day = r.day + HORIZON_DAYS[r.kind]
+    return day if r.known or day > end else end + 2
+
+
 def tracks(session: Session, engine: Engine, *, today: date) -> dict[str, Any]:
     """Current track records by kind, for serving a learned model."""
     found = [
         r
-        for r in outcomes.referrals(load_events(session), end=today.toordinal())
+        for r in _referrals(load_events(session), end=today.toordinal())
         if engine.knows(r.kind, r.item_id)
     ]
-    records = _records(engine, found)
+    records = _records(engine, found, end=today.toordinal())
     return {kind: track_snapshot(records[kind], today.toordinal() + 1) for kind in KINDS}
