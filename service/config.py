@@ -60,9 +60,12 @@ class Settings(BaseSettings):
     worker_in_server: bool = False
     """PostgreSQL: ``matcher serve`` also runs a job worker (then no ``matcher worker`` is
     needed)."""
-    request_threads: int = Field(default=40, ge=1, le=200)
+    request_threads: int = Field(default=2, ge=1, le=200)
     """The threads a server process answers requests with at once (the routes that read or
-    write the database run in them); more requests wait their turn in the order they came."""
+    write the database run in them); more requests wait their turn in the order they came.
+    A request's work is mostly Python, which runs one thread at a time: more threads share
+    the process's one core among more requests, each then taking longer (docs/deployment.md,
+    "Serving processes")."""
     job_threads: int = Field(default=2, ge=1, le=8)
     """SQLite: the threads of the serving process that run jobs."""
 
