@@ -32,7 +32,8 @@ def fold(text: str) -> str:
 # ``normalize_occupation`` is the key under which occupation titles and synonyms are indexed.
 # It works on the tokens ``fold`` produces and is applied until nothing changes, so it is
 # idempotent by construction (see the end of ``normalize_occupation``). What it does, in order:
-#   1. expands abbreviations ("эл. газосварщик" -> "электрогазосварщик", "пом. повара");
+#   1. expands abbreviations ("эл. газосварщик" -> "электрогазосварщик", "пом. повара",
+#      "монтажник м/к" -> "монтажник металлоконструкций");
 #   (4. is applied here too, so that "с опытом" is gone before step 2 reads letters)
 #   2. canonicalises driving-licence categories: "кат. С", "категории «C»", "С категории",
 #      "В санатты" all become "кат <latin letters>" ("кат c", "кат bc", "кат c1e"), put at
@@ -73,7 +74,9 @@ _NOISE_PHRASES: tuple[tuple[str, ...], ...] = (
 
 _JOIN_PREFIXES = frozenset({"электро", "газо", "электрогазо", "газоэлектро", "авто", "мото"})
 _ABBREVIATIONS = {"эл": "электро", "пом": "помощник", "зав": "заведующий", "мл": "младший"}
-_PAIRS = {("с", "х"): "сельхоз", ("ж", "д"): "жд"}
+_PAIRS = {("с", "х"): "сельхоз", ("ж", "д"): "жд", ("м", "к"): "металлоконструкций"}
+_WORD_ABBREVIATIONS = {"мк": "металлоконструкций"}
+"""Abbreviations that stand for a whole word wherever they are: «монтажник МК», «сварщик м/к»."""
 _NO_JOIN = frozenset({"и", "или", "және", "мен", "а"})
 
 
@@ -104,7 +107,7 @@ def _expand(tokens: list[str]) -> list[str]:
                 out.append(_ABBREVIATIONS[tok])
                 i += 1
                 continue
-        out.append(tok)
+        out.append(_WORD_ABBREVIATIONS.get(tok, tok))
         i += 1
     return out
 
@@ -189,7 +192,7 @@ def _strip_noise(tokens: list[str]) -> list[str]:
 
 _TRIGGERS = frozenset(
     {first for first, _ in _PAIRS} | {"эл", "кат"} | _JOIN_PREFIXES | set(_ABBREVIATIONS)
-    | _NOISE_WORDS | set(_NOISE_BY_FIRST)
+    | set(_WORD_ABBREVIATIONS) | _NOISE_WORDS | set(_NOISE_BY_FIRST)
 )  # fmt: skip
 _TRIGGER_PREFIXES = (
     "водител", "жүргізуші", "экспедитор", "категор", "санат", "групп", "разр", "класс",

@@ -7,8 +7,8 @@ text as several *forms* (``Forms.of``):
 - ``whole``: the text as normalised; when written in Latin letters only, also with the Latin
   words the vocabulary does not know transliterated (and each of the forms below is made of
   both; «Business Development Manager», known word by word, stays English);
-  when the vocabulary knows the title with its seniority words («старший повар» is a chef),
-  that form first;
+  when the vocabulary knows the title with its seniority words («младший бухгалтер» is an
+  accounting assistant), that form first;
 - ``part``: each of the alternatives it lists («A / B», «A \\ B», «A или B»);
 - ``head``: the words before a preposition that says where or for whom («курьер на
   велосипеде», «бариста в ресторан»), keeping a licence category;

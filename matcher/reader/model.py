@@ -13,7 +13,8 @@ a calibrated confidence.
 3. a text is read by its cosine similarity to every row; a code's score is the similarity of
    its best row, and codes are ranked by it; when the text begins with a *role* (``ROLE_ROWS``:
    «повар», «водитель», «инженер»), a code none of whose rows begins with it keeps
-   ``ROLE_KEPT`` of its score;
+   ``ROLE_KEPT`` of its score; when no word of the text names a manager (``MANAGING``), a
+   code of ISCO-08 major group 1 keeps ``MANAGER_KEPT`` of its score;
 4. the *confidence* of the best code is a logistic (Platt) calibration of four figures of
    the ranking — the best score, its margin over the next code, their product and the share
    of the ten nearest rows that belong to the best code — fitted on held-out entries: one
@@ -69,6 +70,29 @@ ROLE_KEPT = 0.5
 """The share of its score a code keeps when the form begins with a role and no row of the
 code begins with it: «повар мясного цеха в ресторан» is a cook before it is a restaurant's
 manager, «учитель английского» a teacher before he is anything English."""
+MANAGING = (
+    "начальник", "директор", "заведовать", "заведующ", "руководител", "заместител", "управлять",
+    "управляющ", "управленец", "председател", "президент", "министр", "менеджер", "глава",
+    "командир", "командующ", "мэр", "аким", "губернатор", "ректор", "проректор", "декан",
+    "владелец", "собственник", "администратор", "супервайзер", "шеф", "генеральн", "вице",
+    "депутат", "сенатор", "посол", "комиссар", "бастыг", "бастык", "менгеруш", "басшы",
+    "орынбасар", "торага", "баскарушы", "manager", "head", "director", "chief", "officer",
+    "ceo", "coo", "cto", "cfo", "owner", "founder", "executive", "president", "supervisor",
+    "leader", "commander", "ambassador",
+)  # fmt: skip
+"""Beginnings of the words that name a manager (folded: «бастығы» is «бастыг»). ISCO-08
+major group 1 is the managers, who plan, direct and coordinate; the official classifiers also
+put there titles that name no one who manages («мастер участка», «производитель работ»,
+«агроном», «специалист» of a ministry), and a field shared with them draws job-board titles
+there: «Инженер по установке ...», «Специалист по установке оборудования ...»."""
+MANAGER_KEPT = 0.5
+"""The share of its score a code of major group 1 keeps when no word of the form names a
+manager (``MANAGING``)."""
+
+
+def managing(form: str) -> bool:
+    """Whether a word of the normalised form names a manager."""
+    return any(word.startswith(MANAGING) for word in form.split())
 
 
 class ReaderModel(SmallPartsPickled):
@@ -76,7 +100,7 @@ class ReaderModel(SmallPartsPickled):
 
     SMALL_PARTS = (
         "codes_", "row_label_", "row_nkz_", "exact_", "generic_", "fuzzy_forms_",
-        "calibration_", "lemmas_", "kin_", "kin_rows_", "roles_",
+        "calibration_", "lemmas_", "kin_", "kin_rows_", "roles_", "managers_",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -84,6 +108,8 @@ class ReaderModel(SmallPartsPickled):
         self.row_code_: npt.NDArray[np.int32] = np.empty(0, dtype=np.int32)
         self.roles_: dict[str, frozenset[int]] = {}
         """The roles (``ROLE_ROWS``), each with the codes that have a row beginning with it."""
+        self.managers_: frozenset[int] = frozenset()
+        """The codes of ISCO-08 major group 1 (``MANAGER_KEPT``)."""
         self.row_label_: list[str] = []
         self.row_nkz_: list[str | None] = []
         self.exact_: dict[str, tuple[tuple[str, ...], float]] = {}
@@ -137,6 +163,7 @@ class ReaderModel(SmallPartsPickled):
         keys = sorted(rows)
         self.codes_ = sorted({code for code, _ in keys})
         index = {code: i for i, code in enumerate(self.codes_)}
+        self.managers_ = frozenset(i for i, code in enumerate(self.codes_) if code[0] == "1")
         self.row_code_ = np.array([index[code] for code, _ in keys], dtype=np.int32)
         self.row_label_ = [rows[k][0] for k in keys]
         self.row_nkz_ = [rows[k][1] for k in keys]
@@ -258,7 +285,7 @@ class ReaderModel(SmallPartsPickled):
                     [sims.data[lo:hi], fuzzy[r, near].astype(np.float32) * (FUZZY_WEIGHT / 100)]
                 )
                 role = self.roles_.get(batch[r].split(" ", 1)[0])
-                out.append(self._codes(rows, data, role))
+                out.append(self._codes(rows, data, role, managing(batch[r])))
         return out
 
     def _codes(
@@ -266,10 +293,11 @@ class ReaderModel(SmallPartsPickled):
         rows: npt.NDArray[np.int32],
         data: npt.NDArray[np.float32],
         role: frozenset[int] | None = None,
+        manager: bool = True,
     ) -> tuple[list[tuple[int, float, int]], list[float]]:
         """The codes of the rows near a form, best first, and the calibration's figures;
         ``role``: the codes with a row that begins with the form's first word, when it is a
-        role."""
+        role; ``manager``: whether a word of the form names a manager."""
         if not len(rows):
             return [], [0.0, 0.0, 0.0, 0.0]  # best, margin, best × margin, best × support
         keep = min(NEIGHBOURS, len(rows))
@@ -288,13 +316,16 @@ class ReaderModel(SmallPartsPickled):
                 got.append(sim)
                 best_row.setdefault(code, row)
         # a code's score: its best row, plus a little for a second row that agrees; less when
-        # the form begins with a role none of the code's rows begins with
+        # the form begins with a role none of the code's rows begins with, or names no manager
+        # and the code is a manager's
+        managers = frozenset() if manager else self.managers_
         ranked = sorted(
             (
                 (
                     c,
                     (got[0] + AGREEMENT * (got[1] if len(got) > 1 else 0.0))
-                    * (1.0 if role is None or c in role else ROLE_KEPT),
+                    * (1.0 if role is None or c in role else ROLE_KEPT)
+                    * (MANAGER_KEPT if c in managers else 1.0),
                     best_row[c],
                 )
                 for c, got in scores.items()

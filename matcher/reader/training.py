@@ -34,11 +34,11 @@ def exact_lookups(
     vocabulary: Vocabulary, forms: dict[str, str], full: dict[str, str], reduced: set[str]
 ) -> dict[str, tuple[tuple[str, ...], float]]:
     """Normalised text → its codes from the most trusted source that has it, and the
-    confidence each of them gets. Every title is known as written («старший повар» is a
-    chef, «младший бухгалтер» an accounting assistant); without its seniority words
-    («бухгалтер») it counts only when no title of any source is that text as written."""
+    confidence each of them gets. Every title is known as written («младший бухгалтер» is
+    an accounting assistant); without its seniority words («бухгалтер») it counts only when
+    no title of any source is that text as written."""
     tiers: dict[str, tuple[int, set[str]]] = {}
-    keys = [(e, full[e.text], 0) for e in vocabulary.entries]  # «старший повар» as written
+    keys = [(e, full[e.text], 0) for e in vocabulary.entries]  # «младший бухгалтер» as written
     keys += [(e, forms[e.text], len(SOURCES)) for e in vocabulary.entries if e.text in reduced]
     for e, form, lower in keys:
         if not form:

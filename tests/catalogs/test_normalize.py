@@ -22,6 +22,7 @@ WORDS = (
     "сварщик", "водитель", "с", "х", "эл", "газо", "пом", "повара", "кат", "с", "в", "5",
     "разряда", "iv", "группа", "допуска", "класса", "опытом", "работы", "требуется", "жүргізуші",
     "санатты", "категории", "ce", "менеджер", "по", "продажам", "ж", "д", "высшей", "и",
+    "м", "к", "мк", "монтажник",
 )  # fmt: skip
 
 
@@ -43,9 +44,15 @@ def test_one_pass_is_every_step(words: list[str]) -> None:
         ("Требуется повар", False),
         ("с/х рабочий", False),
         ("IV группа допуска", False),
+        ("Монтажник МК", False),
     ],
 )
 def test_a_title_no_step_reads_is_its_folded_text(text: str, untouched: bool) -> None:
     assert n._untouched(n.fold(text).split(" ")) is untouched
     if untouched:
         assert n.normalize_occupation(text) == n.fold(text)
+
+
+@pytest.mark.parametrize("text", ["Монтажник МК", "монтажник м/к", "Монтажник металлоконструкций"])
+def test_metal_structures_abbreviated_are_metal_structures(text: str) -> None:
+    assert n.normalize_occupation(text) == "монтажник металлоконструкций"

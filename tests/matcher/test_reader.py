@@ -235,6 +235,33 @@ def test_a_title_that_begins_with_a_role_is_read_among_its_occupations(
     assert best(title_reader().read(text)) == code
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Специалист по установке дополнительного оборудования на спецтехнику",
+        "Инженер по сервису холодильного оборудования",
+        "Эксперт по финансированию юридических лиц",
+    ],
+)
+def test_a_title_that_names_no_manager_is_not_read_as_a_manager(text: str) -> None:
+    """ISCO-08 major group 1 is the managers: a title with no word of managing is not read
+    there, though the official classifiers put titles of the same field under it."""
+    assert not (best(title_reader().read(text)) or "").startswith("1")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Заместитель директора магазина", "1420"),
+        ("Директор по персоналу", "1212"),
+        ("Директор ресторана", "1412"),
+        ("Руководитель отдела продаж", "1221"),
+    ],
+)
+def test_a_title_that_names_a_manager_is_still_read_as_one(text: str, code: str) -> None:
+    assert best(title_reader().read(text)) == code
+
+
 def test_kazakh_and_english_titles_name_their_role_last() -> None:
     """«орман жұмысшысы» is a forest worker, «car driver» a driver: neither Kazakh nor English
     rows make a role of their first word."""
@@ -305,6 +332,11 @@ def test_an_official_title_is_only_as_sure_as_the_model_reads_it() -> None:
         ("Сервисный инженер", "7233"),  # repairs equipment on site: a mechanic
         ("Техник по эксплуатации", "5153"),  # keeps a building running
         ("Business Development Manager", "1221"),
+        ("Кустовой менеджер", "1420"),  # a group of a chain's shops
+        ("Консультант в ювелирный отдел", "5223"),  # sells at a shop's counter
+        ("Слесарь-зачистник", "7224"),  # grinds metal, not a machinery fitter
+        ("Мойщик в ресторан", "9412"),  # washes dishes, not cars
+        ("Старший повар", "5120"),  # a senior cook cooks; chefs (3434) run the kitchen
     ],
 )
 def test_job_board_titles_placed_as_isco_08_places_them(text: str, code: str) -> None:

@@ -1,6 +1,6 @@
 """Calibrate the title reader's confidence on the labelled real titles one may learn from.
 
-    python -m tools.reference.calibrate_reader [--shared PATH] [--target 0.04] [--check]
+    python -m tools.reference.calibrate_reader [--shared PATH] [--target 0.03] [--check]
 
 Offline, by hand, whenever the reader's model changes (a test fails when the shipped
 calibration was made for another model). It reads the labelled titles of ``HALVES`` (the
@@ -15,9 +15,11 @@ numbers only, no title, to ``catalogs/reference/data/reader_calibration.json``:
    probabilities are kept within [0.02, 0.99]: a few hundred titles cannot say more;
 2. an isotonic regression (monotone, non-decreasing) maps raw confidence → P(right);
 3. the threshold is the lowest calibrated probability at which the answers at or above it are
-   wrong at most ``--target`` of the time on the titles the map was fitted on (4% by
-   default, under the 5% aimed at: a map fitted for 5% on 730 titles was wrong 7% of the
-   time on the next blind draw);
+   wrong at most ``--target`` of the time on the titles the map was fitted on (3% by
+   default, under the 5% aimed at: each blind draw was wrong 2.5 to 3.4 points more often
+   than the cross-validated figure promised — 7.0% against 4.3%, 6.5% against 3.1%, 5.5%
+   against 3.0% — as the reader's vocabulary was also tuned on the titles the map learns
+   from, which the folds do not undo);
 4. the figures reported are cross-validated: five folds (by a hash of each title's source and
    id), the map and threshold fitted on four and measured on the fifth, so no figure is
    measured on the titles that made it. The shipped map and threshold are then fitted on all.
@@ -77,7 +79,7 @@ def fold_of(source: str, id_: str) -> int:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
-    parser.add_argument("--target", type=float, default=0.04)
+    parser.add_argument("--target", type=float, default=0.03)
     parser.add_argument("--check", action="store_true", help="report only, write nothing")
     args = parser.parse_args(argv)
     rows = [row for half in HALVES if (LABELS / f"labels_{half}.csv").is_file()
