@@ -1,7 +1,7 @@
 """Benchmark: the HTTP API under concurrent load, on loopback.
 
     .venv/bin/python -m bench.api [--clients 20] [--requests 2000] [--workers 1] [--client raw]
-        [--home DIR]
+        [--home DIR] [--rounds 1]
     .venv/bin/python -m bench.api --in-process [--requests 1000]
     .venv/bin/python -m bench.api --asgi [--requests 1000]
 
@@ -12,6 +12,9 @@ clients (persons drawn in turn from the demo's 1,500) and prints p50, p99 and re
 second, and the CPU time the server's processes and this client spent per request (read from
 ``/proc`` on Linux: a figure that moves less than the others when other work shares the
 machine). Only loopback is used; the loop is bounded in count and stops by itself.
+``--rounds R`` sends the same requests R times to the same server, one round after another,
+and prints each round: the first holds whatever the server still does on its first requests,
+the later ones its steady state.
 
 The clients (``--client raw``, the default) are keep-alive connections on one ``asyncio`` loop
 (``bench/loadgen.py``), which spend a few tenths of a millisecond of CPU per request: on a
@@ -265,6 +268,14 @@ def main() -> int:
         help="A folder for the demo database, kept: built on the first run, used as it is by"
         " the next ones (runs compared one after another then share their data)",
     )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="Send the --requests this many times, one round after another, to the same"
+        " server, and print each round's figures (the first round holds the server's first"
+        " requests)",
+    )
     parser.add_argument("--in-process", action="store_true", help="Time the use case alone.")
     parser.add_argument("--asgi", action="store_true", help="Time the route through the app.")
     args = parser.parse_args()
@@ -339,17 +350,19 @@ def main() -> int:
             ]
             speed = machine_speed()
             server_cpu, client_cpu = process_cpu(server.pid), time.process_time()
-            began = time.perf_counter()
-            if args.client == "raw":
-                latencies, statuses = loadgen.run_gets(
-                    "127.0.0.1", port, paths, headers=headers, clients=args.clients
-                )
-            else:
-                latencies, statuses = httpx_gets(base_url, paths, headers, args.clients)
-            elapsed = time.perf_counter() - began
+            rounds: list[tuple[list[float], list[int], float]] = []
+            for _ in range(args.rounds):
+                began = time.perf_counter()
+                if args.client == "raw":
+                    latencies, statuses = loadgen.run_gets(
+                        "127.0.0.1", port, paths, headers=headers, clients=args.clients
+                    )
+                else:
+                    latencies, statuses = httpx_gets(base_url, paths, headers, args.clients)
+                rounds.append((latencies, statuses, time.perf_counter() - began))
             server_cpu = process_cpu(server.pid) - server_cpu
             client_cpu = time.process_time() - client_cpu
-            failures = [status for status in statuses if status != 200]
+            failures = [status for _, statuses, _ in rounds for status in statuses if status != 200]
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -358,18 +371,23 @@ def main() -> int:
             if problems.strip():
                 print("server log:\n" + problems[-3000:])
 
-    ms = sorted(value * 1000 for value in latencies)
-    p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
-    print(
-        f"GET /persons/{{id}}/recommendations?kind=vacancy, {args.clients} clients, {len(ms)} requests,"
-        f" {args.workers} worker(s), {args.client} client: p50 {statistics.median(ms):.1f} ms, p99 {p99:.1f} ms,"
-        f" {len(ms) / elapsed:.0f} requests/s, {len(failures)} non-200 {sorted(set(failures))}"
-    )
+    for number, (latencies, _, elapsed) in enumerate(rounds, 1):
+        ms = sorted(value * 1000 for value in latencies)
+        p99 = ms[min(len(ms) - 1, round(0.99 * (len(ms) - 1)))]
+        shown = f"round {number} of {len(rounds)}: " if len(rounds) > 1 else ""
+        print(
+            f"{shown}GET /persons/{{id}}/recommendations?kind=vacancy, {args.clients} clients,"
+            f" {len(ms)} requests, {args.workers} worker(s), {args.client} client:"
+            f" p50 {statistics.median(ms):.1f} ms, p99 {p99:.1f} ms,"
+            f" {len(ms) / elapsed:.0f} requests/s"
+        )
+    print(f"non-200 answers: {len(failures)} {sorted(set(failures))}")
     print(f"machine speed: a 10-million-step Python loop took {speed:.2f} s of CPU just before")
     loadavg = Path("/proc/loadavg")
+    sent = sum(len(latencies) for latencies, _, _ in rounds)
     print(
-        f"CPU per request: server {server_cpu / len(ms) * 1000:.2f} ms (all its processes),"
-        f" this client {client_cpu / len(ms) * 1000:.2f} ms; load average"
+        f"CPU per request: server {server_cpu / sent * 1000:.2f} ms (all its processes),"
+        f" this client {client_cpu / sent * 1000:.2f} ms; load average"
         f" {' '.join(loadavg.read_text().split()[:3]) if loadavg.exists() else 'unknown'}"
     )
     return 1 if failures else 0
