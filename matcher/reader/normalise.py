@@ -4,9 +4,10 @@
 300 000 тг» into ``("backend", "разработчик")``, in five steps:
 
 1. **Noise out**, on the raw text: text in brackets (unless it holds a licence category or a
-   grade, which step 2 reads), salary figures, «в ТОО ...» / «в компанию ...» and what follows,
-   metro stations («м. Алатау»), and the words of ``NOISE_WORDS`` (city names, «вахта»,
-   «удалённо», «remote», «срочно» ...).
+   grade, which step 2 reads, or «B2B», which makes a manager a sales representative:
+   «Персональный менеджер (B2B)»), salary figures, «в ТОО ...» / «в компанию ...» and what
+   follows, metro stations («м. Алатау»), and the words of ``NOISE_WORDS`` (city names,
+   «вахта», «удалённо», «remote», «срочно» ...).
 2. ``catalogs.normalize.normalize_occupation``: case, ё, punctuation, abbreviations
    («эл.газосварщик»), licence categories as one «кат c» at the end, grades («5 разряда»,
    «4-ші разряд») and hiring words («требуется»).
@@ -36,7 +37,7 @@ from catalogs.normalize import normalize_occupation
 from matcher.reader.kazakh import kazakh_stem
 
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}")
-_KEEP_IN_BRACKETS = re.compile(r"\b(?:кат\b|категор|санат|разряд|cat\b)", re.IGNORECASE)
+_KEEP_IN_BRACKETS = re.compile(r"\b(?:кат\b|категор|санат|разряд|cat\b|b2b|в2в)", re.IGNORECASE)
 _SALARY = re.compile(
     r"(?:от|до|from|to)?\s*\d[\d\s.,\-–]*\s*(?:000|тыс\w*|k)?\s*"
     r"(?:тг|тенге|теңге|₸|руб\w*|р|₽|kzt|rub|usd|\$|eur|€)(?!\w)\.?"

@@ -337,6 +337,7 @@ def test_an_official_title_is_only_as_sure_as_the_model_reads_it() -> None:
         ("Слесарь-зачистник", "7224"),  # grinds metal, not a machinery fitter
         ("Мойщик в ресторан", "9412"),  # washes dishes, not cars
         ("Старший повар", "5120"),  # a senior cook cooks; chefs (3434) run the kitchen
+        ("Персональный менеджер (B2B)", "3322"),  # sells to businesses
     ],
 )
 def test_job_board_titles_placed_as_isco_08_places_them(text: str, code: str) -> None:
