@@ -27,6 +27,7 @@ DRAWS = {
         "labels_held_out_2.csv",
         "labels_held_out_3.csv",
         "labels_held_out_4.csv",
+        "labels_held_out_5.csv",
     ],
 }
 PATTERNS = {
