@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from threadpoolctl import threadpool_limits
 from typer.testing import CliRunner
 
 from matcher.reader.cache import default_cache_dir
@@ -24,6 +25,17 @@ from tests.dbutil import backend_url, scratch_engine
 os.environ.setdefault("MATCHER_CACHE", str(default_cache_dir()))
 """The suite, and the servers and commands it starts in temporary homes, share one fitted title
 reader instead of fitting one in each home (``Settings.cache_dir``)."""
+
+for _pool in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ.setdefault(_pool, "1")
+threadpool_limits(int(os.environ["OPENBLAS_NUM_THREADS"]), user_api="blas")
+"""One thread for OpenMP (scikit-learn's gradient-boosted trees) and OpenBLAS (NumPy), in this
+process and in the servers and commands it starts: their many small fits and products gain
+nothing from a second thread, and on a busy machine the threads' spin-waits compete with the
+other processes for the cores (``tests/matcher/test_estimators.py`` took 5 s with one thread
+and 10 to 97 s with two while the load average was 6 on two cores). The environment wins when
+it sets either variable. NumPy is loaded by a pytest plugin before this file, so its OpenBLAS
+is limited here; libgomp, loaded later with scikit-learn, reads ``OMP_NUM_THREADS``."""
 
 TEST_SECRET = "test-secret-key-not-for-production"
 
