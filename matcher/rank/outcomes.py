@@ -10,9 +10,15 @@ A referral (the first ``referred`` event of a person and an item) is labelled by
 A referral is *known* once ``HORIZON_DAYS`` of its kind have passed: by then it has
 succeeded or not, whatever happened. Younger referrals are left out even when they already
 failed, since counting their quick failures and not their slow successes would teach the
-ranker that recent referrals fail.
+ranker that recent referrals fail. An outcome still open then is not a failure: a hire whose
+3 months have not passed, an enrolment neither completed nor dropped (for up to
+``OPEN_DAYS``), keeps its referral unknown until it closes.
 ``job`` says whether the person kept some job 3 months, hired within a year of the referral:
 the record that courses and shelters are judged on.
+
+Each referral also says when each fact became known (``stage_day``, ``success_day``,
+``job_day``) and when its outcome did (``resolved``), so that a track record read as of a day
+counts only what was known before it (``matcher.rank.track``).
 """
 
 from __future__ import annotations
@@ -32,6 +38,12 @@ KEPT_DAYS = law.RETENTION_DAYS
 JOB_WITHIN_DAYS = 365
 STAGE = {"vacancy": "hired", "course": "enrolled", "shelter": "admitted"}
 SUCCESS = {"vacancy": "retained_3m", "course": "completed", "shelter": "admitted"}
+OPEN_DAYS = {"vacancy": KEPT_DAYS, "course": 365}
+"""Days a first step stays open with no end recorded: a hire until its 3 months have passed,
+an enrolment for a year (after which the course counts as not completed). A shelter's first
+step is its success: it is never open."""
+ENDS = {"vacancy": ("quit", "retained_3m"), "course": ("completed", "dropped")}
+"""The events that close a first step."""
 
 Event = tuple[str, str, str, str, int, "int | None", "int | None"]
 """(person_id, item_kind, item_id, event, day ordinal, contract_months, rank)."""
@@ -48,6 +60,23 @@ class Referral:
     success: bool
     known: bool
     job: bool = False
+    stage_day: int | None = None
+    """The day the first step was taken (when it became known), if it was."""
+    success_day: int | None = None
+    """The day the success became known (a hire's 3 months passed or retention recorded, a
+    course completed, a bed taken), if it succeeded."""
+    job_day: int | None = None
+    """The day the job it led to became known as kept 3 months, if it led to one."""
+    closed: int = 0
+    """The day every first step taken after it had closed (ended, or ``OPEN_DAYS`` passed):
+    its own day if none was taken; later than ``end`` while one is still open."""
+
+    @property
+    def resolved(self) -> int:
+        """The day it counts in its item's record of outcomes: ``HORIZON_DAYS`` after it, or
+        later, once every first step taken has closed (a success may become known later still,
+        as a bed taken after a shelter's horizon)."""
+        return max(self.day + HORIZON_DAYS[self.kind], self.closed)
 
 
 @dataclass
@@ -61,29 +90,54 @@ def referrals(events: Iterable[Event], *, end: int) -> list[Referral]:
     """Labelled referrals of every kind, from events up to day ``end`` (an ordinal)."""
     pairs: dict[tuple[str, str, str], _Pair] = defaultdict(_Pair)
     for person_id, kind, item_id, event, day, _, rank in events:
+        if day > end:
+            continue
         pair = pairs[(person_id, kind, item_id)]
         if event == "referred":
             if pair.referred is None or day < pair.referred:
                 pair.referred, pair.rank = day, rank
         else:
             pair.days[event].append(day)
-    kept_hires: dict[str, list[int]] = defaultdict(list)
+    kept_hires: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for (person_id, kind, _), pair in pairs.items():
         if kind == "vacancy":
-            kept_hires[person_id].extend(h for h in pair.days["hired"] if _kept(pair, h, end))
+            for h in pair.days["hired"]:
+                if (kept_on := _kept_day(pair, h, end)) is not None:
+                    kept_hires[person_id].append((h, kept_on))
     found = []
     for (person_id, kind, item_id), pair in pairs.items():
         if pair.referred is None:
             continue
         t = pair.referred
-        stage = any(d >= t for d in pair.days[STAGE[kind]])
+        stage_day = min((d for d in pair.days[STAGE[kind]] if d >= t), default=None)
         if kind == "vacancy":
-            success = any(h >= t and _kept(pair, h, end) for h in pair.days["hired"])
+            kept_days = (_kept_day(pair, h, end) for h in pair.days["hired"] if h >= t)
+            success_day = min((d for d in kept_days if d is not None), default=None)
         else:
-            success = any(d >= t for d in pair.days[SUCCESS[kind]])
-        known = t + HORIZON_DAYS[kind] <= end
-        job = any(t <= h <= t + JOB_WITHIN_DAYS for h in kept_hires[person_id])
-        found.append(Referral(person_id, kind, item_id, t, pair.rank, stage, success, known, job))
+            success_day = min((d for d in pair.days[SUCCESS[kind]] if d >= t), default=None)
+        job_day = min(
+            (d for h, d in kept_hires[person_id] if t <= h <= t + JOB_WITHIN_DAYS), default=None
+        )
+        referral = Referral(
+            person_id,
+            kind,
+            item_id,
+            t,
+            pair.rank,
+            stage=stage_day is not None,
+            success=success_day is not None,
+            known=False,
+            job=job_day is not None,
+            stage_day=stage_day,
+            success_day=success_day,
+            job_day=job_day,
+            closed=_closed(pair, kind, t),
+        )
+        # an outcome open on the last day is not yet a failure
+        referral.known = t + HORIZON_DAYS[kind] <= end and (
+            success_day is not None or referral.closed <= end
+        )
+        found.append(referral)
     found.sort(key=lambda r: (r.day, r.person_id, r.kind, r.item_id))
     return found
 
@@ -92,9 +146,28 @@ def _quit_within(pair: _Pair, hire: int) -> bool:
     return any(hire <= q < hire + KEPT_DAYS for q in pair.days["quit"])
 
 
-def _kept(pair: _Pair, hire: int, end: int) -> bool:
-    if any(hire + KEPT_DAYS <= r for r in pair.days["retained_3m"]):
-        return True
-    if any(hire <= r for r in pair.days["retained_3m"]) and not _quit_within(pair, hire):
-        return True  # a contract of 3 months or more, recorded as fulfilled
-    return hire + KEPT_DAYS <= end and not _quit_within(pair, hire)
+def _kept_day(pair: _Pair, hire: int, end: int) -> int | None:
+    """The day a hire became known as kept 3 months (by ``end``), or None."""
+    retained = pair.days["retained_3m"]
+    days = [r for r in retained if hire + KEPT_DAYS <= r]
+    if not _quit_within(pair, hire):
+        days += [r for r in retained if hire <= r]  # a contract of 3 months or more, fulfilled
+        if hire + KEPT_DAYS <= end:
+            days.append(hire + KEPT_DAYS)
+    return min(days, default=None)
+
+
+def _closed(pair: _Pair, kind: str, referred: int) -> int:
+    """The day every first step taken on or after ``referred`` had closed: by an event of
+    ``ENDS``, or once ``OPEN_DAYS`` passed with none."""
+    if kind not in OPEN_DAYS:
+        return referred
+    ends = [d for e in ENDS[kind] for d in pair.days[e]]
+    return max(
+        (
+            min([d for d in ends if d >= s] + [s + OPEN_DAYS[kind]])
+            for s in pair.days[STAGE[kind]]
+            if s >= referred
+        ),
+        default=referred,
+    )

@@ -9,10 +9,14 @@ that an employer with two referrals is not judged on them:
 
     rate = (successes + PRIOR_WEIGHT · overall rate) / (resolved referrals + PRIOR_WEIGHT)
 
-A referral's success counts only once it is *resolved*: ``outcomes.HORIZON_DAYS`` after it was
-made, when its outcome is known whatever it was; its first step counts sooner, after
-``outcomes.STAGE_DAYS`` (whether a person was hired is known within weeks). Looking the records up *as of* a day therefore never
-uses an outcome that was not known that day, which keeps training free of leaks.
+A referral counts in its item's record only once it is *resolved*: ``outcomes.HORIZON_DAYS``
+after it was made, when its outcome is known whatever it was (later while a hire's 3 months or a
+course are still running); in the first step's count sooner, after ``outcomes.STAGE_DAYS``
+(whether a person was hired is known within weeks). Each 1 it adds (hired, kept, a job found
+later) counts from the day that fact became known, if that is later: a job found 300 days after
+a course's referral counts from then, though the referral counts from its 120th day. A record
+read *as of* a day therefore counts exactly what was known before that day, which keeps training
+free of leaks, and serving reads the same records as of tomorrow.
 """
 
 from __future__ import annotations
@@ -35,8 +39,8 @@ _SPAN = 10_000_000
 
 @dataclass(frozen=True)
 class Outcomes:
-    """Resolved referrals as columns: the key each counts against, the day it resolved (an
-    ordinal), and three 0/1 outcomes."""
+    """Referrals as columns: the key each counts against, the day it resolved (an ordinal),
+    three 0/1 outcomes, and when each was known."""
 
     keys: Sequence[str]
     resolved: npt.NDArray[np.int64]
@@ -44,7 +48,20 @@ class Outcomes:
     success: npt.NDArray[np.float64]
     job: npt.NDArray[np.float64]
     stage_resolved: npt.NDArray[np.int64] | None = None
-    """When the first step is known (a hire comes within weeks; default: ``resolved``)."""
+    """When the referral enters the first step's count (a hire comes within weeks; default:
+    ``resolved``)."""
+    stage_known: npt.NDArray[np.int64] | None = None
+    """When a first step taken became known; it counts from the later of this and
+    ``stage_resolved`` (default: from ``stage_resolved``)."""
+    success_known: npt.NDArray[np.int64] | None = None
+    job_known: npt.NDArray[np.int64] | None = None
+    """The same for a success and for a job kept: counted from the later of it and
+    ``resolved``."""
+
+
+TALLY = ("staged", "stage", "resolved", "success", "job")
+"""What ``TrackRecords.tally`` counts per key: referrals in the first step's count and those
+that passed it, resolved referrals and those that succeeded or led to a job."""
 
 
 class TrackRecords:
@@ -55,12 +72,27 @@ class TrackRecords:
         for key in outcomes.keys:
             self.codes.setdefault(key, len(self.codes))
         code = np.array([self.codes[k] for k in outcomes.keys], dtype=np.int64)
-        stage_resolved = (
-            outcomes.resolved if outcomes.stage_resolved is None else outcomes.stage_resolved
+        resolved = np.asarray(outcomes.resolved, dtype=np.int64)
+        staged = resolved if outcomes.stage_resolved is None else outcomes.stage_resolved
+        ones = np.ones(len(code))
+        # one row per fact: the day it counts from, and what it adds to each column of TALLY
+        facts = [
+            (staged, ones),
+            (_later(staged, outcomes.stage_known), outcomes.stage),
+            (resolved, ones),
+            (_later(resolved, outcomes.success_known), outcomes.success),
+            (_later(resolved, outcomes.job_known), outcomes.job),
+        ]
+        add = [value != 0 for _, value in facts]
+        column = np.concatenate([np.full(a.sum(), c) for c, a in enumerate(add)])
+        adds = np.zeros((len(column), len(TALLY)))
+        adds[np.arange(len(column)), column] = np.concatenate(
+            [value[a] for (_, value), a in zip(facts, add, strict=True)]
         )
-        self._stage = _Cumulative(code, stage_resolved, outcomes.stage[:, None])
-        self._outcome = _Cumulative(
-            code, outcomes.resolved, np.column_stack([outcomes.success, outcomes.job])
+        self._facts = _Cumulative(
+            np.concatenate([code[a] for a in add]),
+            np.concatenate([np.asarray(day)[a] for (day, _), a in zip(facts, add, strict=True)]),
+            adds,
         )
         n = len(code)
         self.prior = (
@@ -70,53 +102,69 @@ class TrackRecords:
         )
         self.size = n
 
-    def as_of(self, keys: Sequence[str], days: npt.ArrayLike) -> npt.NDArray[np.float64]:
-        """Rows of ``TRACK_FEATURES`` for each key, counting referrals resolved before each day."""
+    def tally(self, keys: Sequence[str], days: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """Rows of ``TALLY`` for each key, counting the facts known before each day."""
         day = np.asarray(days, dtype=np.int64)
         if day.ndim == 0:
             day = np.full(len(keys), int(day))
         code = np.array([self.codes.get(k, -1) for k in keys], dtype=np.int64)
-        staged, stage_sums = self._stage.before(code, day)
-        count, sums = self._outcome.before(code, day)
-        stage = (stage_sums[:, 0] + PRIOR_WEIGHT * self.prior[0]) / (staged + PRIOR_WEIGHT)
-        rates = (sums + PRIOR_WEIGHT * self.prior[1:]) / (count[:, None] + PRIOR_WEIGHT)
-        history = np.minimum(1.0, np.log1p(count) / np.log1p(HISTORY_FULL))
-        result: npt.NDArray[np.float64] = np.column_stack([stage, rates, history])
-        return result
+        return self._facts.before(code, day)
+
+    def as_of(self, keys: Sequence[str], days: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """Rows of ``TRACK_FEATURES`` for each key, counting what was known before each day."""
+        return _rates(self.tally(keys, days), self.prior)
 
     def counts(self, key: str, day: int) -> tuple[int, float, float]:
         """Resolved referrals of ``key`` before ``day``, and how many succeeded / led to a job."""
-        code = np.array([self.codes.get(key, -1)], dtype=np.int64)
-        count, sums = self._outcome.before(code, np.array([day], dtype=np.int64))
-        return int(count[0]), float(sums[0, 0]), float(sums[0, 1])
+        _, _, count, success, job = self.tally([key], day)[0]
+        return int(count), float(success), float(job)
+
+
+def _later(
+    day: npt.NDArray[np.int64], known: npt.NDArray[np.int64] | None
+) -> npt.NDArray[np.int64]:
+    return day if known is None else np.maximum(day, known)
+
+
+def _rates(
+    tally: npt.NDArray[np.float64], prior: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    staged, stage, count, success, job = tally.T
+    stage_rate = (stage + PRIOR_WEIGHT * prior[0]) / (staged + PRIOR_WEIGHT)
+    rates = (np.column_stack([success, job]) + PRIOR_WEIGHT * prior[1:]) / (
+        count[:, None] + PRIOR_WEIGHT
+    )
+    history = np.minimum(1.0, np.log1p(count) / np.log1p(HISTORY_FULL))
+    result: npt.NDArray[np.float64] = np.column_stack([stage_rate, rates, history])
+    return result
 
 
 class _Cumulative:
-    """Running sums of some 0/1 columns per key, in the order the rows resolve."""
+    """Running sums of some columns per key, in the order of the rows' days."""
 
     def __init__(
         self,
         code: npt.NDArray[np.int64],
-        resolved: npt.NDArray[np.int64],
+        day: npt.NDArray[np.int64],
         columns: npt.NDArray[np.float64],
     ) -> None:
-        order = np.argsort(code * _SPAN + resolved, kind="stable")
-        self.sorted = (code * _SPAN + resolved)[order]
-        width = columns.shape[1] if columns.ndim == 2 else 1
+        order = np.argsort(code * _SPAN + day, kind="stable")
+        self.sorted = (code * _SPAN + day)[order]
         self.cumulative = np.vstack(
-            [np.zeros((1, width)), np.cumsum(columns[order].reshape(-1, width), axis=0)]
+            [np.zeros((1, columns.shape[1])), np.cumsum(columns[order], axis=0)]
         )
 
     def before(
         self, code: npt.NDArray[np.int64], day: npt.NDArray[np.int64]
-    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        """Per query: how many rows of the key resolved before the day, and their sums."""
+    ) -> npt.NDArray[np.float64]:
+        """Per query: the sums of the key's rows dated before the day (zeros for no key)."""
         known = code >= 0
         start = np.searchsorted(self.sorted, code * _SPAN, side="left")
         end = np.searchsorted(self.sorted, code * _SPAN + day, side="left")
-        count = np.where(known, end - start, 0).astype(np.float64)
-        sums = np.where(known[:, None], self.cumulative[end] - self.cumulative[start], 0.0)
-        return count, sums
+        sums: npt.NDArray[np.float64] = np.where(
+            known[:, None], self.cumulative[end] - self.cumulative[start], 0.0
+        )
+        return sums
 
 
 def empty() -> TrackRecords:
@@ -140,13 +188,11 @@ class Snapshot:
 
 def snapshot(records: TrackRecords, day: int) -> Snapshot:
     keys = list(records.codes)
-    rows = records.as_of(keys, day) if keys else np.zeros((0, len(TRACK_FEATURES)))
-    resolved, sums = records._outcome.before(
-        np.arange(len(keys), dtype=np.int64), np.full(len(keys), day, dtype=np.int64)
-    )
+    tally = records.tally(keys, day) if keys else np.zeros((0, len(TALLY)))
+    rows = _rates(tally, records.prior)
     counts = {
         key: (int(n), round(float(success)))
-        for key, n, success in zip(keys, resolved, sums[:, 0], strict=True)
+        for key, n, success in zip(keys, tally[:, 2], tally[:, 3], strict=True)
     }
     return Snapshot(
         {key: tuple(float(v) for v in row) for key, row in zip(keys, rows, strict=True)},

@@ -8,7 +8,6 @@ the training sets and does not count in any track record until its outcome is kn
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +22,6 @@ from catalogs import law
 from catalogs.reference.places import places
 from matcher import FEATURES, Engine, Person, PersonView, Ranker, person_codes
 from matcher.rank import (
-    HORIZON_DAYS,
     STAGE_DAYS,
     TRACK_FEATURES,
     Outcomes,
@@ -38,7 +36,7 @@ HELD_OUT_SHARE = 0.2
 MIN_TRAIN_SUCCESSES = 30
 MIN_HELD_OUT_SUCCESSES = 10
 MAX_POSITION_WEIGHT = 10.0
-OPEN_COURSE_DAYS = 365
+OPEN_COURSE_DAYS = outcomes.OPEN_DAYS["course"]
 """Days after an enrolment with neither ``completed`` nor ``dropped`` recorded during which
 the course counts as still being followed (pending); after them, as not completed."""
 
@@ -99,32 +97,11 @@ def pending(events: Iterable[outcomes.Event], *, end: int) -> set[tuple[str, str
     enrolment less than ``OPEN_COURSE_DAYS`` old with neither ``completed`` nor ``dropped``
     since. Only steps taken on or after the person's first referral to the item count, as in
     ``outcomes.referrals``. A shelter's first step is its success: nothing is pending."""
-    referred: dict[tuple[str, str, str], int] = {}
-    days: dict[tuple[str, str, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for person_id, kind, item_id, event, day, _, _ in events:
-        if day > end:
-            continue
-        key = (person_id, kind, item_id)
-        if event == "referred":
-            referred[key] = min(day, referred.get(key, day))
-        else:
-            days[key][event].append(day)
-    found = set()
-    for key, t in referred.items():
-        seen = days.get(key, {})
-        if key[1] == "vacancy":
-            step, ends, within = "hired", ("quit", "retained_3m"), outcomes.KEPT_DAYS
-        elif key[1] == "course":
-            step, ends, within = "enrolled", ("completed", "dropped"), OPEN_COURSE_DAYS
-        else:
-            continue
-        closed = [d for e in ends for d in seen.get(e, [])]
-        if any(
-            s >= t and s + within > end and not any(d >= s for d in closed)
-            for s in seen.get(step, [])
-        ):
-            found.add(key)
-    return found
+    return {
+        (r.person_id, r.kind, r.item_id)
+        for r in outcomes.referrals(events, end=end)
+        if r.closed > end
+    }
 
 
 def position_weights(ranks: list[int | None]) -> npt.NDArray[np.float64]:
@@ -175,10 +152,10 @@ def build(
     """Training sets by kind and the track records they were built with."""
     found = [
         r
-        for r in _referrals(events, end=end.toordinal())
+        for r in outcomes.referrals(events, end=end.toordinal())
         if r.person_id in persons and engine.knows(r.kind, r.item_id)
     ]
-    records = _records(engine, found, end=end.toordinal())
+    records = _records(engine, found)
     sets: dict[str, TrainingSet] = {}
     codes: dict[str, tuple[Mapping[str, float], Mapping[str, str]]] = {}
     for kind in KINDS:
@@ -217,52 +194,40 @@ def build(
     return sets, records
 
 
-def _referrals(events: list[outcomes.Event], *, end: int) -> list[outcomes.Referral]:
-    """``outcomes.referrals`` with the pending ones (``pending``) not known, however old: a
-    hire whose 3 months have not passed, a course still followed, is not yet a failure."""
-    found = outcomes.referrals(events, end=end)
-    open_ = pending(events, end=end)
-    for r in found:
-        if r.known and not r.success and (r.person_id, r.kind, r.item_id) in open_:
-            r.known = False
-    return found
-
-
-def _records(
-    engine: Engine, found: list[outcomes.Referral], *, end: int
-) -> dict[str, TrackRecords]:
-    """Track records by kind from every referral: each outcome counts from the day it is
-    known (the first step after ``STAGE_DAYS``, success after ``HORIZON_DAYS``); a pending
-    one (not known though past its horizon) counts its first step only."""
+def _records(engine: Engine, found: list[outcomes.Referral]) -> dict[str, TrackRecords]:
+    """Track records by kind from every referral: each counts once resolved (in the first
+    step's count after ``STAGE_DAYS``; in the rest once its outcome is known, after
+    ``HORIZON_DAYS`` or later while pending), and each 1 it adds from the day that fact became
+    known, if later."""
     result = {}
     for kind in KINDS:
         rows = [r for r in found if r.kind == kind]
         result[kind] = TrackRecords(
             Outcomes(
                 [_track_key(engine, kind, r.item_id) for r in rows],
-                np.array([_resolved(r, end) for r in rows], dtype=np.int64),
+                _days([r.resolved for r in rows]),
                 np.array([r.stage for r in rows], dtype=float),
                 np.array([r.success for r in rows], dtype=float),
                 np.array([r.job for r in rows], dtype=float),
-                np.array([r.day + STAGE_DAYS[kind] for r in rows], dtype=np.int64),
+                _days([r.day + STAGE_DAYS[kind] for r in rows]),
+                stage_known=_days([r.stage_day for r in rows]),
+                success_known=_days([r.success_day for r in rows]),
+                job_known=_days([r.job_day for r in rows]),
             )
         )
     return result
 
 
-def _resolved(r: outcomes.Referral, end: int) -> int:
-    """The day a referral's outcome counts in its item's record from: its horizon, or, while
-    it is pending, a day after every day the records are read for (up to ``end + 1``)."""
-    day = r.day + HORIZON_DAYS[r.kind]
-    return day if r.known or day > end else end + 2
+def _days(days: list[int | None]) -> npt.NDArray[np.int64]:
+    return np.array([0 if d is None else d for d in days], dtype=np.int64)  # 0: no such fact
 
 
 def tracks(session: Session, engine: Engine, *, today: date) -> dict[str, Any]:
     """Current track records by kind, for serving a learned model."""
     found = [
         r
-        for r in _referrals(load_events(session), end=today.toordinal())
+        for r in outcomes.referrals(load_events(session), end=today.toordinal())
         if engine.knows(r.kind, r.item_id)
     ]
-    records = _records(engine, found, end=today.toordinal())
+    records = _records(engine, found)
     return {kind: track_snapshot(records[kind], today.toordinal() + 1) for kind in KINDS}

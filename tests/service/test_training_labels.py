@@ -154,3 +154,56 @@ def test_pending_outcomes() -> None:
         _ev("F", "S", "admitted", 90, "shelter"),
     ]
     assert dataset.pending(events, end=end) == {("A", "vacancy", "V"), ("D", "course", "C")}
+
+
+def test_a_track_record_as_of_a_day_counts_only_what_was_known_that_day(small) -> None:  # type: ignore[no-untyped-def]
+    """Each kind's record read as of day D (as a training row of day D reads it) counts what the
+    record the service served on the day before D counted, from the events up to then: no job
+    found, no 3 months completed, no course completed, no bed taken on day D or later."""
+    engine, persons = small
+    v, w = _items(engine, persons, "vacancy", 2)
+    course = _items(engine, persons, "course", 1)[0]
+    a, b, c, d = sorted(persons)[:4]
+    shelters = [s for p in persons.values() for s in engine.recommend(p, "shelter", limit=1)]
+    events = [
+        # hired 70 days after the referral (after its first step's 30 days), kept: known only
+        # 160 days after the referral, past its 150 days' horizon
+        _ev(a, v, "referred", 400),
+        _ev(a, v, "hired", 330),
+        # a course completed 140 days after the referral, past its 120 days' horizon; a job
+        # found after it and kept: known 345 days after the referral
+        _ev(b, course, "referred", 480, "course"),
+        _ev(b, course, "enrolled", 470, "course"),
+        _ev(b, course, "completed", 340, "course"),
+        _ev(b, w, "referred", 260),
+        _ev(b, w, "hired", 225),
+        # a course dropped, then a job kept 3 months: the job is known 200 days after
+        _ev(c, course, "referred", 450, "course"),
+        _ev(c, course, "enrolled", 445, "course"),
+        _ev(c, course, "dropped", 400, "course"),
+        _ev(c, w, "referred", 350),
+        _ev(c, w, "hired", 340),
+        _ev(c, w, "retained_3m", 250),
+    ]
+    if shelters:
+        # a bed taken 40 days after the referral (its horizon is 30), then the job above
+        events += [
+            _ev(d, shelters[0].id, "referred", 470, "shelter"),
+            _ev(d, shelters[0].id, "admitted", 430, "shelter"),
+            _ev(d, w, "referred", 300),
+            _ev(d, w, "hired", 290),
+        ]
+    _, records = dataset.build(engine, persons, events, end=END)
+    kinds = {"vacancy": [v, w], "course": [course], "shelter": [s.id for s in shelters[:1]]}
+    keys = {
+        kind: [engine.track_key(kind, engine.item(kind, i)) for i in items]
+        for kind, items in kinds.items()
+    }
+    last = END.toordinal()
+    for day in range(last - 500, last + 2):
+        known = [e for e in events if e[4] < day]
+        _, then = dataset.build(engine, persons, known, end=date.fromordinal(day - 1))
+        for kind, items in keys.items():
+            if items:
+                got, served = records[kind].tally(items, day), then[kind].tally(items, day)
+                assert got.tolist() == served.tolist(), (kind, last - day)
