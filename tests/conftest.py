@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from pydantic import SecretStr
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -19,7 +20,7 @@ from matcher.reader.cache import default_cache_dir
 from service.cli.main import app
 from service.config import Settings
 from service.runtime import Runtime
-from service.store import db
+from service.store import accounts, db
 from tests.dbutil import backend_url, scratch_engine
 
 os.environ.setdefault("MATCHER_CACHE", str(default_cache_dir()))
@@ -43,6 +44,21 @@ TEST_SECRET = "test-secret-key-not-for-production"
 def pytest_report_header() -> str:
     url = backend_url()
     return f"database: {'PostgreSQL ' + url.split('@')[-1] if url else 'SQLite (temporary file)'}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    """Argon2 with its least work (1 pass over 8 KiB) for the passwords the tests set and
+    check in this process: the same algorithm, salt and hash lengths, and code path, without
+    the 0.13 s the service's parameters cost each hash and each login (the page tests log in
+    over a hundred times). The hash keeps its parameters, so ``check_needs_rehash`` still
+    upgrades a hash made elsewhere; the dummy hash that times a refused unknown login is made
+    with the same parameters, as in the service."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_hasher", cheap)
+        patch.setattr(accounts, "_DUMMY", cheap.hash("not the password of anyone"))
+        yield
 
 
 @pytest.fixture(scope="session")
