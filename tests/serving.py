@@ -40,7 +40,7 @@ def served(rt: Runtime, *, log_level: str = "warning") -> Iterator[int]:
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
+        time.sleep(0.01)
     assert server.started, "the test server did not start"
     try:
         yield port

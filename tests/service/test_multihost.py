@@ -69,7 +69,7 @@ def _until(check: Callable[[], bool], seconds: float, what: str) -> None:
     while time.monotonic() < deadline:
         if check():
             return
-        time.sleep(0.2)
+        time.sleep(0.05)
     raise AssertionError(f"not within {seconds} s: {what}")
 
 

@@ -288,7 +288,7 @@ def _finished(client: httpx.Client, url: str, seconds: float = 60) -> httpx.Resp
         if "Refresh" not in page.headers or time.monotonic() > deadline:
             return page
         assert page.headers["Refresh"] == "3"
-        time.sleep(0.2)
+        time.sleep(0.1)
 
 
 def test_accounts_are_created_reset_and_disabled(site: Site) -> None:

@@ -114,7 +114,7 @@ def _proposal(site: Site, officer: httpx.Client) -> str:
         assert page.status_code == 200
         if 'name="item"' in page.text or 'role="alert"' in page.text:
             return where
-        time.sleep(0.5)
+        time.sleep(0.1)
     raise AssertionError("the allocation did not finish in 120 s")
 
 

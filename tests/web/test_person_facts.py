@@ -55,7 +55,7 @@ def contacts(site: Site) -> None:
     deadline = time.monotonic() + 120  # the served engine is rebuilt in the background
     while "C001" not in site.rt.serving.engine(site.rt).courses.position:
         assert time.monotonic() < deadline, "the engine was not rebuilt after the import"
-        time.sleep(0.2)
+        time.sleep(0.05)
 
 
 def _text(fragment: str) -> str:

@@ -110,7 +110,7 @@ def test_another_regions_vacancy_shows_its_details_and_only_this_regions_candida
     deadline = time.monotonic() + 30
     page = officer.get(f"/vacancies/{far}")
     while page.status_code == 404 and time.monotonic() < deadline:  # served once the engine
-        time.sleep(0.5)  # sees the import (it looks every 2 s)
+        time.sleep(0.1)  # sees the import (it looks every 2 s)
         page = officer.get(f"/vacancies/{far}")
     assert page.status_code == 200, page.text[:300]
     assert "ТОО «Север»" in visible(page.text)
