@@ -180,7 +180,8 @@ class Noted:
 
 def tracked(engine: Engine, kind: str, item: Item, pair: Pair) -> Pair:
     """``pair`` with the item's track-record features (and, when it has a record, the facts a
-    reason quotes: resolved referrals, successes, and the rate of an item with no record)."""
+    reason quotes: resolved referrals, successes, and the average it is compared with: the
+    overall rate over the referrals whose outcome is known, which an item with no record gets)."""
     item_kind = "vacancy" if kind == "candidate" else kind
     snapshot = engine.tracks.get(item_kind)
     key = engine.track_key(item_kind, item)

@@ -9,6 +9,12 @@ that an employer with two referrals is not judged on them:
 
     rate = (successes + PRIOR_WEIGHT · overall rate) / (resolved referrals + PRIOR_WEIGHT)
 
+The overall rate as of a day is itself a record's: every key's, over the referrals resolved
+before that day (``TrackRecords.prior``). A referral still young or pending is in neither its
+numerator nor its denominator, as it is in no item's record: counted as a failure, it would
+lower the average every record is compared with («при среднем …» in a reason) and smoothed
+towards.
+
 A referral counts in its item's record only once it is *resolved*: ``outcomes.HORIZON_DAYS``
 after it was made, when its outcome is known whatever it was (later while a hire's 3 months or a
 course are still running); in the first step's count sooner, after ``outcomes.STAGE_DAYS``
@@ -16,7 +22,7 @@ course are still running); in the first step's count sooner, after ``outcomes.ST
 later) counts from the day that fact became known, if that is later: a job found 300 days after
 a course's referral counts from then, though the referral counts from its 120th day. A record
 read *as of* a day therefore counts exactly what was known before that day, which keeps training
-free of leaks, and serving reads the same records as of tomorrow.
+free of leaks, and serving reads the same records as of tomorrow; the overall rates too.
 """
 
 from __future__ import annotations
@@ -31,6 +37,8 @@ TRACK_FEATURES = ("track_stage", "track_success", "track_job", "track_history")
 """Columns added to the engine's features for the learned rankers (all in [0, 1])."""
 PRIOR_WEIGHT = 10.0
 """Referrals' worth of the overall rate mixed into every item's rate."""
+DEFAULT_PRIOR = (0.5, 0.2, 0.2)
+"""The overall rates (first step, success, job) before any outcome is known."""
 HISTORY_FULL = 50
 """Referrals after which an item's record counts as long (``track_history`` reaches 1)."""
 _SPAN = 10_000_000
@@ -89,18 +97,10 @@ class TrackRecords:
         adds[np.arange(len(column)), column] = np.concatenate(
             [value[a] for (_, value), a in zip(facts, add, strict=True)]
         )
-        self._facts = _Cumulative(
-            np.concatenate([code[a] for a in add]),
-            np.concatenate([np.asarray(day)[a] for (day, _), a in zip(facts, add, strict=True)]),
-            adds,
-        )
-        n = len(code)
-        self.prior = (
-            np.array([outcomes.stage.mean(), outcomes.success.mean(), outcomes.job.mean()])
-            if n
-            else np.array([0.5, 0.2, 0.2])
-        )
-        self.size = n
+        days = np.concatenate([np.asarray(day)[a] for (day, _), a in zip(facts, add, strict=True)])
+        self._facts = _Cumulative(np.concatenate([code[a] for a in add]), days, adds)
+        self._overall = _Cumulative(np.zeros(len(days), dtype=np.int64), days, adds)
+        self.size = len(code)
 
     def tally(self, keys: Sequence[str], days: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Rows of ``TALLY`` for each key, counting the facts known before each day."""
@@ -110,9 +110,34 @@ class TrackRecords:
         code = np.array([self.codes.get(k, -1) for k in keys], dtype=np.int64)
         return self._facts.before(code, day)
 
+    def prior(self, days: npt.ArrayLike) -> npt.NDArray[np.float64]:
+        """The overall rates (first step, success, job) as of each day: every key's facts known
+        before it over the referrals resolved before it (``DEFAULT_PRIOR`` while none is)."""
+        day = np.atleast_1d(np.asarray(days, dtype=np.int64))
+        staged, stage, count, success, job = self._overall.before(
+            np.zeros(len(day), dtype=np.int64), day
+        ).T
+        hits = np.column_stack([stage, success, job])
+        of = np.column_stack([staged, count, count])
+        rates: npt.NDArray[np.float64] = np.where(
+            of > 0, hits / np.maximum(of, 1), np.array(DEFAULT_PRIOR)
+        )
+        return rates
+
     def as_of(self, keys: Sequence[str], days: npt.ArrayLike) -> npt.NDArray[np.float64]:
-        """Rows of ``TRACK_FEATURES`` for each key, counting what was known before each day."""
-        return _rates(self.tally(keys, days), self.prior)
+        """Rows of ``TRACK_FEATURES`` for each key, counting what was known before each day,
+        smoothed towards the overall rates as of that day."""
+        day = np.asarray(days, dtype=np.int64)
+        if day.ndim == 0:
+            day = np.full(len(keys), int(day))
+        return _rates(self.tally(keys, day), self._priors(day))
+
+    def _priors(self, day: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        """``prior`` per row, computed once per distinct day."""
+        if not len(day):
+            return np.zeros((0, 3))
+        distinct, where = np.unique(day, return_inverse=True)
+        return self.prior(distinct)[where.reshape(-1)]
 
     def counts(self, key: str, day: int) -> tuple[int, float, float]:
         """Resolved referrals of ``key`` before ``day``, and how many succeeded / led to a job."""
@@ -129,9 +154,10 @@ def _later(
 def _rates(
     tally: npt.NDArray[np.float64], prior: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.float64]:
+    """``TRACK_FEATURES`` from rows of ``TALLY`` and the overall rates of each row."""
     staged, stage, count, success, job = tally.T
-    stage_rate = (stage + PRIOR_WEIGHT * prior[0]) / (staged + PRIOR_WEIGHT)
-    rates = (np.column_stack([success, job]) + PRIOR_WEIGHT * prior[1:]) / (
+    stage_rate = (stage + PRIOR_WEIGHT * prior[:, 0]) / (staged + PRIOR_WEIGHT)
+    rates = (np.column_stack([success, job]) + PRIOR_WEIGHT * prior[:, 1:]) / (
         count[:, None] + PRIOR_WEIGHT
     )
     history = np.minimum(1.0, np.log1p(count) / np.log1p(HISTORY_FULL))
@@ -189,13 +215,14 @@ class Snapshot:
 def snapshot(records: TrackRecords, day: int) -> Snapshot:
     keys = list(records.codes)
     tally = records.tally(keys, day) if keys else np.zeros((0, len(TALLY)))
-    rows = _rates(tally, records.prior)
+    prior = records.prior(day)
+    rows = _rates(tally, np.repeat(prior, len(keys), axis=0))
     counts = {
         key: (int(n), round(float(success)))
         for key, n, success in zip(keys, tally[:, 2], tally[:, 3], strict=True)
     }
     return Snapshot(
         {key: tuple(float(v) for v in row) for key, row in zip(keys, rows, strict=True)},
-        (*(float(rate) for rate in records.prior), 0.0),  # no record: the overall rates
+        (*(float(rate) for rate in prior[0]), 0.0),  # no record: the overall rates
         counts,
     )

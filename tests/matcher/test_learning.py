@@ -71,16 +71,18 @@ def test_track_records_never_use_an_outcome_not_yet_known() -> None:
             job=np.array([1.0, 0.0, 0.0, 0.0]),
         )
     )
-    prior = records.prior[1]
-    assert prior == pytest.approx(0.5)
+    # the overall success rate: none known on day 100, 2 of 3 on day 201, 2 of 4 at the end
+    assert records.prior([100, 201, 10_000])[:, 1] == pytest.approx([0.2, 2 / 3, 0.5])
+    prior = 0.5
     before, middle, after, unknown = records.as_of(
         ["E1", "E1", "E1", "E9"], [100, 201, 10_000, 10_000]
     )
     # on day 100 the first referral is not resolved yet: the overall rate, no history
-    assert before[1] == pytest.approx(prior)
+    assert before[1] == pytest.approx(0.2)
     assert before[3] == 0.0
-    # two resolved successes pull the rate up, smoothed by ten referrals' worth of prior
-    assert middle[1] == pytest.approx((2 + 10 * prior) / (2 + 10))
+    # two resolved successes pull the rate up, smoothed by ten referrals' worth of the overall
+    # rate as of that day
+    assert middle[1] == pytest.approx((2 + 10 * 2 / 3) / (2 + 10))
     assert after[1] == pytest.approx((2 + 10 * prior) / (3 + 10))
     assert after[3] == pytest.approx(math.log1p(3) / math.log1p(50))
     assert unknown[1] == pytest.approx(prior)
@@ -182,3 +184,88 @@ def test_with_few_successes_the_baseline_order_prevails() -> None:
         LearnedRanker("vacancy", features=names).fit(X, np.zeros(len(X)))
     with pytest.raises(ValueError, match="no columns named"):
         LearnedRanker("vacancy").fit(X, y)
+
+
+def _diluted() -> TrackRecords:
+    """E1: 36 of 60 kept; E2: 24 of 40 (known by day 200: 60 % on average, the first step
+    taken by all, a job after for half); E3: 100 referrals still young or pending on day 300
+    (their outcomes known only on day 500), which are not failures."""
+    n1, n2, n3 = 60, 40, 100
+    success = np.r_[np.ones(36), np.zeros(24), np.ones(24), np.zeros(16), np.zeros(n3)]
+    return TrackRecords(
+        Outcomes(
+            keys=["E1"] * n1 + ["E2"] * n2 + ["E3"] * n3,
+            resolved=np.r_[np.full(n1 + n2, 100), np.full(n3, 500)],
+            stage=np.r_[np.ones(n1 + n2), np.zeros(n3)],
+            success=success,
+            job=np.r_[np.tile([1.0, 0.0], (n1 + n2) // 2), np.zeros(n3)],
+            stage_resolved=np.r_[np.full(n1 + n2, 50), np.full(n3, 500)],
+        )
+    )
+
+
+def test_the_overall_rates_count_only_the_outcomes_known_by_the_day() -> None:
+    """The rates every record is smoothed towards, as of day D, are over the referrals whose
+    outcome is known by D: a referral still young or pending is in neither the numerator nor
+    the denominator of any of them, for training rows and for serving alike."""
+    records = _diluted()
+    for day in (101, 300, 500):
+        (known,) = records.as_of(["nobody"], day)
+        assert known[:3] == pytest.approx([1.0, 0.6, 0.5]), day
+        assert known[3] == 0.0
+        served = snapshot(records, day)
+        assert served.default == pytest.approx((1.0, 0.6, 0.5, 0.0))
+        e1 = records.as_of(["E1"], day)[0]
+        assert e1[1] == pytest.approx((36 + 10 * 0.6) / (60 + 10))
+        assert e1[2] == pytest.approx((30 + 10 * 0.5) / (60 + 10))
+    # once E3's outcomes are known, they count: 60 of 200, the first step 100 of 200
+    (later,) = records.as_of(["nobody"], 501)
+    assert later[:3] == pytest.approx([0.5, 0.3, 0.25])
+    # each row reads the rates as of its own day; nothing known yet: the default rates
+    early, now = records.as_of(["E1", "E1"], [40, 300])
+    assert early[:3] == pytest.approx([0.5, 0.2, 0.2])
+    assert now[1] == pytest.approx(e1[1])
+
+
+def test_a_record_as_good_as_the_known_average_is_no_reason() -> None:
+    """E1 keeps 60 % of its referrals, as the average item does once the referrals whose
+    outcome is not yet known are left out: the list does not call it better than average."""
+    from types import SimpleNamespace
+
+    from matcher.engine.rows import tracked
+    from matcher.explain import _record
+    from matcher.features.pairs import Pair
+
+    served = snapshot(_diluted(), 300)
+    engine = SimpleNamespace(tracks={"vacancy": served}, track_key=lambda kind, item: item)
+    pair = tracked(engine, "vacancy", "E1", Pair({}))  # type: ignore[arg-type]
+    assert pair.facts["track"] == pytest.approx((60, 36, 0.6))
+    assert _record("employer_record", pair.facts, {}) is None
+
+
+def test_the_average_a_record_reason_quotes_is_over_known_outcomes() -> None:
+    from types import SimpleNamespace
+
+    from matcher.engine.rows import tracked
+    from matcher.explain import _record
+    from matcher.features.pairs import Pair
+
+    n = 60
+    records = TrackRecords(
+        Outcomes(
+            keys=["good"] * n + ["other"] * n + ["young"] * n,
+            resolved=np.r_[np.full(2 * n, 100), np.full(n, 500)],
+            stage=np.ones(3 * n),
+            success=np.r_[np.ones(48), np.zeros(12), np.ones(12), np.zeros(48), np.zeros(n)],
+            job=np.zeros(3 * n),
+        )
+    )
+    engine = SimpleNamespace(
+        tracks={"vacancy": snapshot(records, 300)}, track_key=lambda kind, item: item
+    )
+    pair = tracked(engine, "vacancy", "good", Pair({}))  # type: ignore[arg-type]
+    found = _record("employer_record", pair.facts, {})
+    assert found is not None
+    # 48 of 60 kept against 60 of 120 known: 50 %, not 60 of 180 (33 %)
+    assert found[1].params == {"kept": 48, "referred": 60, "percent": 80, "average": 50}
+    assert "80 % при среднем 50 %" in found[1].text("ru")

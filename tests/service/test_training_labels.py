@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from catalogs.demo import DemoSpec
 from matcher import Engine, Person
-from matcher.rank import outcomes
+from matcher.rank import outcomes, track_snapshot
 from service.runtime import Runtime
 from service.store import demo
 from service.store import rows as glue
@@ -159,7 +159,8 @@ def test_pending_outcomes() -> None:
 def test_a_track_record_as_of_a_day_counts_only_what_was_known_that_day(small) -> None:  # type: ignore[no-untyped-def]
     """Each kind's record read as of day D (as a training row of day D reads it) counts what the
     record the service served on the day before D counted, from the events up to then: no job
-    found, no 3 months completed, no course completed, no bed taken on day D or later."""
+    found, no 3 months completed, no course completed, no bed taken on day D or later; and the
+    overall rates it is smoothed towards are those served then."""
     engine, persons = small
     v, w = _items(engine, persons, "vacancy", 2)
     course = _items(engine, persons, "course", 1)[0]
@@ -207,3 +208,11 @@ def test_a_track_record_as_of_a_day_counts_only_what_was_known_that_day(small) -
             if items:
                 got, served = records[kind].tally(items, day), then[kind].tally(items, day)
                 assert got.tolist() == served.tolist(), (kind, last - day)
+            # the features a training row of day D reads, the overall rates an item with no
+            # record gets among them, are those the service served that day
+            row = records[kind].as_of([*items, "nobody"], day)
+            shown = track_snapshot(then[kind], day)
+            assert row.tolist() == [list(shown.get(k)) for k in [*items, "nobody"]], (
+                kind,
+                last - day,
+            )
