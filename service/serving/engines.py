@@ -61,7 +61,7 @@ def _title_reader(_rt: Runtime) -> None:
     """Load the title reader, which a list uses for a profession it cannot recognise (the
     closest occupations it suggests), and read one title with it: otherwise the first such
     list loads it, a third of a second in which the process's other requests wait."""
-    from matcher.reader import title_reader
+    from matcher import title_reader
 
     title_reader().read("сварщик", lang="ru")
 
