@@ -216,7 +216,12 @@ def main() -> None:
         "--cache", type=Path, default=None, help="keep and reuse each seed's simulated database"
     )
     args = parser.parse_args()
-    run(args.seeds, args.days, args.cache)
+    from threadpoolctl import threadpool_limits
+
+    # as the service's jobs do: on a shared machine, the trees' OpenMP threads waiting for
+    # each other cost many times the fit (one fit took over 10 CPU-minutes, 23 s on one thread)
+    with threadpool_limits(limits=1):
+        run(args.seeds, args.days, args.cache)
 
 
 if __name__ == "__main__":
