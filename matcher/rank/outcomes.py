@@ -71,6 +71,11 @@ class Referral:
     """The day every first step taken after it had closed (ended, or ``OPEN_DAYS`` passed):
     its own day if none was taken; later than ``end`` while one is still open."""
 
+    def pending(self, end: int) -> bool:
+        """Whether a first step taken after it is still open on day ``end``: a hire whose 3
+        months have not passed, an enrolment neither completed nor dropped (``OPEN_DAYS``)."""
+        return self.closed > end
+
     @property
     def resolved(self) -> int:
         """The day it counts in its item's record of outcomes: ``HORIZON_DAYS`` after it, or
@@ -135,7 +140,7 @@ def referrals(events: Iterable[Event], *, end: int) -> list[Referral]:
         )
         # an outcome open on the last day is not yet a failure
         referral.known = t + HORIZON_DAYS[kind] <= end and (
-            success_day is not None or referral.closed <= end
+            success_day is not None or not referral.pending(end)
         )
         found.append(referral)
     found.sort(key=lambda r: (r.day, r.person_id, r.kind, r.item_id))

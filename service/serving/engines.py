@@ -9,8 +9,9 @@ the day has turned, a new snapshot is built on a background thread beside the ol
 swapped in with one assignment; requests meanwhile keep being answered by the old one.
 
 A server builds its first snapshot as it starts (``warm``, on a thread of its own, from the
-app's lifespan), and loads the title reader: it answers /health meanwhile, and a list asked for before the build is done
-waits for that build rather than making its own. The lifespan's end stops the warming and any
+app's lifespan), and loads what a list would otherwise load on first use (the title reader, the
+KATO places): it answers /health meanwhile, and a list asked for before the build is done waits
+for that build rather than making its own. The lifespan's end stops the warming and any
 rebuild between their steps and waits for the step in progress, so that nothing is left
 reading a database the caller is about to close or drop. A runtime bound to one connection
 (the test suite) builds in the calling thread, so that a change is seen by the next call.

@@ -2,13 +2,14 @@
 referrals, each with the engine's features and the item's track record as of its own day; and
 the track records a learned model serves with (docs/retraining.md).
 
-A referral whose outcome is still open on the last day (``pending``: a hire not yet 3 months
-old, a course still being followed) is censored, however old the referral: it is left out of
-the training sets and does not count in any track record until its outcome is known."""
+A referral whose outcome is still open on the last day (``outcomes.Referral.pending``: a hire
+not yet 3 months old, a course still being followed) is censored, however old the referral: it
+is left out of the training sets and does not count in any track record until its outcome is
+known."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -36,9 +37,6 @@ HELD_OUT_SHARE = 0.2
 MIN_TRAIN_SUCCESSES = 30
 MIN_HELD_OUT_SUCCESSES = 10
 MAX_POSITION_WEIGHT = 10.0
-OPEN_COURSE_DAYS = outcomes.OPEN_DAYS["course"]
-"""Days after an enrolment with neither ``completed`` nor ``dropped`` recorded during which
-the course counts as still being followed (pending); after them, as not completed."""
 
 
 @dataclass
@@ -88,20 +86,6 @@ def load_events(session: Session) -> list[outcomes.Event]:
         col(e.rank),
     ).order_by(col(e.id))  # the order they were written in, on every database
     return [(p, k, i, ev, d.toordinal(), c, r) for p, k, i, ev, d, c, r in session.execute(query)]
-
-
-def pending(events: Iterable[outcomes.Event], *, end: int) -> set[tuple[str, str, str]]:
-    """(person, kind, item) of the referrals whose first step was taken and whose outcome is
-    still open on day ``end`` (an ordinal), from the events up to that day: a hire less than
-    ``outcomes.KEPT_DAYS`` old with neither a ``quit`` nor a ``retained_3m`` since; an
-    enrolment less than ``OPEN_COURSE_DAYS`` old with neither ``completed`` nor ``dropped``
-    since. Only steps taken on or after the person's first referral to the item count, as in
-    ``outcomes.referrals``. A shelter's first step is its success: nothing is pending."""
-    return {
-        (r.person_id, r.kind, r.item_id)
-        for r in outcomes.referrals(events, end=end)
-        if r.closed > end
-    }
 
 
 def position_weights(ranks: list[int | None]) -> npt.NDArray[np.float64]:
