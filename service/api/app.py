@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 
 from catalogs.i18n import messages
 from matcher import __version__
-from service.api import docs, limits
+from service.api import docs, fields, limits
 from service.api.deps import language
 from service.api.routes import (
     admin,
@@ -190,7 +190,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
             {
                 "column": ".".join(str(part) for part in issue.get("loc", ())),
                 "code": str(issue.get("type", "invalid")),
-                "message": str(issue.get("msg", "")),
+                "message": fields.message(issue, lang),
             }
             for issue in error.errors()
         ]
@@ -205,7 +205,11 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
             # FastAPI's own refusal of a body it cannot parse (not UTF-8, say): the documented
             # 422 of any request that does not pass validation
             details: list[dict[str, object]] = [
-                {"column": "body", "code": "json_invalid", "message": str(error.detail)}
+                {
+                    "column": "body",
+                    "code": "json_invalid",
+                    "message": fields.message({"type": "json_invalid"}, lang),
+                }
             ]
             return _error(422, "invalid_request", _text("invalid_request", lang), details)
         status = error.status_code

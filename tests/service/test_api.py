@@ -728,3 +728,35 @@ def test_a_plan_action_names_the_responsible_person(
     for model in ("ActionEdit", "ActionNew"):
         assert schema[model]["properties"]["responsible_name"]["anyOf"][0]["maxLength"] == 120
         assert "responsible_name" not in schema[model].get("required", [])
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_what_a_refused_request_says_of_each_field_is_in_the_callers_language(
+    client: TestClient, as_role: Callable[[str], Headers], lang: str
+) -> None:
+    from tests.test_messages import latin_words
+
+    officer = {**as_role("officer"), "Accept-Language": lang}
+    answers = [
+        client.get("/api/v1/persons/P00001/recommendations?limit=0", headers=officer),
+        client.get("/api/v1/persons/P00001/recommendations?kind=job", headers=officer),
+        client.post(
+            "/api/v1/persons",
+            content=b'{"person_id": ',
+            headers={**officer, "Content-Type": "application/json"},
+        ),
+        client.post(
+            "/api/v1/persons",
+            content=b"\xff\xfe{",
+            headers={**officer, "Content-Type": "application/json"},
+        ),
+    ]
+    details = []
+    for answer in answers:
+        assert answer.status_code == 422
+        details += answer.json()["error"]["details"]
+    assert {d["code"] for d in details} >= {"greater_than_equal", "literal_error", "json_invalid"}
+    for detail in details:
+        assert detail["message"] and not latin_words(detail["message"]), detail
+    (bound,) = [d["message"] for d in details if d["code"] == "greater_than_equal"]
+    assert "1" in bound  # the bound it names: limit at least 1
