@@ -20,15 +20,25 @@ on the next run (the demo and the simulation do not depend on the rankers measur
 a change to the learner can be measured without simulating again.
 
 In this world the occupation fit the world reads *is* the engine's feature (``job_fit`` takes
-it from ``vacancy_pair``), so the reference's edge is the employers' openness alone. A fourth
-ranker, **records**, bounds what the service's own data can give: the same estimator given the
-openness as far as the employers' track records and quota status tell it (a linear fit of the
-true openness on those columns, on the training referrals — a diagnostic, not a ranker the
-service could have); its R² on the held-out employers is printed.
+it from ``vacancy_pair``), so the reference's edge is the employers' openness alone. Two more
+rankers tell how much of that edge the service's own data can give:
+
+- **records**: the same estimator given the openness as far as the employers' track records and
+  quota status tell it (a linear fit of the true openness on those columns, on the training
+  referrals); its R² on the held-out employers is printed;
+- **same information**: the same estimator given the true occupation fit and, for the
+  employer, the *posterior mean* of its openness given exactly the outcomes the service had
+  recorded of it before the referral's day (each hire; each refusal and its reason; each job
+  kept 3 months or not, once known), computed with the world's own prior and chances. No
+  learner can read more of an employer's openness out of those records; it is the reference
+  "given the true occupation codes and employer records", where the first reference is given
+  the hidden trait itself.
+
+Neither is a ranker the service could have (both are built with the hidden world's knowledge).
 
 Figure: NDCG@10 with 3-month retention as the gain (as ``matcher retrain`` judges), and the
-*recovery* ``(learned − baseline) / (reference − baseline)``. Also the true NDCG@10 (gain: the
-world's probability of a kept job) and its recovery.
+*recovery* ``(learned − baseline) / (reference − baseline)``, against each reference. Also the
+true NDCG@10 (gain: the world's probability of a kept job) and its recovery.
 """
 
 from __future__ import annotations
@@ -64,6 +74,107 @@ def _hidden(engine: Any, world: Any, persons: Any, part: Any) -> tuple[np.ndarra
         extra.append((fit.occupation, world.openness(fit.employer_bin)))
         truth.append(world.hidden_success(persons[p], fit, day=day))
     return np.asarray(extra, dtype=np.float64), np.asarray(truth, dtype=np.float64)
+
+
+GRID = np.linspace(0.005, 0.995, 199)
+"""The openness values the posterior is computed on."""
+STEADINESS = (0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9)
+"""The person's hidden steadiness, averaged over (no record tells it)."""
+
+
+def _posterior_openness(
+    engine: Any, world: Any, persons: Any, events: Any, rows: Any
+) -> np.ndarray:
+    """Per row (person, item, day): the posterior mean of the employer's openness given the
+    outcomes of its earlier referrals as the service knew them before that day, with the
+    world's prior (``World.openness``'s Beta) and the world's chances of a hire, of each
+    refusal's reason and of a job kept (averaged over the person's hidden steadiness). A
+    refusal for a no-show or a place already taken is left out (it may not be the employer's
+    answer at all), as in the track records."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from scipy.stats import beta
+
+    from matcher.rank import outcomes
+    from simulator.chances import CONTRACT_MONTHS, HIRE, KEEP
+    from simulator.pairs import PersonState
+    from simulator.world import World, job_fit
+
+    end = max(int(d) for d in rows.day) + 1
+    reasons = {(p, i): r for p, k, i, e, _, _, _, r in events if k == "vacancy" and e == "rejected"}
+    found = [
+        r
+        for r in outcomes.referrals(events, end=end)
+        if r.kind == "vacancy" and r.person_id in persons and engine.knows("vacancy", r.item_id)
+    ]
+    # worlds where every employer's openness is 1/2 (the chances' other terms), made-up
+    # employers ``GRID[k]`` are open GRID[k] (the refusal reasons' shares), and every person
+    # is as steady as each of STEADINESS
+    grid_bins = [f"grid-{k}" for k in range(len(GRID))]
+    fixed = {
+        **dict.fromkeys((engine.item("vacancy", r.item_id).employer_bin for r in found), 0.5),
+        **dict(zip(grid_bins, GRID.tolist(), strict=True)),
+    }
+    flats = [
+        World(world.seed, openness=fixed, steadiness=dict.fromkeys(persons, s)) for s in STEADINESS
+    ]
+    long_contract = 1.0 - CONTRACT_MONTHS[0][1]
+    closed = np.maximum(0.0, 1.0 - 2.0 * GRID)
+    facts: dict[str, list[tuple[int, np.ndarray]]] = {}
+    for r in found:
+        person = persons[r.person_id]
+        day = date.fromordinal(r.day)
+        fit = job_fit(engine, engine.view(person, on=day), engine.item("vacancy", r.item_id))
+        violent = person.offence_category == "violent"
+        hire = _sigmoid(
+            _logit(flats[0].p_hired(person, fit))
+            + HIRE["openness"] * (GRID - 0.5)
+            + HIRE["violent_closed"] * violent * closed
+        )
+        staged = r.day + outcomes.STAGE_DAYS["vacancy"]
+        told = facts.setdefault(fit.employer_bin, [])
+        if r.stage:
+            told.append((max(staged, r.stage_day or 0), np.log(hire)))
+            if r.known:
+                hired = day + timedelta(10)
+                kept = long_contract * np.mean(
+                    [
+                        _sigmoid(
+                            _logit(flat.p_kept(person, fit, PersonState(), hired))
+                            + KEEP["openness"] * (GRID - 0.5)
+                        )
+                        for flat in flats
+                    ],
+                    axis=0,
+                )
+                known = max(r.resolved, r.success_day or 0) if r.success else r.resolved
+                told.append((known, np.log(kept if r.success else 1 - kept)))
+        elif r.decided and (reason := reasons.get((r.person_id, r.item_id))) is not None:
+            weights = [
+                flats[0].rejection_weights(person, replace(fit, employer_bin=b)) for b in grid_bins
+            ]
+            share = np.array([w[reason] / sum(w.values()) for w in weights])
+            told.append((staged, np.log(1 - hire) + np.log(share)))
+    priors = {q: beta(*((1.2, 2.4) if q else (1.5, 1.5))).logpdf(GRID) for q in (False, True)}
+    result = []
+    for i, d in zip(rows.item, rows.day, strict=True):
+        employer = engine.item("vacancy", i).employer_bin
+        log = priors[employer in world.quota_employers].copy()
+        for known, value in facts.get(employer, ()):
+            if known < int(d):
+                log += value
+        weight = np.exp(log - log.max())
+        result.append(float((weight * GRID).sum() / weight.sum()))
+    return np.asarray(result)
+
+
+def _logit(p: float) -> float:
+    return float(np.log(p / (1 - p)))
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return np.asarray(1.0 / (1.0 + np.exp(-x)))
 
 
 def _told_openness(
@@ -139,7 +250,8 @@ def run(seeds: int, days: int, cache: Path | None = None) -> None:
                         sa.select(col(VacancyRow.employer_bin)).where(col(VacancyRow.is_quota))
                     )
                 }
-                sets, _ = dataset.build(engine, persons, dataset.load_events(session), end=TODAY)
+                events = dataset.load_events(session)
+                sets, _ = dataset.build(engine, persons, events, end=TODAY)
         finally:
             if cache is None:
                 shutil.rmtree(home, ignore_errors=True)
@@ -152,6 +264,12 @@ def run(seeds: int, days: int, cache: Path | None = None) -> None:
         held_extra, truth = _hidden(engine, world, persons, held)
         names = (*train.names, "true_occupation", "employer_openness")
         told, told_r2 = _told_openness(train, held, train_extra[:, 1], held_extra[:, 1])
+        posterior = [
+            _posterior_openness(engine, world, persons, events, part) for part in (train, held)
+        ]
+        posterior_r2 = 1 - float(np.mean((posterior[1] - held_extra[:, 1]) ** 2)) / float(
+            np.var(held_extra[:, 1])
+        )
         scores = {
             "baseline": baseline("vacancy").predict_proba(held.X[:, : len(FEATURES["vacancy"])])[
                 :, 1
@@ -165,6 +283,16 @@ def run(seeds: int, days: int, cache: Path | None = None) -> None:
             "records": LearnedRanker("vacancy", features=(*train.names, "told_openness"))
             .fit(np.column_stack([train.X, told[0]]), train.y, train.weight, order=train.day)
             .predict_proba(np.column_stack([held.X, told[1]]))[:, 1],
+            "same info": LearnedRanker(
+                "vacancy", features=(*train.names, "true_occupation", "posterior_openness")
+            )
+            .fit(
+                np.column_stack([train.X, train_extra[:, 0], posterior[0]]),
+                train.y,
+                train.weight,
+                order=train.day,
+            )
+            .predict_proba(np.column_stack([held.X, held_extra[:, 0], posterior[1]]))[:, 1],
         }
         print(
             f"seed {seed}: {len(train):,} referrals to train on ({int(train.y.sum()):,} kept "
@@ -180,32 +308,42 @@ def run(seeds: int, days: int, cache: Path | None = None) -> None:
                 file=sys.stderr,
             )
         print(
-            f"  the records tell the held-out employers' openness with R² {told_r2:.2f}",
+            f"  the held-out employers' openness told with R² {told_r2:.2f} by the records' "
+            f"linear fit, {posterior_r2:.2f} by the posterior",
             file=sys.stderr,
         )
         for figure in ("ndcg", "true"):
-            b, le, r, rec = (
-                rows[n][figure][-1] for n in ("baseline", "learned", "reference", "records")
-            )
-            rows.setdefault("recovery", {}).setdefault(figure, []).append(_recovery(le, b, r))
-            rows.setdefault("bound", {}).setdefault(figure, []).append(_recovery(rec, b, r))
+            b = rows["baseline"][figure][-1]
+            for name, ranker, towards in RECOVERIES:
+                value = _recovery(rows[ranker][figure][-1], b, rows[towards][figure][-1])
+                rows.setdefault(name, {}).setdefault(figure, []).append(value)
         print(
-            f"  recovery   {rows['recovery']['ndcg'][-1]:.0%}  "
-            f"true {rows['recovery']['true'][-1]:.0%}  "
-            f"(records: {rows['bound']['ndcg'][-1]:.0%}, true {rows['bound']['true'][-1]:.0%})",
+            "  "
+            + "  ".join(
+                f"{name} {rows[name]['ndcg'][-1]:.0%} (true {rows[name]['true'][-1]:.0%})"
+                for name, *_ in RECOVERIES
+            ),
             file=sys.stderr,
         )
     print(f"\nheld-out vacancy referrals, {seeds} seed(s), {days} simulated days each (median)")
     for figure, label in (("ndcg", "NDCG@10 (kept 3 months)"), ("true", "true NDCG@10")):
-        b, le, r = (
-            statistics.median(rows[n][figure]) for n in ("baseline", "learned", "reference")
-        )
-        print(
-            f"{label:<24} baseline {b:.4f}  learned {le:.4f}  reference {r:.4f}  "
-            f"recovery of the medians {_recovery(le, b, r):.0%}, "
-            f"median recovery {statistics.median(rows['recovery'][figure]):.0%} "
-            f"(records: {statistics.median(rows['bound'][figure]):.0%})"
-        )
+        medians = {n: statistics.median(rows[n][figure]) for n in RANKERS}
+        print(f"{label}: " + "  ".join(f"{n} {v:.4f}" for n, v in medians.items()))
+        for name, *_ in RECOVERIES:
+            print(
+                f"  {name:<38} median {statistics.median(rows[name][figure]):.0%}  "
+                f"(seeds: {', '.join(f'{v:.0%}' for v in rows[name][figure])})"
+            )
+
+
+RANKERS = ("baseline", "learned", "reference", "records", "same info")
+RECOVERIES = (
+    ("learned, of the way to the reference", "learned", "reference"),
+    ("learned, of the way to same information", "learned", "same info"),
+    ("same information, of the way to the reference", "same info", "reference"),
+    ("records, of the way to the reference", "records", "reference"),
+)
+"""Each recovery printed: its name, the ranker, and the reference it goes towards."""
 
 
 def main() -> None:

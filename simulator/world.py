@@ -281,25 +281,24 @@ class World:
 
     # -- reasons --------------------------------------------------------------------------------
 
-    def _rejection(self, rng: random.Random, person: Person, job: JobFit) -> str:
+    def rejection_weights(self, person: Person, job: JobFit) -> dict[str, float]:
+        """The relative chances of each reason given for a referral not hired."""
         o = self.openness(job.employer_bin)
         closed = max(0.0, 1.0 - 2.0 * o)
         distance = min(3.0, job.km / max(job.commute_km, 5.0))
-        return choose(
-            rng,
-            {
-                "record_refused": 0.2
-                + 1.5 * closed
-                + 4.0 * closed * (person.offence_category == "violent"),
-                "lacking_skills": 0.3 + 1.5 * (1 - job.skills) * (1 - job.occupation),
-                "lacking_documents": 0.1 + 2.0 * person.need_documents,
-                "health": 0.15 + 0.8 * person.need_medical_commission,
-                "no_show": 0.4 + 0.6 * distance,
-                "no_answer": 0.6,
-                "position_filled": 0.3,
-                "other": 0.3,
-            },
-        )
+        return {
+            "record_refused": 0.2 + 1.5 * closed + 4.0 * closed * (person.offence_category == "violent"),
+            "lacking_skills": 0.3 + 1.5 * (1 - job.skills) * (1 - job.occupation),
+            "lacking_documents": 0.1 + 2.0 * person.need_documents,
+            "health": 0.15 + 0.8 * person.need_medical_commission,
+            "no_show": 0.4 + 0.6 * distance,
+            "no_answer": 0.6,
+            "position_filled": 0.3,
+            "other": 0.3,
+        }  # fmt: skip
+
+    def _rejection(self, rng: random.Random, person: Person, job: JobFit) -> str:
+        return choose(rng, self.rejection_weights(person, job))
 
     def _quit(
         self, rng: random.Random, person: Person, job: JobFit, state: PersonState, hired: date
