@@ -58,6 +58,16 @@ def skill_keys(skills: Iterable[str]) -> frozenset[str]:
     return frozenset(key for skill in skills if (key := fold(skill)))
 
 
+def shown_skills(written: Iterable[str], keys: frozenset[str]) -> list[str]:
+    """The person's own wording of the skills whose keys are in ``keys`` («сварка (MIG/MAG)»,
+    not its folded key), in the order written, each once."""
+    shown: dict[str, str] = {}
+    for skill in written:
+        if (key := fold(skill)) in keys and key not in shown:
+            shown[key] = skill.strip()
+    return list(shown.values())
+
+
 def skill_overlap(person_skills: frozenset[str], item_skills: frozenset[str]) -> float:
     """The share of the item's skills the person has (1.0 when the item lists none)."""
     if not item_skills:

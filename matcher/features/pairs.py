@@ -29,6 +29,7 @@ from matcher.features.occupation import (
     SAME_MINOR_GROUP,
     SAME_SUB_MAJOR_GROUP,
     occupation_fit,
+    shown_skills,
     skill_keys,
     skill_overlap,
 )
@@ -170,7 +171,8 @@ def vacancy_pair(
         "salary": salary_fit(v.salary_kzt, regional_median),
         "urgency": person.urgency,
     }
-    facts["matched_skills"] = sorted(person.skills & job.skills)
+    if common := person.skills & job.skills:
+        facts["matched_skills"] = shown_skills(p.skills, common)
     return Pair(values, facts)
 
 

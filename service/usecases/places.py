@@ -68,12 +68,15 @@ def live(
             )
         elif places.limit is not None and kind != "shelter" and places.free is not None:
             notes.append(Reason("places_free", {"free": places.free, "limit": places.limit}))
-        # the places free now are said once: a quota reason keeps only its period
+        # the places free now are said once: a quota reason keeps only its period, and a
+        # course's seats are not said again
+        counted = bool(notes) and notes[0].code == "places_free"
         kept = [
             Reason("quota_period", {"until": r.params.get("until", "—")})
-            if r.code == "quota_slots" and notes and notes[0].code == "places_free"
+            if r.code == "quota_slots" and counted
             else r
             for r in item.reasons
+            if not (counted and r.code == "course_seats")
         ]
         reasons_now = (*notes, *kept)[:MAX_REASONS]
         shown.append(replace(item, reasons=reasons_now) if notes else item)

@@ -38,3 +38,12 @@ def test_any_rendered_parameter_renders_and_plain_values_pass_through() -> None:
         "Өз кәсібі бойынша біліктілікті арттыру: ә",
         "Upskilling in the person's own trade: a",
     ]
+
+
+def test_matched_skills_are_shown_as_the_person_wrote_them() -> None:
+    from matcher.features.occupation import shown_skills, skill_keys
+
+    written = ("Полуавтоматическая сварка (MIG/MAG)", "чтение чертежей", "сварка (mig/mag) ")
+    keys = skill_keys(["полуавтоматическая сварка mig mag", "Чтение чертежей"])
+    assert shown_skills(written, keys) == ["Полуавтоматическая сварка (MIG/MAG)", "чтение чертежей"]
+    assert shown_skills(written, frozenset()) == []

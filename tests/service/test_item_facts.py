@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from catalogs.i18n import messages
-from matcher import Recommendation
+from matcher import Reason, Recommendation
 from matcher.rank import shown
 from service.api.app import create_app
 from service.runtime import Runtime
@@ -225,3 +225,19 @@ def test_a_new_phone_imported_is_the_next_lists_contact(
         i["contact"] for i in _items(client, officer, "vacancy") if i["by"] != "ТОО «Другой»"
     }
     assert contacts == {"+7 701 000 00 01"}
+
+
+def test_a_courses_free_seats_are_said_once() -> None:
+    from service.store.places import Overlay, Places, Standing
+    from service.usecases.places import live
+
+    course = Recommendation(
+        "C001",
+        "course",
+        0.8,
+        (Reason("course_starts", {"date": "2027-01-11"}), Reason("course_seats", {"seats": 12})),
+    )
+    overlay = Overlay({("course", "C001"): Standing(Places(12, 1, 0), None, date.today())}, {}, {})
+    (shown,) = live(overlay, "P00001", "course", [course], today=date.today(), limit=10)
+    assert [r.code for r in shown.reasons] == ["places_free", "course_starts"]
+    assert shown.reasons[0].text("ru") == "Свободно 11 мест из 12"
