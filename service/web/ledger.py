@@ -47,6 +47,30 @@ def _cells(row: LedgerRow, lang: str) -> list[str]:
     return cells
 
 
+def _shown(rows: list[LedgerRow], lang: str) -> list[tuple[LedgerRow, str]]:
+    """The rows worth reading, each with the level it is named by. A total or region row
+    whose only part (the one region of a region's ledger; the one district of a city of
+    republican significance, which is its own district) has the same figures says nothing
+    that part does not: the part stands alone, named by the level above when it is the same
+    place (Almaty stays a region). The API and the CSV keep every row."""
+    parts: dict[tuple[str, str | None], list[LedgerRow]] = {}
+    for row in rows:
+        if row.level == "region":
+            parts.setdefault(("total", ""), []).append(row)
+        elif row.level == "district":
+            parts.setdefault(("region", row.region_kato), []).append(row)
+    level_of = {id(row): row.level for row in rows}
+    shown = []
+    for row in rows:
+        only = parts.get((row.level, row.key), [])
+        if len(only) == 1 and _cells(only[0], lang) == _cells(row, lang):
+            if only[0].key == row.key:
+                level_of[id(only[0])] = level_of[id(row)]
+            continue
+        shown.append((row, level_of[id(row)]))
+    return shown
+
+
 def _area(kato: str | None) -> str | None:
     """The area asked for: a KATO code (a region, a district), or None for the account's own;
     anything else is no area (the 404 page)."""
@@ -80,13 +104,13 @@ def _page(v: Visit, kato: str | None) -> Response:
         headers=[v.t(f"ledger_h_{c}") for c in COLUMNS],
         rows=[
             {
-                "level": row.level,
-                "level_name": text(f"report_level_{row.level}", v.lang),
+                "level": level,
+                "level_name": text(f"report_level_{level}", v.lang),
                 "name": row.name(v.lang),
                 "key": row.key,
                 "cells": _cells(row, v.lang),
             }
-            for row in ledger.rows
+            for row, level in _shown(ledger.rows, v.lang)
         ],
         incomplete=[
             {
