@@ -1,6 +1,6 @@
 """The individual plan as its pages show it: part titles, each action in words (status,
-responsible agency, due day, note), the plan laid out by part, and the versions with what
-changed between them."""
+responsible agency, due day, note), the plan laid out by part, the dates that follow from its
+actions, and the versions with what changed between them and what each change moved."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ HISTORY_DIFFS = 10
 """The latest versions whose changes the plan page spells out (older ones: who and when)."""
 GROUPS = ("social_legal", "employment", "housing")
 """The three headings of part 6 (after release), in the law's order."""
+STAY = "shelter"
+HOUSING_SEARCH = "housing_search"
+"""The actions whose days ``matcher.plan.timing`` derives the stay's end and the search from."""
 
 
 def plan_text(key: str, lang: str, **params: object) -> str:
@@ -131,6 +134,31 @@ def layout(
 
 
 @dataclass(frozen=True)
+class Dated:
+    """A day that follows from the plan's actions, with what it is."""
+
+    label: str
+    day: date
+
+
+def derived_dates(v: Visit, body: planner.Body) -> list[Dated]:
+    """The days the plan derives from its actions as they are now (``matcher.plan.timing``):
+    the expected first pay, the end of the shelter stay and the start of the housing search
+    (while those actions stand), and the review."""
+    acts = {a["id"]: a for a in body["actions"] if a["status"] != "dropped"}
+    found = [Dated(v.t("plan_first_pay_day"), date.fromisoformat(body["first_pay_day"]))]
+    stay = acts.get(STAY)
+    if stay is not None and isinstance(until := stay["params"].get("until"), str):
+        found.append(Dated(v.t("plan_stay_until"), date.fromisoformat(until)))
+    search = acts.get(HOUSING_SEARCH)
+    if search is not None:
+        found.append(Dated(v.t("plan_housing_search_from"), date.fromisoformat(search["due"])))
+    if body.get("review_date"):
+        found.append(Dated(v.t("plan_review_day"), date.fromisoformat(body["review_date"])))
+    return found
+
+
+@dataclass(frozen=True)
 class Change:
     """One version of the plan as the history shows it."""
 
@@ -140,6 +168,10 @@ class Change:
     at: datetime
     lines: list[str] | None
     """What changed, in words (None for a version older than ``HISTORY_DIFFS``)."""
+    moved: list[str]
+    """What the change moved in consequence: the derived dates and the risks, in the words of
+    the JSON answer and the printed plan (``rendering.recomputed_texts``); empty for a version
+    older than ``HISTORY_DIFFS``."""
 
 
 Texts = dict[str, rendering.ActionWords]
@@ -156,6 +188,7 @@ def _diff(
     lang = v.lang
     (before, old_words), (after, new_words) = earlier, later
     old = {a["id"]: a for a in before["actions"]}
+    derived = {(m.get("from"), m.get("to")) for m in after.get("recomputed") or []}
     lines: list[str] = []
     for action in after["actions"]:
         what = _said(new_words, action["id"])
@@ -175,7 +208,9 @@ def _diff(
                         after=plan_text(f"plan_state_{action['status']}", lang),
                     )
                 )
-        if was["due"] != action["due"]:
+        if was["due"] != action["due"] and not (
+            (was["due"], action["due"]) in derived and not action.get("due_fixed")
+        ):  # a day the plan moved by itself is said once, with the other dates it moved
             lines.append(
                 v.t(
                     "plan_diff_due",
@@ -227,7 +262,8 @@ def author_names(v: Visit, authors: set[str]) -> dict[str, str]:
 
 
 def history(v: Visit, actor: Actor, person_id: str) -> list[Change]:
-    """Every version, newest first; the latest ``HISTORY_DIFFS`` with what they changed."""
+    """Every version, newest first; the latest ``HISTORY_DIFFS`` with what they changed and
+    what that moved."""
     rows = plans.history(v.rt, actor, person_id)
     names = author_names(v, {row.author for row in rows})
     recent = [row.version for row in rows][-HISTORY_DIFFS - 1 :]
@@ -240,5 +276,9 @@ def history(v: Visit, actor: Actor, person_id: str) -> list[Change]:
         lines = None
         if row.version in read and (row.version - 1 in read or row.version == 1):
             lines = _diff(v, read.get(row.version - 1), read[row.version])
-        changes.append(Change(row.version, row.change, names[row.author], row.created_at, lines))
+        seen = read.get(row.version)
+        moved = [] if seen is None else rendering.recomputed_texts(seen[0], v.lang)
+        changes.append(
+            Change(row.version, row.change, names[row.author], row.created_at, lines, moved)
+        )
     return changes[::-1]

@@ -1,7 +1,8 @@
 """The individual plan's pages: the plan editor (the six parts of art. 16(5), each action with
 its status, responsible agency, due day and note; mark done, drop with a reason, change the due
 day or who, add an action in free text, regenerate keeping the inspector's decisions; the
-versions, each with what changed in words) and the plan as an A4 document to print and sign.
+dates that follow from the actions; the versions, each with what changed in words and what
+that moved) and the plan as an A4 document to print and sign.
 
 Every read and change goes through the plan use cases (``service.usecases.plans``,
 ``plan_sheet``): scope, audit and versions are theirs."""
@@ -23,7 +24,7 @@ from service.usecases import plan_sheet, plans
 from service.usecases.actor import Actor
 from service.usecases.errors import NotFound, Problem
 from service.web.pages import FormDep, PageRoute, Visit, VisitDep
-from service.web.plan_view import history, layout, part_title, plan_text
+from service.web.plan_view import derived_dates, history, layout, part_title, plan_text
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 STAFF = ("officer", "inspector", "admin")
@@ -70,6 +71,7 @@ def _plan_page(
         release=sheet.release_date,
         before=before,
         after=after,
+        dates=derived_dates(v, body),
         history=history(v, actor, person_id),
         who=[(code, plan_text(f"plan_who_{code}", v.lang)) for code in planner.RESPONSIBLE],
         parts=[(part, part_title(part, v.lang, full=True)) for part in planner.PARTS],

@@ -130,3 +130,86 @@ def shot_history(page: Any, lang: str) -> None:
     folder = os.environ.get("SCREENSHOTS")
     if folder:
         page.locator("#history").screenshot(path=str(Path(folder) / f"plan-history-{lang}.png"))
+
+
+RECOMPUTED_PERSON = {"kk": "P00003", "ru": "P00004"}
+
+
+def _body(site: Site, person_id: str) -> dict[str, Any]:
+    from service.usecases import plans
+    from service.usecases.actor import Actor
+
+    return dict(plans.read(site.rt, Actor.command("test"), person_id).version.body)
+
+
+def _matcher(key: str, lang: str, **params: object) -> str:
+    from catalogs.i18n import messages
+
+    return messages("matcher").text(key, lang, **params)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_editor_shows_what_an_edit_recomputed(browser: Any, site: Site, lang: str) -> None:
+    """Issue 15: the inspector moves the job referral a week later; the page shows the expected
+    first pay and the review as they are now, and the history says what the edit moved, in
+    the words of the JSON answer and the printed plan. Dropping the referral then names the new
+    risk, and the dropped action offers to go back into the plan but not to be marked done."""
+    context = browser.new_context(locale=LOCALE[lang])
+    try:
+        page = context.new_page()
+        person_id = RECOMPUTED_PERSON[lang]
+        log_in(page, site, "inspector", lang)
+        page.goto(f"{site.base}/persons/{person_id}")
+        page.get_by_role("button", name=web("plan_make", lang)).click()
+        page.goto(f"{site.base}/persons/{person_id}/plan")
+        first = _body(site, person_id)
+        job = next(a for a in first["actions"] if a["id"] == "job_referral")
+        dates = page.locator("#dates")
+        assert _day(first["first_pay_day"]) in dates.inner_text()
+
+        later = date.fromisoformat(job["due"]) + timedelta(days=7)
+        card = page.locator("#action-job_referral")
+        card.locator("summary").click()
+        card.get_by_label(web("plan_col_due", lang), exact=True).fill(later.isoformat())
+        card.get_by_role("button", name=web("plan_save", lang)).click()
+        page.wait_for_url(f"**/persons/{person_id}/plan#action-job_referral")
+        moved = _body(site, person_id)
+        assert moved["first_pay_day"] > first["first_pay_day"]
+        shown = page.locator("#dates").inner_text()
+        assert _day(moved["first_pay_day"]) in shown
+        assert _day(moved["review_date"]) in shown
+        newest = page.locator("#history ol.versions > li").first.inner_text()
+        pay = {"from": first["first_pay_day"], "to": moved["first_pay_day"]}
+        assert _matcher("plan_moved_first_pay", lang, **pay) in newest
+        assert _matcher("plan_moved_review", lang, **{
+            "from": first["review_date"], "to": moved["review_date"]
+        }) in newest  # fmt: skip
+        assert _day(later.isoformat()) in newest  # the inspector's own change, said as before
+
+        card = page.locator("#action-job_referral")
+        card.locator("summary").click()
+        card.get_by_label(web("plan_drop_reason", lang), exact=True).fill(REASON[lang])
+        card.get_by_role("button", name=web("plan_drop", lang)).click()
+        page.wait_for_load_state()
+        card = page.locator("#action-job_referral")
+        assert "dropped" in (card.get_attribute("class") or "")
+        assert card.get_by_role("button", name=web("plan_mark_done", lang)).count() == 0
+        assert card.get_by_role("button", name=web("plan_reopen", lang)).count() == 1
+        risk = _matcher("plan_risk_no_job_option", lang)
+        newest = page.locator("#history ol.versions > li").first.inner_text()
+        assert _matcher("plan_risk_added", lang, risk=risk) in newest
+        assert risk in page.locator("ul.risks").inner_text()
+        checked(page)
+        shot(page, f"plan-recomputed-{lang}.png")
+        folder = os.environ.get("SCREENSHOTS")
+        if folder:
+            page.locator("#dates").screenshot(path=str(Path(folder) / f"plan-dates-{lang}.png"))
+            page.locator("#history ol.versions > li").first.screenshot(
+                path=str(Path(folder) / f"plan-recomputed-history-{lang}.png")
+            )
+    finally:
+        context.close()
+
+
+def _day(value: str) -> str:
+    return date.fromisoformat(value).strftime("%d.%m.%Y")

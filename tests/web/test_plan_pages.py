@@ -436,3 +436,52 @@ def action_texts_of(site: Site, person_id: str, lang: str) -> dict[str, str]:
     plan = plans.read(site.rt, Actor.command("test"), person_id)
     found = action_texts(plan.version.body, lang, plan.labels)
     return {key: words["text"] for key, words in found.items()}
+
+
+def test_the_editor_shows_the_derived_dates_and_what_an_edit_moved(site: Site) -> None:
+    """Issue 15 over HTTP: the dates the plan derives are on the page; an edit's history entry
+    says what it moved in the words of the JSON answer (``rendering.recomputed_texts``); a
+    dropped action offers no «mark done»."""
+    from service.plans.rendering import recomputed_texts
+
+    inspector = logged_in(site, "inspector", "ru")
+    person_id = "P00005"
+    base = f"/persons/{person_id}/plan"
+    page = made(inspector, person_id)
+    first = plans.read(site.rt, Actor.command("test"), person_id).version.body
+    dates = visible(page.split('id="dates"')[1].split("</section>")[0])
+    pay = date.fromisoformat(first["first_pay_day"])
+    assert f"{t('plan_first_pay_day', 'ru')} {pay:%d.%m.%Y}" in dates
+
+    job = next(a for a in first["actions"] if a["id"] == "job_referral")
+    later = date.fromisoformat(job["due"]) + timedelta(days=7)
+    answer = post(
+        inspector, f"{base}/actions/job_referral", page, do="change", due=later.isoformat(),
+        responsible=job["responsible"],
+    )  # fmt: skip
+    assert answer.status_code == 303
+    moved = plans.read(site.rt, Actor.command("test"), person_id).version.body
+    said = recomputed_texts(moved, "ru")
+    assert messages("matcher").text(
+        "plan_moved_first_pay", "ru", **{"from": first["first_pay_day"], "to": moved["first_pay_day"]}
+    ) in said  # fmt: skip
+    page = inspector.get(base).text
+    newest = visible(page.split('id="history"')[1].split('<li class="card">')[1])
+    assert t("plan_moved_title", "ru") in newest
+    for line in said:
+        assert line in newest
+    assert f"{later:%d.%m.%Y}" in newest  # the inspector's own change as well
+    assert f"{date.fromisoformat(moved['first_pay_day']):%d.%m.%Y}" in visible(
+        page.split('id="dates"')[1].split("</section>")[0]
+    )
+
+    answer = post(inspector, f"{base}/actions/job_referral", page, do="drop", reason="Отказался")
+    assert answer.status_code == 303
+    page = inspector.get(base).text
+    card = page.split('id="action-job_referral"')[1].split("</li>\n")[0]
+    assert 'value="done"' not in card
+    assert 'value="planned"' in card  # back into the plan is still offered
+    newest = visible(page.split('id="history"')[1].split('<li class="card">')[1])
+    risk = messages("matcher").text("plan_risk_no_job_option", "ru")
+    assert messages("matcher").text("plan_risk_added", "ru", risk=risk) in newest
+    assert not shown_codes(page)
