@@ -306,7 +306,7 @@ def test_accounts_are_created_reset_and_disabled(site: Site) -> None:
     assert password.group(1) not in again  # shown once
     assert "new-employer" in again
     assert web("admin_account_state_must_change", "ru") in again
-    fresh = httpx.Client(base_url=site.base)
+    fresh = httpx.Client(base_url=site.base, timeout=60)
     form = csrf_of(fresh.get("/login").text)
     answer = fresh.post(
         "/login", data={"csrf": form, "login": "new-employer", "password": password.group(1)}
@@ -449,7 +449,7 @@ def test_every_admin_page_is_not_found_to_other_roles(site: Site) -> None:
         for path in FORMS:
             assert client.post(path, data={"csrf": token}).status_code == 404, (login, path)
         assert upload(client, b"a\n1\n", csrf=token).status_code == 404
-    anonymous = httpx.Client(base_url=site.base)
+    anonymous = httpx.Client(base_url=site.base, timeout=60)
     answer = anonymous.get("/admin/accounts")
     assert answer.status_code == 303
     assert answer.headers["location"].startswith("/login")

@@ -90,7 +90,7 @@ def test_the_ledger_is_for_staff_only(site: Site) -> None:
         answer = employer.get(path)
         assert answer.status_code == 404, path
         assert "text/html" in answer.headers["content-type"]
-    stranger = httpx.Client(base_url=site.base)
+    stranger = httpx.Client(base_url=site.base, timeout=60)
     assert stranger.get("/ledger/quota.csv").status_code == 303
 
 

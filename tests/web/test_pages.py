@@ -67,7 +67,7 @@ def csrf_of(html: str) -> str:
 
 
 def logged_in(site: Site, login: str, lang: str) -> httpx.Client:
-    client = httpx.Client(base_url=site.base, headers={"Accept-Language": lang})
+    client = httpx.Client(base_url=site.base, headers={"Accept-Language": lang}, timeout=60)
     page = client.get("/login")
     answer = client.post(
         "/login", data={"csrf": csrf_of(page.text), "login": login, "password": PASSWORD}
@@ -105,7 +105,7 @@ def test_every_page_renders_in_the_language_without_codes(site: Site, lang: str)
         answer = employer.get(path)
         assert answer.status_code == 200, path
         assert not shown_codes(answer.text), (path, shown_codes(answer.text))
-    anonymous = httpx.Client(base_url=site.base, headers={"Accept-Language": lang})
+    anonymous = httpx.Client(base_url=site.base, headers={"Accept-Language": lang}, timeout=60)
     login = anonymous.get("/login")
     assert login.status_code == 200
     assert not shown_codes(login.text)
@@ -118,7 +118,7 @@ def test_a_form_without_its_token_is_refused(site: Site) -> None:
     )
     assert answer.status_code == 403
     assert "Запрос отклонён" in answer.text
-    stranger = httpx.Client(base_url=site.base)
+    stranger = httpx.Client(base_url=site.base, timeout=60)
     assert (
         stranger.post("/login", data={"login": "officer", "password": PASSWORD}).status_code == 403
     )
@@ -152,7 +152,7 @@ def test_pages_carry_the_security_headers_and_safe_cookies(site: Site) -> None:
 
 def test_five_wrong_passwords_lock_the_account(site: Site) -> None:
     site.account("officer", "locked-officer", region_kato=REGION)
-    client = httpx.Client(base_url=site.base, headers={"Accept-Language": "ru"})
+    client = httpx.Client(base_url=site.base, headers={"Accept-Language": "ru"}, timeout=60)
     for _ in range(5):
         page = client.get("/login")
         answer = client.post(
@@ -178,7 +178,7 @@ def test_a_one_time_password_must_be_changed_first(site: Site) -> None:
 
     made = usecase.create(site.rt, Actor.command("test"), role="inspector", login="newcomer")
     assert made.password is not None
-    client = httpx.Client(base_url=site.base)
+    client = httpx.Client(base_url=site.base, timeout=60)
     page = client.get("/login")
     answer = client.post(
         "/login", data={"csrf": csrf_of(page.text), "login": "newcomer", "password": made.password}
@@ -409,7 +409,7 @@ def test_the_occupation_search_is_for_signed_in_staff(site: Site, reader: None) 
         bad = officer.get("/occupations/search", params=params)
         assert bad.status_code == 422, params
         assert bad.json()["detail"]
-    anonymous = httpx.Client(base_url=site.base)
+    anonymous = httpx.Client(base_url=site.base, timeout=60)
     assert anonymous.get("/occupations/search", params={"q": "свар"}).status_code == 401
     employer = logged_in(site, "employer", "ru")
     assert employer.get("/occupations/search", params={"q": "свар"}).status_code == 404
