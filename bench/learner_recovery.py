@@ -82,10 +82,15 @@ STEADINESS = (0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9)
 """The person's hidden steadiness, averaged over (no record tells it)."""
 
 
+UNDECIDED = ("no_show", "position_filled")
+"""Refusal reasons that need not be the employer's answer (the person did not come, the
+place was taken): left out of the posterior."""
+
+
 def _posterior_openness(
-    engine: Any, world: Any, persons: Any, events: Any, rows: Any
-) -> np.ndarray:
-    """Per row (person, item, day): the posterior mean of the employer's openness given the
+    engine: Any, world: Any, persons: Any, events: Any, reasons: Any, parts: Any
+) -> list[np.ndarray]:
+    """For each part's rows (person, item, day): the posterior mean of the employer's openness given the
     outcomes of its earlier referrals as the service knew them before that day, with the
     world's prior (``World.openness``'s Beta) and the world's chances of a hire, of each
     refusal's reason and of a job kept (averaged over the person's hidden steadiness). A
@@ -101,8 +106,7 @@ def _posterior_openness(
     from simulator.pairs import PersonState
     from simulator.world import World, job_fit
 
-    end = max(int(d) for d in rows.day) + 1
-    reasons = {(p, i): r for p, k, i, e, _, _, _, r in events if k == "vacancy" and e == "rejected"}
+    end = max(int(d) for part in parts for d in part.day) + 1
     found = [
         r
         for r in outcomes.referrals(events, end=end)
@@ -150,23 +154,38 @@ def _posterior_openness(
                 )
                 known = max(r.resolved, r.success_day or 0) if r.success else r.resolved
                 told.append((known, np.log(kept if r.success else 1 - kept)))
-        elif r.decided and (reason := reasons.get((r.person_id, r.item_id))) is not None:
+        elif (reason := reasons.get((r.person_id, r.item_id))) not in (None, *UNDECIDED):
             weights = [
                 flats[0].rejection_weights(person, replace(fit, employer_bin=b)) for b in grid_bins
             ]
             share = np.array([w[reason] / sum(w.values()) for w in weights])
             told.append((staged, np.log(1 - hire) + np.log(share)))
-    priors = {q: beta(*((1.2, 2.4) if q else (1.5, 1.5))).logpdf(GRID) for q in (False, True)}
     result = []
-    for i, d in zip(rows.item, rows.day, strict=True):
-        employer = engine.item("vacancy", i).employer_bin
-        log = priors[employer in world.quota_employers].copy()
-        for known, value in facts.get(employer, ()):
-            if known < int(d):
-                log += value
-        weight = np.exp(log - log.max())
-        result.append(float((weight * GRID).sum() / weight.sum()))
-    return np.asarray(result)
+    for part in parts:
+        means = []
+        for i, d in zip(part.item, part.day, strict=True):
+            employer = engine.item("vacancy", i).employer_bin
+            log = beta(*world.openness_prior(employer)).logpdf(GRID)
+            for known, value in facts.get(employer, ()):
+                if known < int(d):
+                    log += value
+            weight = np.exp(log - log.max())
+            means.append(float((weight * GRID).sum() / weight.sum()))
+        result.append(np.asarray(means))
+    return result
+
+
+def _refusals(session: Any) -> dict[tuple[str, str], str | None]:
+    """The reason of each vacancy referral's refusal, by (person, vacancy)."""
+    import sqlalchemy as sa
+    from sqlmodel import col
+
+    from service.store.tables import OutcomeEvent as E
+
+    query = sa.select(col(E.person_id), col(E.item_id), col(E.reason)).where(
+        col(E.item_kind) == "vacancy", col(E.event) == "rejected"
+    )
+    return {(p, i): r for p, i, r in session.execute(query)}
 
 
 def _logit(p: float) -> float:
@@ -251,6 +270,7 @@ def run(seeds: int, days: int, cache: Path | None = None) -> None:
                     )
                 }
                 events = dataset.load_events(session)
+                reasons = _refusals(session)
                 sets, _ = dataset.build(engine, persons, events, end=TODAY)
         finally:
             if cache is None:
@@ -264,9 +284,7 @@ def run(seeds: int, days: int, cache: Path | None = None) -> None:
         held_extra, truth = _hidden(engine, world, persons, held)
         names = (*train.names, "true_occupation", "employer_openness")
         told, told_r2 = _told_openness(train, held, train_extra[:, 1], held_extra[:, 1])
-        posterior = [
-            _posterior_openness(engine, world, persons, events, part) for part in (train, held)
-        ]
+        posterior = _posterior_openness(engine, world, persons, events, reasons, (train, held))
         posterior_r2 = 1 - float(np.mean((posterior[1] - held_extra[:, 1]) ** 2)) / float(
             np.var(held_extra[:, 1])
         )

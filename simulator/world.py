@@ -78,9 +78,13 @@ class World:
         value = self._openness.get(employer_bin)
         if value is None:
             rng = seeded(self.seed, "employer", employer_bin)
-            a, b = (1.2, 2.4) if employer_bin in self.quota_employers else (1.5, 1.5)
+            a, b = self.openness_prior(employer_bin)
             value = self._openness[employer_bin] = min(0.999, max(0.001, rng.betavariate(a, b)))
         return value
+
+    def openness_prior(self, employer_bin: str) -> tuple[float, float]:
+        """The Beta distribution an employer's openness is drawn from."""
+        return (1.2, 2.4) if employer_bin in self.quota_employers else (1.5, 1.5)
 
     def steadiness(self, person_id: str) -> float:
         value = self._steadiness.get(person_id)

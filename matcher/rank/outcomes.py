@@ -16,12 +16,6 @@ ranker that recent referrals fail. An outcome still open then is not a failure: 
 ``job`` says whether the person kept some job 3 months, hired within a year of the referral:
 the record that courses and shelters are judged on.
 
-A rejection whose reason says the item's side never decided on the person — the person did not
-come (``no_show``), the place had been taken (``position_filled``): ``UNDECIDED`` — leaves its
-referral out of the first step's record (``Referral.decided``): it says nothing of whether the
-employer hires people with a record, and counted as a refusal it made an open employer with
-many no-shows look closed. It is still a failure to learn from: the referral's label stays.
-
 Each referral also says when each fact became known (``stage_day``, ``success_day``,
 ``job_day``) and when its outcome did (``resolved``), so that a track record read as of a day
 counts only what was known before it (``matcher.rank.track``).
@@ -48,14 +42,11 @@ OPEN_DAYS = {"vacancy": KEPT_DAYS, "course": 365}
 """Days a first step stays open with no end recorded: a hire until its 3 months have passed,
 an enrolment for a year (after which the course counts as not completed). A shelter's first
 step is its success: it is never open."""
-UNDECIDED = frozenset({"no_show", "position_filled"})
-"""Rejection reasons that are no decision of the item's side on the person (decline_reasons.csv:
-the person did not come; the place was already taken)."""
 ENDS = {"vacancy": ("quit", "retained_3m"), "course": ("completed", "dropped")}
 """The events that close a first step."""
 
-Event = tuple[str, str, str, str, int, "int | None", "int | None", "str | None"]
-"""(person_id, item_kind, item_id, event, day ordinal, contract_months, rank, reason)."""
+Event = tuple[str, str, str, str, int, "int | None", "int | None"]
+"""(person_id, item_kind, item_id, event, day ordinal, contract_months, rank)."""
 
 
 @dataclass
@@ -76,10 +67,6 @@ class Referral:
     course completed, a bed taken), if it succeeded."""
     job_day: int | None = None
     """The day the job it led to became known as kept 3 months, if it led to one."""
-    decided: bool = True
-    """Whether the item's side decided on the person: False when the referral was rejected
-    only for a reason of ``UNDECIDED`` and no first step was taken. Such a referral is in no
-    first step's record."""
     closed: int = 0
     """The day every first step taken after it had closed (ended, or ``OPEN_DAYS`` passed):
     its own day if none was taken; later than ``end`` while one is still open."""
@@ -102,22 +89,18 @@ class _Pair:
     referred: int | None = None
     rank: int | None = None
     days: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-    undecided: list[int] = field(default_factory=list)
-    """Days of rejections for a reason of ``UNDECIDED``."""
 
 
 def referrals(events: Iterable[Event], *, end: int) -> list[Referral]:
     """Labelled referrals of every kind, from events up to day ``end`` (an ordinal)."""
     pairs: dict[tuple[str, str, str], _Pair] = defaultdict(_Pair)
-    for person_id, kind, item_id, event, day, _, rank, reason in events:
+    for person_id, kind, item_id, event, day, _, rank in events:
         if day > end:
             continue
         pair = pairs[(person_id, kind, item_id)]
         if event == "referred":
             if pair.referred is None or day < pair.referred:
                 pair.referred, pair.rank = day, rank
-        elif event == "rejected" and reason in UNDECIDED:
-            pair.undecided.append(day)
         else:
             pair.days[event].append(day)
     kept_hires: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -153,9 +136,6 @@ def referrals(events: Iterable[Event], *, end: int) -> list[Referral]:
             stage_day=stage_day,
             success_day=success_day,
             job_day=job_day,
-            decided=stage_day is not None
-            or any(d >= t for d in pair.days["rejected"])
-            or not any(d >= t for d in pair.undecided),
             closed=_closed(pair, kind, t),
         )
         # an outcome open on the last day is not yet a failure

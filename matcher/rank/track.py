@@ -18,9 +18,7 @@ towards.
 A referral counts in its item's record only once it is *resolved*: ``outcomes.HORIZON_DAYS``
 after it was made, when its outcome is known whatever it was (later while a hire's 3 months or a
 course are still running); in the first step's count sooner, after ``outcomes.STAGE_DAYS``
-(whether a person was hired is known within weeks), and only if the employer (the course, the
-shelter) decided on the person: a rejection because the person did not come or the place was
-already taken (``outcomes.UNDECIDED``) tells nothing of the item. Each 1 it adds (hired, kept, a job found
+(whether a person was hired is known within weeks). Each 1 it adds (hired, kept, a job found
 later) counts from the day that fact became known, if that is later: a job found 300 days after
 a course's referral counts from then, though the referral counts from its 120th day. A record
 read *as of* a day therefore counts exactly what was known before that day, which keeps training
@@ -60,10 +58,6 @@ class Outcomes:
     stage_resolved: npt.NDArray[np.int64] | None = None
     """When the referral enters the first step's count (a hire comes within weeks; default:
     ``resolved``)."""
-    decided: npt.NDArray[np.float64] | None = None
-    """1 where the item's side decided on the person, 0 where it did not (a no-show, a place
-    already taken: ``outcomes.UNDECIDED``); only the first are in the first step's count
-    (default: all)."""
     stage_known: npt.NDArray[np.int64] | None = None
     """When a first step taken became known; it counts from the later of this and
     ``stage_resolved`` (default: from ``stage_resolved``)."""
@@ -90,9 +84,8 @@ class TrackRecords:
         staged = resolved if outcomes.stage_resolved is None else outcomes.stage_resolved
         ones = np.ones(len(code))
         # one row per fact: the day it counts from, and what it adds to each column of TALLY
-        decided = ones if outcomes.decided is None else np.asarray(outcomes.decided, dtype=float)
         facts = [
-            (staged, decided),
+            (staged, ones),
             (_later(staged, outcomes.stage_known), outcomes.stage),
             (resolved, ones),
             (_later(resolved, outcomes.success_known), outcomes.success),

@@ -84,12 +84,8 @@ def load_events(session: Session) -> list[outcomes.Event]:
         col(e.date),
         col(e.contract_months),
         col(e.rank),
-        col(e.reason),
     ).order_by(col(e.id))  # the order they were written in, on every database
-    return [
-        (p, k, i, ev, d.toordinal(), c, r, why)
-        for p, k, i, ev, d, c, r, why in session.execute(query)
-    ]
+    return [(p, k, i, ev, d.toordinal(), c, r) for p, k, i, ev, d, c, r in session.execute(query)]
 
 
 def position_weights(ranks: list[int | None]) -> npt.NDArray[np.float64]:
@@ -184,7 +180,7 @@ def build(
 
 def _records(engine: Engine, found: list[outcomes.Referral]) -> dict[str, TrackRecords]:
     """Track records by kind from every referral: each counts once resolved (in the first
-    step's count after ``STAGE_DAYS``, if the item's side decided on the person; in the rest once its outcome is known, after
+    step's count after ``STAGE_DAYS``; in the rest once its outcome is known, after
     ``HORIZON_DAYS`` or later while pending), and each 1 it adds from the day that fact became
     known, if later."""
     result = {}
@@ -198,7 +194,6 @@ def _records(engine: Engine, found: list[outcomes.Referral]) -> dict[str, TrackR
                 np.array([r.success for r in rows], dtype=float),
                 np.array([r.job for r in rows], dtype=float),
                 _days([r.day + STAGE_DAYS[kind] for r in rows]),
-                decided=np.array([r.decided for r in rows], dtype=float),
                 stage_known=_days([r.stage_day for r in rows]),
                 success_known=_days([r.success_day for r in rows]),
                 job_known=_days([r.job_day for r in rows]),

@@ -18,25 +18,8 @@ from matcher.rank.track import TRACK_FEATURES, Outcomes, TrackRecords, empty, sn
 END = date(2026, 11, 1).toordinal()
 
 
-def ev(
-    person: str,
-    item: str,
-    event: str,
-    day: int,
-    contract: int | None = None,
-    kind="vacancy",
-    reason=None,
-):  # type: ignore[no-untyped-def]
-    return (
-        person,
-        kind,
-        item,
-        event,
-        END - day,
-        contract,
-        1 if event == "referred" else None,
-        reason,
-    )
+def ev(person: str, item: str, event: str, day: int, contract: int | None = None, kind="vacancy"):  # type: ignore[no-untyped-def]
+    return (person, kind, item, event, END - day, contract, 1 if event == "referred" else None)
 
 
 def test_a_referral_is_labelled_by_what_followed_once_its_horizon_passed() -> None:
@@ -108,59 +91,6 @@ def test_track_records_never_use_an_outcome_not_yet_known() -> None:
     assert served.counts["E1"] == (3, 2)
     assert served.get("nobody") == pytest.approx(tuple(unknown))
     assert empty().as_of(["x"], 5).shape == (1, len(TRACK_FEATURES))
-
-
-def test_a_rejection_no_one_decided_is_a_failure_but_not_the_employers_refusal() -> None:
-    events = [
-        # the person did not come: a failure, and no decision of the employer
-        ev("A", "V1", "referred", 300),
-        ev("A", "V1", "rejected", 290, reason="no_show"),
-        # the place had been taken
-        ev("B", "V1", "referred", 300),
-        ev("B", "V1", "rejected", 295, reason="position_filled"),
-        # refused: the employer's decision
-        ev("C", "V1", "referred", 300),
-        ev("C", "V1", "rejected", 295, reason="record_refused"),
-        # hired: decided, whatever the reason of an earlier answer
-        ev("D", "V1", "referred", 300),
-        ev("D", "V1", "rejected", 296, reason="position_filled"),
-        ev("D", "V1", "hired", 290, 6),
-        # no answer recorded at all: counted as the employer's, as before
-        ev("E", "V1", "referred", 300),
-        # a no-show on an earlier referral says nothing of a later one
-        ev("F", "V2", "rejected", 320, reason="no_show"),
-        ev("F", "V2", "referred", 300),
-        ev("F", "V2", "rejected", 290, reason="lacking_skills"),
-    ]
-    found = {r.person_id: r for r in referrals(events, end=END)}
-    assert {p: r.decided for p, r in found.items()} == {
-        "A": False, "B": False, "C": True, "D": True, "E": True, "F": True,
-    }  # fmt: skip
-    assert all(r.known for r in found.values())
-    assert [found[p].success for p in "ABC"] == [False, False, False]
-
-
-def test_the_first_steps_record_counts_only_referrals_the_employer_decided() -> None:
-    # E1: 2 hired of 4 decided, and 6 no-shows; E2: the same 2 of 4 and no no-show
-    hired = [1.0, 1.0, 0.0, 0.0]
-    records = TrackRecords(
-        Outcomes(
-            keys=["E1"] * 10 + ["E2"] * 4,
-            resolved=np.full(14, 200),
-            stage=np.array(hired + [0.0] * 6 + hired),
-            success=np.zeros(14),
-            job=np.zeros(14),
-            stage_resolved=np.full(14, 50),
-            decided=np.array([1.0] * 4 + [0.0] * 6 + [1.0] * 4),
-        )
-    )
-    one, two = records.as_of(["E1", "E2"], [100, 100])
-    assert one[0] == pytest.approx(two[0])
-    # the overall first-step rate is over decided referrals too: 4 of 8
-    assert records.prior([100])[0, 0] == pytest.approx(0.5)
-    assert one[0] == pytest.approx((2 + 10 * 0.5) / (4 + 10))
-    # the other records still count every resolved referral
-    assert records.tally(["E1"], [300])[0, 2] == 10
 
 
 def test_ndcg_and_auc_on_hand_counted_lists() -> None:

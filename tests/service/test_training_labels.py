@@ -51,9 +51,7 @@ def _items(engine: Engine, persons: dict[str, Person], kind: str, n: int) -> lis
 
 def _ev(person: str, item: str, event: str, ago: int, kind: str = "vacancy") -> outcomes.Event:
     """An event ``ago`` days before END."""
-    return (
-        person, kind, item, event, END.toordinal() - ago, 6 if event == "hired" else None, 1, None
-    )  # fmt: skip
+    return (person, kind, item, event, END.toordinal() - ago, 6 if event == "hired" else None, 1)
 
 
 def _labels(
