@@ -178,8 +178,9 @@ class Body(TypedDict):
     """Codes of the risks stated at the top of the plan (``no_housing``, ...)."""
     expected_salary_kzt: int | None
     """The median salary of the proposed jobs, in tenge."""
-    first_pay_day: str
-    """The expected day of the first wage, YYYY-MM-DD."""
+    first_pay_day: str | None
+    """The expected day of the first wage, YYYY-MM-DD; None while the referral to a job is
+    dropped."""
     actions: list[Action]
     """The measures of parts 5 and 6, by due day."""
     recomputed: NotRequired[list[Moved]]

@@ -82,7 +82,9 @@ def recompute(body: Body, today: date) -> list[Moved]:
 
     job = acts.get("job_referral")
     old_pay = body.get("first_pay_day")
-    if job is not None:
+    if job is not None and not _active(job):  # no referral to a job: no first pay expected
+        body["first_pay_day"] = None  # (the dropped action's own words keep theirs)
+    elif job is not None:
         params = job["params"]
         if job["status"] == "planned" and not job.get("due_fixed") and "earliest" in params:
             due = _day(text(params, "earliest"))
@@ -95,7 +97,7 @@ def recompute(body: Body, today: date) -> list[Moved]:
         params["first_pay"] = first_pay.isoformat()
         body["first_pay_day"] = first_pay.isoformat()
     note("first_pay", old_pay, body.get("first_pay_day"))
-    pay = _day(body["first_pay_day"]) if body.get("first_pay_day") else None
+    pay = _day(paid_on) if (paid_on := body.get("first_pay_day")) else None
 
     shelter = acts.get("shelter")
     stay_until: date | None = None

@@ -152,7 +152,7 @@ def html(
             release=facts.release_date or _iso(body["release_date"]),
             number=body.get("version", 1),
             made_on=date.fromisoformat(body["generated_on"]),
-            first_pay=date.fromisoformat(body["first_pay_day"]),
+            first_pay=_iso(body.get("first_pay_day")),
             before=[rows[i] for i, part in parts.items() if part == "before_release"],
             after=[
                 Group(

@@ -220,7 +220,9 @@ def render(
         ),
         "status": _t(f"plan_status_{body['status']}", lang),
         "release": body.get("release_date"),
-        "first_pay": _t("plan_first_pay", lang, date=body["first_pay_day"]),
+        "first_pay": _t("plan_first_pay", lang, date=body["first_pay_day"])
+        if body.get("first_pay_day")
+        else "",
         "review_date": _t("plan_review_date", lang, date=body["review_date"])
         if body.get("review_date")
         else "",

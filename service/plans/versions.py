@@ -187,6 +187,8 @@ def edit_action(
         raise PlanError("bad_responsible", values=", ".join(planner.RESPONSIBLE))
     if status == "dropped" and not (note or action.get("note")):
         raise PlanError("drop_needs_reason")
+    if status == "done" and action["status"] == "dropped":
+        raise PlanError("dropped_not_done")
     if responsible_name is not None:
         action["responsible_name"] = _person_name(responsible_name)
     if status is not None:

@@ -146,7 +146,9 @@ def derived_dates(v: Visit, body: planner.Body) -> list[Dated]:
     the expected first pay, the end of the shelter stay and the start of the housing search
     (while those actions stand), and the review."""
     acts = {a["id"]: a for a in body["actions"] if a["status"] != "dropped"}
-    found = [Dated(v.t("plan_first_pay_day"), date.fromisoformat(body["first_pay_day"]))]
+    found = []
+    if paid_on := body.get("first_pay_day"):  # none while the referral to a job is dropped
+        found.append(Dated(v.t("plan_first_pay_day"), date.fromisoformat(paid_on)))
     stay = acts.get(STAY)
     if stay is not None and isinstance(until := stay["params"].get("until"), str):
         found.append(Dated(v.t("plan_stay_until"), date.fromisoformat(until)))

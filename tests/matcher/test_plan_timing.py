@@ -249,6 +249,21 @@ def test_moving_the_referral_moves_the_first_pay_and_the_timing_risk(engine: Eng
     assert again["first_pay_day"] == plan["first_pay_day"]
 
 
+def test_dropping_the_job_referral_expects_no_first_pay(engine: Engine) -> None:
+    plan = planner.generate(engine, like_p00540())
+    assert plan["first_pay_day"] is not None
+    by_id(plan)["job_referral"]["status"] = "dropped"  # what the inspector's edit does
+    moved = planner.recompute(plan, AS_OF)
+    assert plan["first_pay_day"] is None
+    assert "stay_ends_before_first_pay" not in plan["risk_flags"]
+    assert {"what": "risk_added", "risk": "no_job_option"} in moved
+    for lang in LANGS:  # what moved is said in words, with no empty date
+        assert all("None" not in line for line in rendering.recomputed_texts(plan, lang))
+    by_id(plan)["job_referral"]["status"] = "planned"  # back into the plan: the pay again
+    planner.recompute(plan, AS_OF)
+    assert plan["first_pay_day"] is not None
+
+
 def test_acceptance_3_a_person_like_p00540(engine: Engine, demo_data: Any) -> None:
     """No profession, needs housing, no wish to train, released soon: referred to jobs within
     30 days of release, the housing search started before the stay ends."""

@@ -6,11 +6,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
+
 from catalogs.i18n import messages
 from service.plans import versions
 from service.runtime import Runtime
 from service.usecases import plans
 from service.usecases.actor import Actor
+from service.usecases.errors import Invalid
 
 AS_OF = date(2026, 11, 25)
 
@@ -58,6 +61,10 @@ def test_moving_the_referral_moves_the_first_pay_and_the_history_says_so(
         runtime, actor, person_id, "job_referral", status="dropped", note="Отказался", today=AS_OF
     )
     assert "no_job_option" in dropped.version.body["risk_flags"]
+    assert dropped.version.body["first_pay_day"] is None  # and no first pay expected
+    with pytest.raises(Invalid) as refused:  # a dropped action is not done: back in the plan first
+        plans.edit_action(runtime, actor, person_id, "job_referral", status="done", today=AS_OF)
+    assert refused.value.code == "plan_dropped_not_done"
     history = plans.history(runtime, actor, person_id)
     assert [row.change for row in history][-2:] == ["edited", "edited"]
     stored = plans.read(runtime, actor, person_id)
@@ -68,4 +75,5 @@ def test_moving_the_referral_moves_the_first_pay_and_the_history_says_so(
         runtime, actor, person_id, text="Встреча с матерью", part="social_legal",
         responsible="ngo", due=AS_OF + timedelta(5), today=AS_OF,
     )  # fmt: skip
-    assert added.version.body["first_pay_day"] == new["first_pay_day"]
+    assert added.version.body["first_pay_day"] == dropped.version.body["first_pay_day"]
+    assert added.version.body["review_date"] == dropped.version.body["review_date"]
