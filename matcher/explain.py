@@ -15,10 +15,14 @@ from datetime import date
 from typing import Any, Protocol, cast, runtime_checkable
 
 from catalogs.i18n import LANGS, messages
+from catalogs.normalize import fold
 from matcher.features.origin import CENTRE, HOME, TOWN, Origin
 
 MAX_REASONS = 5
 MIN_REASONS = 2
+SURE_MATCH = 0.8
+"""The occupation fit from which the person's and the job's occupations are said to be the
+same group plainly; below it, «probably» (the job's title was read with less certainty)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,15 +136,13 @@ def vacancy_reasons(
     if source is not None and source == facts.get("code") and occupation > 0:
         # the text the code was read from; a code an officer confirmed is named by its title
         mine = facts.get("profession") or Title(str(source))
-        found.append(
-            (
-                contributions["occupation"] + 1,
-                Reason(
-                    "occupation_match",
-                    {"mine": mine, "title": title, "percent": round(occupation * 100)},
-                ),
-            )
-        )
+        # named by the group both are in, which says why a «помощник повара» matches a
+        # «Посудомойщица»; «probably» while the job's title was read with less certainty
+        code = "occupation_match" if occupation >= SURE_MATCH else "occupation_match_likely"
+        if code == "occupation_match" and isinstance(mine, str) and fold(mine) == fold(str(title)):
+            code = "occupation_match_same"  # «электрогазосварщик» for «Электрогазосварщик»
+        params = {"mine": mine, "title": title, "group": Title(str(source))}
+        found.append((contributions["occupation"] + 1, Reason(code, params)))
     elif source is not None:
         found.append(
             (contributions["occupation"] + 1, Reason("occupation_related", {"title": title}))

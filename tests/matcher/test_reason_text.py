@@ -47,3 +47,27 @@ def test_matched_skills_are_shown_as_the_person_wrote_them() -> None:
     keys = skill_keys(["полуавтоматическая сварка mig mag", "Чтение чертежей"])
     assert shown_skills(written, keys) == ["Полуавтоматическая сварка (MIG/MAG)", "чтение чертежей"]
     assert shown_skills(written, frozenset()) == []
+
+
+def test_an_occupation_match_names_the_group_both_are_in() -> None:
+    from collections import defaultdict
+
+    from matcher.explain import vacancy_reasons
+
+    def match(profession: str, title: str, fit: float) -> Reason:
+        facts = {"occupation_source": "9412", "code": "9412", "profession": profession, "km": 3.0}
+        values = defaultdict(float, occupation=fit)
+        reasons = vacancy_reasons(values, facts, defaultdict(float), title=title)
+        return next(r for r in reasons if r.code.startswith("occupation_match"))
+
+    helper = match("помощник повара", "Посудомойщица", 0.98)
+    assert helper.text("ru") == (
+        "Та же группа занятий — Помощники на кухне: помощник повара и «Посудомойщица»"
+    )
+    assert helper.text("kk") == (
+        "Сол кәсіп тобы — Ас үйдегі көмекшілер: помощник повара және «Посудомойщица»"
+    )
+    assert "%" not in helper.text("ru")
+    assert match("помощник повара", "Посудомойщица", 0.6).text("ru").startswith("Вероятно, ")
+    same = match("посудомойщица", "Посудомойщица", 1.0)
+    assert same.text("ru") == "Своя профессия: «Посудомойщица» (Помощники на кухне)"
