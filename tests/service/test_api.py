@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -466,6 +467,14 @@ def test_plans_over_http(
         headers=as_role("inspector"),
     )
     assert added.status_code == 201
+    blank = {"text": "\n ", "part": "housing", "responsible": "ngo", "due": "2027-01-10"}
+    refused = client.post(
+        f"/api/v1/persons/{pid}/plan/actions", json=blank, headers=as_role("inspector")
+    )
+    assert refused.status_code == 422  # nothing written: refused, and the schema says so
+    pattern = client.app.openapi()["components"]["schemas"]["ActionNew"]["properties"]["text"]
+    assert not re.match(pattern["pattern"], blank["text"])
+    assert re.match(pattern["pattern"], "Встреча с семьёй")
     again = client.post(f"/api/v1/persons/{pid}/plan", headers=as_role("inspector")).json()
     actions = {a["id"]: a for a in again["plan"]["actions"]}
     assert actions[first]["status"] == "dropped"

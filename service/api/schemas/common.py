@@ -76,6 +76,11 @@ LINE = r"^[^\x00-\x1f\x7f-\x9f]*$"
 """A one-line text (a name, a label): no control characters, no line breaks."""
 TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 """A text of several lines (a note): line breaks and tabs, no other control characters."""
+FILLED_TEXT = (
+    r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f]"
+    r"[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
+)
+"""A ``TEXT`` with something written in it: at least one character that is not a space."""
 REGION_KATO = r"^[0-9]{2}0{7}$"
 """The KATO code of a region or of a city of national significance (Astana, Almaty, Shymkent)."""
 Education = Literal[

@@ -12,6 +12,7 @@ from pydantic import (
 
 from matcher import plan as planner
 from service.api.schemas.common import (
+    FILLED_TEXT,
     LINE,
     TEXT,
     Day,
@@ -90,7 +91,7 @@ class ActionNew(BaseModel):
         },
     )
 
-    text: str = Field(min_length=1, max_length=1000, pattern=TEXT)
+    text: str = Field(min_length=1, max_length=1000, pattern=FILLED_TEXT)
     part: Literal["before_release", "social_legal", "employment", "housing"]
     responsible: Responsible
     responsible_name: ResponsibleName | None = None
