@@ -59,19 +59,6 @@ def safe_cell(value: object) -> object:
     return value
 
 
-CODE_COLUMNS = ("key", "region_kato", "district_kato")
-"""Columns of codes (an employer's BIN, KATO codes): text, never numbers."""
-
-
-def _excel_code(value: object) -> object:
-    """A code as a spreadsheet keeps it: ``="030740726622"``, shown as 030740726622 and kept
-    as text, where a bare 030740726622 would lose its leading zero and a BIN of 12 digits
-    such as 123456789012 would show as 1,23457E+11."""
-    if isinstance(value, str) and value.isdigit():
-        return f'="{value}"'
-    return value
-
-
 def _excel_cell(value: object) -> object:
     """A value as a Kazakh or Russian Excel reads it: 0,3077 (every place the figure has, 7,0
     as 7.0) and 30.06.2026."""
@@ -89,8 +76,7 @@ def to_csv(ledger: QuotaLedger, lang: str = "ru", dialect: Dialect = "excel") ->
 
     ``excel`` (the default) is what a spreadsheet with Kazakh or Russian regional settings
     opens as columns when the file is double-clicked: UTF-8 with a byte order mark, ``;``
-    between cells, a decimal comma, days as 30.06.2026, codes as text (``="030740726622"``),
-    headers and levels in ``lang``.
+    between cells, a decimal comma, days as 30.06.2026, headers and levels in ``lang``.
     ``rfc4180`` is for programs: UTF-8 without a mark, ``,``, a decimal point, ISO days, and
     the stable machine names of :data:`CSV_COLUMNS` and of the levels as headers and values
     (place names stay in ``lang``). Both end lines with CRLF, as RFC 4180 says.
@@ -112,12 +98,7 @@ def to_csv(ledger: QuotaLedger, lang: str = "ru", dialect: Dialect = "excel") ->
         else:
             values["as_of"] = ledger.today.isoformat()
         cells = ["" if values[c] is None else safe_cell(values[c]) for c in CSV_COLUMNS]
-        if excel:
-            cells = [
-                _excel_code(cell) if c in CODE_COLUMNS else _excel_cell(cell)
-                for c, cell in zip(CSV_COLUMNS, cells, strict=True)
-            ]
-        writer.writerow(cells)
+        writer.writerow([_excel_cell(cell) for cell in cells] if excel else cells)
     return out.getvalue()
 
 
