@@ -70,6 +70,19 @@ class Places:
         """The districts (and city administrations) of a region, by code."""
         return list(self._groups[0].get(region, ()))
 
+    def under(self, parent: str) -> list[Place]:
+        """The places directly under ``parent`` (a region's districts, or the city districts of
+        Astana, Almaty and Shymkent, which KATO puts directly under the city), by code."""
+        return list(self._children.get(parent, ()))
+
+    @functools.cached_property
+    def _children(self) -> dict[str, list[Place]]:
+        children: dict[str, list[Place]] = {}
+        for place in self._sorted:
+            if place.parent:
+                children.setdefault(place.parent, []).append(place)
+        return children
+
     def towns(self, region: str | None = None) -> list[Place]:
         """Towns and cities (each once), largest population first, unknown population last.
 

@@ -41,7 +41,16 @@ def area_prefix(kato: str | None) -> str:
 
 
 def district_of(kato: str) -> str:
-    return kato[:4] + "00000"
+    """The district a place is counted in: the unit of its first four digits
+    (``XXYY00000``); for a city district of Astana, Almaty or Shymkent, which KATO codes
+    below the city with no such unit (Алмалинский район is 751110000), that city district."""
+    code = kato[:4] + "00000"
+    if code in places():
+        return code
+    for place in places().under(region_of(kato)):
+        if place.kato[:4] == kato[:4]:
+            return place.kato
+    return code
 
 
 def region_of(kato: str) -> str:

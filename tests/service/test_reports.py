@@ -198,6 +198,25 @@ def test_an_area_narrows_vacancies_and_persons(session: Session, world: None) ->
     assert empty.level("district") == []
 
 
+@pytest.mark.parametrize(
+    ("kato", "district", "name"),
+    [
+        ("473600000", "473600000", "Бейнеуский район"),  # an oblast's district
+        ("471010000", "471000000", "Актау"),  # a town of an oblast, its city administration
+        ("751110000", "751110000", "Алмалинский район"),  # a city district of Almaty
+        ("711110000", "711110000", "район Алматы"),  # of Astana
+        ("750000000", "750000000", "Алматы"),  # the city itself, no district given
+    ],
+)
+def test_a_place_is_counted_in_a_district_that_has_a_name(
+    kato: str, district: str, name: str
+) -> None:
+    from service.reports.areas import district_of, place_name
+
+    assert district_of(kato) == district
+    assert place_name(district_of(kato), "ru") == name
+
+
 @pytest.mark.parametrize("bad", ["999999999", "abc", "4", "47x", "1234567890", ""])
 def test_an_unknown_area_is_refused(session: Session, bad: str) -> None:
     with pytest.raises(reports.UnknownArea):
