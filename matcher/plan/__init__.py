@@ -335,7 +335,8 @@ def generate(
         "recomputed": [],
     }
     timing.recompute(body, today)
-    body["recomputed"] = []
+    # a new version says what it moved against the last one, as an edit does
+    body["recomputed"] = [] if previous is None else timing.moved_since(previous, body)
     actions.sort(
         key=lambda a: (a["due"], PARTS.index(a["part"]) if a["part"] in PARTS else 9, a["id"])
     )

@@ -57,6 +57,47 @@ def _active(action: Action | None) -> bool:
     return action is not None and action["status"] != "dropped"
 
 
+def derived_days(body: Body) -> dict[str, str | None]:
+    """The days ``recompute`` derives, by the codes of ``DERIVED``: the expected first pay,
+    the job referral's and the housing search's due days, the end of the course and of the
+    shelter stay (while those actions stand), and the review."""
+    acts = {a["id"]: a for a in body["actions"] if a["status"] != "dropped"}
+
+    def due(action_id: str) -> str | None:
+        action = acts.get(action_id)
+        return None if action is None else action["due"]
+
+    def param(action_id: str, name: str) -> str | None:
+        action = acts.get(action_id)
+        value = None if action is None else action["params"].get(name)
+        return value if isinstance(value, str) else None
+
+    return {
+        "first_pay": body.get("first_pay_day"),
+        "referral": due("job_referral"),
+        "housing_search": due("housing_search"),
+        "course": param("course", "end"),
+        "shelter_until": param("shelter", "until"),
+        "review": body.get("review_date"),
+    }
+
+
+def moved_since(before: Body, after: Body) -> list[Moved]:
+    """What a new version moved against ``before``, in the shape ``recompute`` keeps: the
+    derived days that changed (both known) and the risks added or gone. For a regenerated
+    plan, whose days are all derived anew."""
+    old, new = derived_days(before), derived_days(after)
+    moved: list[Moved] = [
+        {"what": what, "from": old[what], "to": new[what]}
+        for what in DERIVED
+        if old[what] and new[what] and old[what] != new[what]
+    ]
+    was, now = set(before.get("risk_flags", [])), set(after.get("risk_flags", []))
+    moved.extend({"what": "risk_added", "risk": f} for f in sorted(now - was))
+    moved.extend({"what": "risk_removed", "risk": f} for f in sorted(was - now))
+    return moved
+
+
 def recompute(body: Body, today: date) -> list[Moved]:
     """Derive the plan's dates and timing risks from its actions, in place; return what moved
     (``{"what", "from", "to"}`` with days as YYYY-MM-DD, or ``{"what": "risk_added" |

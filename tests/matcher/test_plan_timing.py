@@ -7,6 +7,7 @@ once released; the derived dates follow every edit."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
@@ -262,6 +263,22 @@ def test_dropping_the_job_referral_expects_no_first_pay(engine: Engine) -> None:
     by_id(plan)["job_referral"]["status"] = "planned"  # back into the plan: the pay again
     planner.recompute(plan, AS_OF)
     assert plan["first_pay_day"] is not None
+
+
+def test_a_regenerated_plan_says_what_it_moved(engine: Engine) -> None:
+    plan = planner.generate(engine, like_p00540())
+    assert plan["recomputed"] == []  # a first version moves nothing
+    released_later = dataclasses.replace(like_p00540(), release_date=AS_OF + timedelta(50))
+    later = planner.generate(engine, released_later, previous=plan)  # a month later
+    moved = {m["what"]: m for m in later["recomputed"]}
+    assert moved["first_pay"]["from"] == plan["first_pay_day"]
+    assert moved["first_pay"]["to"] == later["first_pay_day"] != plan["first_pay_day"]
+    assert moved["referral"]["to"] == by_id(later)["job_referral"]["due"]
+    for lang in LANGS:  # said in words, as an edit's consequences are
+        lines = rendering.recomputed_texts(later, lang)
+        assert len(lines) == len(later["recomputed"])
+    same = planner.generate(engine, like_p00540(), previous=plan)
+    assert [m for m in same["recomputed"] if m["what"] != "review"] == []
 
 
 def test_acceptance_3_a_person_like_p00540(engine: Engine, demo_data: Any) -> None:
