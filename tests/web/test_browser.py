@@ -81,7 +81,10 @@ def log_in(page: Any, site: Site, login: str, lang: str, password: str = PASSWOR
     checked(page)
     page.get_by_label(web("login_field", lang), exact=True).fill(login)
     page.get_by_label(web("password_field", lang), exact=True).fill(password)
-    page.locator("form[action='/login'] button[type=submit]").click()
+    # wait for the answer: a page.goto right after the click could cancel the login's POST
+    # on a slow machine, and the next page would then be the login form again
+    with page.expect_navigation():
+        page.locator("form[action='/login'] button[type=submit]").click()
 
 
 @pytest.mark.parametrize(("lang", "nth"), [("kk", 0), ("ru", 1)])
