@@ -58,14 +58,20 @@ def skill_keys(skills: Iterable[str]) -> frozenset[str]:
     return frozenset(key for skill in skills if (key := fold(skill)))
 
 
-def shown_skills(written: Iterable[str], keys: frozenset[str]) -> list[str]:
-    """The person's own wording of the skills whose keys are in ``keys`` («сварка (MIG/MAG)»,
-    not its folded key), in the order written, each once."""
-    shown: dict[str, str] = {}
+def skill_words(written: Iterable[str]) -> dict[str, str]:
+    """Each skill's key with the person's own wording of it («сварка (MIG/MAG)», not the
+    folded key), in the order written; the first wording of a key."""
+    words: dict[str, str] = {}
     for skill in written:
-        if (key := fold(skill)) in keys and key not in shown:
-            shown[key] = skill.strip()
-    return list(shown.values())
+        if (key := fold(skill)) and key not in words:
+            words[key] = skill.strip()
+    return words
+
+
+def shown_skills(written: Iterable[str], keys: frozenset[str]) -> list[str]:
+    """The person's own wording of the skills whose keys are in ``keys``, in the order
+    written, each once."""
+    return [word for key, word in skill_words(written).items() if key in keys]
 
 
 def skill_overlap(person_skills: frozenset[str], item_skills: frozenset[str]) -> float:

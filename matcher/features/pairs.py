@@ -3,6 +3,7 @@ fixed order (the columns the rankers see), plus the facts the explanations quote
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,9 +30,9 @@ from matcher.features.occupation import (
     SAME_MINOR_GROUP,
     SAME_SUB_MAJOR_GROUP,
     occupation_fit,
-    shown_skills,
     skill_keys,
     skill_overlap,
+    skill_words,
 )
 from matcher.features.origin import AT_HOME, Origin, shelter_origin
 from matcher.profile import Course, Person, Shelter, Vacancy, education_rank
@@ -81,6 +82,12 @@ class PersonView:
     placed there."""
     home: Person | None = None
     """The person as the profile places them, when ``person`` was placed at a centre."""
+
+    @functools.cached_property
+    def skill_words(self) -> dict[str, str]:
+        """Each of ``skills`` with the person's own wording, worked out once per view (a
+        list's reasons quote it for every job whose skills the person shares)."""
+        return skill_words(self.person.skills)
 
     @property
     def resident(self) -> Person:
@@ -172,7 +179,7 @@ def vacancy_pair(
         "urgency": person.urgency,
     }
     if common := person.skills & job.skills:
-        facts["matched_skills"] = shown_skills(p.skills, common)
+        facts["matched_skills"] = [w for k, w in person.skill_words.items() if k in common]
     return Pair(values, facts)
 
 

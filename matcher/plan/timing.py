@@ -92,10 +92,15 @@ def moved_since(before: Body, after: Body) -> list[Moved]:
         for what in DERIVED
         if old[what] and new[what] and old[what] != new[what]
     ]
-    was, now = set(before.get("risk_flags", [])), set(after.get("risk_flags", []))
-    moved.extend({"what": "risk_added", "risk": f} for f in sorted(now - was))
-    moved.extend({"what": "risk_removed", "risk": f} for f in sorted(was - now))
+    moved.extend(_risks_moved(set(before.get("risk_flags", [])), set(after.get("risk_flags", []))))
     return moved
+
+
+def _risks_moved(was: set[str], now: set[str]) -> list[Moved]:
+    """The risks added, then those gone, each in code order."""
+    added: list[Moved] = [{"what": "risk_added", "risk": f} for f in sorted(now - was)]
+    gone: list[Moved] = [{"what": "risk_removed", "risk": f} for f in sorted(was - now)]
+    return added + gone
 
 
 def recompute(body: Body, today: date) -> list[Moved]:
@@ -164,8 +169,7 @@ def recompute(body: Body, today: date) -> list[Moved]:
     if not _active(job) or job is None or not job["items"]:
         flags.add("no_job_option")
     before = set(body.get("risk_flags", []))
-    moved.extend({"what": "risk_added", "risk": f} for f in sorted(flags - before))
-    moved.extend({"what": "risk_removed", "risk": f} for f in sorted(before - flags))
+    moved.extend(_risks_moved(before, flags))
     body["risk_flags"] = sorted(flags)
 
     planned = [_day(a["due"]) for a in body["actions"] if a["status"] == "planned"]

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from catalogs.i18n import messages
 from matcher import plan as planner
+from matcher.plan.timing import derived_days
 from service.plans import rendering
 from service.plans.document import Place
 from service.store.tables import Account
@@ -20,9 +21,13 @@ HISTORY_DIFFS = 10
 """The latest versions whose changes the plan page spells out (older ones: who and when)."""
 GROUPS = ("social_legal", "employment", "housing")
 """The three headings of part 6 (after release), in the law's order."""
-STAY = "shelter"
-HOUSING_SEARCH = "housing_search"
-"""The actions whose days ``matcher.plan.timing`` derives the stay's end and the search from."""
+SHOWN_DAYS = {
+    "first_pay": "plan_first_pay_day",
+    "shelter_until": "plan_stay_until",
+    "housing_search": "plan_housing_search_from",
+    "review": "plan_review_day",
+}
+"""The derived days the editor shows, in order, with their labels."""
 
 
 def plan_text(key: str, lang: str, **params: object) -> str:
@@ -142,22 +147,15 @@ class Dated:
 
 
 def derived_dates(v: Visit, body: planner.Body) -> list[Dated]:
-    """The days the plan derives from its actions as they are now (``matcher.plan.timing``):
-    the expected first pay, the end of the shelter stay and the start of the housing search
-    (while those actions stand), and the review."""
-    acts = {a["id"]: a for a in body["actions"] if a["status"] != "dropped"}
-    found = []
-    if paid_on := body.get("first_pay_day"):  # none while the referral to a job is dropped
-        found.append(Dated(v.t("plan_first_pay_day"), date.fromisoformat(paid_on)))
-    stay = acts.get(STAY)
-    if stay is not None and isinstance(until := stay["params"].get("until"), str):
-        found.append(Dated(v.t("plan_stay_until"), date.fromisoformat(until)))
-    search = acts.get(HOUSING_SEARCH)
-    if search is not None:
-        found.append(Dated(v.t("plan_housing_search_from"), date.fromisoformat(search["due"])))
-    if body.get("review_date"):
-        found.append(Dated(v.t("plan_review_day"), date.fromisoformat(body["review_date"])))
-    return found
+    """The days the plan derives from its actions as they are now
+    (``matcher.plan.timing.derived_days``): the expected first pay, the end of the shelter stay
+    and the start of the housing search (while those actions stand), and the review."""
+    days = derived_days(body)
+    return [
+        Dated(v.t(label), date.fromisoformat(found))
+        for what, label in SHOWN_DAYS.items()
+        if (found := days[what])
+    ]
 
 
 @dataclass(frozen=True)
