@@ -41,6 +41,7 @@ from matcher.plan.timing import HIRE_AFTER_REFERRAL_DAYS as HIRE_AFTER_REFERRAL_
 from matcher.plan.timing import MAX_STAY_DAYS as MAX_STAY_DAYS
 from matcher.plan.timing import PAY_CYCLE_DAYS as PAY_CYCLE_DAYS
 from matcher.plan.timing import REFERRAL_DAYS as REFERRAL_DAYS
+from matcher.plan.timing import derived_days as derived_days
 from matcher.profile import Course, Person, Shelter
 
 REFERRAL_WITHIN_DAYS = 30

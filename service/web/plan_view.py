@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 from catalogs.i18n import messages
 from matcher import plan as planner
-from matcher.plan.timing import derived_days
 from service.plans import rendering
 from service.plans.document import Place
 from service.store.tables import Account
@@ -150,7 +149,7 @@ def derived_dates(v: Visit, body: planner.Body) -> list[Dated]:
     """The days the plan derives from its actions as they are now
     (``matcher.plan.timing.derived_days``): the expected first pay, the end of the shelter stay
     and the start of the housing search (while those actions stand), and the review."""
-    days = derived_days(body)
+    days = planner.derived_days(body)
     return [
         Dated(v.t(label), date.fromisoformat(found))
         for what, label in SHOWN_DAYS.items()
